@@ -1,0 +1,34 @@
+"""Identifiers: document and batch ids, number/notation, and the document code (mã định danh)."""
+
+import hashlib
+from collections.abc import Iterable
+
+
+def document_id(original_sha256s: Iterable[str]) -> str:
+    """A stable id from the content of a document's originals, whatever their names or order."""
+    return _digest("\n".join(sorted(original_sha256s)))[:32]
+
+
+def batch_id(files: Iterable[tuple[str, str]]) -> str:
+    """A stable id for a batch from (path in the batch, sha256) of every file in it."""
+    return _digest("\n".join(f"{name}\t{sha}" for name, sha in sorted(files)))[:16]
+
+
+def split_number_symbol(number_symbol: str) -> tuple[str | None, str | None]:
+    """`63/2025/QĐ-UBND` -> (`63`, `QĐ-UBND`): the number before the first slash, the
+    notation after the last one (a year may stand between them)."""
+    parts = [part.strip() for part in number_symbol.split("/")]
+    if len(parts) < 2:
+        return None, number_symbol.strip() or None
+    return parts[0] or None, parts[-1] or None
+
+
+def document_code(dossier_code: str | None, ordinal: int | None) -> str | None:
+    """Mã định danh văn bản: the dossier code and the ordinal in the dossier, `G09.2021.01.001.001`."""
+    if not dossier_code or ordinal is None:
+        return None
+    return f"{dossier_code}.{ordinal:03d}"
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()

@@ -1,0 +1,137 @@
+"""What an archival record is: the document, its pages, files, retention and events.
+
+Field names are the contract between the stages, the command line, the index and the web
+(DESIGN "Record fields").
+"""
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, Field, computed_field
+
+# Fields that describe the document; each may come from the manifest or from OCR.
+DESCRIPTIVE_FIELDS = (
+    "code",
+    "dossier_code",
+    "ordinal",
+    "doc_type",
+    "number_symbol",
+    "number",
+    "notation",
+    "issue_date",
+    "place",
+    "issuing_agency",
+    "parent_agency",
+    "subject",
+    "signer_title",
+    "signer_name",
+    "authority_mark",
+    "recipients",
+    "secrecy",
+    "urgency",
+    "access_level",
+    "language",
+    "dossier_end_year",
+)
+
+
+class Source(StrEnum):
+    """Where the value of a descriptive field came from."""
+
+    MANIFEST = "manifest"
+    OCR = "ocr"
+    DERIVED = "derived"  # computed from other fields (number from number_symbol, ...)
+    DEFAULT = "default"
+
+
+class Status(StrEnum):
+    ARCHIVED = "archived"
+    REGISTERED = "registered"  # in the catalog, not yet searchable
+
+
+class Page(BaseModel):
+    number: int = Field(ge=1)
+    text: str
+    confidence: float = Field(ge=0, le=100, description="mean word confidence, percent")
+    needs_review: bool = False
+
+
+class OriginalFile(BaseModel):
+    """One file of the batch that makes up the document (a scan, a TIFF, a PDF)."""
+
+    name: str = Field(description="path inside the batch")
+    sha256: str
+    size: int
+    media_type: str
+    pages: int
+
+
+class Retention(BaseModel):
+    """Thời hạn bảo quản: the schedule row the record falls under and when it is due."""
+
+    schedule: str
+    row: str | None = None
+    years: int | None = None
+    permanent: bool = False
+    review_from: date | None = None
+    status: Literal["classified", "unclassified"] = "unclassified"
+
+
+class Event(BaseModel):
+    """Something done to a record or a batch: what, when, and how it ended."""
+
+    stage: str
+    outcome: Literal["ok", "failed", "skipped"]
+    detail: str = ""
+    at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+
+
+class Document(BaseModel):
+    """An archival document (tài liệu), one per scanned paper document."""
+
+    id: str
+    batch_id: str
+    source_name: str = Field(description="the file or folder of the batch it came from")
+    code: str | None = None
+    dossier_code: str | None = None
+    ordinal: int | None = None
+    doc_type: str | None = None
+    number_symbol: str | None = None
+    number: str | None = None
+    notation: str | None = None
+    issue_date: date | None = None
+    place: str | None = None
+    issuing_agency: str | None = None
+    parent_agency: str | None = None
+    subject: str | None = None
+    signer_title: str | None = None
+    signer_name: str | None = None
+    authority_mark: str | None = None
+    recipients: list[str] = Field(default_factory=list)
+    secrecy: str | None = None
+    urgency: str | None = None
+    access_level: str = "internal"
+    language: str = "vi"
+    dossier_end_year: int | None = None
+    confidence_level: str = "digitised"
+    pages: list[Page] = Field(default_factory=list)
+    originals: list[OriginalFile] = Field(default_factory=list)
+    pdf_sha256: str | None = None
+    retention: Retention | None = None
+    sources: dict[str, Source] = Field(default_factory=dict)
+    events: list[Event] = Field(default_factory=list)
+    status: Status = Status.REGISTERED
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def page_count(self) -> int:
+        return len(self.pages)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def text(self) -> str:
+        return "\n\n".join(page.text for page in self.pages)
+
+    def record(self, stage: str, outcome: Literal["ok", "failed", "skipped"], detail: str = "") -> None:
+        self.events.append(Event(stage=stage, outcome=outcome, detail=detail))

@@ -1,0 +1,106 @@
+"""Vocabularies of administrative documents (NĐ 30/2020/NĐ-CP, Phụ lục III) and record labels."""
+
+from archive_schema.vietnamese import fold
+
+# Tên loại văn bản and their abbreviations in the notation (ký hiệu).
+DOC_TYPE_ABBREVIATIONS: dict[str, str] = {
+    "Nghị quyết": "NQ",
+    "Quyết định": "QĐ",
+    "Chỉ thị": "CT",
+    "Quy chế": "QC",
+    "Quy định": "QyĐ",
+    "Thông cáo": "TC",
+    "Thông báo": "TB",
+    "Hướng dẫn": "HD",
+    "Chương trình": "CTr",
+    "Kế hoạch": "KH",
+    "Phương án": "PA",
+    "Đề án": "ĐA",
+    "Dự án": "DA",
+    "Báo cáo": "BC",
+    "Biên bản": "BB",
+    "Tờ trình": "TTr",
+    "Hợp đồng": "HĐ",
+    "Công điện": "CĐ",
+    "Bản ghi nhớ": "BGN",
+    "Bản thỏa thuận": "BTT",
+    "Giấy ủy quyền": "GUQ",
+    "Giấy mời": "GM",
+    "Giấy giới thiệu": "GGT",
+    "Giấy nghỉ phép": "GNP",
+    "Phiếu gửi": "PG",
+    "Phiếu chuyển": "PC",
+    "Phiếu báo": "PB",
+}
+CONG_VAN = "Công văn"  # has no type name line and no abbreviation; its summary starts "V/v"
+DOC_TYPES: tuple[str, ...] = (*DOC_TYPE_ABBREVIATIONS, CONG_VAN)
+
+AUTHORITY_MARKS = ("TM.", "KT.", "TL.", "TUQ.", "Q.")
+SECRECY_MARKS = ("TUYỆT MẬT", "TỐI MẬT", "MẬT")
+URGENCY_MARKS = ("HỎA TỐC", "THƯỢNG KHẨN", "KHẨN")
+
+# Vietnamese labels of the record fields, for manifests, reports and the web.
+FIELD_LABELS: dict[str, str] = {
+    "file": "Tệp",
+    "code": "Mã định danh",
+    "dossier_code": "Mã hồ sơ",
+    "ordinal": "Số thứ tự",
+    "doc_type": "Tên loại",
+    "number_symbol": "Số và ký hiệu",
+    "number": "Số",
+    "notation": "Ký hiệu",
+    "issue_date": "Ngày ban hành",
+    "place": "Địa danh",
+    "issuing_agency": "Cơ quan ban hành",
+    "parent_agency": "Cơ quan chủ quản",
+    "subject": "Trích yếu",
+    "signer_title": "Chức vụ người ký",
+    "signer_name": "Người ký",
+    "authority_mark": "Quyền hạn ký",
+    "recipients": "Nơi nhận",
+    "secrecy": "Độ mật",
+    "urgency": "Độ khẩn",
+    "access_level": "Mức độ tiếp cận",
+    "language": "Ngôn ngữ",
+    "dossier_end_year": "Năm kết thúc",
+    "retention_row": "Điều khoản bảo quản",
+}
+
+_TYPES_BY_FOLDED = {fold(name): name for name in DOC_TYPES}
+_TYPES_BY_ABBREVIATION = {fold(abbr): name for name, abbr in DOC_TYPE_ABBREVIATIONS.items()}
+
+
+def doc_type_named(text: str) -> str | None:
+    """The document type whose name `text` is, in any case or accenting: `QUYẾT ĐỊNH`."""
+    return _TYPES_BY_FOLDED.get(" ".join(fold(text).split()))
+
+
+def doc_type_of_notation(notation: str) -> str | None:
+    """The document type abbreviated at the start of a notation: `QĐ-UBND` -> Quyết định."""
+    head = fold(notation).replace(" ", "").split("-")[0].split(".")[0]
+    return _TYPES_BY_ABBREVIATION.get(head)
+
+# Mức độ tiếp cận, from the most open to the most closed; a reader cleared for one level
+# may read every level before it.
+ACCESS_LEVELS: dict[str, str] = {
+    "public": "Công khai",
+    "internal": "Nội bộ",
+    "restricted": "Hạn chế sử dụng",
+    "secret": "Mật",
+}
+
+# Words that open the name of a body in a header's left block (a new name), and words of a
+# territorial unit, which continue the name above them (`ỦY BAN NHÂN DÂN` / `TỈNH LÀO CAI`).
+AGENCY_HEADS = (
+    "BỘ", "BAN", "CỤC", "CHI CỤC", "TỔNG CỤC", "SỞ", "VỤ", "VĂN PHÒNG", "ỦY BAN", "UBND",
+    "HỘI ĐỒNG", "HĐND", "THANH TRA", "TRUNG TÂM", "PHÒNG", "VIỆN", "TRƯỜNG", "KHO BẠC",
+    "THỦ TƯỚNG", "CHÍNH PHỦ", "QUỐC HỘI", "TÒA ÁN", "CÔNG AN", "BỘ CHỈ HUY", "ĐẢNG ỦY",
+    "TỈNH ỦY", "THÀNH ỦY", "HUYỆN ỦY", "TỔNG CÔNG TY", "CÔNG TY", "ĐẠI HỌC", "BỆNH VIỆN",
+)
+TERRITORIAL_UNITS = ("TỈNH", "THÀNH PHỐ", "HUYỆN", "QUẬN", "THỊ XÃ", "THỊ TRẤN", "XÃ", "PHƯỜNG", "ĐẶC KHU")
+
+
+def starts_with_any(text: str, heads: tuple[str, ...]) -> bool:
+    """Whether `text` begins with one of `heads` as whole words, ignoring case and accents."""
+    words = fold(text).split()
+    return any(words[: len(h.split())] == fold(h).split() for h in heads)

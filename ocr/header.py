@@ -1,0 +1,245 @@
+"""Metadata of an administrative document read from its OCR layout (NĐ 30/2020 §5 layout).
+
+The header's left column gives the agencies and "Số: <number>/<notation>" (and a công văn's
+"V/v" summary); the right column gives the place and date under the national motto. Centred
+below come the type name and the summary; at the end, Nơi nhận on the left beside the
+signature block (authority mark, title, name) on the right. Real documents bend the rules
+("tháng 07", "QĐ .UB"), so every field is optional and parsed independently.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from statistics import median
+
+from archive_schema.identifiers import split_number_symbol
+from archive_schema.vietnamese import fold, normalize
+from archive_schema.vocab import (
+    AGENCY_HEADS,
+    AUTHORITY_MARKS,
+    CONG_VAN,
+    SECRECY_MARKS,
+    TERRITORIAL_UNITS,
+    URGENCY_MARKS,
+    doc_type_named,
+    doc_type_of_notation,
+    starts_with_any,
+)
+from ocr.layout import Line, PageLayout
+
+_NUMBER = re.compile(r"^s[oô]\s*[:;.]?\s*(\S*\d.*)$")  # folded "Số: 12/CT-UBND"
+_DATE = re.compile(r"ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*(\d{4})")
+_MOTTO = ("cong hoa xa hoi", "doc lap", "tu do", "hanh phuc")
+_MARK = re.compile(r"^(TM|KT|TL|TUQ|Q)\s*[.,]\s*", re.IGNORECASE)
+_SEPARATOR = re.compile(r"^[\W_]*$")
+
+
+@dataclass
+class Header:
+    """Fields read from a document's pages; None where the page did not say."""
+
+    doc_type: str | None = None
+    number_symbol: str | None = None
+    number: str | None = None
+    notation: str | None = None
+    issue_date: date | None = None
+    place: str | None = None
+    issuing_agency: str | None = None
+    parent_agency: str | None = None
+    subject: str | None = None
+    signer_title: str | None = None
+    signer_name: str | None = None
+    authority_mark: str | None = None
+    recipients: list[str] = field(default_factory=list)
+    secrecy: str | None = None
+    urgency: str | None = None
+
+
+def parse_header(pages: list[PageLayout]) -> Header:
+    header = Header()
+    if not pages or not pages[0].lines:
+        return header
+    first = pages[0]
+    top = _top_region(first)
+    left = [line for line in top if line.column == "left"] or top
+    right = [line for line in top if line.column == "right"] or top
+    number_at = next((i for i, line in enumerate(left) if _NUMBER.match(_fold(line))), None)
+    if number_at is not None:
+        _read_number(header, left[number_at])
+        header.parent_agency, header.issuing_agency = _agencies(left[:number_at])
+        summary = _summary_under_number(left[number_at + 1 :])
+        if summary:
+            header.subject, header.doc_type = summary, CONG_VAN
+    _read_place_date(header, [line for line in right if not _is_motto(line)])
+    _read_type_and_subject(header, first, first.lines[len(top) :])
+    if header.doc_type is None and header.notation:
+        header.doc_type = doc_type_of_notation(header.notation)
+    _read_marks(header, first.lines[: len(top) + 3])
+    _read_closing(header, pages)
+    return header
+
+
+def _fold(line: Line) -> str:
+    return " ".join(fold(line.text).split())
+
+
+def _top_region(page: PageLayout) -> list[Line]:
+    """The header: the page's first two-column region, or its first lines if none was found."""
+    count = 0
+    while count < len(page.lines) and page.lines[count].column != "full":
+        count += 1
+    return page.lines[:count] if count else page.lines[:8]
+
+
+def _read_number(header: Header, line: Line) -> None:
+    value = re.sub(r"^\w+\s*[:;.]?\s*", "", normalize(line.text).strip(), count=1)
+    value = re.sub(r"\s*([/-])\s*", r"\1", value).strip(" .,;")
+    if value:
+        header.number_symbol = value
+        header.number, header.notation = split_number_symbol(value)
+
+
+def _agencies(lines: list[Line]) -> tuple[str | None, str | None]:
+    """(parent, issuing): each name starts with a word like BỘ, SỞ, ỦY BAN; a line that
+    does not (TỈNH LÀO CAI, a wrapped word) continues the name above it."""
+    names: list[str] = []
+    for line in lines:
+        text = normalize(line.text).strip()
+        if _SEPARATOR.match(text) or _mark_in(text, SECRECY_MARKS + URGENCY_MARKS):
+            continue
+        if names and (starts_with_any(text, TERRITORIAL_UNITS) or not starts_with_any(text, AGENCY_HEADS)):
+            names[-1] += " " + text
+        else:
+            names.append(text)
+    if not names:
+        return None, None
+    return (names[0] if len(names) > 1 else None), names[-1]
+
+
+def _summary_under_number(lines: list[Line]) -> str | None:
+    """A công văn's "V/v …" summary, which stands under its number and may wrap."""
+    for i, line in enumerate(lines):
+        if _fold(line).replace(" ", "").startswith("v/v"):
+            return " ".join(normalize(ln.text).strip() for ln in lines[i:])
+    return None
+
+
+def _is_motto(line: Line) -> bool:
+    folded = _fold(line)
+    return any(phrase in folded for phrase in _MOTTO) or bool(_SEPARATOR.match(line.text))
+
+
+def _read_place_date(header: Header, lines: list[Line]) -> None:
+    text = " ".join(normalize(line.text) for line in lines)
+    folded = fold(text)  # folding keeps the length and positions of `text`
+    match = _DATE.search(folded)
+    if match is None:
+        return
+    day, month, year = (int(g) for g in match.groups())
+    try:
+        header.issue_date = date(year, month, day)
+    except ValueError:
+        return
+    place = text[: match.start()].strip(" ,.")
+    header.place = place or None
+
+
+def _read_type_and_subject(header: Header, page: PageLayout, lines: list[Line]) -> None:
+    """The type name in capitals, centred, and the summary centred under it."""
+    if not lines or header.subject:
+        return
+    type_name = doc_type_named(lines[0].text)
+    if type_name is None:
+        return
+    header.doc_type = type_name
+    centre = _text_centre(page)
+    subject: list[Line] = []
+    for line in lines[1:]:
+        previous = subject[-1] if subject else lines[0]
+        line_centre = (line.box[0] + line.box[2]) / 2
+        if abs(line_centre - centre) > 0.06 * page.width or line.box[1] - previous.box[1] > 2.2 * previous.height:
+            break
+        subject.append(line)
+    if subject:
+        header.subject = " ".join(normalize(line.text).strip() for line in subject)
+
+
+def _text_centre(page: PageLayout) -> float:
+    """Centre of the text column, from the widest lines (the body's justified lines)."""
+    widths = [line.box[2] - line.box[0] for line in page.lines]
+    if not widths:
+        return page.width / 2
+    wide = [line for line in page.lines if line.box[2] - line.box[0] > 0.8 * max(widths)]
+    return median((line.box[0] + line.box[2]) / 2 for line in wide)
+
+
+def _read_marks(header: Header, lines: list[Line]) -> None:
+    for line in lines:
+        text = normalize(line.text)
+        header.secrecy = header.secrecy or _mark_in(text, SECRECY_MARKS)
+        header.urgency = header.urgency or _mark_in(text, URGENCY_MARKS)
+
+
+def _mark_in(text: str, marks: tuple[str, ...]) -> str | None:
+    """A secrecy or urgency mark standing alone on its line (longest first: TỐI MẬT before MẬT)."""
+    folded = " ".join(fold(text).split()).strip(" .,")
+    return next((mark for mark in marks if folded == fold(mark)), None)
+
+
+def _read_closing(header: Header, pages: list[PageLayout]) -> None:
+    """The signature block (right) and the Nơi nhận list (left) after the body."""
+    for page_index, page in enumerate(pages):
+        lines = page.lines[len(_top_region(page)) if page_index == 0 else 0 :]
+        for start, run in _right_runs(page, lines):
+            titles = [normalize(line.text).strip() for line in run[:-1]]
+            name = normalize(run[-1].text).strip()
+            if len(run) >= 2 and _is_title(titles[0]) and _is_name(name):
+                header.signer_name = name
+                header.signer_title = " / ".join(titles)
+                marks = [m.group(1).upper() + "." for t in titles if (m := _MARK.match(t))]
+                header.authority_mark = " ".join(marks) or None
+                header.recipients = _recipients(lines[:start])
+                return
+
+
+def _right_runs(page: PageLayout, lines: list[Line]) -> list[tuple[int, list[Line]]]:
+    """Maximal runs of consecutive lines that stand in the right half, with where each starts."""
+    runs: list[tuple[int, list[Line]]] = []
+    for i, line in enumerate(lines):
+        on_right = line.column == "right" or (line.column == "full" and line.box[0] > 0.42 * page.width)
+        if not on_right:
+            continue
+        if runs and runs[-1][0] + len(runs[-1][1]) == i:
+            runs[-1][1].append(line)
+        else:
+            runs.append((i, [line]))
+    return runs
+
+
+def _is_title(text: str) -> bool:
+    """An authority mark (KT., TM. …) or a title in capitals (CHỦ TỊCH)."""
+    return bool(_MARK.match(text)) or text.isupper()
+
+
+def _is_name(text: str) -> bool:
+    """A person's name: two words or more, each capitalised, not all in capitals."""
+    words = text.split()
+    return 2 <= len(words) <= 6 and not text.isupper() and all(w[:1].isupper() for w in words)
+
+
+def _recipients(lines: list[Line]) -> list[str]:
+    """Items of the Nơi nhận list: each starts with '-', wrapped lines continue it."""
+    starts = [i for i, line in enumerate(lines) if _fold(line).startswith("noi nhan")]
+    if not starts:
+        return []
+    start = starts[-1]
+    items: list[str] = []
+    for line in lines[start + 1 :]:
+        if line.column != "left":
+            continue
+        text = normalize(line.text).strip()
+        if text.startswith(("-", "–", "•")) or not items:
+            items.append(text.lstrip("-–• ").strip())
+        else:
+            items[-1] += " " + text
+    return items

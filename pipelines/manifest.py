@@ -1,0 +1,182 @@
+"""Batch manifests (`manifest.csv` or `manifest.xlsx`): one row per document of the batch.
+
+A row names a file or folder of the batch and may give any record field, `retention_row`
+and `access_level`; headers are the English field names or their Vietnamese labels. Every
+problem is reported with the row and column, as the archivist sees them in a spreadsheet.
+"""
+
+import csv
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+
+from archive_schema.models import DESCRIPTIVE_FIELDS
+from archive_schema.vietnamese import fold, normalize
+from archive_schema.vocab import ACCESS_LEVELS, DOC_TYPES, FIELD_LABELS, doc_type_named
+
+MANIFEST_NAMES = ("manifest.csv", "manifest.xlsx")
+FIELDS = ("file", *DESCRIPTIVE_FIELDS, "retention_row")
+_ALIASES = {
+    "file": ("tên tệp", "tệp tin", "đường dẫn", "filename", "path"),
+    "number_symbol": ("số, ký hiệu", "số ký hiệu"),
+    "issue_date": ("ngày văn bản", "ngày tháng văn bản"),
+    "subject": ("trích yếu nội dung",),
+    "issuing_agency": ("tác giả", "tên cơ quan ban hành"),
+}
+_HEADERS = {
+    fold(header): name
+    for name in FIELDS
+    for header in (name, FIELD_LABELS.get(name, name), *_ALIASES.get(name, ()))
+}
+_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
+
+
+class ManifestError(ValueError):
+    """A manifest that cannot be read at all (not a table, no file column...)."""
+
+
+@dataclass(frozen=True)
+class ManifestRow:
+    line: int  # the row number the archivist sees (the header is row 1)
+    file: str
+    values: dict[str, Any]
+    error: str | None = None  # what is wrong with this row, naming the column
+
+
+@dataclass
+class Manifest:
+    name: str
+    rows: list[ManifestRow] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # about the manifest as a whole
+
+
+def find_manifest(root: Path) -> Path | None:
+    found = [root / name for name in MANIFEST_NAMES if (root / name).is_file()]
+    if len(found) > 1:
+        raise ManifestError("the batch has both manifest.csv and manifest.xlsx: keep one")
+    return found[0] if found else None
+
+
+def read_manifest(path: Path) -> Manifest:
+    table = _read_xlsx(path) if path.suffix.lower() == ".xlsx" else _read_csv(path)
+    if not table:
+        raise ManifestError(f"{path.name} is empty")
+    headers, *records = table
+    manifest = Manifest(path.name)
+    columns: dict[int, str] = {}
+    for index, header in enumerate(headers):
+        text = str(header or "").strip()
+        name = _HEADERS.get(fold(text))
+        if name:
+            columns[index] = name
+        elif text:
+            manifest.problems.append(
+                f"{path.name}: unknown column '{text}' (ignored); known columns are the record"
+                f" fields or their Vietnamese labels, e.g. {FIELD_LABELS['file']}, {FIELD_LABELS['issue_date']}"
+            )
+    if "file" not in columns.values():
+        raise ManifestError(f"{path.name}: no file column ('file' or '{FIELD_LABELS['file']}')")
+    seen: set[str] = set()
+    for line, record in enumerate(records, start=2):
+        cells = {name: record[i] for i, name in columns.items() if i < len(record)}
+        if all(_blank(value) for value in cells.values()):
+            continue
+        row = _parse_row(path.name, line, cells)
+        if row.file in seen:
+            row = ManifestRow(line, row.file, {}, f"{path.name} row {line}: file '{row.file}' is listed twice")
+        seen.add(row.file)
+        manifest.rows.append(row)
+    return manifest
+
+
+def _parse_row(manifest: str, line: int, cells: dict[str, Any]) -> ManifestRow:
+    file = str(cells.pop("file", "") or "").strip().strip("/")
+    if not file:
+        return ManifestRow(line, "", {}, f"{manifest} row {line}: column {FIELD_LABELS['file']} (file) is empty")
+    values: dict[str, Any] = {}
+    for name, raw in cells.items():
+        if _blank(raw):
+            continue
+        try:
+            values[name] = _parse_value(name, raw)
+        except ValueError as error:
+            label = FIELD_LABELS.get(name, name)
+            return ManifestRow(line, file, {}, f"{manifest} row {line}, column {label} ({name}): {error}")
+    return ManifestRow(line, file, values)
+
+
+def _parse_value(name: str, raw: Any) -> Any:
+    if name == "issue_date":
+        return _parse_date(raw)
+    if name in ("ordinal", "dossier_end_year"):
+        return _parse_int(name, raw)
+    text = normalize(str(raw).strip())
+    if name == "doc_type":
+        known = doc_type_named(text)
+        if known is None:
+            raise ValueError(f"'{text}' is not a document type; known types: {', '.join(DOC_TYPES)}")
+        return known
+    if name == "access_level":
+        levels = {fold(key): key for key in ACCESS_LEVELS} | {fold(v): k for k, v in ACCESS_LEVELS.items()}
+        if fold(text) not in levels:
+            raise ValueError(f"'{text}' is not an access level; use one of {', '.join(ACCESS_LEVELS)}")
+        return levels[fold(text)]
+    if name == "recipients":
+        return [part.strip() for part in re.split(r"[;\n]", text) if part.strip()]
+    return text
+
+
+def _parse_date(raw: Any) -> date:
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    text = str(raw).strip()
+    for form in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, form).date()
+        except ValueError:
+            continue
+    raise ValueError(f"'{text}' is not a date; write it as YYYY-MM-DD or DD/MM/YYYY")
+
+
+def _parse_int(name: str, raw: Any) -> int:
+    text = str(raw).strip()
+    if isinstance(raw, float) and raw.is_integer():
+        text = str(int(raw))
+    if not text.isdigit():
+        raise ValueError(f"'{text}' is not a whole number")
+    value = int(text)
+    if name == "dossier_end_year" and not 1800 <= value <= 2200:
+        raise ValueError(f"{value} is not a plausible year")
+    if value < 1:
+        raise ValueError("must be 1 or more")
+    return value
+
+
+def _read_csv(path: Path) -> list[list[Any]]:
+    try:
+        text = path.read_text("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ManifestError(f"{path.name} is not UTF-8 text: save it as 'CSV UTF-8'") from error
+    dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
+    return [row for row in csv.reader(text.splitlines(), dialect)]
+
+
+def _read_xlsx(path: Path) -> list[list[Any]]:
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a damaged workbook
+        raise ManifestError(f"{path.name} is not a readable Excel workbook: {error}") from error
+    try:
+        return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+
+def _blank(value: Any) -> bool:
+    return value is None or str(value).strip() == ""

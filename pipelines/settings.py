@@ -1,0 +1,28 @@
+"""Settings from `SOHOA_*` environment variables; every backend is chosen by URL."""
+
+import os
+from pathlib import Path
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SOHOA_")
+
+    home: Path = Path("var")
+    database_url: str = ""  # catalog; default sqlite:///$SOHOA_HOME/catalog.db
+    storage_url: str = ""  # archive store; default file://$SOHOA_HOME/archive
+    search_url: str = ""  # search index; default sqlite:///$SOHOA_HOME/search.db
+    workers: int = os.cpu_count() or 1  # documents processed at once
+    ocr_language: str = "vie"
+    ocr_page_timeout: float = 180.0  # seconds of tesseract per page before giving up on it
+    review_confidence: float = 75.0  # pages whose mean word confidence is lower need review
+
+    @model_validator(mode="after")
+    def _default_urls(self) -> "Settings":
+        self.home = self.home.resolve()
+        self.database_url = self.database_url or f"sqlite:///{self.home / 'catalog.db'}"
+        self.storage_url = self.storage_url or (self.home / "archive").as_uri()
+        self.search_url = self.search_url or f"sqlite:///{self.home / 'search.db'}"
+        return self

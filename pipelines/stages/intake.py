@@ -1,0 +1,222 @@
+"""Intake: from a batch (folder or zip) to the documents it holds, each file hashed and
+identified, the manifest reconciled, and what cannot be read set aside with the reason."""
+
+import re
+import zipfile
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from archive_schema.identifiers import batch_id, document_id
+from archive_schema.models import OriginalFile
+from archive_schema.vocab import FIELD_LABELS
+from pipelines.formats import PDF, UnreadableScan, identify, sha256_file
+from pipelines.manifest import Manifest, ManifestError, ManifestRow, find_manifest, read_manifest
+
+IGNORED_NAMES = {"thumbs.db", "desktop.ini"}
+MAX_COMPRESSION_RATIO = 200  # scans barely compress; far more than this is a zip bomb
+MAX_BATCH_BYTES = 50 * 1024**3
+
+
+class BatchError(ValueError):
+    """The batch as a whole cannot be read; nothing in it was processed."""
+
+
+@dataclass(frozen=True)
+class DocumentSource:
+    """A document of the batch, ready for OCR: its files in page order."""
+
+    name: str
+    id: str
+    files: tuple[Path, ...]
+    originals: tuple[OriginalFile, ...]
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """Something of the batch that will not be archived, and why; its files are kept apart."""
+
+    name: str
+    reason: str
+    files: tuple[Path, ...] = ()
+
+
+@dataclass
+class BatchIntake:
+    batch_id: str
+    root: Path
+    documents: list[DocumentSource] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # make the batch fail
+    warnings: list[str] = field(default_factory=list)  # reported only
+    manifest: Path | None = None
+
+
+def intake(batch: Path, work: Path, schedule_rows: Collection[str]) -> BatchIntake:
+    """Read `batch` (a folder, or a zip unpacked into `work`) into documents."""
+    rejected: list[Rejected] = []
+    if batch.is_dir():
+        root = batch
+    elif batch.is_file() and zipfile.is_zipfile(batch):
+        root = _unzip(batch, work / "batch", work / "unsafe", rejected)
+    elif batch.exists():
+        raise BatchError(f"{batch} is neither a folder nor a zip file")
+    else:
+        raise BatchError(f"{batch} does not exist")
+
+    files = sorted((p for p in root.rglob("*") if p.is_file()), key=lambda p: _natural(p.relative_to(root)))
+    ignored = [p for p in files if _ignored(p.relative_to(root))]
+    files = [p for p in files if p not in ignored]
+    hashes = {path: sha256_file(path) for path in files}
+    result = BatchIntake(batch_id(( _name(p, root), sha) for p, sha in hashes.items()), root, rejected=rejected)
+    if ignored:
+        result.warnings.append("ignored system files: " + ", ".join(_name(p, root) for p in ignored))
+
+    try:
+        result.manifest = find_manifest(root)
+        manifest = read_manifest(result.manifest) if result.manifest else None
+    except ManifestError as error:
+        raise BatchError(str(error)) from error
+    units = _units(root, [p for p in files if p != result.manifest], manifest, result)
+    seen: dict[str, str] = {}
+    for name, paths, row in units:
+        problem = _row_problem(row, manifest, schedule_rows)
+        if problem:
+            result.rejected.append(Rejected(name, problem, tuple(paths)))
+            continue
+        source = _document(name, paths, root, hashes, row)
+        if isinstance(source, Rejected):
+            result.rejected.append(source)
+        elif source.id in seen:
+            result.rejected.append(Rejected(name, f"same content as '{seen[source.id]}' in this batch", tuple(paths)))
+        else:
+            seen[source.id] = name
+            result.documents.append(source)
+    return result
+
+
+def _row_problem(row: ManifestRow | None, manifest: Manifest | None, schedule_rows: Collection[str]) -> str | None:
+    if row is None or manifest is None:
+        return None
+    code = row.values.get("retention_row")
+    if row.error is None and code is not None and code not in schedule_rows:
+        return (
+            f"{manifest.name} row {row.line}, column {FIELD_LABELS['retention_row']} (retention_row):"
+            f" '{code}' is not a row of the retention schedule"
+        )
+    return row.error
+
+
+def _units(
+    root: Path, files: list[Path], manifest: Manifest | None, result: BatchIntake
+) -> list[tuple[str, list[Path], ManifestRow | None]]:
+    """(name, files, manifest row) of each document: the manifest's rows first, then each
+    top-level file or folder nobody listed (which is reported, and archived all the same)."""
+    units: list[tuple[str, list[Path], ManifestRow | None]] = []
+    claimed: set[Path] = set()
+    if manifest is not None:
+        result.problems += manifest.problems
+        for row in manifest.rows:
+            target = root.joinpath(*PurePosixPath(row.file).parts) if row.file else root
+            paths = [p for p in files if p == target or target in p.parents] if row.file else []
+            if not paths and row.error is None:
+                result.problems.append(f"{manifest.name} row {row.line}: '{row.file}' is not in the batch")
+                continue
+            claimed.update(paths)
+            units.append((row.file or f"{manifest.name} row {row.line}", paths, row))
+    by_top: dict[str, list[Path]] = {}
+    for path in files:
+        if path not in claimed:
+            by_top.setdefault(path.relative_to(root).parts[0], []).append(path)
+    if manifest is not None and by_top:
+        result.warnings.append(f"not in {manifest.name} (archived without its metadata): " + ", ".join(by_top))
+    return units + [(name, paths, None) for name, paths in by_top.items()]
+
+
+def _document(
+    name: str, paths: list[Path], root: Path, hashes: dict[Path, str], row: ManifestRow | None
+) -> DocumentSource | Rejected:
+    originals = []
+    for path in paths:
+        try:
+            scan = identify(path)
+        except UnreadableScan as error:
+            return Rejected(name, f"{_name(path, root)}: {error}", tuple(paths))
+        originals.append(
+            OriginalFile(name=_name(path, root), sha256=hashes[path], size=path.stat().st_size, media_type=scan.media_type, pages=scan.pages)
+        )
+    pdfs = [o.name for o in originals if o.media_type == PDF]
+    if pdfs and len(originals) > 1:
+        return Rejected(name, f"a document of several files must be images only, but {pdfs[0]} is a PDF", tuple(paths))
+    return DocumentSource(
+        name=name,
+        id=document_id(o.sha256 for o in originals),
+        files=tuple(paths),
+        originals=tuple(originals),
+        manifest=dict(row.values) if row else {},
+    )
+
+
+def _unzip(archive: Path, target: Path, unsafe: Path, rejected: list[Rejected]) -> Path:
+    """Unpack the members that are safe; a member with an absolute or `..` path, a link, or
+    an implausible compression ratio is rejected by name and never written where it points."""
+    target.mkdir(parents=True)
+    try:
+        with zipfile.ZipFile(archive) as zipped:
+            members = [m for m in zipped.infolist() if not m.is_dir()]
+            if sum(m.file_size for m in members) > MAX_BATCH_BYTES:
+                raise BatchError(f"{archive.name} would unpack to more than {MAX_BATCH_BYTES >> 30} GiB")
+            for member in members:
+                if reason := _unsafe_path(member):
+                    kept = unsafe / f"{len(rejected):03d}-{PurePosixPath(member.filename).name or 'entry'}"
+                    _extract(zipped, member, kept)
+                    rejected.append(Rejected(member.filename, reason, (kept,)))
+                elif reason := _bomb(member):
+                    rejected.append(Rejected(member.filename, reason))
+                else:
+                    _extract(zipped, member, target.joinpath(*PurePosixPath(member.filename).parts))
+    except zipfile.BadZipFile as error:
+        raise BatchError(f"{archive.name} is a damaged zip file: {error}") from error
+    return target
+
+
+def _unsafe_path(member: zipfile.ZipInfo) -> str | None:
+    path = PurePosixPath(member.filename.replace("\\", "/"))
+    if path.is_absolute() or ".." in path.parts or re.match(r"^[A-Za-z]:", member.filename):
+        return "zip entry with an unsafe path (absolute or '..'): it would be written outside the batch"
+    if (member.external_attr >> 16) & 0o170000 == 0o120000:
+        return "zip entry is a symbolic link"
+    return None
+
+
+def _bomb(member: zipfile.ZipInfo) -> str | None:
+    if member.compress_size and member.file_size / member.compress_size > MAX_COMPRESSION_RATIO:
+        return f"zip entry compression ratio {member.file_size // member.compress_size}:1 looks like a zip bomb; not unpacked"
+    return None
+
+
+def _extract(zipped: zipfile.ZipFile, member: zipfile.ZipInfo, path: Path) -> None:
+    """Copy one member, never more bytes than it declares."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipped.open(member) as data, path.open("wb") as out:
+        remaining = member.file_size
+        while chunk := data.read(min(1 << 20, remaining + 1)):
+            remaining -= len(chunk)
+            if remaining < 0:
+                raise BatchError(f"zip entry {member.filename} is larger than it declares")
+            out.write(chunk)
+
+
+def _ignored(relative: Path) -> bool:
+    return any(part.startswith(".") or part.lower() in IGNORED_NAMES for part in relative.parts)
+
+
+def _name(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def _natural(relative: Path) -> list[Any]:
+    """`page-2` before `page-10`."""
+    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", relative.as_posix())]
