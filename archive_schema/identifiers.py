@@ -24,7 +24,8 @@ def split_number_symbol(number_symbol: str) -> tuple[str | None, str | None]:
 
 
 def document_code(dossier_code: str | None, ordinal: int | None) -> str | None:
-    """Mã định danh văn bản: the dossier code and the ordinal in the dossier, `G09.2021.01.001.001`."""
+    """Mã định danh văn bản: the dossier code, then the ordinal in the dossier
+    (`G09.2021.01.001` + 1 -> `G09.2021.01.001.001`)."""
     if not dossier_code or ordinal is None:
         return None
     return f"{dossier_code}.{ordinal:03d}"

@@ -67,6 +67,16 @@ class OriginalFile(BaseModel):
     pages: int
 
 
+class StoredFile(BaseModel):
+    """A file of the record's package in the archive store."""
+
+    role: Literal["original", "pdfa", "text", "layout", "metadata"]
+    key: str
+    sha256: str
+    size: int
+    media_type: str
+
+
 class Retention(BaseModel):
     """Thời hạn bảo quản: the schedule row the record falls under and when it is due."""
 
@@ -118,6 +128,10 @@ class Document(BaseModel):
     pages: list[Page] = Field(default_factory=list)
     originals: list[OriginalFile] = Field(default_factory=list)
     pdf_sha256: str | None = None
+    package: str | None = Field(
+        default=None, description="the record's prefix in the archive store"
+    )
+    files: list[StoredFile] = Field(default_factory=list)
     retention: Retention | None = None
     sources: dict[str, Source] = Field(default_factory=dict)
     events: list[Event] = Field(default_factory=list)
@@ -133,5 +147,7 @@ class Document(BaseModel):
     def text(self) -> str:
         return "\n\n".join(page.text for page in self.pages)
 
-    def record(self, stage: str, outcome: Literal["ok", "failed", "skipped"], detail: str = "") -> None:
+    def record(
+        self, stage: str, outcome: Literal["ok", "failed", "skipped"], detail: str = ""
+    ) -> None:
         self.events.append(Event(stage=stage, outcome=outcome, detail=detail))

@@ -9,6 +9,7 @@ record whose dossier closed in 2013 is kept through 2023 and is due for review f
 import csv
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
@@ -122,7 +123,9 @@ def parse_schedule(name: str, text: str) -> Schedule:
                 description=normalize(value["description"]),
                 years=_parse_retention(value["retention"], line),
                 doc_types=_parse_doc_types(value["doc_types"], line),
-                keywords=tuple(" ".join(_words(k)) for k in value["keywords"].split(";") if k.strip()),
+                keywords=tuple(
+                    " ".join(_words(k)) for k in value["keywords"].split(";") if k.strip()
+                ),
                 notes=value["notes"],
             )
         )
@@ -138,7 +141,7 @@ def sample_schedule() -> Schedule:
     return parse_schedule("sample-2011@1", text)
 
 
-def _map_columns(headers: list[str]) -> dict[str, str]:
+def _map_columns(headers: Sequence[str]) -> dict[str, str]:
     by_name = {fold(header.strip()): header for header in headers}
     columns = {}
     for field, names in _COLUMNS.items():
@@ -154,9 +157,7 @@ def _parse_retention(value: str, line: int) -> int | None:
         return None
     if value.isdigit() and int(value) > 0:
         return int(value)
-    raise ScheduleError(
-        f"row {line}: retention '{value}' is not a number of years or Vĩnh viễn"
-    )
+    raise ScheduleError(f"row {line}: retention '{value}' is not a number of years or Vĩnh viễn")
 
 
 def _parse_doc_types(value: str, line: int) -> tuple[str, ...]:

@@ -80,6 +80,7 @@ def doc_type_of_notation(notation: str) -> str | None:
     head = fold(notation).replace(" ", "").split("-")[0].split(".")[0]
     return _TYPES_BY_ABBREVIATION.get(head)
 
+
 # Mức độ tiếp cận, from the most open to the most closed; a reader cleared for one level
 # may read every level before it.
 ACCESS_LEVELS: dict[str, str] = {
@@ -92,12 +93,50 @@ ACCESS_LEVELS: dict[str, str] = {
 # Words that open the name of a body in a header's left block (a new name), and words of a
 # territorial unit, which continue the name above them (`ỦY BAN NHÂN DÂN` / `TỈNH LÀO CAI`).
 AGENCY_HEADS = (
-    "BỘ", "BAN", "CỤC", "CHI CỤC", "TỔNG CỤC", "SỞ", "VỤ", "VĂN PHÒNG", "ỦY BAN", "UBND",
-    "HỘI ĐỒNG", "HĐND", "THANH TRA", "TRUNG TÂM", "PHÒNG", "VIỆN", "TRƯỜNG", "KHO BẠC",
-    "THỦ TƯỚNG", "CHÍNH PHỦ", "QUỐC HỘI", "TÒA ÁN", "CÔNG AN", "BỘ CHỈ HUY", "ĐẢNG ỦY",
-    "TỈNH ỦY", "THÀNH ỦY", "HUYỆN ỦY", "TỔNG CÔNG TY", "CÔNG TY", "ĐẠI HỌC", "BỆNH VIỆN",
+    "BỘ",
+    "BAN",
+    "CỤC",
+    "CHI CỤC",
+    "TỔNG CỤC",
+    "SỞ",
+    "VỤ",
+    "VĂN PHÒNG",
+    "ỦY BAN",
+    "UBND",
+    "HỘI ĐỒNG",
+    "HĐND",
+    "THANH TRA",
+    "TRUNG TÂM",
+    "PHÒNG",
+    "VIỆN",
+    "TRƯỜNG",
+    "KHO BẠC",
+    "THỦ TƯỚNG",
+    "CHÍNH PHỦ",
+    "QUỐC HỘI",
+    "TÒA ÁN",
+    "CÔNG AN",
+    "BỘ CHỈ HUY",
+    "ĐẢNG ỦY",
+    "TỈNH ỦY",
+    "THÀNH ỦY",
+    "HUYỆN ỦY",
+    "TỔNG CÔNG TY",
+    "CÔNG TY",
+    "ĐẠI HỌC",
+    "BỆNH VIỆN",
 )
-TERRITORIAL_UNITS = ("TỈNH", "THÀNH PHỐ", "HUYỆN", "QUẬN", "THỊ XÃ", "THỊ TRẤN", "XÃ", "PHƯỜNG", "ĐẶC KHU")
+TERRITORIAL_UNITS = (
+    "TỈNH",
+    "THÀNH PHỐ",
+    "HUYỆN",
+    "QUẬN",
+    "THỊ XÃ",
+    "THỊ TRẤN",
+    "XÃ",
+    "PHƯỜNG",
+    "ĐẶC KHU",
+)
 
 
 def starts_with_any(text: str, heads: tuple[str, ...]) -> bool:

@@ -16,6 +16,8 @@ from ocr.plugin import layout_path
 
 A4_WIDTH_INCHES = 8.27
 PLAUSIBLE_DPI = 100  # below this an image's resolution tag is missing or wrong
+# ocrmypdf warnings about its own choices rather than about the document: not reported.
+UNREPORTED_WARNINGS = ("The output file size is",)
 
 
 class OcrError(RuntimeError):
@@ -37,7 +39,11 @@ def scans_to_pdfa(
     `jobs` and from running several documents at once.
     """
     with TemporaryDirectory(prefix="sohoa-ocr-") as work, _warnings() as warnings:
-        source = scans[0] if len(scans) == 1 and scans[0].suffix.lower() == ".pdf" else _images_to_pdf(scans, Path(work))
+        source = (
+            scans[0]
+            if len(scans) == 1 and scans[0].suffix.lower() == ".pdf"
+            else _images_to_pdf(scans, Path(work))
+        )
         layouts = Path(work, "layouts")
         layouts.mkdir()
         try:
@@ -98,7 +104,9 @@ def _warnings() -> Iterator[list[str]]:
 
     class Collector(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
-            collected.append(record.getMessage())
+            message = record.getMessage()
+            if not message.startswith(UNREPORTED_WARNINGS):
+                collected.append(message)
 
     logger = logging.getLogger("ocrmypdf")
     handler = Collector(logging.WARNING)

@@ -16,7 +16,6 @@ from archive_schema.identifiers import split_number_symbol
 from archive_schema.vietnamese import fold, normalize
 from archive_schema.vocab import (
     AGENCY_HEADS,
-    AUTHORITY_MARKS,
     CONG_VAN,
     SECRECY_MARKS,
     TERRITORIAL_UNITS,
@@ -32,6 +31,7 @@ _DATE = re.compile(r"ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*(\d{4})")
 _MOTTO = ("cong hoa xa hoi", "doc lap", "tu do", "hanh phuc")
 _MARK = re.compile(r"^(TM|KT|TL|TUQ|Q)\s*[.,]\s*", re.IGNORECASE)
 _SEPARATOR = re.compile(r"^[\W_]*$")
+SIGNATURE_SPACE = 8  # lines of space between the title and the name, where the signature goes
 
 
 @dataclass
@@ -60,7 +60,7 @@ def parse_header(pages: list[PageLayout]) -> Header:
     if not pages or not pages[0].lines:
         return header
     first = pages[0]
-    top = _top_region(first)
+    top = _header_region(first) or first.lines[:8]  # without columns, the header is on top
     left = [line for line in top if line.column == "left"] or top
     right = [line for line in top if line.column == "right"] or top
     number_at = next((i for i, line in enumerate(left) if _NUMBER.match(_fold(line))), None)
@@ -83,20 +83,35 @@ def _fold(line: Line) -> str:
     return " ".join(fold(line.text).split())
 
 
-def _top_region(page: PageLayout) -> list[Line]:
-    """The header: the page's first two-column region, or its first lines if none was found."""
+def _header_region(page: PageLayout) -> list[Line]:
+    """The page's first two-column region, if it opens the page."""
     count = 0
     while count < len(page.lines) and page.lines[count].column != "full":
         count += 1
-    return page.lines[:count] if count else page.lines[:8]
+    return page.lines[:count]
 
 
 def _read_number(header: Header, line: Line) -> None:
     value = re.sub(r"^\w+\s*[:;.]?\s*", "", normalize(line.text).strip(), count=1)
-    value = re.sub(r"\s*([/-])\s*", r"\1", value).strip(" .,;")
+    value = _repair_abbreviation(re.sub(r"\s*([/-])\s*", r"\1", value).strip(" .,;"))
     if value:
         header.number_symbol = value
         header.number, header.notation = split_number_symbol(value)
+
+
+def _repair_abbreviation(number_symbol: str) -> str:
+    """Tesseract sometimes doubles a letter of the type abbreviation (`QĐĐ-UBND`): when the
+    abbreviation is unknown but known once the doubled letter is single, repair it."""
+    head, slash, notation = number_symbol.rpartition("/")
+    abbreviation, dash, issuer = notation.partition("-")
+    single = re.sub(r"(\w)\1", r"\1", abbreviation)
+    if (
+        single != abbreviation
+        and doc_type_of_notation(abbreviation) is None
+        and doc_type_of_notation(single)
+    ):
+        return f"{head}{slash}{single}{dash}{issuer}"
+    return number_symbol
 
 
 def _agencies(lines: list[Line]) -> tuple[str | None, str | None]:
@@ -107,7 +122,9 @@ def _agencies(lines: list[Line]) -> tuple[str | None, str | None]:
         text = normalize(line.text).strip()
         if _SEPARATOR.match(text) or _mark_in(text, SECRECY_MARKS + URGENCY_MARKS):
             continue
-        if names and (starts_with_any(text, TERRITORIAL_UNITS) or not starts_with_any(text, AGENCY_HEADS)):
+        if names and (
+            starts_with_any(text, TERRITORIAL_UNITS) or not starts_with_any(text, AGENCY_HEADS)
+        ):
             names[-1] += " " + text
         else:
             names.append(text)
@@ -117,11 +134,20 @@ def _agencies(lines: list[Line]) -> tuple[str | None, str | None]:
 
 
 def _summary_under_number(lines: list[Line]) -> str | None:
-    """A công văn's "V/v …" summary, which stands under its number and may wrap."""
-    for i, line in enumerate(lines):
-        if _fold(line).replace(" ", "").startswith("v/v"):
-            return " ".join(normalize(ln.text).strip() for ln in lines[i:])
-    return None
+    """A công văn's "V/v …" summary, which stands under its number and may wrap (a secrecy
+    or urgency mark stamped below it is not part of it)."""
+    start = next(
+        (i for i, line in enumerate(lines) if _fold(line).replace(" ", "").startswith("v/v")), None
+    )
+    if start is None:
+        return None
+    summary = []
+    for line in lines[start:]:
+        text = normalize(line.text).strip()
+        if _mark_in(text, SECRECY_MARKS + URGENCY_MARKS):
+            break
+        summary.append(text)
+    return " ".join(summary)
 
 
 def _is_motto(line: Line) -> bool:
@@ -157,7 +183,10 @@ def _read_type_and_subject(header: Header, page: PageLayout, lines: list[Line]) 
     for line in lines[1:]:
         previous = subject[-1] if subject else lines[0]
         line_centre = (line.box[0] + line.box[2]) / 2
-        if abs(line_centre - centre) > 0.06 * page.width or line.box[1] - previous.box[1] > 2.2 * previous.height:
+        if (
+            abs(line_centre - centre) > 0.06 * page.width
+            or line.box[1] - previous.box[1] > 2.2 * previous.height
+        ):
             break
         subject.append(line)
     if subject:
@@ -187,38 +216,51 @@ def _mark_in(text: str, marks: tuple[str, ...]) -> str | None:
 
 
 def _read_closing(header: Header, pages: list[PageLayout]) -> None:
-    """The signature block (right) and the Nơi nhận list (left) after the body."""
+    """The signature block and the Nơi nhận list after the body: the first title block on
+    the right half of a page (an authority mark or a title in capitals, line after line)
+    with a name under it, within the space left for the signature."""
     for page_index, page in enumerate(pages):
-        lines = page.lines[len(_top_region(page)) if page_index == 0 else 0 :]
-        for start, run in _right_runs(page, lines):
-            titles = [normalize(line.text).strip() for line in run[:-1]]
-            name = normalize(run[-1].text).strip()
-            if len(run) >= 2 and _is_title(titles[0]) and _is_name(name):
+        lines = page.lines[len(_header_region(page)) if page_index == 0 else 0 :]
+        right = sorted(
+            (line for line in lines if line.box[0] > 0.42 * page.width),
+            key=lambda line: line.box[1],
+        )
+        for start in range(len(right)):
+            found = _signature_block(right[start:])
+            if found:
+                titles, name = found
                 header.signer_name = name
                 header.signer_title = " / ".join(titles)
                 marks = [m.group(1).upper() + "." for t in titles if (m := _MARK.match(t))]
                 header.authority_mark = " ".join(marks) or None
-                header.recipients = _recipients(lines[:start])
+                header.recipients = _recipients(page, lines, right[start])
                 return
 
 
-def _right_runs(page: PageLayout, lines: list[Line]) -> list[tuple[int, list[Line]]]:
-    """Maximal runs of consecutive lines that stand in the right half, with where each starts."""
-    runs: list[tuple[int, list[Line]]] = []
-    for i, line in enumerate(lines):
-        on_right = line.column == "right" or (line.column == "full" and line.box[0] > 0.42 * page.width)
-        if not on_right:
-            continue
-        if runs and runs[-1][0] + len(runs[-1][1]) == i:
-            runs[-1][1].append(line)
-        else:
-            runs.append((i, [line]))
-    return runs
+def _signature_block(lines: list[Line]) -> tuple[list[str], str] | None:
+    """(title lines, name) when `lines` (top to bottom) open with a signature block."""
+    titles: list[Line] = []
+    for line in lines:
+        if titles and line.box[1] - titles[-1].box[3] > 1.5 * titles[-1].height:
+            break
+        if not _is_title(normalize(line.text).strip()):
+            break
+        titles.append(line)
+    if not titles:
+        return None
+    last = titles[-1]
+    for line in lines[len(titles) :]:
+        if line.box[1] - last.box[3] > SIGNATURE_SPACE * last.height:
+            return None
+        name = normalize(line.text).strip()
+        if _is_name(name):
+            return [normalize(t.text).strip() for t in titles], name
+    return None
 
 
 def _is_title(text: str) -> bool:
     """An authority mark (KT., TM. …) or a title in capitals (CHỦ TỊCH)."""
-    return bool(_MARK.match(text)) or text.isupper()
+    return bool(_MARK.match(text)) or (text.isupper() and sum(c.isalpha() for c in text) >= 2)
 
 
 def _is_name(text: str) -> bool:
@@ -227,19 +269,29 @@ def _is_name(text: str) -> bool:
     return 2 <= len(words) <= 6 and not text.isupper() and all(w[:1].isupper() for w in words)
 
 
-def _recipients(lines: list[Line]) -> list[str]:
-    """Items of the Nơi nhận list: each starts with '-', wrapped lines continue it."""
-    starts = [i for i, line in enumerate(lines) if _fold(line).startswith("noi nhan")]
-    if not starts:
+def _recipients(page: PageLayout, lines: list[Line], signature: Line) -> list[str]:
+    """Items of the Nơi nhận list on the left, beside the signature block: each starts with
+    '-', and a line that does not continues the item above it."""
+    left = sorted(
+        (line for line in lines if line.box[0] <= 0.42 * page.width), key=lambda line: line.box[1]
+    )
+    heading = [
+        i
+        for i, line in enumerate(left)
+        if _fold(line).startswith("noi nhan")
+        and abs(line.box[1] - signature.box[1]) < 4 * signature.height
+    ]
+    if not heading:
         return []
-    start = starts[-1]
     items: list[str] = []
-    for line in lines[start + 1 :]:
-        if line.column != "left":
-            continue
+    previous = left[heading[0]]
+    for line in left[heading[0] + 1 :]:
+        if line.box[1] - previous.box[3] > 2 * previous.height:
+            break
         text = normalize(line.text).strip()
         if text.startswith(("-", "–", "•")) or not items:
             items.append(text.lstrip("-–• ").strip())
         else:
             items[-1] += " " + text
+        previous = line
     return items

@@ -7,6 +7,7 @@ gutter form a two-column region that is read left column first, then right colum
 """
 
 from dataclasses import dataclass
+from itertools import pairwise
 from statistics import median
 
 from pydantic import BaseModel, Field
@@ -73,14 +74,19 @@ def read_page(
     """Lay out OCR lines (each a list of words left to right) in reading order."""
     ocr_lines = [[w for w in words if w.confidence >= NOISE_CONFIDENCE] for words in ocr_lines]
     segments = [segment for words in ocr_lines if words for segment in _split_at_gaps(words)]
-    return PageLayout(number=number, width=width, height=height, dpi=dpi, lines=_reading_order(segments))
+    if segments:
+        typical = median(segment.height for segment in segments)
+        segments = [s for s in segments if not _speck(s, typical)]
+    return PageLayout(
+        number=number, width=width, height=height, dpi=dpi, lines=_reading_order(segments)
+    )
 
 
 def _split_at_gaps(words: list[Word]) -> list[Line]:
     """Cut a line where the space between two words is far wider than between the others:
     the gap between two columns that tesseract read as one line."""
     words = sorted(words, key=lambda w: w.box[0])
-    gaps = [b.box[0] - a.box[2] for a, b in zip(words, words[1:], strict=False)]
+    gaps = [b.box[0] - a.box[2] for a, b in pairwise(words)]
     if not gaps:
         return [Line(words=words)]
     height = median(w.box[3] - w.box[1] for w in words)
@@ -92,6 +98,11 @@ def _split_at_gaps(words: list[Word]) -> list[Line]:
             current = []
         current.append(word)
     return [*segments, Line(words=current)]
+
+
+def _speck(segment: Line, typical_height: float) -> bool:
+    """Punctuation far smaller than the text around it: a speck of dirt, not a mark."""
+    return segment.height < 0.35 * typical_height and not any(c.isalnum() for c in segment.text)
 
 
 def _rows(segments: list[Line]) -> list[list[Line]]:
@@ -134,7 +145,7 @@ def _reading_order(segments: list[Line]) -> list[Line]:
 
 def _gutter(row: list[Line]) -> tuple[int, int]:
     """The widest gap between the segments of a row: the space between two columns."""
-    gaps = [(b.box[0] - a.box[2], a.box[2], b.box[0]) for a, b in zip(row, row[1:], strict=False)]
+    gaps = [(b.box[0] - a.box[2], a.box[2], b.box[0]) for a, b in pairwise(row)]
     _, start, end = max(gaps)
     return start, end
 

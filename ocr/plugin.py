@@ -17,7 +17,7 @@ from ocrmypdf.models.ocr_element import BoundingBox, OcrClass, OcrElement
 from PIL import Image
 
 from archive_schema.vietnamese import normalize
-from ocr.layout import PageLayout, Word, read_page
+from ocr.layout import Word, read_page
 
 LINE_CLASSES = ("ocr_line", "ocr_header", "ocr_footer", "ocr_caption", "ocr_textfloat")
 
@@ -34,19 +34,31 @@ class LayoutRecordingEngine(TesseractOcrEngine):
         return True
 
     @staticmethod
-    def generate_ocr(input_file: Path, options: Any, page_number: int = 0) -> tuple[OcrElement, str]:
+    def generate_ocr(
+        input_file: Path, options: Any, page_number: int = 0
+    ) -> tuple[OcrElement, str]:
         with Image.open(input_file) as image:
             width, height = image.size
             dpi = float(image.info.get("dpi", (300, 300))[0])
         with TemporaryDirectory(prefix="sohoa-ocr-") as work:
             hocr, text = Path(work, "page.hocr"), Path(work, "page.txt")
-            TesseractOcrEngine.generate_hocr(input_file, hocr, text, options)
+            TesseractOcrEngine.generate_hocr(input_file, hocr, text, options)  # type: ignore[no-untyped-call]
             timed_out = hocr.stat().st_size == 0  # ocrmypdf writes an empty hOCR on timeout
-            tree = OcrElement(OcrClass.PAGE, bbox=BoundingBox(0, 0, width, height)) if timed_out else HocrParser(hocr).parse()
+            tree = (
+                OcrElement(OcrClass.PAGE, bbox=BoundingBox(0, 0, width, height))
+                if timed_out
+                else HocrParser(hocr).parse()
+            )
         tree.dpi = dpi
         for word in tree.words:
             word.text = normalize(word.text)
-        layout = read_page(page_number + 1, width, height, dpi, [_words(line) for line in tree.iter_by_class(*LINE_CLASSES)])
+        layout = read_page(
+            page_number + 1,
+            width,
+            height,
+            dpi,
+            [_words(line) for line in tree.iter_by_class(*LINE_CLASSES)],
+        )
         layout.timed_out = timed_out
         folder = Path(options.sohoa_layout_dir)
         layout_path(folder, layout.number).write_text(layout.model_dump_json(), encoding="utf-8")
@@ -57,7 +69,12 @@ def _words(line: OcrElement) -> list[Word]:
     return [
         Word(
             text=word.text,
-            box=(round(word.bbox.left), round(word.bbox.top), round(word.bbox.right), round(word.bbox.bottom)),
+            box=(
+                round(word.bbox.left),
+                round(word.bbox.top),
+                round(word.bbox.right),
+                round(word.bbox.bottom),
+            ),
             confidence=100 * (word.confidence or 0.0),
         )
         for word in line.words

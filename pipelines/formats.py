@@ -3,6 +3,7 @@
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import magic
 import pikepdf
@@ -24,7 +25,14 @@ class Scan:
 
 def sha256_file(path: Path) -> str:
     with path.open("rb") as data:
-        return hashlib.file_digest(data, "sha256").hexdigest()
+        return sha256_stream(data)
+
+
+def sha256_stream(data: BinaryIO) -> str:
+    digest = hashlib.sha256()
+    while chunk := data.read(1 << 20):
+        digest.update(chunk)
+    return digest.hexdigest()
 
 
 def identify(path: Path) -> Scan:
@@ -38,7 +46,8 @@ def identify(path: Path) -> Scan:
         return Scan(media_type, _image_pages(path))
     described = magic.from_file(str(path))
     raise UnreadableScan(
-        f"not a scan: named '{path.suffix or '(no extension)'}' but its content is {described} ({media_type});"
+        f"not a scan: named '{path.suffix or '(no extension)'}'"
+        f" but its content is {described} ({media_type});"
         " accepted are TIFF, JPEG, PNG, JPEG 2000 and PDF"
     )
 

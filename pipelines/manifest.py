@@ -76,7 +76,8 @@ def read_manifest(path: Path) -> Manifest:
         elif text:
             manifest.problems.append(
                 f"{path.name}: unknown column '{text}' (ignored); known columns are the record"
-                f" fields or their Vietnamese labels, e.g. {FIELD_LABELS['file']}, {FIELD_LABELS['issue_date']}"
+                " fields or their Vietnamese labels, e.g."
+                f" {FIELD_LABELS['file']}, {FIELD_LABELS['issue_date']}"
             )
     if "file" not in columns.values():
         raise ManifestError(f"{path.name}: no file column ('file' or '{FIELD_LABELS['file']}')")
@@ -87,7 +88,9 @@ def read_manifest(path: Path) -> Manifest:
             continue
         row = _parse_row(path.name, line, cells)
         if row.file in seen:
-            row = ManifestRow(line, row.file, {}, f"{path.name} row {line}: file '{row.file}' is listed twice")
+            row = ManifestRow(
+                line, row.file, {}, f"{path.name} row {line}: file '{row.file}' is listed twice"
+            )
         seen.add(row.file)
         manifest.rows.append(row)
     return manifest
@@ -96,7 +99,9 @@ def read_manifest(path: Path) -> Manifest:
 def _parse_row(manifest: str, line: int, cells: dict[str, Any]) -> ManifestRow:
     file = str(cells.pop("file", "") or "").strip().strip("/")
     if not file:
-        return ManifestRow(line, "", {}, f"{manifest} row {line}: column {FIELD_LABELS['file']} (file) is empty")
+        return ManifestRow(
+            line, "", {}, f"{manifest} row {line}: column {FIELD_LABELS['file']} (file) is empty"
+        )
     values: dict[str, Any] = {}
     for name, raw in cells.items():
         if _blank(raw):
@@ -105,7 +110,9 @@ def _parse_row(manifest: str, line: int, cells: dict[str, Any]) -> ManifestRow:
             values[name] = _parse_value(name, raw)
         except ValueError as error:
             label = FIELD_LABELS.get(name, name)
-            return ManifestRow(line, file, {}, f"{manifest} row {line}, column {label} ({name}): {error}")
+            return ManifestRow(
+                line, file, {}, f"{manifest} row {line}, column {label} ({name}): {error}"
+            )
     return ManifestRow(line, file, values)
 
 
@@ -118,12 +125,18 @@ def _parse_value(name: str, raw: Any) -> Any:
     if name == "doc_type":
         known = doc_type_named(text)
         if known is None:
-            raise ValueError(f"'{text}' is not a document type; known types: {', '.join(DOC_TYPES)}")
+            raise ValueError(
+                f"'{text}' is not a document type; known types: {', '.join(DOC_TYPES)}"
+            )
         return known
     if name == "access_level":
-        levels = {fold(key): key for key in ACCESS_LEVELS} | {fold(v): k for k, v in ACCESS_LEVELS.items()}
+        levels = {fold(key): key for key in ACCESS_LEVELS} | {
+            fold(v): k for k, v in ACCESS_LEVELS.items()
+        }
         if fold(text) not in levels:
-            raise ValueError(f"'{text}' is not an access level; use one of {', '.join(ACCESS_LEVELS)}")
+            raise ValueError(
+                f"'{text}' is not an access level; use one of {', '.join(ACCESS_LEVELS)}"
+            )
         return levels[fold(text)]
     if name == "recipients":
         return [part.strip() for part in re.split(r"[;\n]", text) if part.strip()]
@@ -163,8 +176,9 @@ def _read_csv(path: Path) -> list[list[Any]]:
         text = path.read_text("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ManifestError(f"{path.name} is not UTF-8 text: save it as 'CSV UTF-8'") from error
-    dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
-    return [row for row in csv.reader(text.splitlines(), dialect)]
+    header = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=header.count)  # Excel writes ';' where ',' is the decimal mark
+    return list(csv.reader(text.splitlines(), delimiter=delimiter))
 
 
 def _read_xlsx(path: Path) -> list[list[Any]]:

@@ -6,6 +6,8 @@ from pathlib import Path
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from archive_schema.retention import Schedule, ScheduleError, parse_schedule, sample_schedule
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SOHOA_")
@@ -18,6 +20,7 @@ class Settings(BaseSettings):
     ocr_language: str = "vie"
     ocr_page_timeout: float = 180.0  # seconds of tesseract per page before giving up on it
     review_confidence: float = 75.0  # pages whose mean word confidence is lower need review
+    retention_schedule: Path | None = None  # CSV of the records office; default: the sample
 
     @model_validator(mode="after")
     def _default_urls(self) -> "Settings":
@@ -26,3 +29,12 @@ class Settings(BaseSettings):
         self.storage_url = self.storage_url or (self.home / "archive").as_uri()
         self.search_url = self.search_url or f"sqlite:///{self.home / 'search.db'}"
         return self
+
+    def schedule(self) -> Schedule:
+        if self.retention_schedule is None:
+            return sample_schedule()
+        path = self.retention_schedule
+        try:
+            return parse_schedule(path.stem, path.read_text("utf-8-sig"))
+        except (OSError, ScheduleError) as error:
+            raise ScheduleError(f"retention schedule {path}: {error}") from error

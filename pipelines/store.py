@@ -55,7 +55,7 @@ class FileStore:
                         shutil.copyfileobj(data, out, 1 << 20)
                 out.flush()
                 os.fsync(out.fileno())
-            os.replace(temporary, path)
+            Path(temporary).replace(path)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise

@@ -88,12 +88,21 @@ def _describe_extension(xmp: etree._Element) -> None:
         description.set(f"{{{RDF}}}about", "")
         bag = etree.SubElement(etree.SubElement(description, f"{{{ext}}}schemas"), f"{{{RDF}}}Bag")
     entry = _resource(bag)
-    for tag, text in (("schema", "sohoa archival record"), ("namespaceURI", NAMESPACE), ("prefix", PREFIX)):
+    for tag, text in (
+        ("schema", "sohoa archival record"),
+        ("namespaceURI", NAMESPACE),
+        ("prefix", PREFIX),
+    ):
         etree.SubElement(entry, f"{{{schema}}}{tag}").text = text
     sequence = etree.SubElement(etree.SubElement(entry, f"{{{schema}}}property"), f"{{{RDF}}}Seq")
     for name, (_, value_type, meaning) in PROPERTIES.items():
         item = _resource(sequence)
-        for tag, text in (("name", name), ("valueType", value_type), ("category", "external"), ("description", meaning)):
+        for tag, text in (
+            ("name", name),
+            ("valueType", value_type),
+            ("category", "external"),
+            ("description", meaning),
+        ):
             etree.SubElement(item, f"{{{prop}}}{tag}").text = text
 
 

@@ -46,7 +46,10 @@ def render(corpus_id: str, dpi: int, condition: str, seed: int) -> list[tuple[Im
     scan = CONDITIONS[condition]
     pages = typeset(parts(document(corpus_id)), dpi)
     return [
-        (degrade(page.image, scan, dpi, seed=seed * 1_000_003 + int(corpus_id) * 1000 + n), page.text)
+        (
+            degrade(page.image, scan, dpi, seed=seed * 1_000_003 + int(corpus_id) * 1000 + n),
+            page.text,
+        )
         for n, page in enumerate(pages, start=1)
     ]
 
@@ -67,8 +70,12 @@ def write_batch(
     documents = []
     for i, corpus_id in enumerate(corpus_ids):
         pages = render(corpus_id, dpi, condition, seed)
-        name = _write_scans(path, corpus_id, [image for image, _ in pages], formats[i % len(formats)], dpi)
-        doc = SampleDocument(corpus_id, name, tuple(text for _, text in pages), document(corpus_id).truth)
+        name = _write_scans(
+            path, corpus_id, [image for image, _ in pages], formats[i % len(formats)], dpi
+        )
+        doc = SampleDocument(
+            corpus_id, name, tuple(text for _, text in pages), document(corpus_id).truth
+        )
         _write_truth(truth_path / name, doc)
         documents.append(doc)
     if manifest:
@@ -76,16 +83,26 @@ def write_batch(
     return SampleBatch(path, truth_path, tuple(documents))
 
 
-def _write_scans(batch: Path, corpus_id: str, images: list[Image.Image], form: str, dpi: int) -> str:
+def _write_scans(
+    batch: Path, corpus_id: str, images: list[Image.Image], form: str, dpi: int
+) -> str:
     resolution = (dpi, dpi)
     if form == "tiff":
         name = f"{corpus_id}.tif"
         compression = "group4" if images[0].mode == "1" else "jpeg"
-        images[0].save(batch / name, save_all=True, append_images=images[1:], dpi=resolution, compression=compression)
+        images[0].save(
+            batch / name,
+            save_all=True,
+            append_images=images[1:],
+            dpi=resolution,
+            compression=compression,
+        )
     elif form == "pdf":
         name = f"{corpus_id}.pdf"
         layout = img2pdf.get_fixed_dpi_layout_fun(resolution)
-        (batch / name).write_bytes(img2pdf.convert([_jpeg(image, dpi) for image in images], layout_fun=layout))
+        (batch / name).write_bytes(
+            img2pdf.convert([_jpeg(image, dpi) for image in images], layout_fun=layout)
+        )
     elif form == "png" and len(images) == 1:
         name = f"{corpus_id}.png"
         images[0].save(batch / name, dpi=resolution)
@@ -105,7 +122,9 @@ def _write_scans(batch: Path, corpus_id: str, images: list[Image.Image], form: s
 
 def _jpeg(image: Image.Image, dpi: int) -> bytes:
     buffer = io.BytesIO()
-    image.convert("L" if image.mode == "1" else image.mode).save(buffer, "JPEG", quality=90, dpi=(dpi, dpi))
+    image.convert("L" if image.mode == "1" else image.mode).save(
+        buffer, "JPEG", quality=90, dpi=(dpi, dpi)
+    )
     return buffer.getvalue()
 
 
@@ -114,7 +133,9 @@ def _write_truth(folder: Path, doc: SampleDocument) -> None:
     for n, text in enumerate(doc.page_texts, start=1):
         (folder / f"page-{n:03d}.txt").write_text(text + "\n", encoding="utf-8")
     meta = {**doc.truth, "corpus_id": doc.corpus_id, "file": doc.name, "pages": len(doc.page_texts)}
-    (folder / "metadata.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+    (folder / "metadata.json").write_text(
+        json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
 
 
 def _write_manifest(path: Path, documents: list[SampleDocument]) -> None:

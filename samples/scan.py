@@ -28,12 +28,25 @@ CONDITIONS = {
         Condition("clean"),
         Condition("light", skew=0.3, blur=0.4, noise=3, tint=(250, 247, 238), jpeg_quality=92),
         Condition(
-            "medium", skew=0.8, blur=0.8, noise=7, speckles=0.0002, fade=0.9,
-            tint=(244, 238, 222), jpeg_quality=80,
+            "medium",
+            skew=0.8,
+            blur=0.8,
+            noise=7,
+            speckles=0.0002,
+            fade=0.9,
+            tint=(244, 238, 222),
+            jpeg_quality=80,
         ),
         Condition(
-            "heavy", skew=1.5, blur=1.3, noise=14, speckles=0.001, fade=0.65,
-            uneven_light=0.35, tint=(236, 226, 200), jpeg_quality=35,
+            "heavy",
+            skew=1.5,
+            blur=1.3,
+            noise=14,
+            speckles=0.001,
+            fade=0.65,
+            uneven_light=0.35,
+            tint=(236, 226, 200),
+            jpeg_quality=35,
         ),
         Condition("binarised", skew=0.5, noise=4, binarise=True),
     )
@@ -49,7 +62,9 @@ def degrade(page: Image.Image, condition: Condition, dpi: int, seed: int) -> Ima
     scale = dpi / 300
     image = page.point(lambda v: round(255 - (255 - v) * condition.fade))
     if condition.uneven_light:
-        grey = np.asarray(image, dtype=np.float32) - _shadow(image.size, condition.uneven_light, rng)
+        grey = np.asarray(image, dtype=np.float32) - _shadow(
+            image.size, condition.uneven_light, rng
+        )
         image = Image.fromarray(grey.clip(0, 255).astype(np.uint8), "L")
     if condition.speckles:
         grey = np.array(image)
@@ -80,5 +95,5 @@ def _shadow(size: tuple[int, int], depth: float, rng: np.random.Generator) -> np
     corner_y, corner_x = rng.integers(0, 2, 2)
     ys = np.linspace(0, 1, height, dtype=np.float32)[:, None]
     xs = np.linspace(0, 1, width, dtype=np.float32)[None, :]
-    distance = np.hypot(ys - corner_y, xs - corner_x) / np.sqrt(2)
+    distance: np.ndarray = np.hypot(ys - corner_y, xs - corner_x) / np.sqrt(2)
     return (1 - distance) ** 2 * depth * 255

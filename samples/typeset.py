@@ -148,7 +148,11 @@ class Typesetter:
     def rule(self, center: float, length: float) -> None:
         draw = ImageDraw.Draw(self.page.image)
         y = self.y + self.px(2)
-        draw.line((center - length / 2, y, center + length / 2, y), fill=0, width=max(1, round(self.px(0.8))))
+        draw.line(
+            (center - length / 2, y, center + length / 2, y),
+            fill=0,
+            width=max(1, round(self.px(0.8))),
+        )
         self.y += self.px(8)
 
 
@@ -180,7 +184,9 @@ def _header(t: Typesetter, parts: DocumentParts) -> None:
     right, right_width = t.px(RIGHT_COLUMN_PT[0]), t.px(RIGHT_COLUMN_PT[1] - RIGHT_COLUMN_PT[0])
     agencies = [(parts.parent_agency, HEADER_PARENT)] if parts.parent_agency else []
     agencies += [(line, HEADER) for line in parts.agency_lines]
-    agency_lines = [(line, style) for text, style in agencies for line in t.wrap(text, style, left_width)]
+    agency_lines = [
+        (line, style) for text, style in agencies for line in t.wrap(text, style, left_width)
+    ]
     agency_height = sum(t.pitch(style) for _, style in agency_lines)
     row = top + max(agency_height, t.pitch(MOTTO) + t.pitch(HEADER)) + t.px(8 + 6)
 

@@ -66,13 +66,19 @@ def intake(batch: Path, work: Path, schedule_rows: Collection[str]) -> BatchInta
     else:
         raise BatchError(f"{batch} does not exist")
 
-    files = sorted((p for p in root.rglob("*") if p.is_file()), key=lambda p: _natural(p.relative_to(root)))
+    files = sorted(
+        (p for p in root.rglob("*") if p.is_file()), key=lambda p: _natural(p.relative_to(root))
+    )
     ignored = [p for p in files if _ignored(p.relative_to(root))]
     files = [p for p in files if p not in ignored]
     hashes = {path: sha256_file(path) for path in files}
-    result = BatchIntake(batch_id(( _name(p, root), sha) for p, sha in hashes.items()), root, rejected=rejected)
+    result = BatchIntake(
+        batch_id((_name(p, root), sha) for p, sha in hashes.items()), root, rejected=rejected
+    )
     if ignored:
-        result.warnings.append("ignored system files: " + ", ".join(_name(p, root) for p in ignored))
+        result.warnings.append(
+            "ignored system files: " + ", ".join(_name(p, root) for p in ignored)
+        )
 
     try:
         result.manifest = find_manifest(root)
@@ -90,20 +96,25 @@ def intake(batch: Path, work: Path, schedule_rows: Collection[str]) -> BatchInta
         if isinstance(source, Rejected):
             result.rejected.append(source)
         elif source.id in seen:
-            result.rejected.append(Rejected(name, f"same content as '{seen[source.id]}' in this batch", tuple(paths)))
+            result.rejected.append(
+                Rejected(name, f"same content as '{seen[source.id]}' in this batch", tuple(paths))
+            )
         else:
             seen[source.id] = name
             result.documents.append(source)
     return result
 
 
-def _row_problem(row: ManifestRow | None, manifest: Manifest | None, schedule_rows: Collection[str]) -> str | None:
+def _row_problem(
+    row: ManifestRow | None, manifest: Manifest | None, schedule_rows: Collection[str]
+) -> str | None:
     if row is None or manifest is None:
         return None
     code = row.values.get("retention_row")
     if row.error is None and code is not None and code not in schedule_rows:
         return (
-            f"{manifest.name} row {row.line}, column {FIELD_LABELS['retention_row']} (retention_row):"
+            f"{manifest.name} row {row.line},"
+            f" column {FIELD_LABELS['retention_row']} (retention_row):"
             f" '{code}' is not a row of the retention schedule"
         )
     return row.error
@@ -122,7 +133,9 @@ def _units(
             target = root.joinpath(*PurePosixPath(row.file).parts) if row.file else root
             paths = [p for p in files if p == target or target in p.parents] if row.file else []
             if not paths and row.error is None:
-                result.problems.append(f"{manifest.name} row {row.line}: '{row.file}' is not in the batch")
+                result.problems.append(
+                    f"{manifest.name} row {row.line}: '{row.file}' is not in the batch"
+                )
                 continue
             claimed.update(paths)
             units.append((row.file or f"{manifest.name} row {row.line}", paths, row))
@@ -131,7 +144,9 @@ def _units(
         if path not in claimed:
             by_top.setdefault(path.relative_to(root).parts[0], []).append(path)
     if manifest is not None and by_top:
-        result.warnings.append(f"not in {manifest.name} (archived without its metadata): " + ", ".join(by_top))
+        result.warnings.append(
+            f"not in {manifest.name} (archived without its metadata): " + ", ".join(by_top)
+        )
     return units + [(name, paths, None) for name, paths in by_top.items()]
 
 
@@ -145,11 +160,21 @@ def _document(
         except UnreadableScan as error:
             return Rejected(name, f"{_name(path, root)}: {error}", tuple(paths))
         originals.append(
-            OriginalFile(name=_name(path, root), sha256=hashes[path], size=path.stat().st_size, media_type=scan.media_type, pages=scan.pages)
+            OriginalFile(
+                name=_name(path, root),
+                sha256=hashes[path],
+                size=path.stat().st_size,
+                media_type=scan.media_type,
+                pages=scan.pages,
+            )
         )
     pdfs = [o.name for o in originals if o.media_type == PDF]
     if pdfs and len(originals) > 1:
-        return Rejected(name, f"a document of several files must be images only, but {pdfs[0]} is a PDF", tuple(paths))
+        return Rejected(
+            name,
+            f"a document of several files must be images only, but {pdfs[0]} is a PDF",
+            tuple(paths),
+        )
     return DocumentSource(
         name=name,
         id=document_id(o.sha256 for o in originals),
@@ -167,10 +192,15 @@ def _unzip(archive: Path, target: Path, unsafe: Path, rejected: list[Rejected]) 
         with zipfile.ZipFile(archive) as zipped:
             members = [m for m in zipped.infolist() if not m.is_dir()]
             if sum(m.file_size for m in members) > MAX_BATCH_BYTES:
-                raise BatchError(f"{archive.name} would unpack to more than {MAX_BATCH_BYTES >> 30} GiB")
+                raise BatchError(
+                    f"{archive.name} would unpack to more than {MAX_BATCH_BYTES >> 30} GiB"
+                )
             for member in members:
                 if reason := _unsafe_path(member):
-                    kept = unsafe / f"{len(rejected):03d}-{PurePosixPath(member.filename).name or 'entry'}"
+                    kept = (
+                        unsafe
+                        / f"{len(rejected):03d}-{PurePosixPath(member.filename).name or 'entry'}"
+                    )
                     _extract(zipped, member, kept)
                     rejected.append(Rejected(member.filename, reason, (kept,)))
                 elif reason := _bomb(member):
@@ -185,7 +215,10 @@ def _unzip(archive: Path, target: Path, unsafe: Path, rejected: list[Rejected]) 
 def _unsafe_path(member: zipfile.ZipInfo) -> str | None:
     path = PurePosixPath(member.filename.replace("\\", "/"))
     if path.is_absolute() or ".." in path.parts or re.match(r"^[A-Za-z]:", member.filename):
-        return "zip entry with an unsafe path (absolute or '..'): it would be written outside the batch"
+        return (
+            "zip entry with an unsafe path (absolute or '..'):"
+            " it would be written outside the batch"
+        )
     if (member.external_attr >> 16) & 0o170000 == 0o120000:
         return "zip entry is a symbolic link"
     return None
@@ -193,7 +226,8 @@ def _unsafe_path(member: zipfile.ZipInfo) -> str | None:
 
 def _bomb(member: zipfile.ZipInfo) -> str | None:
     if member.compress_size and member.file_size / member.compress_size > MAX_COMPRESSION_RATIO:
-        return f"zip entry compression ratio {member.file_size // member.compress_size}:1 looks like a zip bomb; not unpacked"
+        ratio = member.file_size // member.compress_size
+        return f"zip entry compression ratio {ratio}:1 looks like a zip bomb; not unpacked"
     return None
 
 
@@ -219,4 +253,7 @@ def _name(path: Path, root: Path) -> str:
 
 def _natural(relative: Path) -> list[Any]:
     """`page-2` before `page-10`."""
-    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", relative.as_posix())]
+    return [
+        int(part) if part.isdigit() else part.lower()
+        for part in re.split(r"(\d+)", relative.as_posix())
+    ]

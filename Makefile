@@ -1,0 +1,48 @@
+# sohoa: `make demo` installs what it needs and archives a sample batch; `make test` runs
+# every check. Both install their own dependencies: Debian packages (apt-get), Python
+# packages from uv.lock, Java tools from Maven Central.
+
+APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-script-viet ghostscript unpaper \
+	pngquant qpdf fonts-liberation2 fonts-noto-core libmagic1
+UV_VERSION := 0.13.9
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+VENV := .venv
+STAMPS := .make
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: demo test check deps tools clean
+
+demo: deps
+	$(VENV)/bin/sohoa demo
+
+test: deps tools
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/pytest
+
+deps: $(STAMPS)/apt $(STAMPS)/python
+
+tools: $(STAMPS)/verapdf
+
+$(STAMPS)/apt: Makefile
+	$(SUDO) apt-get update -q
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $(APT_PACKAGES)
+	@mkdir -p $(STAMPS) && touch $@
+
+$(STAMPS)/python: pyproject.toml uv.lock
+	uv --version 2>/dev/null | grep -q "uv $(UV_VERSION)" || python3 -m pip install -q "uv==$(UV_VERSION)"
+	uv sync --frozen
+	@mkdir -p $(STAMPS) && touch $@
+
+$(STAMPS)/java:
+	command -v java >/dev/null || DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q default-jre-headless
+	command -v mvn >/dev/null || DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q maven
+	@mkdir -p $(STAMPS) && touch $@
+
+$(STAMPS)/verapdf: tools/verapdf/pom.xml $(STAMPS)/apt $(STAMPS)/java
+	mvn -q -B -f tools/verapdf/pom.xml dependency:copy-dependencies -DoutputDirectory=$(CURDIR)/.tools/verapdf/lib
+	@mkdir -p $(STAMPS) && touch $@
+
+clean:
+	rm -rf $(STAMPS) .tools var

@@ -1,0 +1,334 @@
+"""The catalog: batches, documents, pages, files and events in a SQL database.
+
+SQLite by default, PostgreSQL in production; the schema is created and upgraded by the
+Alembic migrations in `archive_schema/migrations`. The catalog can always be rebuilt from
+the archive store, which stays the source of truth.
+"""
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    create_engine,
+    event,
+    select,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    Session,
+    mapped_column,
+    relationship,
+    selectinload,
+)
+
+from archive_schema.models import Document, Event, OriginalFile, Page, Retention, Status, StoredFile
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        dict[str, Any]: JSON,
+        list[str]: JSON,
+        datetime: DateTime(timezone=True),
+    }
+
+
+class BatchRow(Base):
+    __tablename__ = "batches"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    source: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(20))  # running, archived, problems
+    report: Mapped[dict[str, Any] | None]
+
+
+class DocumentRow(Base):
+    __tablename__ = "documents"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    batch_id: Mapped[str] = mapped_column(ForeignKey("batches.id"), index=True)
+    source_name: Mapped[str] = mapped_column(Text)
+    code: Mapped[str | None] = mapped_column(String(60))
+    dossier_code: Mapped[str | None] = mapped_column(String(60), index=True)
+    ordinal: Mapped[int | None]
+    doc_type: Mapped[str | None] = mapped_column(String(100), index=True)
+    number_symbol: Mapped[str | None] = mapped_column(String(60), index=True)
+    number: Mapped[str | None] = mapped_column(String(20))
+    notation: Mapped[str | None] = mapped_column(String(60))
+    issue_date: Mapped[date | None] = mapped_column(Date, index=True)
+    place: Mapped[str | None] = mapped_column(String(200))
+    issuing_agency: Mapped[str | None] = mapped_column(String(200), index=True)
+    parent_agency: Mapped[str | None] = mapped_column(String(200))
+    subject: Mapped[str | None] = mapped_column(Text)
+    signer_title: Mapped[str | None] = mapped_column(Text)
+    signer_name: Mapped[str | None] = mapped_column(String(200))
+    authority_mark: Mapped[str | None] = mapped_column(String(30))
+    recipients: Mapped[list[str]]
+    secrecy: Mapped[str | None] = mapped_column(String(30))
+    urgency: Mapped[str | None] = mapped_column(String(30))
+    access_level: Mapped[str] = mapped_column(String(20))
+    language: Mapped[str] = mapped_column(String(20))
+    dossier_end_year: Mapped[int | None]
+    confidence_level: Mapped[str] = mapped_column(String(30))
+    page_count: Mapped[int]
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64))
+    package: Mapped[str | None] = mapped_column(Text)
+    retention_schedule: Mapped[str | None] = mapped_column(String(60))
+    retention_row: Mapped[str | None] = mapped_column(String(20))
+    retention_years: Mapped[int | None]
+    retention_permanent: Mapped[bool] = mapped_column(default=False)
+    review_from: Mapped[date | None] = mapped_column(Date, index=True)
+    retention_status: Mapped[str] = mapped_column(String(20))
+    sources: Mapped[dict[str, Any]]
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    registered_at: Mapped[datetime]
+    archived_at: Mapped[datetime | None]
+
+    pages: Mapped[list["PageRow"]] = relationship(
+        cascade="all, delete-orphan", order_by="PageRow.number", passive_deletes=True
+    )
+    files: Mapped[list["FileRow"]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class PageRow(Base):
+    __tablename__ = "pages"
+
+    document_id: Mapped[str] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    confidence: Mapped[float]
+    needs_review: Mapped[bool]
+
+
+class FileRow(Base):
+    __tablename__ = "files"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    document_id: Mapped[str] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(Text)
+    key: Mapped[str | None] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int]
+    media_type: Mapped[str] = mapped_column(String(100))
+    pages: Mapped[int | None]
+
+
+class EventRow(Base):
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    document_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    batch_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    stage: Mapped[str] = mapped_column(String(30))
+    outcome: Mapped[str] = mapped_column(String(10))
+    detail: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime]
+
+
+_COLUMNS = [c.name for c in DocumentRow.__table__.columns if c.name in Document.model_fields]
+
+
+class Catalog:
+    def __init__(self, url: str):
+        self.engine = create_engine(url)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        migrate(self.engine)
+
+    def session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    def status(self, document_id: str) -> Status | None:
+        with self.session() as session:
+            value = session.scalar(select(DocumentRow.status).where(DocumentRow.id == document_id))
+        return Status(value) if value else None
+
+    def start_batch(self, batch_id: str, source: str) -> None:
+        with self.session() as session, session.begin():
+            row = session.get(BatchRow, batch_id) or BatchRow(id=batch_id)
+            row.source, row.received_at, row.finished_at, row.status = (
+                source,
+                _now(),
+                None,
+                "running",
+            )
+            session.add(row)
+
+    def finish_batch(
+        self,
+        batch_id: str,
+        status: str,
+        report: dict[str, Any],
+        events: list[tuple[str | None, Event]],
+    ) -> None:
+        """Close a batch with its report and its events (of the batch, or of a document)."""
+        with self.session() as session, session.begin():
+            row = session.get(BatchRow, batch_id)
+            if row is None:
+                raise KeyError(f"no batch {batch_id}")
+            row.status, row.report, row.finished_at = status, report, _now()
+            session.add_all(
+                _event_row(e, document_id=doc_id, batch_id=batch_id) for doc_id, e in events
+            )
+
+    def register(self, doc: Document) -> None:
+        """Write the document, its pages, files and events in one transaction (replacing any
+        earlier, unfinished registration of the same document)."""
+        with self.session() as session, session.begin():
+            old = session.get(DocumentRow, doc.id)
+            if old is not None:
+                session.delete(old)
+                session.flush()
+            session.add(_document_row(doc))
+            session.add_all(
+                _event_row(e, document_id=doc.id, batch_id=doc.batch_id) for e in doc.events
+            )
+
+    def mark_archived(self, document_id: str, evt: Event) -> None:
+        with self.session() as session, session.begin():
+            row = session.get(DocumentRow, document_id)
+            if row is None:
+                raise KeyError(f"no document {document_id}")
+            row.status, row.archived_at = Status.ARCHIVED, evt.at
+            session.add(_event_row(evt, document_id=document_id, batch_id=row.batch_id))
+
+    def documents(self, status: Status = Status.ARCHIVED) -> Iterator[Document]:
+        query = (
+            select(DocumentRow)
+            .where(DocumentRow.status == status)
+            .order_by(DocumentRow.issue_date, DocumentRow.id)
+            .options(selectinload(DocumentRow.pages), selectinload(DocumentRow.files))
+        )
+        with self.session() as session:
+            for row in session.scalars(query):
+                yield _document(row)
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the catalog's schema to the newest migration."""
+    config = Config()
+    config.set_main_option("script_location", "archive_schema:migrations")
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _event_row(e: Event, document_id: str | None = None, batch_id: str | None = None) -> EventRow:
+    return EventRow(
+        document_id=document_id,
+        batch_id=batch_id,
+        stage=e.stage,
+        outcome=e.outcome,
+        detail=e.detail,
+        at=e.at,
+    )
+
+
+def _document_row(doc: Document) -> DocumentRow:
+    retention = doc.retention or Retention(schedule="")
+    row = DocumentRow(
+        **{name: getattr(doc, name) for name in _COLUMNS},
+        retention_schedule=retention.schedule or None,
+        retention_row=retention.row,
+        retention_years=retention.years,
+        retention_permanent=retention.permanent,
+        review_from=retention.review_from,
+        retention_status=retention.status,
+        page_count=doc.page_count,
+        registered_at=_now(),
+    )
+    row.pages = [
+        PageRow(number=p.number, text=p.text, confidence=p.confidence, needs_review=p.needs_review)
+        for p in doc.pages
+    ]
+    row.files = [
+        FileRow(
+            role="original",
+            name=o.name,
+            key=None,
+            sha256=o.sha256,
+            size=o.size,
+            media_type=o.media_type,
+            pages=o.pages,
+        )
+        for o in doc.originals
+    ] + [
+        FileRow(
+            role=f.role,
+            name=f.key.rsplit("/", 1)[-1],
+            key=f.key,
+            sha256=f.sha256,
+            size=f.size,
+            media_type=f.media_type,
+            pages=None,
+        )
+        for f in doc.files
+    ]
+    return row
+
+
+def _document(row: DocumentRow) -> Document:
+    return Document(
+        **{name: getattr(row, name) for name in _COLUMNS},
+        pages=[
+            Page(number=p.number, text=p.text, confidence=p.confidence, needs_review=p.needs_review)
+            for p in row.pages
+        ],
+        originals=[
+            OriginalFile(
+                name=f.name,
+                sha256=f.sha256,
+                size=f.size,
+                media_type=f.media_type,
+                pages=f.pages or 0,
+            )
+            for f in row.files
+            if f.role == "original"
+        ],
+        files=[
+            StoredFile(
+                role=f.role, key=f.key or "", sha256=f.sha256, size=f.size, media_type=f.media_type
+            )
+            for f in row.files
+            if f.role != "original"
+        ],
+        retention=Retention(
+            schedule=row.retention_schedule or "",
+            row=row.retention_row,
+            years=row.retention_years,
+            permanent=row.retention_permanent,
+            review_from=row.review_from,
+            status=row.retention_status,
+        ),
+    )

@@ -1,0 +1,38 @@
+"""Snippets: the passage of a page around the words a query matched, those words marked.
+
+Matching folds accents, so `quyet dinh` marks `Quyết định`; the snippet keeps the page's
+own (accented) text. Marks are character spans: each front end renders them its own way
+(escaped HTML `<mark>`, bold in a terminal, offsets in JSON).
+"""
+
+import re
+
+from archive_schema.vietnamese import fold
+from indexing.base import Snippet
+
+_WORD = re.compile(r"\w+")
+
+
+def snippet(text: str, folded_words: set[str], width: int = 30) -> Snippet:
+    """About `width` words of `text` where the most different query words stand together."""
+    tokens = list(_WORD.finditer(text))
+    if not tokens:
+        return Snippet("")
+    folded = [fold(token.group()) for token in tokens]
+    matches = [i for i, word in enumerate(folded) if word in folded_words]
+    best = max(
+        matches, key=lambda i: len(folded_words.intersection(folded[i : i + width // 2])), default=0
+    )
+    start_token = max(0, best - width // 4)
+    end_token = min(len(tokens), start_token + width)
+    start = tokens[start_token].start() if start_token else 0
+    end = tokens[end_token - 1].end() if end_token < len(tokens) else len(text)
+    prefix = "… " if start else ""
+    suffix = " …" if end < len(text) else ""
+    passage = " ".join(text[start:end].split())
+    marks = tuple(
+        (len(prefix) + m.start(), len(prefix) + m.end())
+        for m in _WORD.finditer(passage)
+        if fold(m.group()) in folded_words
+    )
+    return Snippet(prefix + passage + suffix, marks)

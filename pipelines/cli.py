@@ -1,0 +1,288 @@
+"""The `sohoa` command line (DESIGN "Command line"): stable, scripts and checks use it.
+
+Exit status: 0 when everything asked for was done, 1 when some document was not archived,
+2 when the command could not run at all (bad batch, bad settings).
+"""
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from archive_schema.catalog import Catalog
+from archive_schema.retention import ScheduleError
+from indexing import SearchIndexError, open_search
+from indexing.base import SearchQuery, SearchResults
+from pipelines.report import BatchReport, DocumentReport, Outcome
+from pipelines.runner import ingest as run_ingest
+from pipelines.settings import Settings
+from pipelines.stages.intake import BatchError
+from pipelines.store import StoreError
+from samples.batch import write_batch
+from samples.corpus import corpus
+from samples.scan import CONDITIONS
+
+USER_ERRORS = (BatchError, ScheduleError, StoreError, SearchIndexError)
+DEMO_DOCUMENTS = ("002", "004", "006", "010", "016")
+DEMO_QUERIES = ("gia ban xi mang", "quy hoach khu kinh te")
+STYLE = {
+    Outcome.ARCHIVED: "green",
+    Outcome.ALREADY_ARCHIVED: "cyan",
+    Outcome.QUARANTINED: "yellow",
+    Outcome.FAILED: "red",
+}
+
+# Not on a terminal (a log, a pipe) rich would wrap at 80 columns: keep report rows whole.
+out = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+err = Console(stderr=True, highlight=False, soft_wrap=True)  # messages never cut mid-path
+
+
+@click.group()
+@click.version_option(package_name="sohoa")
+def main() -> None:
+    """sohoa: scanned records to a searchable PDF/A archive.
+
+    Everything a run writes goes under SOHOA_HOME (default ./var); the catalog, archive
+    store and search index can be moved with SOHOA_DATABASE_URL, SOHOA_STORAGE_URL and
+    SOHOA_SEARCH_URL."""
+
+
+@main.command()
+@click.argument("batch", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option(
+    "--workers", type=click.IntRange(1), help="Documents processed at once (default: the cores)."
+)
+def ingest(batch: Path, as_json: bool, workers: int | None) -> None:
+    """Archive a batch: a folder or zip of scans, with an optional manifest."""
+    settings = _settings(workers=workers)
+    with _user_errors():
+        report = _ingest_with_progress(batch, settings)
+    if as_json:
+        click.echo(report.model_dump_json(indent=2))
+    else:
+        _print_report(report)
+    sys.exit(0 if report.ok else 1)
+
+
+@main.command()
+@click.argument("query")
+@click.option("--type", "doc_type", help="Only this document type, e.g. 'Quyết định'.")
+@click.option("--year", type=int, help="Only documents issued this year.")
+@click.option("--agency", help="Only documents of this issuing agency.")
+@click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True)
+@click.option("--page", "result_page", type=click.IntRange(1), default=1, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+def search(
+    query: str,
+    doc_type: str | None,
+    year: int | None,
+    agency: str | None,
+    limit: int,
+    result_page: int,
+    as_json: bool,
+) -> None:
+    """Search the archive, with or without Vietnamese accents; "quote" a phrase."""
+    settings = _settings()
+    with _user_errors():
+        backend = open_search(settings.search_url)
+        results = backend.search(
+            SearchQuery(
+                query, doc_type, year, agency, limit=limit, offset=(result_page - 1) * limit
+            )
+        )
+        backend.close()
+    if as_json:
+        click.echo(json.dumps(_results_json(results), ensure_ascii=False, indent=2))
+    else:
+        _print_results(query, results)
+
+
+@main.command()
+@click.option(
+    "--jsonl", is_flag=True, default=True, help="One JSON object per line (the only format)."
+)
+def export(jsonl: bool) -> None:
+    """Print every archived document with its record fields, oldest first."""
+    settings = _settings()
+    with _user_errors():
+        for doc in Catalog(settings.database_url).documents():
+            click.echo(doc.model_dump_json(exclude={"events"}))
+
+
+@main.command()
+@click.argument("output", type=click.Path(path_type=Path))
+@click.option(
+    "--docs",
+    default=",".join(DEMO_DOCUMENTS),
+    show_default=True,
+    help="Corpus ids, comma-separated, or 'all'.",
+)
+@click.option("--dpi", type=click.Choice(["200", "300"]), default="300", show_default=True)
+@click.option(
+    "--condition", type=click.Choice(list(CONDITIONS)), default="medium", show_default=True
+)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--manifest/--no-manifest", default=False, show_default=True)
+def samples(output: Path, docs: str, dpi: str, condition: str, seed: int, manifest: bool) -> None:
+    """Render corpus documents into a scan batch, with its ground truth beside it."""
+    ids = (
+        [doc.id for doc in corpus()]
+        if docs == "all"
+        else [d.strip() for d in docs.split(",") if d.strip()]
+    )
+    try:
+        batch = write_batch(
+            output, ids, dpi=int(dpi), condition=condition, seed=seed, manifest=manifest
+        )
+    except KeyError as error:
+        raise click.BadParameter(str(error.args[0]), param_hint="--docs") from error
+    err.print(
+        f"{len(batch.documents)} documents, {batch.page_count} pages in {batch.path};"
+        f" ground truth in {batch.truth_path}"
+    )
+
+
+@main.command()
+def demo() -> None:
+    """Render a sample batch from the corpus, archive it, and search it without accents."""
+    settings = _settings()
+    batch = settings.home / "demo-batch"
+    if not batch.exists():
+        err.print(f"Rendering {len(DEMO_DOCUMENTS)} sample documents into {batch} …")
+        write_batch(batch, DEMO_DOCUMENTS, dpi=300, condition="medium", manifest=True)
+    with _user_errors():
+        report = _ingest_with_progress(batch, settings)
+    _print_report(report)
+    backend = open_search(settings.search_url)
+    for query in DEMO_QUERIES:
+        out.print()
+        _print_results(query, backend.search(SearchQuery(query, limit=3)))
+    backend.close()
+    sys.exit(0 if report.ok else 1)
+
+
+def _settings(**overrides: Any) -> Settings:
+    try:
+        settings = Settings()
+    except ValueError as error:
+        raise click.ClickException(f"bad SOHOA_* setting: {error}") from error
+    for name, value in overrides.items():
+        if value is not None:
+            setattr(settings, name, value)
+    return settings
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    """Errors a user can cause end the command with their message and status 2, no traceback."""
+    try:
+        yield
+    except USER_ERRORS as error:
+        err.print(f"[red]sohoa: error:[/red] {error}", markup=True)
+        sys.exit(2)
+
+
+def _ingest_with_progress(batch: Path, settings: Settings) -> BatchReport:
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err, transient=True) as bar:
+
+        class Reporter:
+            task = bar.add_task("OCR", total=None)
+
+            def started(self, total: int) -> None:
+                bar.update(self.task, total=total, description=f"Archiving {batch.name}")
+
+            def finished(self, entry: DocumentReport) -> None:
+                bar.advance(self.task)
+                line = Text(f"{entry.status:>16}  ", style=STYLE[entry.status]).append(
+                    entry.name, style="default"
+                )
+                bar.console.print(line)
+
+        return run_ingest(batch, settings, Reporter())
+
+
+def _print_report(report: BatchReport) -> None:
+    table = Table(title=f"Batch {report.batch_id} ({report.source})", title_justify="left")
+    for column in ("status", "document", "pages", "type", "number", "date", "note"):
+        table.add_column(column)
+    for doc in report.documents:
+        note = doc.reason or (
+            f"review page {', '.join(map(str, doc.pages_to_review))}" if doc.pages_to_review else ""
+        )
+        table.add_row(
+            Text(str(doc.status), style=STYLE[doc.status]),
+            doc.name,
+            str(doc.pages or ""),
+            doc.doc_type or "",
+            doc.number_symbol or "",
+            str(doc.issue_date or ""),
+            note,
+        )
+    out.print(table)
+    for problem in report.problems:
+        out.print(Text("problem: ", style="red").append(problem, style="default"))
+    for warning in report.warnings:
+        out.print(Text("warning: ", style="yellow").append(warning, style="default"))
+    counts = ", ".join(f"{report.count(s)} {s}" for s in Outcome if report.count(s))
+    out.print(counts or "the batch holds no documents")
+
+
+def _print_results(query: str, results: SearchResults) -> None:
+    out.print(
+        Text(
+            f"Search “{query}”: {results.total} document{'s' if results.total != 1 else ''}",
+            style="bold",
+        )
+    )
+    if not results.total:
+        out.print("  No document matches. Check the spelling, use fewer words, or drop a filter.")
+    for rank, hit in enumerate(results.hits, start=1):
+        title = " · ".join(str(v) for v in (hit.doc_type, hit.number_symbol, hit.issue_date) if v)
+        out.print(
+            Text(f"{rank}. {title}", style="bold"),
+            Text(f"  page {hit.page}  ({hit.document_id[:12]})"),
+        )
+        if hit.subject:
+            out.print(Text(f"   {hit.subject}", style="italic"))
+        snippet = Text("   " + hit.snippet.text)
+        for start, end in hit.snippet.marks:
+            snippet.stylize("bold reverse", start + 3, end + 3)
+        out.print(snippet)
+
+
+def _results_json(results: SearchResults) -> dict[str, Any]:
+    return {
+        "total": results.total,
+        "hits": [
+            {
+                "document_id": hit.document_id,
+                "page": hit.page,
+                "score": hit.score,
+                "doc_type": hit.doc_type,
+                "number_symbol": hit.number_symbol,
+                "issue_date": hit.issue_date.isoformat() if hit.issue_date else None,
+                "issuing_agency": hit.issuing_agency,
+                "subject": hit.subject,
+                "snippet": {
+                    "text": hit.snippet.text,
+                    "marks": [list(m) for m in hit.snippet.marks],
+                },
+            }
+            for hit in results.hits
+        ],
+    }

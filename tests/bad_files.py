@@ -1,0 +1,43 @@
+"""Files an archivist should never have to debug: each is made here from scratch."""
+
+import io
+from pathlib import Path
+
+import pikepdf
+from PIL import Image
+
+
+def image_bytes(form: str, size: tuple[int, int] = (400, 300), frames: int = 1) -> bytes:
+    images = [Image.new("RGB", size, (255, 255 - 40 * i, 255)) for i in range(frames)]
+    buffer = io.BytesIO()
+    images[0].save(buffer, form, save_all=frames > 1, append_images=images[1:], dpi=(300, 300))
+    return buffer.getvalue()
+
+
+def pdf_bytes(encrypt: bool = False) -> bytes:
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    buffer = io.BytesIO()
+    encryption = pikepdf.Encryption(owner="o", user="secret") if encrypt else False
+    pdf.save(buffer, encryption=encryption)
+    return buffer.getvalue()
+
+
+BAD_FILES: dict[str, tuple[bytes, str]] = {
+    # name: (content, what the report must say)
+    "empty.tif": (b"", "empty file"),
+    "truncated.jpg": (image_bytes("JPEG", (1200, 900))[:3000], "truncated or corrupt image"),
+    "truncated.tif": (image_bytes("TIFF", (600, 400))[:5000], "truncated or corrupt image"),
+    "encrypted.pdf": (pdf_bytes(encrypt=True), "encrypted PDF"),
+    "corrupt.pdf": (b"%PDF-1.7\n" + b"\x00garbage" * 50, "corrupt PDF"),
+    "notes.jpg": (
+        "Biên bản họp: đây là văn bản, không phải ảnh quét.\n".encode() * 20,
+        "not a scan",
+    ),
+}
+
+
+def write_bad_files(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, (content, _) in BAD_FILES.items():
+        (folder / name).write_bytes(content)

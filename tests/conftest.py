@@ -1,0 +1,102 @@
+"""Fixtures: sample batches rendered from the corpus, a real ingest, and veraPDF."""
+
+import os
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from pipelines.report import BatchReport
+from pipelines.runner import ingest
+from pipelines.settings import Settings
+from samples.batch import SampleBatch, write_batch
+
+ROOT = Path(__file__).resolve().parent.parent
+VERAPDF_LIB = ROOT / ".tools" / "verapdf" / "lib"
+E2E_DOCUMENTS = ("002", "004", "006", "010", "016")  # 5 documents, 6 pages, four formats
+
+
+@dataclass(frozen=True)
+class Ingested:
+    batch: SampleBatch
+    settings: Settings
+    report: BatchReport
+
+
+@pytest.fixture(autouse=True)
+def _no_stray_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test writes into the working tree's ./var."""
+    monkeypatch.setenv("SOHOA_HOME", str(tmp_path / "home"))
+
+
+def make_settings(home: Path, **overrides: object) -> Settings:
+    return Settings(home=home, workers=2, **overrides)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def sample_batch(tmp_path_factory: pytest.TempPathFactory) -> SampleBatch:
+    root = tmp_path_factory.mktemp("sample")
+    return write_batch(
+        root / "batch", E2E_DOCUMENTS, dpi=300, condition="medium", seed=7, manifest=True
+    )
+
+
+@pytest.fixture(scope="session")
+def ingested(sample_batch: SampleBatch, tmp_path_factory: pytest.TempPathFactory) -> Ingested:
+    """The sample batch archived once, for every test that reads the result."""
+    settings = make_settings(tmp_path_factory.mktemp("home"))
+    return Ingested(sample_batch, settings, ingest(sample_batch.path, settings))
+
+
+@pytest.fixture(scope="session")
+def verapdf() -> Callable[[list[Path]], dict[Path, str]]:
+    """Validate PDFs as PDF/A-2b with veraPDF; returns each file's PASS/FAIL line."""
+    if not any(VERAPDF_LIB.glob("greenfield-apps-*.jar")):
+        pytest.fail(f"veraPDF is not installed in {VERAPDF_LIB}: run `make tools` (or `make test`)")
+
+    def validate(paths: list[Path]) -> dict[Path, str]:
+        result = subprocess.run(
+            [
+                "java",
+                "-cp",
+                f"{VERAPDF_LIB}/*",
+                "org.verapdf.apps.GreenfieldCliWrapper",
+                "--flavour",
+                "2b",
+                "--format",
+                "text",
+                *map(str, paths),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        verdicts = {}
+        for line in result.stdout.splitlines():
+            verdict, _, rest = line.partition(" ")
+            for path in paths:
+                if rest.startswith(str(path)):
+                    verdicts[path] = verdict
+        missing = [p for p in paths if p not in verdicts]
+        assert not missing, (
+            f"veraPDF gave no verdict for {missing}: {result.stdout}\n{result.stderr}"
+        )
+        return verdicts
+
+    return validate
+
+
+def sohoa(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run the installed `sohoa` command with SOHOA_HOME=`home`."""
+    env = {**os.environ, "SOHOA_HOME": str(home), "SOHOA_WORKERS": "2"}
+    return subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "sohoa"), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=900,
+        check=False,
+    )

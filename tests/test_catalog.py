@@ -1,0 +1,84 @@
+from datetime import date
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import func, select
+
+from archive_schema.catalog import Base, Catalog, EventRow
+from archive_schema.models import (
+    Document,
+    Event,
+    OriginalFile,
+    Page,
+    Retention,
+    Source,
+    Status,
+    StoredFile,
+)
+
+
+def sample() -> Document:
+    return Document(
+        id="d1",
+        batch_id="b1",
+        source_name="a.tif",
+        doc_type="Quyết định",
+        number_symbol="12/QĐ-UBND",
+        issue_date=date(2024, 11, 18),
+        subject="Về việc hòa giải",
+        recipients=["Như Điều 3;"],
+        pages=[
+            Page(number=1, text="Trang một", confidence=91.5),
+            Page(number=2, text="", confidence=0, needs_review=True),
+        ],
+        originals=[
+            OriginalFile(name="a.tif", sha256="ab" * 32, size=10, media_type="image/tiff", pages=2)
+        ],
+        files=[
+            StoredFile(
+                role="pdfa",
+                key="records/d1/d1.pdf",
+                sha256="cd" * 32,
+                size=5,
+                media_type="application/pdf",
+            )
+        ],
+        retention=Retention(schedule="s@1", row="1.2", permanent=True, status="classified"),
+        sources={"doc_type": Source.OCR, "subject": Source.MANIFEST},
+        events=[Event(stage="ocr", outcome="ok", detail="2 pages")],
+    )
+
+
+def test_migrations_build_exactly_the_models(tmp_path: Path) -> None:
+    catalog = Catalog(f"sqlite:///{tmp_path / 'catalog.db'}")
+    with catalog.engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+
+
+def test_register_archive_and_read_back(tmp_path: Path) -> None:
+    catalog = Catalog(f"sqlite:///{tmp_path / 'catalog.db'}")
+    catalog.start_batch("b1", "/batches/b1")
+    doc = sample()
+    catalog.register(doc)
+    assert catalog.status("d1") == Status.REGISTERED
+    assert list(catalog.documents()) == []  # not visible before it is searchable
+    catalog.mark_archived("d1", Event(stage="index", outcome="ok"))
+    [back] = catalog.documents()
+    assert back.model_dump(exclude={"events", "status"}) == doc.model_dump(
+        exclude={"events", "status"}
+    )
+    assert back.status == Status.ARCHIVED
+
+
+def test_registering_again_replaces(tmp_path: Path) -> None:
+    catalog = Catalog(f"sqlite:///{tmp_path / 'catalog.db'}")
+    catalog.start_batch("b1", "/batches/b1")
+    catalog.register(sample())
+    changed = sample()
+    changed.subject = "Về việc khác"
+    catalog.register(changed)
+    catalog.mark_archived("d1", Event(stage="index", outcome="ok"))
+    assert [d.subject for d in catalog.documents()] == ["Về việc khác"]
+    with catalog.session() as session:
+        assert session.scalar(select(func.count()).select_from(EventRow)) == 3  # ocr twice, index

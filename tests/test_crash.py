@@ -1,0 +1,58 @@
+"""A batch killed half way leaves nothing half-written visible, and running it again
+completes it without duplicates."""
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+from archive_schema.catalog import Catalog
+from archive_schema.models import Status
+from indexing import open_search
+from indexing.base import SearchQuery
+from pipelines.settings import Settings
+from pipelines.stages.package import load_package
+from pipelines.store import open_store
+from samples.batch import write_batch
+from tests.conftest import ROOT, sohoa
+
+
+def test_killed_batch_is_completed_by_running_it_again(tmp_path: Path) -> None:
+    batch = write_batch(
+        tmp_path / "batch", ["002", "004", "006"], dpi=200, condition="clean", formats=["png"]
+    )
+    home = tmp_path / "home"
+    env = {**os.environ, "SOHOA_HOME": str(home), "SOHOA_WORKERS": "1"}
+    process = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "sohoa"), "ingest", str(batch.path)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 600
+    while not list((home / "archive" / "records").glob("*/checksums.sha256")):
+        assert process.poll() is None, "ingest ended before it could be interrupted"
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)  # the command and its workers, mid-batch
+    process.wait()
+
+    settings = Settings(home=home)
+    catalog, store = Catalog(settings.database_url), open_store(settings.storage_url)
+    visible = list(catalog.documents())
+    assert len(visible) < 3
+    for doc in visible:  # whatever is visible is whole
+        assert load_package(store, doc.id) is not None
+    search = open_search(settings.search_url)
+    found = {hit.document_id for hit in search.search(SearchQuery("số")).hits}
+    search.close()
+    assert all(catalog.status(doc_id) in (Status.REGISTERED, Status.ARCHIVED) for doc_id in found)
+
+    rerun = sohoa(home, "ingest", str(batch.path))
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    documents = list(catalog.documents())
+    assert sorted(d.source_name for d in documents) == ["002.png", "004.png", "006.png"]
+    assert len({key.split("/")[1] for key in store.keys("records/")}) == 3
+    assert all(load_package(store, d.id) is not None for d in documents)

@@ -1,0 +1,143 @@
+from datetime import date
+
+from ocr.header import Header, parse_header
+from ocr.layout import PageLayout, Word, read_page
+from tests.layout_builder import HEIGHT, WIDTH, centred, words
+
+LEFT, RIGHT, CENTRE = 600, 1700, 1240
+
+
+def layout(*ocr_lines: list[Word], number: int = 1) -> PageLayout:
+    return read_page(number, WIDTH, HEIGHT, 300, list(ocr_lines))
+
+
+def body(y: int, count: int) -> list[list[Word]]:
+    text = "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015 của"  # a full line
+    return [words(text, 350, y + 70 * i) for i in range(count)]
+
+
+def test_decision_with_parent_agency_and_signature_marks() -> None:
+    first = layout(
+        centred("BỘ TÀI CHÍNH", LEFT, 200)
+        + centred("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", RIGHT, 200),
+        centred("CỤC THUẾ", LEFT, 270) + centred("Độc lập - Tự do - Hạnh phúc", RIGHT, 270),
+        centred("Số: 63/2025/QĐ- CT", LEFT, 400)
+        + centred("Hà Nội, ngày 5 tháng 07 năm 2025", RIGHT, 400),
+        centred("QUYẾT ĐỊNH", CENTRE, 560),
+        centred("Về việc ủy quyền ký văn bản", CENTRE, 630),
+        centred("thuộc thẩm quyền của Cục", CENTRE, 690),
+        centred("CỤC TRƯỞNG CỤC THUẾ", CENTRE, 850),
+        *body(950, 4),
+    )
+    last = layout(
+        *body(200, 2),
+        words("Nơi nhận:", 350, 500) + centred("TM. ỦY BAN NHÂN DÂN", 1800, 500),
+        words("- Như Điều 3;", 350, 560) + centred("KT. CHỦ TỊCH", 1800, 560),
+        words("- Lưu: VT, TH.", 350, 620) + centred("PHÓ CHỦ TỊCH", 1800, 620),
+        words("(kèm theo danh sách", 400, 680),
+        centred("Bùi Thanh An", 1800, 900),
+        number=2,
+    )
+    header = parse_header([first, last])
+    assert header == Header(
+        doc_type="Quyết định",
+        number_symbol="63/2025/QĐ-CT",
+        number="63",
+        notation="QĐ-CT",
+        issue_date=date(2025, 7, 5),
+        place="Hà Nội",
+        issuing_agency="CỤC THUẾ",
+        parent_agency="BỘ TÀI CHÍNH",
+        subject="Về việc ủy quyền ký văn bản thuộc thẩm quyền của Cục",
+        signer_title="TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH",
+        signer_name="Bùi Thanh An",
+        authority_mark="TM. KT.",
+        recipients=["Như Điều 3;", "Lưu: VT, TH. (kèm theo danh sách"],
+    )
+
+
+def test_official_letter_with_summary_under_number_and_marks() -> None:
+    page = layout(
+        centred("ỦY BAN NHÂN DÂN", LEFT, 200)
+        + centred("CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM", RIGHT, 200),
+        centred("TỈNH KHÁNH HOÀ", LEFT, 270) + centred("Độc lập - Tự do - Hạnh phúc", RIGHT, 270),
+        centred("Số: 12/UBND-VX", LEFT, 400)
+        + centred("Khánh Hòa, ngày 21 tháng 9 năm 2021", RIGHT, 400),
+        centred("V/v phòng, chống dịch", LEFT, 465),
+        centred("bệnh mùa mưa bão", LEFT, 530),
+        centred("MẬT", LEFT, 595),
+        centred("HOẢ TỐC", LEFT, 660),
+        *body(850, 3),
+        centred("KT. CHỦ TỊCH", 1800, 1200),
+        centred("PHÓ CHỦ TỊCH", 1800, 1260),
+        centred("Nguyễn Văn A", 1800, 1500),
+    )
+    header = parse_header([page])
+    assert (header.doc_type, header.subject) == (
+        "Công văn",
+        "V/v phòng, chống dịch bệnh mùa mưa bão",
+    )
+    assert (header.issuing_agency, header.parent_agency) == ("ỦY BAN NHÂN DÂN TỈNH KHÁNH HÒA", None)
+    assert (header.secrecy, header.urgency) == ("MẬT", "HỎA TỐC")
+    assert (header.number, header.notation, header.place) == ("12", "UBND-VX", "Khánh Hòa")
+    assert (header.signer_name, header.authority_mark, header.recipients) == (
+        "Nguyễn Văn A",
+        "KT.",
+        [],
+    )
+
+
+def test_old_notation_kept_as_printed_and_impossible_date_dropped() -> None:
+    page = layout(
+        centred("UỶ BAN NHÂN DÂN", LEFT, 200)
+        + centred("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", RIGHT, 200),
+        centred("Số: 11/1998/QĐ .UB", LEFT, 400)
+        + centred("Lào Cai, ngày 31 tháng 02 năm 1998", RIGHT, 400),
+        *body(600, 2),
+    )
+    header = parse_header([page])
+    assert (header.number_symbol, header.notation, header.issue_date) == (
+        "11/1998/QĐ .UB",
+        "QĐ .UB",
+        None,
+    )
+    assert header.doc_type == "Quyết định"  # from the notation's abbreviation
+
+
+def test_pages_without_text() -> None:
+    assert parse_header([]) == Header()
+    assert parse_header([layout()]) == Header()
+
+
+def test_doubled_letter_of_the_type_abbreviation_is_repaired() -> None:
+    page = layout(
+        centred("ỦY BAN NHÂN DÂN", LEFT, 200)
+        + centred("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", RIGHT, 200),
+        centred("Số: 145/2025/QĐĐ-UBND", LEFT, 400)
+        + centred("Thanh Hóa, ngày 20 tháng 11 năm 2025", RIGHT, 400),
+        *body(600, 2),
+    )
+    assert parse_header([page]).number_symbol == "145/2025/QĐ-UBND"
+    unknown = layout(
+        centred("Số: 12/XXX-UBND", LEFT, 400) + centred("ngày 1 tháng 1 năm 2020", RIGHT, 400)
+    )
+    assert parse_header([unknown]).number_symbol == "12/XXX-UBND"  # no known type to repair towards
+
+
+SPECK = Word(text=":", box=(2100, 905, 2108, 912), confidence=90)  # tiny, beside the name
+
+
+def test_specks_in_the_signature_space_are_ignored() -> None:
+    page = layout(
+        *body(200, 2),
+        words("Nơi nhận:", 350, 500) + centred("TL. CHỦ TỊCH", 1800, 500),
+        words("- Như trên;", 350, 560) + centred("CHÁNH VĂN PHÒNG", 1800, 560),
+        centred(";", 1800, 640),
+        [*centred("Thái Hữu Phép", 1800, 900), SPECK],
+    )
+    header = parse_header([page])
+    assert (header.signer_title, header.signer_name) == (
+        "TL. CHỦ TỊCH / CHÁNH VĂN PHÒNG",
+        "Thái Hữu Phép",
+    )
+    assert header.recipients == ["Như trên;"]

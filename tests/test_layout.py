@@ -1,0 +1,93 @@
+from ocr.layout import Word, read_page
+from tests.layout_builder import HEIGHT, WIDTH, centred, words
+
+LEFT, RIGHT = 600, 1700  # centres of the header's two columns
+
+
+def page(*ocr_lines: list[Word]) -> list[str]:
+    return [
+        f"{line.column}: {line.text}"
+        for line in read_page(1, WIDTH, HEIGHT, 300, list(ocr_lines)).lines
+    ]
+
+
+def test_header_read_column_by_column_when_tesseract_reads_across() -> None:
+    # tesseract's flat reading: each line runs across both columns
+    lines = page(
+        centred("ỦY BAN NHÂN DÂN", LEFT, 200)
+        + centred("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", RIGHT, 200),
+        centred("TỈNH LÀO CAI", LEFT, 270) + centred("Độc lập - Tự do - Hạnh phúc", RIGHT, 270),
+        centred("Số: 12/CT-UBND", LEFT, 400)
+        + centred("Lào Cai, ngày 14 tháng 01 năm 1998", RIGHT, 400),
+        centred("CHỈ THỊ", 1240, 560),
+        words("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015 và", 350, 700),
+    )
+    assert lines == [
+        "left: ỦY BAN NHÂN DÂN",
+        "left: TỈNH LÀO CAI",
+        "left: Số: 12/CT-UBND",
+        "right: CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "right: Độc lập - Tự do - Hạnh phúc",
+        "right: Lào Cai, ngày 14 tháng 01 năm 1998",
+        "full: CHỈ THỊ",
+        "full: Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015 và",
+    ]
+
+
+def test_summary_under_number_stays_left_but_the_body_after_a_gap_does_not() -> None:
+    lines = page(
+        centred("BỘ Y TẾ", LEFT, 200) + centred("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", RIGHT, 200),
+        centred("Số: 6087/BYT-KCB", LEFT, 400)
+        + centred("Hà Nội, ngày 27 tháng 09 năm 2013", RIGHT, 400),
+        centred("V/v cấp chứng chỉ hành nghề", LEFT, 465),
+        centred("Kính gửi:", 700, 600),  # a paragraph gap below: the body begins
+        words(
+            "Bộ Y tế đề nghị Chủ tịch Ủy ban nhân dân tỉnh, thành phố trực thuộc Trung ương",
+            350,
+            680,
+        ),
+    )
+    assert lines[:4] == [
+        "left: BỘ Y TẾ",
+        "left: Số: 6087/BYT-KCB",
+        "left: V/v cấp chứng chỉ hành nghề",
+        "right: CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+    ]
+    assert lines[5:] == [
+        "full: Kính gửi:",
+        "full: Bộ Y tế đề nghị Chủ tịch Ủy ban nhân dân tỉnh, thành phố trực thuộc Trung ương",
+    ]
+
+
+def test_recipients_before_signature() -> None:
+    lines = page(
+        words("Nơi nhận:", 350, 2600) + centred("KT. BỘ TRƯỞNG", 1800, 2600),
+        words("- Như trên;", 350, 2660) + centred("THỨ TRƯỞNG", 1800, 2660),
+        words("- Lưu: VT, KCB.", 350, 2720),
+        centred("Nguyễn Thị Xuyên", 1800, 2950),
+    )
+    assert lines == [
+        "left: Nơi nhận:",
+        "left: - Như trên;",
+        "left: - Lưu: VT, KCB.",
+        "right: KT. BỘ TRƯỞNG",
+        "right: THỨ TRƯỞNG",
+        "full: Nguyễn Thị Xuyên",
+    ]
+
+
+def test_noise_words_are_dropped() -> None:
+    noise = words("# , Ẽ", 1700, 3000, confidence=5)
+    assert page(words("Nguyễn Thị Xuyên", 1600, 2950) + noise) == ["full: Nguyễn Thị Xuyên"]
+
+
+def test_confidence_is_the_mean_of_word_confidences() -> None:
+    layout = read_page(
+        1,
+        WIDTH,
+        HEIGHT,
+        300,
+        [words("một hai", 100, 100, confidence=80) + words("ba", 500, 100, confidence=50)],
+    )
+    assert layout.confidence == 70
+    assert read_page(2, WIDTH, HEIGHT, 300, []).confidence == 0

@@ -1,0 +1,79 @@
+"""OCR through ocrmypdf and tesseract `vie`, on rendered pages."""
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pikepdf
+import pytest
+from PIL import Image
+
+from ocr.convert import scans_to_pdfa
+from samples.batch import render
+
+
+@pytest.fixture(scope="module")
+def letter_pages() -> list[Image.Image]:
+    return [image for image, _ in render("010", 200, "clean", seed=0)]  # a công văn of 2 pages
+
+
+def save(image: Image.Image, path: Path, **options: Any) -> Path:
+    image.save(path, **options)
+    return path
+
+
+def test_multipage_tiff_to_pdfa_with_text_and_confidence(
+    tmp_path: Path, letter_pages: list[Image.Image]
+) -> None:
+    tiff = save(
+        letter_pages[0],
+        tmp_path / "letter.tif",
+        save_all=True,
+        append_images=letter_pages[1:],
+        dpi=(200, 200),
+    )
+    layouts, warnings = scans_to_pdfa([tiff], tmp_path / "out.pdf")
+    assert [page.number for page in layouts] == [1, 2]
+    assert "Số: 6087/BYT-KCB" in layouts[0].text
+    assert "Nguyễn Thị Xuyên" in layouts[1].text
+    assert all(page.confidence > 85 for page in layouts)
+    assert warnings == []
+    with pikepdf.open(tmp_path / "out.pdf") as pdf:
+        assert len(pdf.pages) == 2
+        assert pdf.open_metadata().pdfa_status == "2B"
+
+
+def test_folder_of_images_in_the_given_order(
+    tmp_path: Path, letter_pages: list[Image.Image]
+) -> None:
+    pages = [
+        save(image, tmp_path / f"p{n}.png", dpi=(200, 200)) for n, image in enumerate(letter_pages)
+    ]
+    layouts, _ = scans_to_pdfa(list(reversed(pages)), tmp_path / "out.pdf")
+    assert "Nguyễn Thị Xuyên" in layouts[0].text  # the last page given first stays first
+
+
+def test_scan_without_resolution_is_taken_as_a4(
+    tmp_path: Path, letter_pages: list[Image.Image]
+) -> None:
+    rgba = letter_pages[0].convert("RGBA")  # a transparent PNG, and no dpi tag
+    png = save(rgba, tmp_path / "page.png")
+    assert "dpi" not in Image.open(png).info
+    scans_to_pdfa([png], tmp_path / "out.pdf")
+    with pikepdf.open(tmp_path / "out.pdf") as pdf:
+        width, height = (float(v) for v in pdf.pages[0].mediabox[2:])
+    assert abs(width - 595) < 2 and abs(height - 842) < 3  # A4 in points
+
+
+def test_page_that_times_out_is_kept_without_text(
+    tmp_path: Path, letter_pages: list[Image.Image]
+) -> None:
+    jpeg = io.BytesIO()
+    letter_pages[0].save(jpeg, "JPEG", dpi=(200, 200))
+    path = tmp_path / "page.jpg"
+    path.write_bytes(jpeg.getvalue())
+    layouts, warnings = scans_to_pdfa([path], tmp_path / "out.pdf", page_timeout=0.01)
+    assert layouts[0].timed_out and layouts[0].text == ""
+    assert any("took too long" in w for w in warnings)
+    with pikepdf.open(tmp_path / "out.pdf") as pdf:
+        assert len(pdf.pages) == 1  # the page image is archived all the same

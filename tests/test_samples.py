@@ -1,0 +1,70 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from pipelines.formats import identify
+from samples.batch import render, write_batch
+from samples.corpus import corpus, document, parts
+
+
+def test_every_corpus_document_splits_into_page_parts() -> None:
+    for doc in corpus():
+        p = parts(doc)
+        assert p.number_line == f"Số: {doc.truth['number_symbol']}"
+        assert p.body and p.signer_name == doc.truth["signer_name"]
+    assert len(corpus()) == 20
+
+
+def test_annex_after_the_signature_is_kept() -> None:
+    annex = parts(document("018")).annex
+    assert annex[0] == "PHỤ LỤC"
+
+
+def test_same_seed_same_scan_other_seed_other_scan() -> None:
+    first = render("002", 200, "medium", seed=1)[0][0]
+    assert first.tobytes() == render("002", 200, "medium", seed=1)[0][0].tobytes()
+    assert first.tobytes() != render("002", 200, "medium", seed=2)[0][0].tobytes()
+
+
+def test_ground_truth_reads_the_header_column_by_column() -> None:
+    ((_, text),) = render("002", 200, "clean", seed=0)
+    lines = text.splitlines()
+    assert lines[:6] == [
+        "UỶ BAN NHÂN DÂN",
+        "TỈNH LÀO CAI",
+        "Số: 11/1998/QĐ .UB",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Lào Cai, ngày 14 tháng 01 năm 1998",
+    ]
+    assert lines[-4:] == [
+        "TM. UỶ BAN NHÂN DÂN TỈNH",
+        "KT.CHỦ TỊCH",
+        "PHÓ CHỦ TỊCH",
+        "Nguyễn Đức Thăng",
+    ]
+
+
+def test_batch_in_every_format_with_truth_beside_it(tmp_path: Path) -> None:
+    batch = write_batch(
+        tmp_path / "batch", ["002", "010", "004", "006"], dpi=200, condition="light", manifest=True
+    )
+    names = [d.name for d in batch.documents]
+    assert names == ["002.tif", "010", "004.pdf", "006.png"]
+    assert sorted(p.name for p in (tmp_path / "batch" / "010").iterdir()) == [
+        "page-1.jpg",
+        "page-2.jpg",
+    ]
+    assert identify(tmp_path / "batch" / "004.pdf").media_type == "application/pdf"
+    truth = json.loads((batch.truth_path / "010" / "metadata.json").read_text())
+    assert (truth["number_symbol"], truth["pages"]) == ("6087/BYT-KCB", 2)
+    assert (batch.truth_path / "010" / "page-002.txt").read_text().strip()
+    assert (tmp_path / "batch" / "manifest.csv").read_text().splitlines()[
+        0
+    ] == "Tệp,Mã hồ sơ,Số thứ tự,Mức độ tiếp cận"
+
+
+def test_unknown_corpus_id() -> None:
+    with pytest.raises(KeyError, match="no corpus document '999'"):
+        document("999")
