@@ -18,25 +18,15 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from archive_schema.models import DESCRIPTIVE_FIELDS
 from archive_schema.vietnamese import normalize
 from ocr.convert import scans_to_pdfa
 from ocr.header import parse_header
 from samples.batch import write_batch
 from samples.corpus import corpus
 
-FIELDS = (
-    "doc_type",
-    "number_symbol",
-    "issue_date",
-    "place",
-    "issuing_agency",
-    "parent_agency",
-    "subject",
-    "signer_title",
-    "signer_name",
-    "authority_mark",
-    "recipients",
-)
+# The record fields the corpus metadata gives (it lists the authority marks separately).
+FIELDS = tuple(f for f in DESCRIPTIVE_FIELDS if f in corpus()[0].truth or f == "authority_mark")
 QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
 
 

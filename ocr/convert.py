@@ -9,13 +9,14 @@ from tempfile import TemporaryDirectory
 
 import img2pdf
 import ocrmypdf
-from PIL import Image
+from PIL import Image, ImageSequence
 
 from ocr.layout import PageLayout
 from ocr.plugin import layout_path
 
 A4_WIDTH_INCHES = 8.27
 PLAUSIBLE_DPI = 100  # below this an image's resolution tag is missing or wrong
+PAGE_JPEG_QUALITY = 90
 # ocrmypdf warnings about its own choices rather than about the document: not reported.
 UNREPORTED_WARNINGS = ("The output file size is",)
 
@@ -52,7 +53,11 @@ def scans_to_pdfa(
                 output,
                 language=[language],
                 output_type="pdfa-2",
-                mode="force",
+                # Keep each page as it is and graft the text layer on it (an old OCR layer
+                # in a scanned PDF is replaced). The internal PDF/A backend is pikepdf's:
+                # Debian's Ghostscript 10.0 corrupts pages that keep their text.
+                mode="redo",
+                pdfa_backend="internal",
                 jobs=jobs,
                 use_threads=True,
                 tesseract_timeout=page_timeout,
@@ -71,21 +76,37 @@ def scans_to_pdfa(
 
 def _images_to_pdf(images: Sequence[Path], work: Path) -> Path:
     """One PDF page per image (every frame of a multi-page TIFF), at the scan's resolution."""
+    pages = [page for path in images for page in _pdf_pages(path)]
     pdf = work / "scans.pdf"
-    pdf.write_bytes(img2pdf.convert([_img2pdf_input(path) for path in images], layout_fun=_layout))
+    pdf.write_bytes(img2pdf.convert(pages, layout_fun=_layout))
     return pdf
 
 
-def _img2pdf_input(path: Path) -> bytes | str:
-    """img2pdf embeds JPEG and G4 untouched; images with transparency are flattened first."""
+def _pdf_pages(path: Path) -> list[bytes | str]:
+    """What the PDF/A shows of each page of a scan. JPEG and CCITT G4 are embedded as they
+    are; other pages (TIFF, PNG…) as JPEG of quality PAGE_JPEG_QUALITY, bilevel ones as G4:
+    lossless colour pages would be ten times larger and slower to write, and the original,
+    byte for byte, is archived beside the PDF/A."""
     with Image.open(path) as image:
-        if "A" not in image.getbands() and "transparency" not in image.info:
-            return str(path)
-        flat = Image.new("RGB", image.size, "white")
-        flat.paste(image, mask=image.convert("RGBA").getchannel("A"))
-        buffer = io.BytesIO()
-        flat.save(buffer, "PNG", dpi=image.info.get("dpi", (0, 0)))
+        if image.format == "JPEG" or image.info.get("compression") == "group4":
+            return [str(path)]
+        dpi = image.info.get("dpi", (0, 0))
+        return [_encode(frame, dpi) for frame in ImageSequence.Iterator(image)]
+
+
+def _encode(frame: Image.Image, dpi: tuple[float, float]) -> bytes:
+    buffer = io.BytesIO()
+    if frame.mode == "1":
+        frame.save(buffer, "TIFF", compression="group4", dpi=dpi)
         return buffer.getvalue()
+    if frame.mode in ("RGBA", "LA", "PA") or "transparency" in frame.info:
+        flat = Image.new("RGB", frame.size, "white")
+        flat.paste(frame, mask=frame.convert("RGBA").getchannel("A"))
+        frame = flat
+    frame.convert("L" if frame.mode in ("L", "I;16", "I") else "RGB").save(
+        buffer, "JPEG", quality=PAGE_JPEG_QUALITY, dpi=tuple(round(v) for v in dpi)
+    )
+    return buffer.getvalue()
 
 
 def _layout(width_px: int, height_px: int, dpi: tuple[float, float]) -> tuple[float, ...]:

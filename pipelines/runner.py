@@ -133,23 +133,17 @@ def process_document(
 ) -> Document:
     """OCR, describe, classify and package one document (in a worker process)."""
     store = open_store(settings.storage_url)
-    try:
-        finished = load_package(store, source.id)
-    except StoreError as error:
-        finished = None  # a damaged earlier attempt: write the package again
-        damaged = str(error)
-    else:
-        damaged = ""
-    if finished is not None:
-        finished.record("package", "skipped", "found finished in the archive store")
-        return finished
     doc = Document(
         id=source.id, batch_id=batch_id, source_name=source.name, originals=list(source.originals)
     )
-    if damaged:
-        doc.record(
-            "package", "failed", f"earlier package is damaged and is written again: {damaged}"
-        )
+    try:
+        finished = load_package(store, source.id)  # left by a run that stopped before the end
+    except StoreError as error:
+        doc.record("package", "failed", f"earlier package is damaged, written again: {error}")
+    else:
+        if finished is not None:
+            finished.record("package", "skipped", "found finished in the archive store")
+            return finished
     with TemporaryDirectory(prefix="sohoa-doc-") as work:
         pdf = Path(work) / "document.pdf"
         layouts = _stage(doc, "ocr", lambda: ocr(doc, source, pdf, settings, jobs))

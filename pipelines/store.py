@@ -47,6 +47,7 @@ class FileStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".incoming-")
         try:
+            os.fchmod(fd, 0o644)  # mkstemp makes it private; the archive is read by others
             with os.fdopen(fd, "wb") as out:
                 if isinstance(source, bytes):
                     out.write(source)

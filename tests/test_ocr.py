@@ -77,3 +77,41 @@ def test_page_that_times_out_is_kept_without_text(
     assert any("took too long" in w for w in warnings)
     with pikepdf.open(tmp_path / "out.pdf") as pdf:
         assert len(pdf.pages) == 1  # the page image is archived all the same
+
+
+def image_filters(pdf_path: Path) -> list[str]:
+    """The innermost filter of each page image (ocrmypdf may deflate a JPEG losslessly)."""
+    with pikepdf.open(pdf_path) as pdf:
+        images = [image for page in pdf.pages for image in page.get_images().values()]
+        return [
+            str(image.Filter[-1] if isinstance(image.Filter, pikepdf.Array) else image.Filter)
+            for image in images
+        ]
+
+
+def test_page_images_kept_or_made_jpeg_or_g4(
+    tmp_path: Path, letter_pages: list[Image.Image]
+) -> None:
+    page = letter_pages[0]
+    jpeg = save(page, tmp_path / "scan.jpg", dpi=(200, 200), quality=85)
+    png = save(page, tmp_path / "scan.png", dpi=(200, 200))
+    bilevel = save(page.convert("1"), tmp_path / "scan.tif", compression="group4", dpi=(200, 200))
+    bilevel_png = save(page.convert("1"), tmp_path / "bilevel.png", dpi=(200, 200))
+    for source, expected in (
+        (jpeg, "/DCTDecode"),
+        (png, "/DCTDecode"),
+        (bilevel, "/CCITTFaxDecode"),
+        (bilevel_png, "/CCITTFaxDecode"),
+    ):
+        scans_to_pdfa([source], tmp_path / "out.pdf")
+        assert image_filters(tmp_path / "out.pdf") == [expected], source.name
+
+
+def test_scanned_pdf_with_an_old_text_layer_is_ocred_again(
+    tmp_path: Path, letter_pages: list[Image.Image]
+) -> None:
+    scanner_pdf = tmp_path / "from-the-scanner.pdf"  # a scan that already has OCR text
+    scans_to_pdfa([save(letter_pages[1], tmp_path / "page.jpg", dpi=(200, 200))], scanner_pdf)
+    layouts, _ = scans_to_pdfa([scanner_pdf], tmp_path / "out.pdf")
+    assert "Nguyễn Thị Xuyên" in layouts[0].text
+    assert image_filters(tmp_path / "out.pdf") == ["/DCTDecode"]  # the page itself untouched

@@ -47,3 +47,9 @@ def test_keys_cannot_escape(store: Store, key: str) -> None:
 def test_unsupported_url() -> None:
     with pytest.raises(StoreError, match="only file://"):
         open_store("ftp://example/archive")
+
+
+def test_archived_files_are_readable_by_others(tmp_path: Path) -> None:
+    store = open_store((tmp_path / "archive").as_uri())
+    store.put("records/a/x.pdf", b"%PDF")
+    assert (tmp_path / "archive" / "records" / "a" / "x.pdf").stat().st_mode & 0o777 == 0o644
