@@ -9,7 +9,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 from rich.console import Console
@@ -174,7 +174,7 @@ def _settings(**overrides: Any) -> Settings:
     try:
         settings = Settings()
     except ValueError as error:
-        raise click.ClickException(f"bad SOHOA_* setting: {error}") from error
+        _fail(f"bad SOHOA_* setting: {error}")
     for name, value in overrides.items():
         if value is not None:
             setattr(settings, name, value)
@@ -187,8 +187,12 @@ def _user_errors() -> Iterator[None]:
     try:
         yield
     except USER_ERRORS as error:
-        err.print(f"[red]sohoa: error:[/red] {error}", markup=True)
-        sys.exit(2)
+        _fail(str(error))
+
+
+def _fail(message: str) -> NoReturn:
+    err.print(Text("sohoa: error: ", style="red").append(message, style="default"))
+    sys.exit(2)
 
 
 def _ingest_with_progress(batch: Path, settings: Settings) -> BatchReport:

@@ -2,6 +2,8 @@
 rest of the batch is archived, and the exit status says something went wrong."""
 
 import json
+import os
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -10,7 +12,7 @@ from PIL import Image
 
 from samples.batch import render
 from tests.bad_files import BAD_FILES, write_bad_files
-from tests.conftest import sohoa
+from tests.conftest import ROOT, sohoa
 
 
 def scan(corpus_id: str, path: Path) -> Path:
@@ -86,10 +88,27 @@ def test_zip_slip_entry_is_quarantined(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("batch", "message"),
-    [("nowhere", "does not exist"), ("plain.txt", "neither a folder nor a zip file")],
+    [
+        ("nowhere", "does not exist"),
+        ("plain.txt", "neither a folder nor a zip file"),
+        ("[red]box [/]", "[red]box [/] does not exist"),  # shown as typed, not as markup
+    ],
 )
 def test_unreadable_batch_exits_2_with_a_message(tmp_path: Path, batch: str, message: str) -> None:
     (tmp_path / "plain.txt").write_text("hello")
     result = sohoa(tmp_path / "home", "ingest", str(tmp_path / batch))
     assert result.returncode == 2
     assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_bad_setting_exits_2(tmp_path: Path) -> None:
+    env = {**os.environ, "SOHOA_HOME": str(tmp_path), "SOHOA_WORKERS": "many"}
+    result = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "sohoa"), "search", "x"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "bad SOHOA_* setting" in result.stderr and "workers" in result.stderr
