@@ -2,9 +2,15 @@ from datetime import date
 
 from ocr.header import Header, parse_header
 from ocr.layout import PageLayout, Word, read_page
-from tests.layout_builder import HEIGHT, WIDTH, centred, words
-
-LEFT, RIGHT, CENTRE = 600, 1700, 1240
+from tests.layout_builder import (
+    HEIGHT,
+    LEFT_COLUMN,
+    PAGE_CENTRE,
+    WIDTH,
+    centred,
+    header_rows,
+    words,
+)
 
 
 def layout(*ocr_lines: list[Word], number: int = 1) -> PageLayout:
@@ -18,15 +24,13 @@ def body(y: int, count: int) -> list[list[Word]]:
 
 def test_decision_with_parent_agency_and_signature_marks() -> None:
     first = layout(
-        centred("BỘ TÀI CHÍNH", LEFT, 200)
-        + centred("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", RIGHT, 200),
-        centred("CỤC THUẾ", LEFT, 270) + centred("Độc lập - Tự do - Hạnh phúc", RIGHT, 270),
-        centred("Số: 63/2025/QĐ- CT", LEFT, 400)
-        + centred("Hà Nội, ngày 5 tháng 07 năm 2025", RIGHT, 400),
-        centred("QUYẾT ĐỊNH", CENTRE, 560),
-        centred("Về việc ủy quyền ký văn bản", CENTRE, 630),
-        centred("thuộc thẩm quyền của Cục", CENTRE, 690),
-        centred("CỤC TRƯỞNG CỤC THUẾ", CENTRE, 850),
+        *header_rows(
+            ["BỘ TÀI CHÍNH", "CỤC THUẾ"], "63/2025/QĐ- CT", "Hà Nội, ngày 5 tháng 07 năm 2025"
+        ),
+        centred("QUYẾT ĐỊNH", PAGE_CENTRE, 560),
+        centred("Về việc ủy quyền ký văn bản", PAGE_CENTRE, 630),
+        centred("thuộc thẩm quyền của Cục", PAGE_CENTRE, 690),
+        centred("CỤC TRƯỞNG CỤC THUẾ", PAGE_CENTRE, 850),
         *body(950, 4),
     )
     last = layout(
@@ -58,15 +62,16 @@ def test_decision_with_parent_agency_and_signature_marks() -> None:
 
 def test_official_letter_with_summary_under_number_and_marks() -> None:
     page = layout(
-        centred("ỦY BAN NHÂN DÂN", LEFT, 200)
-        + centred("CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM", RIGHT, 200),
-        centred("TỈNH KHÁNH HOÀ", LEFT, 270) + centred("Độc lập - Tự do - Hạnh phúc", RIGHT, 270),
-        centred("Số: 12/UBND-VX", LEFT, 400)
-        + centred("Khánh Hòa, ngày 21 tháng 9 năm 2021", RIGHT, 400),
-        centred("V/v phòng, chống dịch", LEFT, 465),
-        centred("bệnh mùa mưa bão", LEFT, 530),
-        centred("MẬT", LEFT, 595),
-        centred("HOẢ TỐC", LEFT, 660),
+        *header_rows(
+            ["ỦY BAN NHÂN DÂN", "TỈNH KHÁNH HOÀ"],
+            "12/UBND-VX",
+            "Khánh Hòa, ngày 21 tháng 9 năm 2021",
+            motto=("CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"),
+        ),
+        centred("V/v phòng, chống dịch", LEFT_COLUMN, 465),
+        centred("bệnh mùa mưa bão", LEFT_COLUMN, 530),
+        centred("MẬT", LEFT_COLUMN, 595),
+        centred("HOẢ TỐC", LEFT_COLUMN, 660),
         *body(850, 3),
         centred("KT. CHỦ TỊCH", 1800, 1200),
         centred("PHÓ CHỦ TỊCH", 1800, 1260),
@@ -89,10 +94,7 @@ def test_official_letter_with_summary_under_number_and_marks() -> None:
 
 def test_old_notation_kept_as_printed_and_impossible_date_dropped() -> None:
     page = layout(
-        centred("UỶ BAN NHÂN DÂN", LEFT, 200)
-        + centred("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", RIGHT, 200),
-        centred("Số: 11/1998/QĐ .UB", LEFT, 400)
-        + centred("Lào Cai, ngày 31 tháng 02 năm 1998", RIGHT, 400),
+        *header_rows(["UỶ BAN NHÂN DÂN"], "11/1998/QĐ .UB", "Lào Cai, ngày 31 tháng 02 năm 1998"),
         *body(600, 2),
     )
     header = parse_header([page])
@@ -111,16 +113,13 @@ def test_pages_without_text() -> None:
 
 def test_doubled_letter_of_the_type_abbreviation_is_repaired() -> None:
     page = layout(
-        centred("ỦY BAN NHÂN DÂN", LEFT, 200)
-        + centred("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", RIGHT, 200),
-        centred("Số: 145/2025/QĐĐ-UBND", LEFT, 400)
-        + centred("Thanh Hóa, ngày 20 tháng 11 năm 2025", RIGHT, 400),
+        *header_rows(
+            ["ỦY BAN NHÂN DÂN"], "145/2025/QĐĐ-UBND", "Thanh Hóa, ngày 20 tháng 11 năm 2025"
+        ),
         *body(600, 2),
     )
     assert parse_header([page]).number_symbol == "145/2025/QĐ-UBND"
-    unknown = layout(
-        centred("Số: 12/XXX-UBND", LEFT, 400) + centred("ngày 1 tháng 1 năm 2020", RIGHT, 400)
-    )
+    unknown = layout(*header_rows(["ỦY BAN NHÂN DÂN"], "12/XXX-UBND", "ngày 1 tháng 1 năm 2020"))
     assert parse_header([unknown]).number_symbol == "12/XXX-UBND"  # no known type to repair towards
 
 

@@ -1,7 +1,12 @@
 from ocr.layout import Word, read_page
-from tests.layout_builder import HEIGHT, WIDTH, centred, words
-
-LEFT, RIGHT = 600, 1700  # centres of the header's two columns
+from tests.layout_builder import (
+    HEIGHT,
+    LEFT_COLUMN,
+    WIDTH,
+    centred,
+    header_rows,
+    words,
+)
 
 
 def page(*ocr_lines: list[Word]) -> list[str]:
@@ -14,11 +19,9 @@ def page(*ocr_lines: list[Word]) -> list[str]:
 def test_header_read_column_by_column_when_tesseract_reads_across() -> None:
     # tesseract's flat reading: each line runs across both columns
     lines = page(
-        centred("ỦY BAN NHÂN DÂN", LEFT, 200)
-        + centred("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", RIGHT, 200),
-        centred("TỈNH LÀO CAI", LEFT, 270) + centred("Độc lập - Tự do - Hạnh phúc", RIGHT, 270),
-        centred("Số: 12/CT-UBND", LEFT, 400)
-        + centred("Lào Cai, ngày 14 tháng 01 năm 1998", RIGHT, 400),
+        *header_rows(
+            ["ỦY BAN NHÂN DÂN", "TỈNH LÀO CAI"], "12/CT-UBND", "Lào Cai, ngày 14 tháng 01 năm 1998"
+        ),
         centred("CHỈ THỊ", 1240, 560),
         words("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015 và", 350, 700),
     )
@@ -36,10 +39,8 @@ def test_header_read_column_by_column_when_tesseract_reads_across() -> None:
 
 def test_summary_under_number_stays_left_but_the_body_after_a_gap_does_not() -> None:
     lines = page(
-        centred("BỘ Y TẾ", LEFT, 200) + centred("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", RIGHT, 200),
-        centred("Số: 6087/BYT-KCB", LEFT, 400)
-        + centred("Hà Nội, ngày 27 tháng 09 năm 2013", RIGHT, 400),
-        centred("V/v cấp chứng chỉ hành nghề", LEFT, 465),
+        *header_rows(["BỘ Y TẾ"], "6087/BYT-KCB", "Hà Nội, ngày 27 tháng 09 năm 2013"),
+        centred("V/v cấp chứng chỉ hành nghề", LEFT_COLUMN, 465),
         centred("Kính gửi:", 700, 600),  # a paragraph gap below: the body begins
         words(
             "Bộ Y tế đề nghị Chủ tịch Ủy ban nhân dân tỉnh, thành phố trực thuộc Trung ương",
@@ -53,7 +54,7 @@ def test_summary_under_number_stays_left_but_the_body_after_a_gap_does_not() -> 
         "left: V/v cấp chứng chỉ hành nghề",
         "right: CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
     ]
-    assert lines[5:] == [
+    assert lines[6:] == [  # after the right column: motto, motto, date
         "full: Kính gửi:",
         "full: Bộ Y tế đề nghị Chủ tịch Ủy ban nhân dân tỉnh, thành phố trực thuộc Trung ương",
     ]

@@ -18,20 +18,16 @@ from pipelines.stages.package import load_package, package
 from pipelines.store import StoreError, open_store
 from tests.bad_files import pdf_bytes
 from tests.conftest import make_settings
-from tests.layout_builder import HEIGHT, WIDTH, centred
-
-LEFT, RIGHT = 600, 1700
+from tests.layout_builder import HEIGHT, LEFT_COLUMN, WIDTH, centred, header_rows
 
 
 def header_page(number_symbol: str, date_line: str, mark: str | None = None) -> PageLayout:
     lines = [
-        centred("ỦY BAN NHÂN DÂN", LEFT, 200)
-        + centred("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", RIGHT, 200),
-        centred(f"Số: {number_symbol}", LEFT, 400) + centred(date_line, RIGHT, 400),
-        centred("V/v cấp giấy phép", LEFT, 465),
+        *header_rows(["ỦY BAN NHÂN DÂN"], number_symbol, date_line),
+        centred("V/v cấp giấy phép", LEFT_COLUMN, 465),
     ]
     if mark:
-        lines.append(centred(mark, LEFT, 530))
+        lines.append(centred(mark, LEFT_COLUMN, 530))
     return read_page(1, WIDTH, HEIGHT, 300, lines)
 
 
