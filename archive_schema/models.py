@@ -10,31 +10,6 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, computed_field
 
-# Fields that describe the document; each may come from the manifest or from OCR.
-DESCRIPTIVE_FIELDS = (
-    "code",
-    "dossier_code",
-    "ordinal",
-    "doc_type",
-    "number_symbol",
-    "number",
-    "notation",
-    "issue_date",
-    "place",
-    "issuing_agency",
-    "parent_agency",
-    "subject",
-    "signer_title",
-    "signer_name",
-    "authority_mark",
-    "recipients",
-    "secrecy",
-    "urgency",
-    "access_level",
-    "language",
-    "dossier_end_year",
-)
-
 
 class Source(StrEnum):
     """Where the value of a descriptive field came from."""
@@ -97,12 +72,9 @@ class Event(BaseModel):
     at: datetime = Field(default_factory=lambda: datetime.now(UTC))
 
 
-class Document(BaseModel):
-    """An archival document (tài liệu), one per scanned paper document."""
+class Description(BaseModel):
+    """What a record says of itself: the fields a manifest may give or OCR may read."""
 
-    id: str
-    batch_id: str
-    source_name: str = Field(description="the file or folder of the batch it came from")
     code: str | None = None
     dossier_code: str | None = None
     ordinal: int | None = None
@@ -124,6 +96,17 @@ class Document(BaseModel):
     access_level: str = "internal"
     language: str = "vi"
     dossier_end_year: int | None = None
+
+
+DESCRIPTIVE_FIELDS = tuple(Description.model_fields)
+
+
+class Document(Description):
+    """An archival document (tài liệu), one per scanned paper document."""
+
+    id: str
+    batch_id: str
+    source_name: str = Field(description="the file or folder of the batch it came from")
     confidence_level: str = "digitised"
     pages: list[Page] = Field(default_factory=list)
     originals: list[OriginalFile] = Field(default_factory=list)

@@ -14,7 +14,6 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +46,7 @@ def parse(files: list[Path]) -> dict[str, Any]:
     os.environ["OMP_THREAD_LIMIT"] = "1"
     with tempfile.TemporaryDirectory() as work:
         pages, _ = scans_to_pdfa(files, Path(work) / "out.pdf")
-    return asdict(parse_header(pages))
+    return parse_header(pages).model_dump()
 
 
 def main() -> None:

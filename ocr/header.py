@@ -8,11 +8,11 @@ signature block (authority mark, title, name) on the right. Real documents bend 
 """
 
 import re
-from dataclasses import dataclass, field
 from datetime import date
 from statistics import median
 
 from archive_schema.identifiers import split_number_symbol
+from archive_schema.models import Description
 from archive_schema.vietnamese import fold, normalize
 from archive_schema.vocab import (
     AGENCY_HEADS,
@@ -34,29 +34,9 @@ _SEPARATOR = re.compile(r"^[\W_]*$")
 SIGNATURE_SPACE = 8  # lines of space between the title and the name, where the signature goes
 
 
-@dataclass
-class Header:
-    """Fields read from a document's pages; None where the page did not say."""
-
-    doc_type: str | None = None
-    number_symbol: str | None = None
-    number: str | None = None
-    notation: str | None = None
-    issue_date: date | None = None
-    place: str | None = None
-    issuing_agency: str | None = None
-    parent_agency: str | None = None
-    subject: str | None = None
-    signer_title: str | None = None
-    signer_name: str | None = None
-    authority_mark: str | None = None
-    recipients: list[str] = field(default_factory=list)
-    secrecy: str | None = None
-    urgency: str | None = None
-
-
-def parse_header(pages: list[PageLayout]) -> Header:
-    header = Header()
+def parse_header(pages: list[PageLayout]) -> Description:
+    """What the pages say of the document; only the fields found are set (model_fields_set)."""
+    header = Description()
     if not pages or not pages[0].lines:
         return header
     first = pages[0]
@@ -91,7 +71,7 @@ def _header_region(page: PageLayout) -> list[Line]:
     return page.lines[:count]
 
 
-def _read_number(header: Header, line: Line) -> None:
+def _read_number(header: Description, line: Line) -> None:
     value = re.sub(r"^\w+\s*[:;.]?\s*", "", normalize(line.text).strip(), count=1)
     value = _repair_abbreviation(re.sub(r"\s*([/-])\s*", r"\1", value).strip(" .,;"))
     if value:
@@ -155,7 +135,7 @@ def _is_motto(line: Line) -> bool:
     return any(phrase in folded for phrase in _MOTTO) or bool(_SEPARATOR.match(line.text))
 
 
-def _read_place_date(header: Header, lines: list[Line]) -> None:
+def _read_place_date(header: Description, lines: list[Line]) -> None:
     text = " ".join(normalize(line.text) for line in lines)
     folded = fold(text)  # folding keeps the length and positions of `text`
     match = _DATE.search(folded)
@@ -170,7 +150,7 @@ def _read_place_date(header: Header, lines: list[Line]) -> None:
     header.place = place or None
 
 
-def _read_type_and_subject(header: Header, page: PageLayout, lines: list[Line]) -> None:
+def _read_type_and_subject(header: Description, page: PageLayout, lines: list[Line]) -> None:
     """The type name in capitals, centred, and the summary centred under it."""
     if not lines or header.subject:
         return
@@ -202,7 +182,7 @@ def _text_centre(page: PageLayout) -> float:
     return median((line.box[0] + line.box[2]) / 2 for line in wide)
 
 
-def _read_marks(header: Header, lines: list[Line]) -> None:
+def _read_marks(header: Description, lines: list[Line]) -> None:
     for line in lines:
         text = normalize(line.text)
         header.secrecy = header.secrecy or _mark_in(text, SECRECY_MARKS)
@@ -215,7 +195,7 @@ def _mark_in(text: str, marks: tuple[str, ...]) -> str | None:
     return next((mark for mark in marks if folded == fold(mark)), None)
 
 
-def _read_closing(header: Header, pages: list[PageLayout]) -> None:
+def _read_closing(header: Description, pages: list[PageLayout]) -> None:
     """The signature block and the Nơi nhận list after the body: the first title block on
     the right half of a page (an authority mark or a title in capitals, line after line)
     with a name under it, within the space left for the signature."""

@@ -1,6 +1,7 @@
 from datetime import date
 
-from ocr.header import Header, parse_header
+from archive_schema.models import Description
+from ocr.header import parse_header
 from ocr.layout import PageLayout, Word, read_page
 from tests.layout_builder import (
     HEIGHT,
@@ -43,7 +44,7 @@ def test_decision_with_parent_agency_and_signature_marks() -> None:
         number=2,
     )
     header = parse_header([first, last])
-    assert header == Header(
+    assert header == Description(
         doc_type="Quyết định",
         number_symbol="63/2025/QĐ-CT",
         number="63",
@@ -107,8 +108,8 @@ def test_old_notation_kept_as_printed_and_impossible_date_dropped() -> None:
 
 
 def test_pages_without_text() -> None:
-    assert parse_header([]) == Header()
-    assert parse_header([layout()]) == Header()
+    assert parse_header([]) == Description()
+    assert parse_header([layout()]) == Description()
 
 
 def test_doubled_letter_of_the_type_abbreviation_is_repaired() -> None:

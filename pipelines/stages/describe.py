@@ -1,6 +1,5 @@
 """Describe: the record's metadata, from the manifest where it says, else from the header."""
 
-from dataclasses import asdict
 from datetime import date
 from typing import Any
 
@@ -13,9 +12,10 @@ EARLIEST_DATE = date(1900, 1, 1)
 
 
 def describe(doc: Document, pages: list[PageLayout], manifest: dict[str, Any]) -> None:
-    parsed = asdict(parse_header(pages))
+    header = parse_header(pages)
+    parsed = header.model_dump(include=header.model_fields_set)
     notes = []
-    if parsed["issue_date"] and not EARLIEST_DATE <= parsed["issue_date"] <= date.today():
+    if parsed.get("issue_date") and not EARLIEST_DATE <= parsed["issue_date"] <= date.today():
         notes.append(f"issue date {parsed['issue_date']} read by OCR is implausible, left empty")
         parsed["issue_date"] = None
     for field in DESCRIPTIVE_FIELDS:
