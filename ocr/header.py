@@ -16,6 +16,7 @@ from archive_schema.models import Description
 from archive_schema.vietnamese import fold, normalize
 from archive_schema.vocab import (
     AGENCY_HEADS,
+    AUTHORITY_MARKS,
     CONG_VAN,
     SECRECY_MARKS,
     TERRITORIAL_UNITS,
@@ -29,7 +30,9 @@ from ocr.layout import Line, PageLayout
 _NUMBER = re.compile(r"^s[oô]\s*[:;.]?\s*(\S*\d.*)$")  # folded "Số: 12/CT-UBND"
 _DATE = re.compile(r"ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*(\d{4})")
 _MOTTO = ("cong hoa xa hoi", "doc lap", "tu do", "hanh phuc")
-_MARK = re.compile(r"^(TM|KT|TL|TUQ|Q)\s*[.,]\s*", re.IGNORECASE)
+_MARK = re.compile(
+    rf"^({'|'.join(m.rstrip('.') for m in AUTHORITY_MARKS)})\s*[.,]\s*", re.IGNORECASE
+)
 _SEPARATOR = re.compile(r"^[\W_]*$")
 SIGNATURE_SPACE = 8  # lines of space between the title and the name, where the signature goes
 
