@@ -3,7 +3,7 @@
 # packages from uv.lock, Java tools from Maven Central.
 
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-script-viet ghostscript unpaper \
-	pngquant qpdf fonts-liberation2 fonts-noto-core libmagic1
+	pngquant qpdf fonts-liberation2 fonts-noto-core libmagic1 hunspell-vi
 UV_VERSION := 0.13.9
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 VENV := .venv

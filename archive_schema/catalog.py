@@ -9,8 +9,6 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import (
     JSON,
     Date,
@@ -21,7 +19,9 @@ from sqlalchemy import (
     Text,
     create_engine,
     event,
+    inspect,
     select,
+    text,
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import (
@@ -34,6 +34,8 @@ from sqlalchemy.orm import (
 )
 
 from archive_schema.models import Document, Event, OriginalFile, Page, Retention, Status, StoredFile
+
+SCHEMA_REVISION = "0002"  # the newest migration in archive_schema/migrations/versions
 
 
 class Base(DeclarativeBase):
@@ -114,6 +116,7 @@ class PageRow(Base):
     number: Mapped[int] = mapped_column(Integer, primary_key=True)
     text: Mapped[str] = mapped_column(Text)
     confidence: Mapped[float]
+    quality: Mapped[float] = mapped_column(server_default="0")
     needs_review: Mapped[bool]
 
 
@@ -225,7 +228,16 @@ class Catalog:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the catalog's schema to the newest migration."""
+    """Bring the catalog's schema to the newest migration (Alembic, a second to import, is
+    loaded only when there is something to upgrade)."""
+    with engine.connect() as connection:
+        if inspect(connection).has_table("alembic_version"):
+            current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            if current == SCHEMA_REVISION:
+                return
+    from alembic import command
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", "archive_schema:migrations")
     with engine.begin() as connection:
@@ -268,10 +280,7 @@ def _document_row(doc: Document) -> DocumentRow:
         page_count=doc.page_count,
         registered_at=_now(),
     )
-    row.pages = [
-        PageRow(number=p.number, text=p.text, confidence=p.confidence, needs_review=p.needs_review)
-        for p in doc.pages
-    ]
+    row.pages = [PageRow(**p.model_dump()) for p in doc.pages]
     row.files = [
         FileRow(
             role="original",
@@ -301,10 +310,7 @@ def _document_row(doc: Document) -> DocumentRow:
 def _document(row: DocumentRow) -> Document:
     return Document(
         **{name: getattr(row, name) for name in _COLUMNS},
-        pages=[
-            Page(number=p.number, text=p.text, confidence=p.confidence, needs_review=p.needs_review)
-            for p in row.pages
-        ],
+        pages=[Page.model_validate(p, from_attributes=True) for p in row.pages],
         originals=[
             OriginalFile(
                 name=f.name,

@@ -29,6 +29,7 @@ class Page(BaseModel):
     number: int = Field(ge=1)
     text: str
     confidence: float = Field(ge=0, le=100, description="mean word confidence, percent")
+    quality: float = Field(default=0, ge=0, le=100, description="how far the OCR can be trusted")
     needs_review: bool = False
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 
+from archive_schema.errors import UserError
 from archive_schema.models import Retention
 from archive_schema.vietnamese import fold, normalize
 from archive_schema.vocab import DOC_TYPES
@@ -33,7 +34,7 @@ _COLUMNS = {
 }
 
 
-class ScheduleError(ValueError):
+class ScheduleError(UserError, ValueError):
     """A schedule that cannot be read; the message names the row and the field."""
 
 

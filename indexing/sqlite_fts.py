@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
+from archive_schema.errors import UserError
 from archive_schema.models import Document
 from archive_schema.vietnamese import fold
 from indexing.base import Hit, SearchQuery, SearchResults
@@ -58,7 +59,7 @@ LIMIT :limit OFFSET :offset
 """
 
 
-class SearchIndexError(RuntimeError):
+class SearchIndexError(UserError, RuntimeError):
     """The search index cannot be used; the message says what to do."""
 
 

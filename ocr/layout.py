@@ -48,6 +48,8 @@ class PageLayout(BaseModel):
     dpi: float
     lines: list[Line] = Field(default_factory=list)
     timed_out: bool = False
+    cleaning: str = "none"  # what was done to the image tesseract read (ocr.cleaning)
+    ink_in_words: float | None = None  # share of the page's ink inside recognised words
 
     @property
     def text(self) -> str:
@@ -126,17 +128,17 @@ def _reading_order(segments: list[Line]) -> list[Line]:
     ordered: list[Line] = []
     region: _Region | None = None
     for row in _rows(segments):
-        if region is not None and not _joins(region, row):
+        gutter = _gutter(row) if len(row) >= 2 else None
+        if region is not None and not _continues(region, row, gutter):
             ordered += _close(region)
             region = None
-        if len(row) >= 2:
-            gutter = _gutter(row)
-            if region is None:
-                region = _Region(gutter, [], [], 0)
-            region.gutter = (max(region.gutter[0], gutter[0]), min(region.gutter[1], gutter[1]))
         if region is None:
-            ordered += row
-            continue
+            if gutter is None:
+                ordered += row
+                continue
+            region = _Region(gutter, [], [], 0)
+        elif gutter is not None and _overlap(gutter, region.gutter):
+            region.gutter = (max(region.gutter[0], gutter[0]), min(region.gutter[1], gutter[1]))
         for segment in row:
             (region.left if segment.box[2] <= region.gutter[1] else region.right).append(segment)
         region.bottom = max(s.box[3] for s in row)
@@ -150,17 +152,22 @@ def _gutter(row: list[Line]) -> tuple[int, int]:
     return start, end
 
 
-def _joins(region: _Region, row: list[Line]) -> bool:
-    """Whether a row continues a two-column region. A row of two segments does if its gutter
-    lines up with the region's; a single segment must keep to one side of the gutter and
-    follow at line spacing (a wider gap starts the body: "Kính gửi", the type name)."""
-    top = min(s.box[1] for s in row)
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and a[1] > b[0]
+
+
+def _continues(region: _Region, row: list[Line], gutter: tuple[int, int] | None) -> bool:
+    """Whether a row continues a two-column region: a row whose own gutter lines up with
+    the region's does; so does a row keeping to one side of the gutter that follows at line
+    spacing (a wider gap starts the body: "Kính gửi", the type name)."""
+    gap = min(s.box[1] for s in row) - region.bottom
     pitch = median(s.height for s in region.left + region.right)
+    if gap > 4 * pitch:
+        return False
+    if gutter is not None and _overlap(gutter, region.gutter):
+        return True
     start, end = region.gutter
-    if len(row) >= 2:
-        row_start, row_end = _gutter(row)
-        return top - region.bottom <= 4 * pitch and row_start < end and row_end > start
-    return top - region.bottom <= pitch and all(s.box[2] <= end or s.box[0] >= start for s in row)
+    return gap <= pitch and all(s.box[2] <= end or s.box[0] >= start for s in row)
 
 
 def _close(region: _Region) -> list[Line]:

@@ -1,8 +1,12 @@
 """ocrmypdf plugin: OCR with ocrmypdf's own tesseract engine, keeping what sohoa reads.
 
-One tesseract run per page yields hOCR; from it this engine gives ocrmypdf the text layer
-(words in the canonical Vietnamese form) and writes the page layout (word boxes,
-confidences, reading order) as JSON into the folder named by `--sohoa-layout-dir`.
+- A page that is one scanned image is rasterised by decoding that image, not by rendering
+  the page and compressing the result again (which cost more than a second a page);
+  intermediate images are uncompressed TIFF, written and read in milliseconds.
+- The engine cleans the image tesseract reads (`ocr.cleaning`); the PDF/A keeps the scan.
+- One tesseract run per page yields hOCR; from it the engine gives ocrmypdf the text layer
+  (words repaired and in the canonical Vietnamese form) and writes the page layout (word
+  boxes, confidences, reading order) as JSON into the folder named by `--sohoa-layout-dir`.
 """
 
 from argparse import ArgumentParser
@@ -10,16 +14,20 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any
 
+import pikepdf
 from ocrmypdf import hookimpl
 from ocrmypdf.builtin_plugins.tesseract_ocr import TesseractOcrEngine
 from ocrmypdf.hocrtransform.hocr_parser import HocrParser
 from ocrmypdf.models.ocr_element import BoundingBox, OcrClass, OcrElement
 from PIL import Image
 
-from archive_schema.vietnamese import normalize
+from ocr.cleaning import clean, ink_in_boxes
 from ocr.layout import Word, read_page
+from ocr.repair import repair
 
 LINE_CLASSES = ("ocr_line", "ocr_header", "ocr_footer", "ocr_caption", "ocr_textfloat")
+IMAGE_ONLY_OPERATORS = {"q", "Q", "cm", "Do"}  # what img2pdf and scanners write on a page
+RASTER_MODES = {"pngmono": "1", "pnggray": "L"}  # any other device: colour
 
 
 def layout_path(folder: Path, page_number: int) -> Path:
@@ -40,9 +48,15 @@ class LayoutRecordingEngine(TesseractOcrEngine):
         with Image.open(input_file) as image:
             width, height = image.size
             dpi = float(image.info.get("dpi", (300, 300))[0])
+            cleaned, cleaning = clean(image)
         with TemporaryDirectory(prefix="sohoa-ocr-") as work:
-            hocr, text = Path(work, "page.hocr"), Path(work, "page.txt")
-            TesseractOcrEngine.generate_hocr(input_file, hocr, text, options)  # type: ignore[no-untyped-call]
+            page, hocr, text = (
+                Path(work, "page.tif"),
+                Path(work, "page.hocr"),
+                Path(work, "page.txt"),
+            )
+            cleaned.save(page, compression="raw", dpi=(dpi, dpi))  # fast to write and read
+            TesseractOcrEngine.generate_hocr(page, hocr, text, options)  # type: ignore[no-untyped-call]
             timed_out = hocr.stat().st_size == 0  # ocrmypdf writes an empty hOCR on timeout
             tree = (
                 OcrElement(OcrClass.PAGE, bbox=BoundingBox(0, 0, width, height))
@@ -50,16 +64,17 @@ class LayoutRecordingEngine(TesseractOcrEngine):
                 else HocrParser(hocr).parse()
             )
         tree.dpi = dpi
-        for word in tree.words:
-            word.text = normalize(word.text)
-        layout = read_page(
-            page_number + 1,
-            width,
-            height,
-            dpi,
-            [_words(line) for line in tree.iter_by_class(*LINE_CLASSES)],
-        )
-        layout.timed_out = timed_out
+        for line in tree.iter_by_class(*LINE_CLASSES):
+            for word in line.words:
+                word.text = repair(word.text)
+            line.children = [
+                child for child in line.children if child.ocr_class != "ocrx_word" or child.text
+            ]
+        lines = [_words(line) for line in tree.iter_by_class(*LINE_CLASSES)]
+        layout = read_page(page_number + 1, width, height, dpi, lines)
+        layout.timed_out, layout.cleaning = timed_out, cleaning
+        boxes = [word.box for line in layout.lines for word in line.words]
+        layout.ink_in_words = ink_in_boxes(cleaned, boxes)
         folder = Path(options.sohoa_layout_dir)
         layout_path(folder, layout.number).write_text(layout.model_dump_json(), encoding="utf-8")
         return tree, layout.text
@@ -80,6 +95,59 @@ def _words(line: OcrElement) -> list[Word]:
         for word in line.words
         if word.text.strip() and word.bbox is not None
     ]
+
+
+@hookimpl
+def rasterize_pdf_page(
+    input_file: Path,
+    output_file: Path,
+    raster_device: str,
+    raster_dpi: Any,
+    pageno: int,
+    page_dpi: Any,
+    rotation: int | None,
+    filter_vector: bool,
+    stop_on_soft_error: bool,
+    options: Any,
+    use_cropbox: bool,
+) -> Path | None:
+    """The page's one scanned image, decoded, at the size ocrmypdf asks for; None (let
+    ocrmypdf render the page) for any page that is more than one plain image."""
+    if rotation or filter_vector:
+        return None
+    with pikepdf.open(input_file) as pdf:
+        page = pdf.pages[pageno - 1]
+        image = _only_image(page)
+        if image is None:
+            return None
+        width_in, height_in = (float(v) / 72 for v in page.mediabox[2:])
+        expected = (round(width_in * float(raster_dpi.x)), round(height_in * float(raster_dpi.y)))
+        picture = pikepdf.PdfImage(image).as_pil_image()
+    if picture.size != expected or picture.mode not in ("1", "L", "RGB"):
+        return None
+    dpi = page_dpi or raster_dpi
+    picture = picture.convert(RASTER_MODES.get(raster_device, "RGB"))
+    # An uncompressed TIFF, whatever the name ocrmypdf chose: it is read back by content,
+    # and writing a page as PNG costs ten times as long.
+    resolution = (round(float(dpi.x)), round(float(dpi.y)))
+    picture.save(output_file, format="TIFF", compression="raw", dpi=resolution)
+    return output_file
+
+
+def _only_image(page: pikepdf.Page) -> pikepdf.Stream | None:
+    """The image XObject of a page that only draws one plain image, unrotated."""
+    if int(page.obj.get("/Rotate", 0)) % 360:
+        return None
+    operators = {str(instruction.operator) for instruction in pikepdf.parse_content_stream(page)}
+    images = list(page.get_images(recursive=False).values())
+    if not operators <= IMAGE_ONLY_OPERATORS or len(images) != 1:
+        return None
+    image = images[0]
+    if not isinstance(image, pikepdf.Stream) or any(
+        key in image for key in ("/SMask", "/Mask", "/Decode", "/ImageMask")
+    ):
+        return None
+    return image
 
 
 @hookimpl

@@ -2,6 +2,10 @@
 
 Exit status: 0 when everything asked for was done, 1 when some document was not archived,
 2 when the command could not run at all (bad batch, bad settings).
+
+Each worker process of `sohoa ingest` starts by importing this module again (processes are
+spawned, not forked), so it imports the catalog, OCR and search only in the commands that
+use them: that saves every worker, and `sohoa --help`, seconds of start-up.
 """
 
 import json
@@ -9,7 +13,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 from rich.console import Console
@@ -17,20 +21,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from archive_schema.catalog import Catalog
-from archive_schema.retention import ScheduleError
-from indexing import SearchIndexError, open_search
-from indexing.base import SearchQuery, SearchResults
+from archive_schema.errors import UserError
 from pipelines.report import BatchReport, DocumentReport, Outcome
-from pipelines.runner import ingest as run_ingest
 from pipelines.settings import Settings
-from pipelines.stages.intake import BatchError
-from pipelines.store import StoreError
-from samples.batch import write_batch
-from samples.corpus import corpus
-from samples.scan import CONDITIONS
 
-USER_ERRORS = (BatchError, ScheduleError, StoreError, SearchIndexError)
+if TYPE_CHECKING:
+    from indexing.base import SearchResults
+
 DEMO_DOCUMENTS = ("002", "004", "006", "010", "016")
 DEMO_QUERIES = ("gia ban xi mang", "quy hoach khu kinh te")
 STYLE = {
@@ -91,6 +88,9 @@ def search(
     as_json: bool,
 ) -> None:
     """Search the archive, with or without Vietnamese accents; "quote" a phrase."""
+    from indexing import open_search
+    from indexing.base import SearchQuery
+
     settings = _settings()
     with _user_errors():
         backend = open_search(settings.search_url)
@@ -112,6 +112,8 @@ def search(
 )
 def export(jsonl: bool) -> None:
     """Print every archived document with its record fields, oldest first."""
+    from archive_schema.catalog import Catalog
+
     settings = _settings()
     with _user_errors():
         for doc in Catalog(settings.database_url).documents():
@@ -128,12 +130,21 @@ def export(jsonl: bool) -> None:
 )
 @click.option("--dpi", type=click.Choice(["200", "300"]), default="300", show_default=True)
 @click.option(
-    "--condition", type=click.Choice(list(CONDITIONS)), default="medium", show_default=True
+    "--condition",
+    default="medium",
+    show_default=True,
+    help="clean, light, medium, heavy or binarised",
 )
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--manifest/--no-manifest", default=False, show_default=True)
 def samples(output: Path, docs: str, dpi: str, condition: str, seed: int, manifest: bool) -> None:
     """Render corpus documents into a scan batch, with its ground truth beside it."""
+    from samples.batch import write_batch
+    from samples.corpus import corpus
+    from samples.scan import CONDITIONS
+
+    if condition not in CONDITIONS:
+        raise click.BadParameter(f"choose one of {', '.join(CONDITIONS)}", param_hint="--condition")
     ids = (
         [doc.id for doc in corpus()]
         if docs == "all"
@@ -154,6 +165,10 @@ def samples(output: Path, docs: str, dpi: str, condition: str, seed: int, manife
 @main.command()
 def demo() -> None:
     """Render a sample batch from the corpus, archive it, and search it without accents."""
+    from indexing import open_search
+    from indexing.base import SearchQuery
+    from samples.batch import write_batch
+
     settings = _settings()
     batch = settings.home / "demo-batch"
     if not batch.exists():
@@ -186,7 +201,7 @@ def _user_errors() -> Iterator[None]:
     """Errors a user can cause end the command with their message and status 2, no traceback."""
     try:
         yield
-    except USER_ERRORS as error:
+    except UserError as error:
         _fail(str(error))
 
 
@@ -196,6 +211,8 @@ def _fail(message: str) -> NoReturn:
 
 
 def _ingest_with_progress(batch: Path, settings: Settings) -> BatchReport:
+    from pipelines.runner import ingest
+
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -217,7 +234,7 @@ def _ingest_with_progress(batch: Path, settings: Settings) -> BatchReport:
                 )
                 bar.console.print(line)
 
-        return run_ingest(batch, settings, Reporter())
+        return ingest(batch, settings, Reporter())
 
 
 def _print_report(report: BatchReport) -> None:
@@ -246,7 +263,7 @@ def _print_report(report: BatchReport) -> None:
     out.print(counts or "the batch holds no documents")
 
 
-def _print_results(query: str, results: SearchResults) -> None:
+def _print_results(query: str, results: "SearchResults") -> None:
     out.print(
         Text(
             f"Search “{query}”: {results.total} document{'s' if results.total != 1 else ''}",
@@ -269,7 +286,7 @@ def _print_results(query: str, results: SearchResults) -> None:
         out.print(snippet)
 
 
-def _results_json(results: SearchResults) -> dict[str, Any]:
+def _results_json(results: "SearchResults") -> dict[str, Any]:
     return {
         "total": results.total,
         "hits": [

@@ -7,10 +7,13 @@ from typing import BinaryIO
 
 import magic
 import pikepdf
-from PIL import Image, ImageSequence, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
+from PIL.TiffImagePlugin import TiffImageFile
 
 SCAN_IMAGE_TYPES = {"image/tiff", "image/jpeg", "image/png", "image/jp2"}
 PDF = "application/pdf"
+JPEG_END = b"\xff\xd9"
+STRIP_OFFSETS, STRIP_BYTE_COUNTS, TILE_OFFSETS, TILE_BYTE_COUNTS = 273, 279, 324, 325
 
 
 class UnreadableScan(ValueError):
@@ -66,12 +69,43 @@ def _pdf_pages(path: Path) -> int:
 
 
 def _image_pages(path: Path) -> int:
+    """Pages of an image, after checking its structure: a JPEG must end with its end marker,
+    a PNG's chunks must check out, every frame of a TIFF must lie inside the file. Pixels are
+    decoded only once, by OCR, which quarantines a page that fails then."""
     try:
         with Image.open(path) as image:
-            pages = 0
-            for frame in ImageSequence.Iterator(image):
-                frame.load()
-                pages += 1
+            if image.format == "JPEG":
+                _check_jpeg_end(path)
+            elif image.format == "PNG":
+                image.verify()
+            elif isinstance(image, TiffImageFile):
+                return _tiff_frames(image, path.stat().st_size)
+            else:
+                image.load()
+            return 1
     except (OSError, UnidentifiedImageError, SyntaxError, ValueError) as error:
         raise UnreadableScan(f"truncated or corrupt image: {error}") from error
-    return pages
+
+
+def _check_jpeg_end(path: Path) -> None:
+    with path.open("rb") as data:
+        data.seek(max(0, path.stat().st_size - 4096))
+        if JPEG_END not in data.read():
+            raise UnreadableScan(
+                "truncated or corrupt image: the JPEG data ends before its end marker"
+            )
+
+
+def _tiff_frames(image: TiffImageFile, size: int) -> int:
+    for page in range(image.n_frames):
+        image.seek(page)
+        tags = image.tag_v2
+        offsets = tags.get(STRIP_OFFSETS) or tags.get(TILE_OFFSETS) or ()
+        counts = tags.get(STRIP_BYTE_COUNTS) or tags.get(TILE_BYTE_COUNTS) or ()
+        ends = [start + length for start, length in zip(offsets, counts, strict=False)]
+        if not ends or max(ends) > size:
+            where = f"page {page + 1} of the TIFF"
+            raise UnreadableScan(
+                f"truncated or corrupt image: {where} lies beyond the end of the file"
+            )
+    return image.n_frames

@@ -12,8 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
-
+from archive_schema.errors import UserError
 from archive_schema.models import DESCRIPTIVE_FIELDS
 from archive_schema.vietnamese import fold, normalize
 from archive_schema.vocab import ACCESS_LEVELS, DOC_TYPES, FIELD_LABELS, doc_type_named
@@ -35,7 +34,7 @@ _HEADERS = {
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
 
 
-class ManifestError(ValueError):
+class ManifestError(UserError, ValueError):
     """A manifest that cannot be read at all (not a table, no file column...)."""
 
 
@@ -182,6 +181,8 @@ def _read_csv(path: Path) -> list[list[Any]]:
 
 
 def _read_xlsx(path: Path) -> list[list[Any]]:
+    from openpyxl import load_workbook  # a third of a second to import; most batches use CSV
+
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged workbook

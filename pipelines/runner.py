@@ -7,45 +7,31 @@ Re-running a batch skips what is archived and finishes what a crash left undone.
 """
 
 import multiprocessing
-import os
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, datetime
 from pathlib import Path
 from tempfile import TemporaryDirectory
-from typing import Protocol, TypeVar
+from typing import Protocol
 
 from archive_schema.catalog import Catalog
 from archive_schema.models import Document, Event, Status
 from indexing import open_search
-from indexing.base import SearchBackend
+from pipelines import worker
 from pipelines.report import BatchReport, DocumentReport, Outcome
 from pipelines.settings import Settings
-from pipelines.stages.classify import classify
-from pipelines.stages.describe import describe
 from pipelines.stages.index import index
-from pipelines.stages.intake import BatchIntake, DocumentSource, intake
-from pipelines.stages.ocr import ocr
-from pipelines.stages.package import load_package, package
+from pipelines.stages.intake import DocumentSource, Rejected, intake
 from pipelines.stages.register import register
-from pipelines.store import Store, StoreError, open_store
+from pipelines.store import Store, open_store
 
-T = TypeVar("T")
 Events = list[tuple[str | None, Event]]  # (document id, event) to keep in the catalog
 
 
 class Progress(Protocol):
     def started(self, total: int) -> None: ...
     def finished(self, entry: DocumentReport) -> None: ...
-
-
-class DocumentFailed(Exception):
-    """A stage failed for one document; the rest of the batch goes on."""
-
-    def __init__(self, reason: str, events: list[Event]):
-        super().__init__(reason, events)
-        self.reason, self.events = reason, events
 
 
 def ingest(batch: Path, settings: Settings, progress: Progress | None = None) -> BatchReport:
@@ -55,7 +41,7 @@ def ingest(batch: Path, settings: Settings, progress: Progress | None = None) ->
     catalog = Catalog(settings.database_url)
     search = open_search(settings.search_url)
     started_at = datetime.now(UTC)
-    with TemporaryDirectory(prefix="sohoa-batch-") as work:
+    with _workers(settings) as pool, TemporaryDirectory(prefix="sohoa-batch-") as work:
         received = intake(batch, Path(work), {row.row for row in schedule.rows})
         report = BatchReport(
             batch_id=received.batch_id,
@@ -65,7 +51,21 @@ def ingest(batch: Path, settings: Settings, progress: Progress | None = None) ->
             warnings=received.warnings,
         )
         catalog.start_batch(received.batch_id, str(batch))
-        events = _keep_batch_files(store, received, report)
+        events: Events = [(None, Event(stage="intake", outcome="ok", detail=received.summary))]
+        if received.manifest is not None:
+            store.put(f"batches/{received.batch_id}/{received.manifest.name}", received.manifest)
+        for rejected in received.rejected:
+            report.documents.append(_quarantine(store, received.batch_id, received.root, rejected))
+            events.append(
+                (
+                    None,
+                    Event(
+                        stage="intake",
+                        outcome="failed",
+                        detail=f"{rejected.name}: {rejected.reason}",
+                    ),
+                )
+            )
         todo = []
         for source in received.documents:
             if catalog.status(source.id) == Status.ARCHIVED:
@@ -76,11 +76,35 @@ def ingest(batch: Path, settings: Settings, progress: Progress | None = None) ->
                 todo.append(source)
         if progress:
             progress.started(len(todo))
-        for entry, failure_events in _process_all(
-            todo, received.batch_id, settings, catalog, search
-        ):
+        for source, outcome in _process_all(pool, todo, received.batch_id, settings):
+            if isinstance(outcome, worker.DocumentFailed):
+                events += [(source.id, e) for e in outcome.events]
+                entry = (
+                    _quarantine(
+                        store,
+                        received.batch_id,
+                        received.root,
+                        Rejected(source.name, outcome.reason, source.files),
+                    )
+                    if outcome.unreadable
+                    else DocumentReport(
+                        name=source.name, status=Outcome.FAILED, id=source.id, reason=outcome.reason
+                    )
+                )
+            else:
+                register(outcome, catalog)
+                index(outcome, search, catalog)
+                entry = DocumentReport(
+                    name=source.name,
+                    status=Outcome.ARCHIVED,
+                    id=outcome.id,
+                    pages=outcome.page_count,
+                    doc_type=outcome.doc_type,
+                    number_symbol=outcome.number_symbol,
+                    issue_date=outcome.issue_date,
+                    pages_to_review=[p.number for p in outcome.pages if p.needs_review],
+                )
             report.documents.append(entry)
-            events += failure_events
             if progress:
                 progress.finished(entry)
     search.close()
@@ -92,126 +116,49 @@ def ingest(batch: Path, settings: Settings, progress: Progress | None = None) ->
     return report
 
 
+def _workers(settings: Settings) -> ProcessPoolExecutor:
+    """The pool, its workers already starting (importing OCR takes them a second or two),
+    so that they are ready when intake is done."""
+    context = multiprocessing.get_context("spawn")  # no fork of a process with threads
+    pool = ProcessPoolExecutor(settings.workers, mp_context=context, initializer=worker.start)
+    for _ in range(settings.workers):
+        pool.submit(worker.ready)
+    return pool
+
+
 def _process_all(
-    todo: list[DocumentSource],
-    batch_id: str,
-    settings: Settings,
-    catalog: Catalog,
-    search: SearchBackend,
-) -> Iterator[tuple[DocumentReport, Events]]:
-    """Yield (report entry, events to keep) for each document as its worker finishes."""
+    pool: Executor, todo: list[DocumentSource], batch_id: str, settings: Settings
+) -> Iterator[tuple[DocumentSource, Document | worker.DocumentFailed]]:
+    """Each document with its record or its failure, as its worker finishes. The longest
+    documents go first, so that no long one is left to run alone at the end."""
     if not todo:
         return
-    workers = min(settings.workers, len(todo))
-    jobs = max(1, settings.workers // workers)  # pages in parallel when documents are few
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_one_thread_per_tesseract
-    ) as pool:
-        futures = {pool.submit(process_document, s, batch_id, settings, jobs): s for s in todo}
-        for future in as_completed(futures):
-            source = futures[future]
-            try:
-                doc = future.result()
-                register(doc, catalog)
-                index(doc, search, catalog)
-            except DocumentFailed as failure:
-                yield _failed(source, failure.reason), [(source.id, e) for e in failure.events]
-                continue
-            except BrokenProcessPool:
-                reason = "the worker process died (killed, or out of memory); run the batch again"
-                yield (
-                    _failed(source, reason),
-                    [(source.id, Event(stage="ocr", outcome="failed", detail=reason))],
-                )
-                continue
-            yield _archived(source, doc), []
-
-
-def process_document(
-    source: DocumentSource, batch_id: str, settings: Settings, jobs: int
-) -> Document:
-    """OCR, describe, classify and package one document (in a worker process)."""
-    store = open_store(settings.storage_url)
-    doc = Document(
-        id=source.id, batch_id=batch_id, source_name=source.name, originals=list(source.originals)
-    )
-    try:
-        finished = load_package(store, source.id)  # left by a run that stopped before the end
-    except StoreError as error:
-        doc.record("package", "failed", f"earlier package is damaged, written again: {error}")
-    else:
-        if finished is not None:
-            finished.record("package", "skipped", "found finished in the archive store")
-            return finished
-    with TemporaryDirectory(prefix="sohoa-doc-") as work:
-        pdf = Path(work) / "document.pdf"
-        layouts = _stage(doc, "ocr", lambda: ocr(doc, source, pdf, settings, jobs))
-        _stage(doc, "describe", lambda: describe(doc, layouts, source.manifest))
-        _stage(
-            doc,
-            "classify",
-            lambda: classify(doc, settings.schedule(), source.manifest.get("retention_row")),
-        )
-        _stage(doc, "package", lambda: package(doc, source, pdf, layouts, store))
-    return doc
-
-
-def _stage(doc: Document, name: str, run: Callable[[], T]) -> T:
-    try:
-        return run()
-    except Exception as error:  # any fault of one document must not stop the batch
-        reason = f"{name}: {error}" if str(error) else f"{name}: {type(error).__name__}"
-        doc.record(name, "failed", reason)
-        raise DocumentFailed(reason, doc.events) from error
-
-
-def _keep_batch_files(store: Store, received: BatchIntake, report: BatchReport) -> Events:
-    """Keep the manifest and every rejected file in the store: nothing a batch brought is lost."""
-    events: Events = []
-    prefix = f"batches/{received.batch_id}/"
-    if received.manifest is not None:
-        store.put(prefix + received.manifest.name, received.manifest)
-    for rejected in received.rejected:
-        for path in rejected.files:
-            relative = (
-                path.relative_to(received.root)
-                if received.root in path.parents
-                else Path(path.name)
-            )
-            store.put(f"{prefix}quarantine/{relative.as_posix()}", path)
-        report.documents.append(
-            DocumentReport(name=rejected.name, status=Outcome.QUARANTINED, reason=rejected.reason)
-        )
-        events.append(
-            (
-                None,
-                Event(
-                    stage="intake", outcome="failed", detail=f"{rejected.name}: {rejected.reason}"
+    jobs = max(
+        1, settings.workers // min(settings.workers, len(todo))
+    )  # pages in parallel when documents are few
+    by_length = sorted(todo, key=lambda s: -sum(o.pages for o in s.originals))
+    futures = {
+        pool.submit(worker.process_document, s, batch_id, settings, jobs): s for s in by_length
+    }
+    for future in as_completed(futures):
+        source = futures[future]
+        try:
+            yield source, future.result()
+        except worker.DocumentFailed as failure:
+            yield source, failure
+        except BrokenProcessPool:
+            reason = "the worker process died (killed, or out of memory); run the batch again"
+            yield (
+                source,
+                worker.DocumentFailed(
+                    reason, [Event(stage="ocr", outcome="failed", detail=reason)]
                 ),
             )
-        )
-    detail = f"{len(received.documents)} documents, {len(received.rejected)} quarantined"
-    events.append((None, Event(stage="intake", outcome="ok", detail=detail)))
-    return events
 
 
-def _one_thread_per_tesseract() -> None:
-    os.environ["OMP_THREAD_LIMIT"] = "1"
-
-
-def _failed(source: DocumentSource, reason: str) -> DocumentReport:
-    return DocumentReport(name=source.name, status=Outcome.FAILED, id=source.id, reason=reason)
-
-
-def _archived(source: DocumentSource, doc: Document) -> DocumentReport:
-    return DocumentReport(
-        name=source.name,
-        status=Outcome.ARCHIVED,
-        id=doc.id,
-        pages=doc.page_count,
-        doc_type=doc.doc_type,
-        number_symbol=doc.number_symbol,
-        issue_date=doc.issue_date,
-        pages_to_review=[p.number for p in doc.pages if p.needs_review],
-    )
+def _quarantine(store: Store, batch_id: str, root: Path, rejected: Rejected) -> DocumentReport:
+    """Keep what cannot be archived beside the batch's report: nothing a batch brought is lost."""
+    for path in rejected.files:
+        relative = path.relative_to(root) if root in path.parents else Path(path.name)
+        store.put(f"batches/{batch_id}/quarantine/{relative.as_posix()}", path)
+    return DocumentReport(name=rejected.name, status=Outcome.QUARANTINED, reason=rejected.reason)

@@ -19,7 +19,7 @@ class Settings(BaseSettings):
     workers: int = os.cpu_count() or 1  # documents processed at once
     ocr_language: str = "vie"
     ocr_page_timeout: float = 180.0  # seconds of tesseract per page before giving up on it
-    review_confidence: float = 75.0  # pages whose mean word confidence is lower need review
+    review_quality: float = 80.0  # pages whose OCR quality score is lower need review
     retention_schedule: Path | None = None  # CSV of the records office; default: the sample
 
     @model_validator(mode="after")

@@ -13,8 +13,10 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Protocol
 from urllib.parse import unquote, urlparse
 
+from archive_schema.errors import UserError
 
-class StoreError(RuntimeError):
+
+class StoreError(UserError, RuntimeError):
     """The store refused or failed an operation; the message names the key."""
 
 

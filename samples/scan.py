@@ -49,6 +49,18 @@ CONDITIONS = {
             jpeg_quality=35,
         ),
         Condition("binarised", skew=0.5, noise=4, binarise=True),
+        # Beyond what OCR can read well: pages that must be flagged for review.
+        Condition(
+            "severe",
+            skew=2.5,
+            blur=3.0,
+            noise=40,
+            speckles=0.01,
+            fade=0.4,
+            uneven_light=0.6,
+            tint=(220, 205, 170),
+            jpeg_quality=15,
+        ),
     )
 }
 INK = (25, 25, 40)

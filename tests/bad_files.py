@@ -14,6 +14,18 @@ def image_bytes(form: str, size: tuple[int, int] = (400, 300), frames: int = 1) 
     return buffer.getvalue()
 
 
+def corrupt_tiff_bytes() -> bytes:
+    """A TIFF whose structure is whole but whose compressed pixels are damaged: it passes
+    intake's checks and fails only when OCR decodes it."""
+    buffer = io.BytesIO()
+    Image.effect_noise((800, 600), 60).convert("RGB").save(
+        buffer, "TIFF", compression="tiff_deflate", dpi=(300, 300)
+    )
+    data = bytearray(buffer.getvalue())
+    data[200:260] = bytes(b ^ 0xFF for b in data[200:260])
+    return bytes(data)
+
+
 def pdf_bytes(encrypt: bool = False) -> bytes:
     pdf = pikepdf.new()
     pdf.add_blank_page()
@@ -35,9 +47,13 @@ BAD_FILES: dict[str, tuple[bytes, str]] = {
         "not a scan",
     ),
 }
+# Found only when the pages are decoded for OCR: quarantined by the worker, not by intake.
+DAMAGED_FILES: dict[str, tuple[bytes, str]] = {
+    "damaged.tif": (corrupt_tiff_bytes(), "ocr: damaged.tif: truncated or corrupt image"),
+}
 
 
 def write_bad_files(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    for name, (content, _) in BAD_FILES.items():
+    for name, (content, _) in (BAD_FILES | DAMAGED_FILES).items():
         (folder / name).write_bytes(content)

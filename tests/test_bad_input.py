@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from samples.batch import render
-from tests.bad_files import BAD_FILES, write_bad_files
+from tests.bad_files import BAD_FILES, DAMAGED_FILES, write_bad_files
 from tests.conftest import ROOT, sohoa
 
 
@@ -54,11 +54,16 @@ def test_bad_files_quarantined_with_reasons_and_the_rest_archived(
     for name, (_, expected) in BAD_FILES.items():
         state, reason = status.pop(name)
         assert state == "quarantined" and reason.startswith(f"{name}: {expected}"), (name, reason)
+    for name, (_, expected) in DAMAGED_FILES.items():
+        state, reason = status.pop(name)
+        assert state == "quarantined" and reason.startswith(expected), (name, reason)
     assert status == {}
     assert "manifest.csv row 3: 'missing.tif' is not in the batch" in report["problems"]
     assert any("unknown column 'Cột lạ'" in p for p in report["problems"])
     quarantine = home / "archive" / "batches" / report["batch_id"] / "quarantine"
-    assert sorted(p.name for p in quarantine.iterdir()) == sorted([*BAD_FILES, "baddate.png"])
+    assert sorted(p.name for p in quarantine.iterdir()) == sorted(
+        [*BAD_FILES, *DAMAGED_FILES, "baddate.png"]
+    )
     assert (quarantine / "notes.jpg").read_bytes() == (
         bad_batch / "notes.jpg"
     ).read_bytes()  # nothing lost
@@ -67,7 +72,7 @@ def test_bad_files_quarantined_with_reasons_and_the_rest_archived(
     text = sohoa(home, "ingest", str(bad_batch))  # the same, for a person: names and reasons shown
     assert text.returncode == 1
     assert "truncated.jpg" in text.stdout and "encrypted PDF" in text.stdout
-    assert "1 already archived, 7 quarantined" in text.stdout
+    assert "1 already archived, 8 quarantined" in text.stdout
 
 
 def test_zip_slip_entry_is_quarantined(tmp_path: Path) -> None:

@@ -3,9 +3,9 @@ from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
-from archive_schema.catalog import Base, Catalog, EventRow
+from archive_schema.catalog import SCHEMA_REVISION, Base, Catalog, EventRow
 from archive_schema.models import (
     Document,
     Event,
@@ -82,3 +82,23 @@ def test_registering_again_replaces(tmp_path: Path) -> None:
     assert [d.subject for d in catalog.documents()] == ["Về việc khác"]
     with catalog.session() as session:
         assert session.scalar(select(func.count()).select_from(EventRow)) == 3  # ocr twice, index
+
+
+def test_schema_revision_is_the_newest_migration() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", "archive_schema:migrations")
+    assert ScriptDirectory.from_config(config).get_current_head() == SCHEMA_REVISION
+
+
+def test_an_older_catalog_is_upgraded(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'catalog.db'}"
+    Catalog(url)
+    with Catalog(url).engine.begin() as connection:  # as a catalog made before migration 0002
+        connection.execute(text("UPDATE alembic_version SET version_num = '0001'"))
+        connection.execute(text("ALTER TABLE pages DROP COLUMN quality"))
+    catalog = Catalog(url)
+    with catalog.engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []

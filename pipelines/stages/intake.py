@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from archive_schema.errors import UserError
 from archive_schema.identifiers import batch_id, document_id
 from archive_schema.models import OriginalFile
 from archive_schema.vocab import FIELD_LABELS
@@ -19,7 +20,7 @@ MAX_COMPRESSION_RATIO = 200  # scans barely compress; far more than this is a zi
 MAX_BATCH_BYTES = 50 * 1024**3
 
 
-class BatchError(ValueError):
+class BatchError(UserError, ValueError):
     """The batch as a whole cannot be read; nothing in it was processed."""
 
 
@@ -52,6 +53,10 @@ class BatchIntake:
     problems: list[str] = field(default_factory=list)  # make the batch fail
     warnings: list[str] = field(default_factory=list)  # reported only
     manifest: Path | None = None
+
+    @property
+    def summary(self) -> str:
+        return f"{len(self.documents)} documents, {len(self.rejected)} quarantined"
 
 
 def intake(batch: Path, work: Path, schedule_rows: Collection[str]) -> BatchIntake:

@@ -5,6 +5,7 @@ from pathlib import Path
 from archive_schema.models import Document, Page
 from ocr.convert import scans_to_pdfa
 from ocr.layout import PageLayout
+from ocr.quality import page_quality
 from pipelines.settings import Settings
 from pipelines.stages.intake import DocumentSource
 
@@ -20,17 +21,18 @@ def ocr(
         page_timeout=settings.ocr_page_timeout,
         jobs=jobs,
     )
-    doc.pages = [
-        Page(
-            number=layout.number,
-            text=layout.text,
-            confidence=round(layout.confidence, 1),
-            needs_review=layout.timed_out
-            or not layout.text
-            or layout.confidence < settings.review_confidence,
+    doc.pages = []
+    for layout in layouts:
+        quality = page_quality(layout)
+        doc.pages.append(
+            Page(
+                number=layout.number,
+                text=layout.text,
+                confidence=round(layout.confidence, 1),
+                quality=quality,
+                needs_review=layout.timed_out or quality < settings.review_quality,
+            )
         )
-        for layout in layouts
-    ]
     timed_out = [str(layout.number) for layout in layouts if layout.timed_out]
     review = [str(page.number) for page in doc.pages if page.needs_review]
     mean = sum(p.confidence for p in doc.pages) / max(1, len(layouts))

@@ -1,0 +1,24 @@
+"""Repair of the words tesseract reads, for what it gets wrong in Vietnamese text.
+
+- The canonical form (NFC, one tone placement, Ð→Đ: `archive_schema.vietnamese`).
+- Spacing accents standing alone (ˆ ˜ ´ ` ¨ ^ ~): tesseract reads a diacritic it could not
+  attach to a letter as a character of its own.
+- A doubled Đ: tesseract `vie` reads the notation `QĐ` as `QĐĐ`, and no Vietnamese word
+  has two Đ in a row.
+Letters that cannot occur in Vietnamese administrative text (ö ï ä å ñ ð ß …) are kept
+out of recognition altogether by `tesseract.cfg`.
+"""
+
+import unicodedata
+
+from archive_schema.vietnamese import normalize
+
+STRAY_MARKS = {"^", "~", "`"}
+
+
+def repair(word: str) -> str:
+    text = normalize(word)
+    text = "".join(
+        c for c in text if c not in STRAY_MARKS and unicodedata.category(c) not in ("Sk", "Lm")
+    )
+    return text.replace("ĐĐ", "Đ").replace("đđ", "đ")

@@ -1,0 +1,75 @@
+"""What a worker process does for one document: OCR, describe, classify, package.
+
+This module imports only what that work needs (not the catalog, the manifests or the search
+index), so that worker processes start fast.
+"""
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from tempfile import TemporaryDirectory
+from typing import TypeVar
+
+from archive_schema.models import Document, Event
+from ocr.convert import UnreadablePage
+from pipelines.settings import Settings
+from pipelines.stages.classify import classify
+from pipelines.stages.describe import describe
+from pipelines.stages.intake import DocumentSource
+from pipelines.stages.ocr import ocr
+from pipelines.stages.package import load_package, package
+from pipelines.store import StoreError, open_store
+
+T = TypeVar("T")
+
+
+class DocumentFailed(Exception):
+    """A stage failed for one document; the rest of the batch goes on. `unreadable`: the
+    scan itself could not be read, so the document belongs in quarantine."""
+
+    def __init__(self, reason: str, events: list[Event], unreadable: bool = False):
+        super().__init__(reason, events, unreadable)
+        self.reason, self.events, self.unreadable = reason, events, unreadable
+
+
+def start() -> None:
+    """Initialise a worker: tesseract gets one thread, parallelism comes from the workers."""
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+
+
+def ready() -> None:
+    """A task that does nothing: submitted once per worker so they start during intake."""
+
+
+def process_document(
+    source: DocumentSource, batch_id: str, settings: Settings, jobs: int
+) -> Document:
+    store = open_store(settings.storage_url)
+    doc = Document(
+        id=source.id, batch_id=batch_id, source_name=source.name, originals=list(source.originals)
+    )
+    try:
+        finished = load_package(store, source.id)  # left by a run that stopped before the end
+    except StoreError as error:
+        doc.record("package", "failed", f"earlier package is damaged, written again: {error}")
+    else:
+        if finished is not None:
+            finished.record("package", "skipped", "found finished in the archive store")
+            return finished
+    with TemporaryDirectory(prefix="sohoa-doc-") as work:
+        pdf = Path(work) / "document.pdf"
+        layouts = _stage(doc, "ocr", lambda: ocr(doc, source, pdf, settings, jobs))
+        _stage(doc, "describe", lambda: describe(doc, layouts, source.manifest))
+        row = source.manifest.get("retention_row")
+        _stage(doc, "classify", lambda: classify(doc, settings.schedule(), row))
+        _stage(doc, "package", lambda: package(doc, source, pdf, layouts, store))
+    return doc
+
+
+def _stage(doc: Document, name: str, run: Callable[[], T]) -> T:
+    try:
+        return run()
+    except Exception as error:  # any fault of one document must not stop the batch
+        reason = f"{name}: {error}" if str(error) else f"{name}: {type(error).__name__}"
+        doc.record(name, "failed", reason)
+        raise DocumentFailed(reason, doc.events, isinstance(error, UnreadablePage)) from error
