@@ -2,21 +2,31 @@
 
 import io
 import logging
+import shutil
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from itertools import islice
 from pathlib import Path
 from tempfile import TemporaryDirectory
+from typing import Any
 
 import img2pdf
 import ocrmypdf
+import pikepdf
 from PIL import Image, ImageSequence
 
 from ocr.layout import PageLayout
 from ocr.plugin import layout_path
+from ocr.quality import page_quality
 
 A4_WIDTH_INCHES = 8.27
 PLAUSIBLE_DPI = 100  # below this an image's resolution tag is missing or wrong
 PAGE_JPEG_QUALITY = 90
+PAGES_PER_CHUNK = 50
+# Orientation: tesseract's detection costs most of a second a page, so it runs only when a
+# first pass leaves a page with ink but with a quality score this low.
+TURNED_BELOW = 50
+TURN_PAGES = {"rotate_pages": True, "rotate_pages_threshold": 5.0}
 TESSERACT_CONFIG = Path(__file__).with_name("tesseract.cfg")
 # ocrmypdf warnings about its own choices rather than about the document: not reported.
 UNREPORTED_WARNINGS = ("The output file size is",)
@@ -38,60 +48,85 @@ def scans_to_pdfa(
     page_timeout: float = 180.0,
     jobs: int = 1,
     pagesegmode: int | None = None,
+    max_megapixels: float = 200.0,
 ) -> tuple[list[PageLayout], list[str]]:
     """OCR the pages of `scans` (one PDF, or images in page order) into a PDF/A at `output`.
 
     Returns the layout of every page and the warnings ocrmypdf gave (a page that timed
     out, a soft rendering error...). OMP_THREAD_LIMIT should be 1: parallelism comes from
-    `jobs` and from running several documents at once.
+    `jobs` and from running several documents at once. A document with a page that looks
+    turned is read a second time with orientation detection, and the better reading kept.
     """
+    options: dict[str, Any] = {
+        "language": [language],
+        "output_type": "pdfa-2",
+        # Keep each page as it is and graft the text layer on it (an old OCR layer in a
+        # scanned PDF is replaced). The internal PDF/A backend is pikepdf's: Debian's
+        # Ghostscript 10.0 corrupts pages that keep their text.
+        "mode": "redo",
+        "pdfa_backend": "internal",
+        "jobs": jobs,
+        "use_threads": True,
+        "tesseract_timeout": page_timeout,
+        "tesseract_pagesegmode": pagesegmode,
+        "max_image_mpixels": max_megapixels,
+        "tesseract_config": [str(TESSERACT_CONFIG)],
+        "progress_bar": False,
+        "optimize": 0,  # its lossless recompression saved 6 % of size for 7 % of the time
+        "plugins": ["ocr.plugin"],
+    }
     with TemporaryDirectory(prefix="sohoa-ocr-") as work, _warnings() as warnings:
-        source = (
-            scans[0]
-            if len(scans) == 1 and scans[0].suffix.lower() == ".pdf"
-            else _images_to_pdf(scans, Path(work))
-        )
-        layouts = Path(work, "layouts")
-        layouts.mkdir()
-        try:
-            ocrmypdf.ocr(
-                source,
-                output,
-                language=[language],
-                output_type="pdfa-2",
-                # Keep each page as it is and graft the text layer on it (an old OCR layer
-                # in a scanned PDF is replaced). The internal PDF/A backend is pikepdf's:
-                # Debian's Ghostscript 10.0 corrupts pages that keep their text.
-                mode="redo",
-                pdfa_backend="internal",
-                jobs=jobs,
-                use_threads=True,
-                tesseract_timeout=page_timeout,
-                tesseract_pagesegmode=pagesegmode,
-                tesseract_config=[str(TESSERACT_CONFIG)],
-                progress_bar=False,
-                optimize=0,  # its lossless recompression saved 6 % of size for 7 % of the time
-                plugins=["ocr.plugin"],
-                sohoa_layout_dir=str(layouts),
-            )
-        except ocrmypdf.exceptions.ExitCodeException as error:
-            raise OcrError(f"{type(error).__name__}: {error}".rstrip(": ")) from error
-        pages = [
-            PageLayout.model_validate_json(layout_path(layouts, n).read_text("utf-8"))
-            for n in range(1, len(list(layouts.iterdir())) + 1)
-        ]
+        single_pdf = len(scans) == 1 and scans[0].suffix.lower() == ".pdf"
+        source = scans[0] if single_pdf else _images_to_pdf(scans, Path(work))
+        pages = _ocr(source, output, Path(work, "layouts"), options)
+        if any(page.ink_in_words is not None and _reading(page) < TURNED_BELOW for page in pages):
+            turned_pdf = Path(work, "turned.pdf")
+            turned = _ocr(source, turned_pdf, Path(work, "turned"), options | TURN_PAGES)
+            if sum(map(_reading, turned)) > sum(map(_reading, pages)):
+                shutil.move(turned_pdf, output)
+                pages = turned
     return pages, warnings
 
 
+def _ocr(source: Path, output: Path, layouts: Path, options: dict[str, Any]) -> list[PageLayout]:
+    layouts.mkdir()
+    try:
+        ocrmypdf.ocr(source, output, sohoa_layout_dir=str(layouts), **options)
+    except ocrmypdf.exceptions.ExitCodeException as error:
+        raise OcrError(f"{type(error).__name__}: {error}".rstrip(": ")) from error
+    return [
+        PageLayout.model_validate_json(layout_path(layouts, n).read_text("utf-8"))
+        for n in range(1, len(list(layouts.iterdir())) + 1)
+    ]
+
+
+def _reading(page: PageLayout) -> float:
+    """How well a page was read, counting a page read sideways as not read: tesseract reads
+    a page on its side as vertical lines, words standing taller than wide, in no order."""
+    words = [w for line in page.lines for w in line.words if len(w.text) >= 3]
+    tall = sum(1 for w in words if w.box[3] - w.box[1] > w.box[2] - w.box[0])
+    return 0.0 if tall > len(words) / 2 else page_quality(page)
+
+
 def _images_to_pdf(images: Sequence[Path], work: Path) -> Path:
-    """One PDF page per image (every frame of a multi-page TIFF), at the scan's resolution."""
-    pages = [page for path in images for page in _pdf_pages(path)]
-    pdf = work / "scans.pdf"
-    pdf.write_bytes(img2pdf.convert(pages, layout_fun=_layout))
-    return pdf
+    """One PDF page per image (every frame of a multi-page TIFF), at the scan's resolution.
+
+    img2pdf holds what it converts in memory, so pages go through it PAGES_PER_CHUNK at a
+    time, and qpdf (through pikepdf.Job) joins the chunks, streaming their images from disk:
+    memory stays flat however long the document (pikepdf's own page copy would hold them)."""
+    pages = (page for path in images for page in _pdf_pages(path))
+    chunks: list[str] = []
+    while chunk := list(islice(pages, PAGES_PER_CHUNK)):
+        chunks.append(str(work / f"scans-{len(chunks):04d}.pdf"))
+        Path(chunks[-1]).write_bytes(img2pdf.convert(chunk, layout_fun=_layout))
+    if len(chunks) == 1:
+        return Path(chunks[0])
+    joined = work / "scans.pdf"
+    pikepdf.Job(["qpdf", "--empty", "--pages", *chunks, "--", str(joined)]).run()
+    return joined
 
 
-def _pdf_pages(path: Path) -> list[bytes | str]:
+def _pdf_pages(path: Path) -> Iterator[bytes | str]:
     """What the PDF/A shows of each page of a scan. JPEG and CCITT G4 are embedded as they
     are; other pages (TIFF, PNG…) as JPEG of quality PAGE_JPEG_QUALITY, bilevel ones as G4:
     lossless colour pages would be ten times larger and slower to write, and the original,
@@ -99,9 +134,11 @@ def _pdf_pages(path: Path) -> list[bytes | str]:
     try:
         with Image.open(path) as image:
             if image.format == "JPEG" or image.info.get("compression") == "group4":
-                return [str(path)]
+                yield str(path)
+                return
             dpi = image.info.get("dpi", (0, 0))
-            return [_encode(frame, dpi) for frame in ImageSequence.Iterator(image)]
+            for frame in ImageSequence.Iterator(image):
+                yield _encode(frame, dpi)
     except (OSError, SyntaxError, ValueError) as error:
         raise UnreadablePage(f"{path.name}: truncated or corrupt image: {error}") from error
 

@@ -49,6 +49,9 @@ class LayoutRecordingEngine(TesseractOcrEngine):
             width, height = image.size
             dpi = float(image.info.get("dpi", (300, 300))[0])
             cleaned, cleaning = clean(image)
+        # ocrmypdf keeps every page's raster until the document is done (26 MB a page at
+        # 300 dpi): nothing reads it after OCR, so free the disk now.
+        Path(input_file).resolve().unlink(missing_ok=True)
         with TemporaryDirectory(prefix="sohoa-ocr-") as work:
             page, hocr, text = (
                 Path(work, "page.tif"),

@@ -1,6 +1,8 @@
 """What a file in a batch is, judged from its content (never its name), and whether it reads."""
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -13,6 +15,7 @@ from PIL.TiffImagePlugin import TiffImageFile
 SCAN_IMAGE_TYPES = {"image/tiff", "image/jpeg", "image/png", "image/jp2"}
 PDF = "application/pdf"
 JPEG_END = b"\xff\xd9"
+DEFAULT_MAX_MEGAPIXELS = 200.0  # A0 at 300 dpi is 140
 STRIP_OFFSETS, STRIP_BYTE_COUNTS, TILE_OFFSETS, TILE_BYTE_COUNTS = 273, 279, 324, 325
 
 
@@ -38,15 +41,15 @@ def sha256_stream(data: BinaryIO) -> str:
     return digest.hexdigest()
 
 
-def identify(path: Path) -> Scan:
-    """The format and page count of a scan, after reading every page of it."""
+def identify(path: Path, max_megapixels: float = DEFAULT_MAX_MEGAPIXELS) -> Scan:
+    """The format and page count of a scan, after checking its structure and its size."""
     if path.stat().st_size == 0:
         raise UnreadableScan("empty file (0 bytes)")
     media_type = magic.from_file(str(path), mime=True)
     if media_type == PDF:
         return Scan(PDF, _pdf_pages(path))
     if media_type in SCAN_IMAGE_TYPES:
-        return Scan(media_type, _image_pages(path))
+        return Scan(media_type, _image_pages(path, max_megapixels))
     described = magic.from_file(str(path))
     raise UnreadableScan(
         f"not a scan: named '{path.suffix or '(no extension)'}'"
@@ -68,23 +71,47 @@ def _pdf_pages(path: Path) -> int:
     return pages
 
 
-def _image_pages(path: Path) -> int:
+def _image_pages(path: Path, max_megapixels: float) -> int:
     """Pages of an image, after checking its structure: a JPEG must end with its end marker,
     a PNG's chunks must check out, every frame of a TIFF must lie inside the file. Pixels are
     decoded only once, by OCR, which quarantines a page that fails then."""
     try:
-        with Image.open(path) as image:
+        with _size_checked_here(), Image.open(path) as image:
+            _check_size(image, max_megapixels)
             if image.format == "JPEG":
                 _check_jpeg_end(path)
             elif image.format == "PNG":
                 image.verify()
             elif isinstance(image, TiffImageFile):
-                return _tiff_frames(image, path.stat().st_size)
+                return _tiff_frames(image, path.stat().st_size, max_megapixels)
             else:
                 image.load()
             return 1
+    except UnreadableScan:
+        raise
     except (OSError, UnidentifiedImageError, SyntaxError, ValueError) as error:
         raise UnreadableScan(f"truncated or corrupt image: {error}") from error
+
+
+@contextmanager
+def _size_checked_here() -> Iterator[None]:
+    """Pillow refuses very large images on opening, before their size can be reported: the
+    size is checked here instead, from the header, before any pixel is decoded."""
+    limit, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None
+    try:
+        yield
+    finally:
+        Image.MAX_IMAGE_PIXELS = limit
+
+
+def _check_size(image: Image.Image, max_megapixels: float) -> None:
+    width, height = image.size
+    megapixels = width * height / 1e6
+    if megapixels > max_megapixels:
+        raise UnreadableScan(
+            f"image of {width}×{height} pixels ({megapixels:.0f} megapixels) is larger than the"
+            f" {max_megapixels:g} allowed (SOHOA_MAX_PAGE_MEGAPIXELS): scan at a lower resolution"
+        )
 
 
 def _check_jpeg_end(path: Path) -> None:
@@ -96,9 +123,10 @@ def _check_jpeg_end(path: Path) -> None:
             )
 
 
-def _tiff_frames(image: TiffImageFile, size: int) -> int:
+def _tiff_frames(image: TiffImageFile, size: int, max_megapixels: float) -> int:
     for page in range(image.n_frames):
         image.seek(page)
+        _check_size(image, max_megapixels)
         tags = image.tag_v2
         offsets = tags.get(STRIP_OFFSETS) or tags.get(TILE_OFFSETS) or ()
         counts = tags.get(STRIP_BYTE_COUNTS) or tags.get(TILE_BYTE_COUNTS) or ()

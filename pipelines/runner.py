@@ -18,11 +18,12 @@ from typing import Protocol
 from archive_schema.catalog import Catalog
 from archive_schema.models import Document, Event, Status
 from indexing import open_search
+from indexing.base import SearchBackend
 from pipelines import worker
 from pipelines.report import BatchReport, DocumentReport, Outcome
 from pipelines.settings import Settings
 from pipelines.stages.index import index
-from pipelines.stages.intake import DocumentSource, Rejected, intake
+from pipelines.stages.intake import BatchIntake, DocumentSource, Rejected, intake
 from pipelines.stages.register import register
 from pipelines.store import Store, open_store
 
@@ -42,7 +43,8 @@ def ingest(batch: Path, settings: Settings, progress: Progress | None = None) ->
     search = open_search(settings.search_url)
     started_at = datetime.now(UTC)
     with _workers(settings) as pool, TemporaryDirectory(prefix="sohoa-batch-") as work:
-        received = intake(batch, Path(work), {row.row for row in schedule.rows})
+        rows = {row.row for row in schedule.rows}
+        received = intake(batch, Path(work), rows, settings.max_page_megapixels)
         report = BatchReport(
             batch_id=received.batch_id,
             source=str(batch),
@@ -51,21 +53,7 @@ def ingest(batch: Path, settings: Settings, progress: Progress | None = None) ->
             warnings=received.warnings,
         )
         catalog.start_batch(received.batch_id, str(batch))
-        events: Events = [(None, Event(stage="intake", outcome="ok", detail=received.summary))]
-        if received.manifest is not None:
-            store.put(f"batches/{received.batch_id}/{received.manifest.name}", received.manifest)
-        for rejected in received.rejected:
-            report.documents.append(_quarantine(store, received.batch_id, received.root, rejected))
-            events.append(
-                (
-                    None,
-                    Event(
-                        stage="intake",
-                        outcome="failed",
-                        detail=f"{rejected.name}: {rejected.reason}",
-                    ),
-                )
-            )
+        events = _keep_what_came(store, received, report)
         todo = []
         for source in received.documents:
             if catalog.status(source.id) == Status.ARCHIVED:
@@ -79,31 +67,9 @@ def ingest(batch: Path, settings: Settings, progress: Progress | None = None) ->
         for source, outcome in _process_all(pool, todo, received.batch_id, settings):
             if isinstance(outcome, worker.DocumentFailed):
                 events += [(source.id, e) for e in outcome.events]
-                entry = (
-                    _quarantine(
-                        store,
-                        received.batch_id,
-                        received.root,
-                        Rejected(source.name, outcome.reason, source.files),
-                    )
-                    if outcome.unreadable
-                    else DocumentReport(
-                        name=source.name, status=Outcome.FAILED, id=source.id, reason=outcome.reason
-                    )
-                )
+                entry = _not_archived(store, received, source, outcome)
             else:
-                register(outcome, catalog)
-                index(outcome, search, catalog)
-                entry = DocumentReport(
-                    name=source.name,
-                    status=Outcome.ARCHIVED,
-                    id=outcome.id,
-                    pages=outcome.page_count,
-                    doc_type=outcome.doc_type,
-                    number_symbol=outcome.number_symbol,
-                    issue_date=outcome.issue_date,
-                    pages_to_review=[p.number for p in outcome.pages if p.needs_review],
-                )
+                entry = _archive(outcome, source.name, catalog, search)
             report.documents.append(entry)
             if progress:
                 progress.finished(entry)
@@ -114,6 +80,46 @@ def ingest(batch: Path, settings: Settings, progress: Progress | None = None) ->
     status = "archived" if report.ok else "problems"
     catalog.finish_batch(report.batch_id, status, report.model_dump(mode="json"), events)
     return report
+
+
+def _keep_what_came(store: Store, received: BatchIntake, report: BatchReport) -> Events:
+    """The manifest and every rejected file go to the store: nothing a batch brought is lost."""
+    if received.manifest is not None:
+        store.put(f"batches/{received.batch_id}/{received.manifest.name}", received.manifest)
+    events: Events = [(None, Event(stage="intake", outcome="ok", detail=received.summary))]
+    for rejected in received.rejected:
+        report.documents.append(_quarantine(store, received.batch_id, received.root, rejected))
+        detail = f"{rejected.name}: {rejected.reason}"
+        events.append((None, Event(stage="intake", outcome="failed", detail=detail)))
+    return events
+
+
+def _not_archived(
+    store: Store, received: BatchIntake, source: DocumentSource, failure: worker.DocumentFailed
+) -> DocumentReport:
+    """A scan OCR could not decode is quarantined like one intake refused; another failure
+    leaves the document to the next run."""
+    if failure.unreadable:
+        rejected = Rejected(source.name, failure.reason, source.files)
+        return _quarantine(store, received.batch_id, received.root, rejected)
+    return DocumentReport(
+        name=source.name, status=Outcome.FAILED, id=source.id, reason=failure.reason
+    )
+
+
+def _archive(doc: Document, name: str, catalog: Catalog, search: SearchBackend) -> DocumentReport:
+    register(doc, catalog)
+    index(doc, search, catalog)
+    return DocumentReport(
+        name=name,
+        status=Outcome.ARCHIVED,
+        id=doc.id,
+        pages=doc.page_count,
+        doc_type=doc.doc_type,
+        number_symbol=doc.number_symbol,
+        issue_date=doc.issue_date,
+        pages_to_review=[p.number for p in doc.pages if p.needs_review],
+    )
 
 
 def _workers(settings: Settings) -> ProcessPoolExecutor:

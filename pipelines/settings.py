@@ -21,6 +21,7 @@ class Settings(BaseSettings):
     ocr_page_timeout: float = 180.0  # seconds of tesseract per page before giving up on it
     review_quality: float = 80.0  # pages whose OCR quality score is lower need review
     retention_schedule: Path | None = None  # CSV of the records office; default: the sample
+    max_page_megapixels: float = 200.0  # larger page images are refused (decompression bombs)
 
     @model_validator(mode="after")
     def _default_urls(self) -> "Settings":

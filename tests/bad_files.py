@@ -26,6 +26,17 @@ def corrupt_tiff_bytes() -> bytes:
     return bytes(data)
 
 
+def bomb_bytes() -> bytes:
+    """A PNG of 150 kB that would decode to 30000×30000 pixels."""
+    buffer = io.BytesIO()
+    limit, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None
+    try:
+        Image.new("1", (30_000, 30_000), 1).save(buffer, "PNG")
+    finally:
+        Image.MAX_IMAGE_PIXELS = limit
+    return buffer.getvalue()
+
+
 def pdf_bytes(encrypt: bool = False) -> bytes:
     pdf = pikepdf.new()
     pdf.add_blank_page()
@@ -46,6 +57,7 @@ BAD_FILES: dict[str, tuple[bytes, str]] = {
         "Biên bản họp: đây là văn bản, không phải ảnh quét.\n".encode() * 20,
         "not a scan",
     ),
+    "bomb.png": (bomb_bytes(), "image of 30000×30000 pixels (900 megapixels) is larger than"),
 }
 # Found only when the pages are decoded for OCR: quarantined by the worker, not by intake.
 DAMAGED_FILES: dict[str, tuple[bytes, str]] = {

@@ -115,3 +115,15 @@ def test_scanned_pdf_with_an_old_text_layer_is_ocred_again(
     layouts, _ = scans_to_pdfa([scanner_pdf], tmp_path / "out.pdf")
     assert "Nguyễn Thị Xuyên" in layouts[0].text
     assert image_filters(tmp_path / "out.pdf") == ["/DCTDecode"]  # the page itself untouched
+
+
+def test_pages_on_their_side_or_upside_down_are_turned(tmp_path: Path) -> None:
+    upright = render("020", 200, "clean", seed=0)[0][0]
+    pages = [
+        save(upright.rotate(angle, expand=True), tmp_path / f"{angle}.png", dpi=(200, 200))
+        for angle in (0, 90, 180)
+    ]
+    layouts, _ = scans_to_pdfa(pages, tmp_path / "out.pdf")
+    assert all(layout.text.startswith("THỦ TƯỚNG CHÍNH PHỦ") for layout in layouts)
+    with pikepdf.open(tmp_path / "out.pdf") as pdf:
+        assert [int(page.obj.get("/Rotate", 0)) for page in pdf.pages] == [0, 90, 180]

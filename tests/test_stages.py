@@ -31,6 +31,10 @@ def header_page(number_symbol: str, date_line: str, mark: str | None = None) -> 
     return read_page(1, WIDTH, HEIGHT, 300, lines)
 
 
+def original(name: str) -> OriginalFile:
+    return OriginalFile(name=name, sha256="0" * 64, size=1, media_type="image/png", pages=1)
+
+
 def new_document() -> Document:
     return Document(id="d", batch_id="b", source_name="a.tif")
 
@@ -98,14 +102,10 @@ def test_package_is_verified_and_a_damaged_one_is_refused(tmp_path: Path) -> Non
     Image.new("RGB", (50, 50), "white").save(scan)
     pdf = tmp_path / "a.pdf"
     pdf.write_bytes(pdf_bytes())
-    original = OriginalFile(
-        name="a.png",
-        sha256=sha256_file(scan),
-        size=scan.stat().st_size,
-        media_type="image/png",
-        pages=1,
+    scanned = original("a.png").model_copy(
+        update={"sha256": sha256_file(scan), "size": scan.stat().st_size}
     )
-    source = DocumentSource(name="a.png", id="d", files=(scan,), originals=(original,))
+    source = DocumentSource(name="a.png", id="d", files=(scan,), originals=(scanned,))
     doc = new_document()
     doc.pages = [Page(number=1, text="Trang một", confidence=90)]
     store = open_store((tmp_path / "archive").as_uri())
@@ -129,10 +129,9 @@ def test_package_is_verified_and_a_damaged_one_is_refused(tmp_path: Path) -> Non
 def test_ocr_flags_a_blank_page_for_review(tmp_path: Path) -> None:
     blank = tmp_path / "blank.png"
     Image.new("RGB", (1654, 2339), "white").save(blank, dpi=(200, 200))
-    original = OriginalFile(
-        name="blank.png", sha256="0" * 64, size=1, media_type="image/png", pages=1
+    source = DocumentSource(
+        name="blank.png", id="d", files=(blank,), originals=(original("blank.png"),)
     )
-    source = DocumentSource(name="blank.png", id="d", files=(blank,), originals=(original,))
     doc = new_document()
     ocr(doc, source, tmp_path / "out.pdf", make_settings(tmp_path / "home"))
     assert [(p.text, p.needs_review) for p in doc.pages] == [("", True)]

@@ -12,7 +12,7 @@ from archive_schema.errors import UserError
 from archive_schema.identifiers import batch_id, document_id
 from archive_schema.models import OriginalFile
 from archive_schema.vocab import FIELD_LABELS
-from pipelines.formats import PDF, UnreadableScan, identify, sha256_file
+from pipelines.formats import DEFAULT_MAX_MEGAPIXELS, PDF, UnreadableScan, identify, sha256_file
 from pipelines.manifest import Manifest, ManifestError, ManifestRow, find_manifest, read_manifest
 
 IGNORED_NAMES = {"thumbs.db", "desktop.ini"}
@@ -59,7 +59,12 @@ class BatchIntake:
         return f"{len(self.documents)} documents, {len(self.rejected)} quarantined"
 
 
-def intake(batch: Path, work: Path, schedule_rows: Collection[str]) -> BatchIntake:
+def intake(
+    batch: Path,
+    work: Path,
+    schedule_rows: Collection[str],
+    max_megapixels: float = DEFAULT_MAX_MEGAPIXELS,
+) -> BatchIntake:
     """Read `batch` (a folder, or a zip unpacked into `work`) into documents."""
     rejected: list[Rejected] = []
     if batch.is_dir():
@@ -97,7 +102,7 @@ def intake(batch: Path, work: Path, schedule_rows: Collection[str]) -> BatchInta
         if problem:
             result.rejected.append(Rejected(name, problem, tuple(paths)))
             continue
-        source = _document(name, paths, root, hashes, row)
+        source = _document(name, paths, root, hashes, row, max_megapixels)
         if isinstance(source, Rejected):
             result.rejected.append(source)
         elif source.id in seen:
@@ -156,12 +161,17 @@ def _units(
 
 
 def _document(
-    name: str, paths: list[Path], root: Path, hashes: dict[Path, str], row: ManifestRow | None
+    name: str,
+    paths: list[Path],
+    root: Path,
+    hashes: dict[Path, str],
+    row: ManifestRow | None,
+    max_megapixels: float,
 ) -> DocumentSource | Rejected:
     originals = []
     for path in paths:
         try:
-            scan = identify(path)
+            scan = identify(path, max_megapixels)
         except UnreadableScan as error:
             return Rejected(name, f"{_name(path, root)}: {error}", tuple(paths))
         originals.append(

@@ -20,6 +20,7 @@ def ocr(
         language=settings.ocr_language,
         page_timeout=settings.ocr_page_timeout,
         jobs=jobs,
+        max_megapixels=settings.max_page_megapixels,
     )
     doc.pages = []
     for layout in layouts:

@@ -1,0 +1,73 @@
+"""Bounded resources: a long document, a huge file, a page OCR gives up on. Each is archived
+(or refused with a reason, see test_bad_input for the decompression bomb) without memory
+growing with its size and without holding up the rest of the batch."""
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from PIL import Image, ImageDraw, ImageFont
+
+from bench.measure import measured
+from samples.typeset import FONT_DIR, FONT_FILES
+from tests.conftest import ROOT
+
+
+def ingest(batch: Path, home: Path, **settings: str) -> tuple[dict[str, Any], float]:
+    """The JSON report of `sohoa ingest` and the peak memory (MiB) of its largest process."""
+    env = {**os.environ, "SOHOA_HOME": str(home), "SOHOA_WORKERS": "2", **settings}
+    result = measured([str(ROOT / ".venv" / "bin" / "sohoa"), "ingest", str(batch), "--json"], env)
+    assert result.stdout, result.stderr.decode()
+    return json.loads(result.stdout), result.peak_mib
+
+
+def page(text: str, size: tuple[int, int], dpi: int) -> Image.Image:
+    image = Image.new("RGB", size, "white")
+    font = ImageFont.truetype(str(FONT_DIR / FONT_FILES["regular"]), dpi // 4)
+    ImageDraw.Draw(image).text((dpi, dpi), text, font=font, fill=(20, 20, 20))
+    return image
+
+
+def test_a_500_page_document_is_archived_in_flat_memory(tmp_path: Path) -> None:
+    short, volume = tmp_path / "short", tmp_path / "volume"
+    for folder, count in ((short / "so-1", 1), (volume / "so-500", 500)):
+        folder.mkdir(parents=True)
+        for n in range(1, count + 1):
+            page(f"Trang {n} của hồ sơ lưu trữ", (827, 1169), 100).save(
+                folder / f"page-{n}.png", dpi=(100, 100)
+            )
+    _, one_page_peak = ingest(short, tmp_path / "home-short")
+    report, peak = ingest(volume, tmp_path / "home-volume")
+    [document] = report["documents"]
+    assert (document["status"], document["pages"]) == ("archived", 500)
+    assert peak < one_page_peak + 150, (one_page_peak, peak)  # not growing with the length
+
+
+def test_a_1gb_multipage_tiff_is_archived_without_being_loaded_whole(tmp_path: Path) -> None:
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    frame = page("Tập lưu văn bản đi năm 1998", (2480, 3508), 300)  # 26 MB a page, uncompressed
+    frame.save(
+        batch / "volume.tif",
+        save_all=True,
+        append_images=[frame] * 39,
+        compression="raw",
+        dpi=(300, 300),
+    )
+    assert (batch / "volume.tif").stat().st_size > 10**9
+    report, peak = ingest(batch, tmp_path / "home")
+    [document] = report["documents"]
+    assert (document["status"], document["pages"]) == ("archived", 40)
+    assert peak < 600, peak  # MiB: far less than the file
+
+
+def test_a_page_ocr_gives_up_on_is_archived_for_review(tmp_path: Path) -> None:
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    for name in ("a", "b"):
+        page(f"Công văn {name}", (1654, 2339), 200).save(batch / f"{name}.png", dpi=(200, 200))
+    report, _ = ingest(batch, tmp_path / "home", SOHOA_OCR_PAGE_TIMEOUT="0.01")
+    assert [(d["status"], d["pages_to_review"]) for d in report["documents"]] == [
+        ("archived", [1])
+    ] * 2
