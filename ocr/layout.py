@@ -13,7 +13,11 @@ from statistics import median
 from pydantic import BaseModel, Field
 
 Box = tuple[int, int, int, int]  # left, top, right, bottom, in image pixels
-NOISE_CONFIDENCE = 20  # below this tesseract is reading speckles and stains, not text
+# Below this confidence a word may be speckles and stains read as letters; it is kept only
+# when it has the shape of the page's text (`_shaped_like_text`).
+NOISE_CONFIDENCE = 20
+TEXT_HEIGHT = (0.6, 1.6)  # a word's height, as a share of the median word height
+LETTER_WIDTH = (0.4, 1.0)  # width per character, as a share of the word's height
 
 
 class Word(BaseModel):
@@ -74,7 +78,17 @@ def read_page(
     number: int, width: int, height: int, dpi: float, ocr_lines: list[list[Word]]
 ) -> PageLayout:
     """Lay out OCR lines (each a list of words left to right) in reading order."""
-    ocr_lines = [[w for w in words if w.confidence >= NOISE_CONFIDENCE] for words in ocr_lines]
+    heights = [w.box[3] - w.box[1] for words in ocr_lines for w in words]
+    if heights:
+        typical_word = median(heights)
+        ocr_lines = [
+            [
+                w
+                for w in words
+                if w.confidence >= NOISE_CONFIDENCE or _shaped_like_text(w, typical_word)
+            ]
+            for words in ocr_lines
+        ]
     segments = [segment for words in ocr_lines if words for segment in _split_at_gaps(words)]
     if segments:
         typical = median(segment.height for segment in segments)
@@ -82,6 +96,20 @@ def read_page(
     return PageLayout(
         number=number, width=width, height=height, dpi=dpi, lines=_reading_order(segments)
     )
+
+
+def _shaped_like_text(word: Word, typical_height: float) -> bool:
+    """Whether a word has the height of the page's words and the width of its letters.
+
+    Tesseract's confidence is low for numbers, identifiers and rare diacritics it read right
+    (50-100mm, 11/1998/QĐ at 1-12 %), and for the tall, narrow or tiny shapes of stains."""
+    left, top, right, bottom = word.box
+    height = bottom - top
+    low, high = TEXT_HEIGHT
+    narrow, wide = LETTER_WIDTH
+    return low * typical_height <= height <= high * typical_height and narrow * height * len(
+        word.text
+    ) <= right - left <= wide * height * len(word.text)
 
 
 def _split_at_gaps(words: list[Word]) -> list[Line]:
