@@ -5,8 +5,8 @@
 1. On the same pages (9 corpus documents, 20 pages at 300 dpi, medium scans) it runs, in
    turn, raw tesseract (`tesseract page out -l vie txt`, OMP_THREAD_LIMIT=1, one process per
    core: the speed limit of the machine) and `sohoa ingest` to PDF/A in a fresh SOHOA_HOME,
-   `--rounds` times each, and prints the medians, their ratio and the peak resident memory
-   of the largest process of each.
+   `--rounds` times each, and prints the medians, their ratio and the memory (bench.measure:
+   peak resident set of the largest process, peak anonymous memory of the process tree).
 2. Scaling: batches of each `--scaling` size (those documents again, every page made unique
    by one pixel) and one document of `--volume` pages: time per page and peak memory, which
    should stay flat as the batch grows.
@@ -20,7 +20,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from bench.measure import check, measured
+from bench.measure import Measured, check, measured
 from samples.batch import render
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,10 +29,8 @@ DOCS = ("004", "006", "010", "014", "016", "018", "020", "022", "034")  # 20 pag
 CORES = os.cpu_count() or 1
 
 
-def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Seconds and peak RSS (MiB) of the biggest process of `command` and its children."""
-    result = check(measured(command, env), command)
-    return result.seconds, result.peak_mib
+def timed(command: list[str], env: dict[str, str]) -> Measured:
+    return check(measured(command, env), command)
 
 
 def write_documents(folder: Path, pages: dict[str, list[Image.Image]], count: int) -> int:
@@ -53,7 +51,7 @@ def write_documents(folder: Path, pages: dict[str, list[Image.Image]], count: in
     return written
 
 
-def ingest(batch: Path, home: Path) -> tuple[float, float]:
+def ingest(batch: Path, home: Path) -> Measured:
     return timed([SOHOA, "ingest", str(batch)], {**os.environ, "SOHOA_HOME": str(home)})
 
 
@@ -77,17 +75,24 @@ def compare(work: Path, pages: dict[str, list[Image.Image]], rounds: int) -> Non
     print(f"{'ratio':15} {raw_seconds / sohoa_seconds:.2f}× raw tesseract\n")
 
 
-def summary(label: str, runs: list[tuple[float, float]], pages: int) -> float:
+def summary(label: str, runs: list[Measured], pages: int) -> float:
     """Print the median speed and the peak memory of `runs`; return the median seconds."""
-    seconds = statistics.median(t for t, _ in runs)
-    peak = max(m for _, m in runs)
+    seconds = statistics.median(run.seconds for run in runs)
+    peak = max(run.peak_mib for run in runs)
+    anonymous = max(run.anonymous_mib for run in runs)
     speed = pages / seconds * 60
-    print(f"{label:15} {speed:6.1f} pages/min  ({seconds:.1f} s, peak RSS {peak:.0f} MiB)")
+    print(
+        f"{label:15} {speed:6.1f} pages/min  ({seconds:.1f} s,"
+        f" peak RSS {peak:.0f} MiB, anonymous {anonymous:.0f} MiB)"
+    )
     return seconds
 
 
 def scale(work: Path, pages: dict[str, list[Image.Image]], sizes: list[int], volume: int) -> None:
-    print(f"{'batch':>22} {'pages':>6} {'s/page':>7} {'pages/min':>9} {'peak RSS MiB':>13}")
+    print(
+        f"{'batch':>22} {'pages':>6} {'s/page':>7} {'pages/min':>9} {'peak RSS MiB':>13}"
+        f" {'anonymous MiB':>14}"
+    )
     cases = [(f"{size} pages", size, pages) for size in sizes]
     if volume:  # one long document: the first page of every document, over and over
         cases.append(
@@ -96,9 +101,10 @@ def scale(work: Path, pages: dict[str, list[Image.Image]], sizes: list[int], vol
     for label, size, source in cases:
         batch = work / label.replace(" ", "-")
         count = write_documents(batch, source, size)
-        seconds, peak = ingest(batch, work / f"home-{label.replace(' ', '-')}")
+        run = ingest(batch, work / f"home-{label.replace(' ', '-')}")
         print(
-            f"{label:>22} {count:6} {seconds / count:7.2f} {count / seconds * 60:9.1f} {peak:13.0f}"
+            f"{label:>22} {count:6} {run.seconds / count:7.2f} {count / run.seconds * 60:9.1f}"
+            f" {run.peak_mib:13.0f} {run.anonymous_mib:14.0f}"
         )
 
 

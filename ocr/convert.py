@@ -60,10 +60,9 @@ def scans_to_pdfa(
     options: dict[str, Any] = {
         "language": [language],
         "output_type": "pdfa-2",
-        # Keep each page as it is and graft the text layer on it (an old OCR layer in a
-        # scanned PDF is replaced). The internal PDF/A backend is pikepdf's: Debian's
-        # Ghostscript 10.0 corrupts pages that keep their text.
-        "mode": "redo",
+        # Keep each page as it is and graft the text layer on it. The internal PDF/A
+        # backend is pikepdf's: Debian's Ghostscript 10.0 corrupts pages that keep their text.
+        "mode": "default",
         "pdfa_backend": "internal",
         "jobs": jobs,
         "use_threads": True,
@@ -91,7 +90,14 @@ def scans_to_pdfa(
 def _ocr(source: Path, output: Path, layouts: Path, options: dict[str, Any]) -> list[PageLayout]:
     layouts.mkdir()
     try:
-        ocrmypdf.ocr(source, output, sohoa_layout_dir=str(layouts), **options)
+        try:
+            ocrmypdf.ocr(source, output, sohoa_layout_dir=str(layouts), **options)
+        except ocrmypdf.exceptions.PriorOcrFoundError:
+            # A scanned PDF with an old OCR layer: replace it. Only then, for this mode parses
+            # every page with pdfminer, holding all of their images in memory at once.
+            ocrmypdf.ocr(
+                source, output, sohoa_layout_dir=str(layouts), **options | {"mode": "redo"}
+            )
     except ocrmypdf.exceptions.ExitCodeException as error:
         raise OcrError(f"{type(error).__name__}: {error}".rstrip(": ")) from error
     return [

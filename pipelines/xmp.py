@@ -48,8 +48,12 @@ PROPERTIES: dict[str, tuple[str, str, str]] = {
 
 
 def write_record_metadata(pdf_path: Path, doc: Document) -> None:
-    """Write `doc`'s metadata into the XMP of the PDF/A at `pdf_path`, in place."""
-    with pikepdf.open(pdf_path, allow_overwriting_input=True) as pdf:
+    """Write `doc`'s metadata into the XMP of the PDF/A at `pdf_path`, replacing it.
+
+    Saved beside it, then moved over it: pikepdf can save over the file it opened only by
+    loading it whole into memory (a 500-page document is hundreds of megabytes)."""
+    updated = pdf_path.with_name(pdf_path.name + ".xmp")
+    with pikepdf.open(pdf_path) as pdf:
         with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
             if doc.subject:
                 meta["dc:title"] = doc.subject
@@ -65,7 +69,8 @@ def write_record_metadata(pdf_path: Path, doc: Document) -> None:
         _describe_extension(xmp)
         # Serialise the whole tree: it keeps the <?xpacket?> wrapper around the root.
         pdf.Root.Metadata.write(etree.tostring(xmp.getroottree(), encoding="utf-8"))
-        pdf.save(pdf_path)
+        pdf.save(updated)
+    updated.replace(pdf_path)
 
 
 def _add_properties(xmp: etree._Element, doc: Document) -> None:
