@@ -104,12 +104,13 @@ def _shaped_like_text(word: Word, typical_height: float) -> bool:
     Tesseract's confidence is low for numbers, identifiers and rare diacritics it read right
     (50-100mm, 11/1998/QĐ at 1-12 %), and for the tall, narrow or tiny shapes of stains."""
     left, top, right, bottom = word.box
-    height = bottom - top
+    height, width_per_letter = bottom - top, (right - left) / len(word.text)
     low, high = TEXT_HEIGHT
     narrow, wide = LETTER_WIDTH
-    return low * typical_height <= height <= high * typical_height and narrow * height * len(
-        word.text
-    ) <= right - left <= wide * height * len(word.text)
+    return (
+        low * typical_height <= height <= high * typical_height
+        and narrow * height <= width_per_letter <= wide * height
+    )
 
 
 def _split_at_gaps(words: list[Word]) -> list[Line]:

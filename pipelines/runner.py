@@ -139,9 +139,8 @@ def _process_all(
     documents go first, so that no long one is left to run alone at the end."""
     if not todo:
         return
-    jobs = max(
-        1, settings.workers // min(settings.workers, len(todo))
-    )  # pages in parallel when documents are few
+    # pages in parallel when documents are fewer than workers
+    jobs = max(1, settings.workers // min(settings.workers, len(todo)))
     by_length = sorted(todo, key=lambda s: -sum(o.pages for o in s.originals))
     futures = {
         pool.submit(worker.process_document, s, batch_id, settings, jobs): s for s in by_length
