@@ -32,7 +32,7 @@ $(STAMPS)/apt: Makefile
 
 $(STAMPS)/python: pyproject.toml uv.lock
 	uv --version 2>/dev/null | grep -q "uv $(UV_VERSION)" || python3 -m pip install -q "uv==$(UV_VERSION)"
-	uv sync --frozen
+	uv sync --frozen --extra airflow
 	@mkdir -p $(STAMPS) && touch $@
 
 $(STAMPS)/java:

@@ -153,8 +153,10 @@ _COLUMNS = [c.name for c in DocumentRow.__table__.columns if c.name in Document.
 
 class Catalog:
     def __init__(self, url: str):
-        self.engine = create_engine(url)
-        if self.engine.dialect.name == "sqlite":
+        sqlite = url.startswith("sqlite")
+        # Airflow's tasks write from several processes at once: wait for each other's writes.
+        self.engine = create_engine(url, connect_args={"timeout": 60} if sqlite else {})
+        if sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         migrate(self.engine)
 
@@ -214,6 +216,30 @@ class Catalog:
                 raise KeyError(f"no document {document_id}")
             row.status, row.archived_at = Status.ARCHIVED, evt.at
             session.add(_event_row(evt, document_id=document_id, batch_id=row.batch_id))
+
+    def add_events(self, document_id: str, batch_id: str, events: list[Event]) -> None:
+        with self.session() as session, session.begin():
+            session.add_all(_event_row(e, document_id, batch_id) for e in events)
+
+    def mark_due_for_review(self, today: date) -> list[str]:
+        """ "Xem xét hủy" (TT 05/2025): archived records whose retention period has ended are
+        listed for the records office's review, each with an event; returns their ids."""
+        query = select(DocumentRow).where(
+            DocumentRow.status == Status.ARCHIVED,
+            DocumentRow.retention_status == "classified",
+            DocumentRow.review_from <= today,
+        )
+        with self.session() as session, session.begin():
+            rows = session.scalars(query).all()
+            for row in rows:
+                row.retention_status = "review"
+                detail = (
+                    f"Xem xét hủy: {row.retention_years} years of row {row.retention_row}"
+                    f" of {row.retention_schedule} ended before {row.review_from}"
+                )
+                evt = Event(stage="retention", outcome="ok", detail=detail)
+                session.add(_event_row(evt, document_id=row.id, batch_id=row.batch_id))
+        return [row.id for row in rows]
 
     def documents(self, status: Status = Status.ARCHIVED) -> Iterator[Document]:
         query = (

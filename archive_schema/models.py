@@ -61,7 +61,7 @@ class Retention(BaseModel):
     years: int | None = None
     permanent: bool = False
     review_from: date | None = None
-    status: Literal["classified", "unclassified"] = "unclassified"
+    status: Literal["classified", "unclassified", "review"] = "unclassified"  # review: Xem xét hủy
 
 
 class Event(BaseModel):

@@ -66,7 +66,9 @@ class SearchIndexError(UserError, RuntimeError):
 class SqliteSearch:
     def __init__(self, path: Path):
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.connection = sqlite3.connect(path)
+        # Airflow's tasks index from several processes at once: wait for each other's writes.
+        self.connection = sqlite3.connect(path, timeout=60)
+        self.connection.execute("PRAGMA journal_mode=WAL")
         self.connection.create_function("coverage", 2, _coverage, deterministic=True)
         try:
             self.connection.executescript(SCHEMA)
@@ -111,6 +113,9 @@ class SqliteSearch:
                         for page in doc.pages
                     ],
                 )
+
+    def document_ids(self) -> set[str]:
+        return {row[0] for row in self.connection.execute("SELECT id FROM documents")}
 
     def delete(self, document_id: str) -> None:
         with self.connection:

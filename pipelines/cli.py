@@ -259,8 +259,7 @@ def _print_report(report: BatchReport) -> None:
         out.print(Text("problem: ", style="red").append(problem, style="default"))
     for warning in report.warnings:
         out.print(Text("warning: ", style="yellow").append(warning, style="default"))
-    counts = ", ".join(f"{report.count(s)} {s}" for s in Outcome if report.count(s))
-    out.print(counts or "the batch holds no documents")
+    out.print(report.summary)
 
 
 def _print_results(query: str, results: "SearchResults") -> None:

@@ -42,3 +42,9 @@ class BatchReport(BaseModel):
 
     def count(self, status: Outcome) -> int:
         return sum(1 for d in self.documents if d.status == status)
+
+    @property
+    def summary(self) -> str:
+        """How many documents ended how: '4 archived, 1 quarantined'."""
+        counts = ", ".join(f"{self.count(s)} {s}" for s in Outcome if self.count(s))
+        return counts or "the batch holds no documents"

@@ -10,24 +10,19 @@ import multiprocessing
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from datetime import UTC, datetime
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Protocol
 
 from archive_schema.catalog import Catalog
-from archive_schema.models import Document, Event, Status
+from archive_schema.models import Document, Event
 from indexing import open_search
-from indexing.base import SearchBackend
 from pipelines import worker
-from pipelines.report import BatchReport, DocumentReport, Outcome
+from pipelines.batch import archive, close_batch, not_archived, open_batch
+from pipelines.report import BatchReport, DocumentReport
 from pipelines.settings import Settings
-from pipelines.stages.index import index
-from pipelines.stages.intake import BatchIntake, DocumentSource, Rejected, intake
-from pipelines.stages.register import register
-from pipelines.store import Store, open_store
-
-Events = list[tuple[str | None, Event]]  # (document id, event) to keep in the catalog
+from pipelines.stages.intake import DocumentSource, intake
+from pipelines.store import open_store
 
 
 class Progress(Protocol):
@@ -41,85 +36,24 @@ def ingest(batch: Path, settings: Settings, progress: Progress | None = None) ->
     store = open_store(settings.storage_url)
     catalog = Catalog(settings.database_url)
     search = open_search(settings.search_url)
-    started_at = datetime.now(UTC)
     with _workers(settings) as pool, TemporaryDirectory(prefix="sohoa-batch-") as work:
         rows = {row.row for row in schedule.rows}
         received = intake(batch, Path(work), rows, settings.max_page_megapixels)
-        report = BatchReport(
-            batch_id=received.batch_id,
-            source=str(batch),
-            started_at=started_at,
-            problems=received.problems,
-            warnings=received.warnings,
-        )
-        catalog.start_batch(received.batch_id, str(batch))
-        events = _keep_what_came(store, received, report)
-        todo = []
-        for source in received.documents:
-            if catalog.status(source.id) == Status.ARCHIVED:
-                report.documents.append(
-                    DocumentReport(name=source.name, status=Outcome.ALREADY_ARCHIVED, id=source.id)
-                )
-            else:
-                todo.append(source)
+        report, events, todo = open_batch(received, str(batch), store, catalog)
         if progress:
             progress.started(len(todo))
         for source, outcome in _process_all(pool, todo, received.batch_id, settings):
             if isinstance(outcome, worker.DocumentFailed):
                 events += [(source.id, e) for e in outcome.events]
-                entry = _not_archived(store, received, source, outcome)
+                entry = not_archived(store, received.batch_id, received.root, source, outcome)
             else:
-                entry = _archive(outcome, source.name, catalog, search)
+                entry = archive(outcome, source.name, catalog, search)
             report.documents.append(entry)
             if progress:
                 progress.finished(entry)
     search.close()
-    report.documents.sort(key=lambda d: d.name)
-    report.finished_at = datetime.now(UTC)
-    store.put(f"batches/{report.batch_id}/report.json", report.model_dump_json(indent=2).encode())
-    status = "archived" if report.ok else "problems"
-    catalog.finish_batch(report.batch_id, status, report.model_dump(mode="json"), events)
+    close_batch(report, events, store, catalog)
     return report
-
-
-def _keep_what_came(store: Store, received: BatchIntake, report: BatchReport) -> Events:
-    """The manifest and every rejected file go to the store: nothing a batch brought is lost."""
-    if received.manifest is not None:
-        store.put(f"batches/{received.batch_id}/{received.manifest.name}", received.manifest)
-    events: Events = [(None, Event(stage="intake", outcome="ok", detail=received.summary))]
-    for rejected in received.rejected:
-        report.documents.append(_quarantine(store, received.batch_id, received.root, rejected))
-        detail = f"{rejected.name}: {rejected.reason}"
-        events.append((None, Event(stage="intake", outcome="failed", detail=detail)))
-    return events
-
-
-def _not_archived(
-    store: Store, received: BatchIntake, source: DocumentSource, failure: worker.DocumentFailed
-) -> DocumentReport:
-    """A scan OCR could not decode is quarantined like one intake refused; another failure
-    leaves the document to the next run."""
-    if failure.unreadable:
-        rejected = Rejected(source.name, failure.reason, source.files)
-        return _quarantine(store, received.batch_id, received.root, rejected)
-    return DocumentReport(
-        name=source.name, status=Outcome.FAILED, id=source.id, reason=failure.reason
-    )
-
-
-def _archive(doc: Document, name: str, catalog: Catalog, search: SearchBackend) -> DocumentReport:
-    register(doc, catalog)
-    index(doc, search, catalog)
-    return DocumentReport(
-        name=name,
-        status=Outcome.ARCHIVED,
-        id=doc.id,
-        pages=doc.page_count,
-        doc_type=doc.doc_type,
-        number_symbol=doc.number_symbol,
-        issue_date=doc.issue_date,
-        pages_to_review=[p.number for p in doc.pages if p.needs_review],
-    )
 
 
 def _workers(settings: Settings) -> ProcessPoolExecutor:
@@ -159,11 +93,3 @@ def _process_all(
                     reason, [Event(stage="ocr", outcome="failed", detail=reason)]
                 ),
             )
-
-
-def _quarantine(store: Store, batch_id: str, root: Path, rejected: Rejected) -> DocumentReport:
-    """Keep what cannot be archived beside the batch's report: nothing a batch brought is lost."""
-    for path in rejected.files:
-        relative = path.relative_to(root) if root in path.parents else Path(path.name)
-        store.put(f"batches/{batch_id}/quarantine/{relative.as_posix()}", path)
-    return DocumentReport(name=rejected.name, status=Outcome.QUARANTINED, reason=rejected.reason)

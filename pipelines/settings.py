@@ -22,6 +22,12 @@ class Settings(BaseSettings):
     review_quality: float = 80.0  # pages whose OCR quality score is lower need review
     retention_schedule: Path | None = None  # CSV of the records office; default: the sample
     max_page_megapixels: float = 200.0  # larger page images are refused (decompression bombs)
+    inbox: Path = Path("inbox")  # batches dropped here are archived by Airflow; under home
+    inbox_settle_seconds: float = 60.0  # a batch unchanged this long is completely copied
+    inbox_poll_seconds: float = 30.0  # how often Airflow looks into the inbox
+    airflow_url: str = "http://localhost:8080"  # Airflow's API server, for `sohoa submit`
+    airflow_username: str = "admin"
+    airflow_password: str = ""
 
     @model_validator(mode="after")
     def _default_urls(self) -> "Settings":
@@ -29,6 +35,7 @@ class Settings(BaseSettings):
         self.database_url = self.database_url or f"sqlite:///{self.home / 'catalog.db'}"
         self.storage_url = self.storage_url or (self.home / "archive").as_uri()
         self.search_url = self.search_url or f"sqlite:///{self.home / 'search.db'}"
+        self.inbox = self.home / self.inbox  # a relative path is relative to home
         return self
 
     def schedule(self) -> Schedule:

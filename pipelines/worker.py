@@ -25,11 +25,15 @@ T = TypeVar("T")
 
 class DocumentFailed(Exception):
     """A stage failed for one document; the rest of the batch goes on. `unreadable`: the
-    scan itself could not be read, so the document belongs in quarantine."""
+    scan itself could not be read, so the document belongs in quarantine. `transient`: the
+    machine failed, not the document (a disk, a connection), so trying again may succeed."""
 
-    def __init__(self, reason: str, events: list[Event], unreadable: bool = False):
-        super().__init__(reason, events, unreadable)
-        self.reason, self.events, self.unreadable = reason, events, unreadable
+    def __init__(
+        self, reason: str, events: list[Event], unreadable: bool = False, transient: bool = False
+    ):
+        super().__init__(reason, events, unreadable, transient)
+        self.reason, self.events = reason, events
+        self.unreadable, self.transient = unreadable, transient
 
 
 def start() -> None:
@@ -72,4 +76,9 @@ def _stage(doc: Document, name: str, run: Callable[[], T]) -> T:
     except Exception as error:  # any fault of one document must not stop the batch
         reason = f"{name}: {error}" if str(error) else f"{name}: {type(error).__name__}"
         doc.record(name, "failed", reason)
-        raise DocumentFailed(reason, doc.events, isinstance(error, UnreadablePage)) from error
+        raise DocumentFailed(
+            reason,
+            doc.events,
+            unreadable=isinstance(error, UnreadablePage),
+            transient=isinstance(error, OSError),
+        ) from error

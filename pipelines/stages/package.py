@@ -24,6 +24,11 @@ def package_prefix(document_id: str) -> str:
     return f"records/{document_id}/"
 
 
+def original_key(document_id: str, name: str) -> str:
+    """Where an original scan is kept: under its path inside the batch."""
+    return f"{package_prefix(document_id)}original/{name}"
+
+
 def package(
     doc: Document, source: DocumentSource, pdf: Path, layouts: list[PageLayout], store: Store
 ) -> None:
@@ -32,7 +37,7 @@ def package(
     files: list[StoredFile] = []
     for path, original in zip(source.files, source.originals, strict=True):
         files.append(
-            _put(store, f"{prefix}original/{original.name}", path, "original", original.media_type)
+            _put(store, original_key(doc.id, original.name), path, "original", original.media_type)
         )
     files.append(_put(store, f"{prefix}{doc.code or doc.id}.pdf", pdf, "pdfa", "application/pdf"))
     for page, layout in zip(doc.pages, layouts, strict=True):

@@ -1,0 +1,32 @@
+"""sohoa_fixity_audit: every week, each archived object is hashed again and compared with
+the SHA-256 the catalog recorded; each check is an event of its record. The run fails,
+listing them, when an object is missing or altered."""
+
+from airflow.sdk import dag, task
+from common import DEFAULT_ARGS, START, no_retry_for_bad_input
+
+from pipelines.housekeeping import audit_fixity
+from pipelines.settings import Settings
+
+
+@dag(
+    dag_id="sohoa_fixity_audit",
+    schedule="@weekly",
+    start_date=START,
+    catchup=False,
+    max_active_runs=1,
+    default_args=DEFAULT_ARGS,
+    tags=["sohoa", "fixity"],
+    doc_md=__doc__,
+)
+def sohoa_fixity_audit() -> None:
+    @task
+    def check_every_object() -> int:
+        """How many objects were checked (all of them matched)."""
+        with no_retry_for_bad_input():
+            return audit_fixity(Settings()).checked
+
+    check_every_object()
+
+
+sohoa_fixity_audit()

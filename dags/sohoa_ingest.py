@@ -1,0 +1,68 @@
+"""sohoa_ingest: archive one batch. Trigger it with `sohoa submit BATCH`, from the inbox
+(sohoa_inbox), or from the UI with the conf {"batch": "/path/to/batch"} (a folder, a zip,
+or a file:// URI that every worker can read).
+
+intake stages the documents in the archive store; one `archive` task per document (mapped,
+in the sohoa_ocr pool) archives it from there; `finalize` writes the batch's report and
+fails the run when a document was not archived. Running a batch again adds nothing.
+"""
+
+from typing import Any
+
+from airflow.sdk import Param, TriggerRule, dag, get_current_context, task
+from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
+from common import DEFAULT_ARGS, OCR_POOL, START, no_retry_for_bad_input
+
+from pipelines import steps
+from pipelines.settings import Settings
+
+
+@dag(
+    dag_id="sohoa_ingest",
+    schedule=None,
+    start_date=START,
+    catchup=False,
+    default_args=DEFAULT_ARGS,
+    tags=["sohoa", "ingest"],
+    doc_md=__doc__,
+    params={"batch": Param(type="string", description="the batch: a folder, a zip, file:// URI")},
+)
+def sohoa_ingest() -> None:
+    @task
+    def intake() -> list[dict[str, Any]]:
+        context = get_current_context()
+        with no_retry_for_bad_input():
+            batch, documents = steps.stage_batch(context["params"]["batch"], Settings())
+        context["ti"].xcom_push(key="batch", value=batch.model_dump(mode="json"))
+        return [d.model_dump(mode="json") for d in documents]
+
+    @task(pool=OCR_POOL, map_index_template="{{ document_name }}")
+    def archive(document: dict[str, Any]) -> dict[str, Any]:
+        staged = steps.StagedDocument.model_validate(document)
+        get_current_context()["document_name"] = staged.name  # type: ignore[typeddict-unknown-key]
+        with no_retry_for_bad_input():
+            return steps.archive_document(staged, Settings()).model_dump(mode="json")
+
+    @task(trigger_rule=TriggerRule.ALL_DONE)
+    def finalize() -> dict[str, Any]:
+        ti = get_current_context()["ti"]
+        batch = ti.xcom_pull(task_ids="intake", key="batch")
+        if batch is None:
+            raise AirflowSkipException("intake failed: there is no batch to report on")
+        documents = ti.xcom_pull(task_ids="intake") or []
+        report = steps.finish_batch(
+            steps.StagedBatch.model_validate(batch),
+            [steps.StagedDocument.model_validate(d) for d in documents],
+            Settings(),
+        )
+        if not report.ok:
+            raise AirflowFailException(
+                f"batch {report.batch_id}: {report.summary}; {len(report.problems)} problems."
+                f" Its report: batches/{report.batch_id}/report.json in the archive store"
+            )
+        return {"batch_id": report.batch_id, "summary": report.summary}
+
+    archive.expand(document=intake()) >> finalize()
+
+
+sohoa_ingest()

@@ -1,0 +1,100 @@
+"""What becomes of a batch's documents, whoever runs the work (the embedded runner, Airflow):
+archived, already archived, quarantined or failed, and the batch closed with its report."""
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from archive_schema.catalog import Catalog
+from archive_schema.models import Document, Event, Status
+from indexing.base import SearchBackend
+from pipelines.report import BatchReport, DocumentReport, Outcome
+from pipelines.stages.index import index
+from pipelines.stages.intake import BatchIntake, DocumentSource, Rejected
+from pipelines.stages.register import register
+from pipelines.store import Store
+from pipelines.worker import DocumentFailed
+
+Events = list[tuple[str | None, Event]]  # (document id, event) to keep in the catalog
+
+
+def open_batch(
+    received: BatchIntake, source: str, store: Store, catalog: Catalog
+) -> tuple[BatchReport, Events, list[DocumentSource]]:
+    """Start the batch in the catalog; keep what it brought; return its report so far, its
+    events, and the documents still to archive (those archived by an earlier run are not)."""
+    report = BatchReport(
+        batch_id=received.batch_id,
+        source=source,
+        started_at=datetime.now(UTC),
+        problems=received.problems,
+        warnings=received.warnings,
+    )
+    catalog.start_batch(received.batch_id, source)
+    events = _keep_what_came(store, received, report)
+    todo = []
+    for document in received.documents:
+        if catalog.status(document.id) == Status.ARCHIVED:
+            report.documents.append(
+                DocumentReport(name=document.name, status=Outcome.ALREADY_ARCHIVED, id=document.id)
+            )
+        else:
+            todo.append(document)
+    return report, events, todo
+
+
+def close_batch(report: BatchReport, events: Events, store: Store, catalog: Catalog) -> None:
+    """The report, beside the batch in the store and in the catalog with the batch's events."""
+    report.documents.sort(key=lambda d: d.name)
+    report.finished_at = datetime.now(UTC)
+    store.put(f"batches/{report.batch_id}/report.json", report.model_dump_json(indent=2).encode())
+    status = "archived" if report.ok else "problems"
+    catalog.finish_batch(report.batch_id, status, report.model_dump(mode="json"), events)
+
+
+def archive(doc: Document, name: str, catalog: Catalog, search: SearchBackend) -> DocumentReport:
+    """Register a processed document and make it searchable: it is archived."""
+    register(doc, catalog)
+    index(doc, search, catalog)
+    return DocumentReport(
+        name=name,
+        status=Outcome.ARCHIVED,
+        id=doc.id,
+        pages=doc.page_count,
+        doc_type=doc.doc_type,
+        number_symbol=doc.number_symbol,
+        issue_date=doc.issue_date,
+        pages_to_review=[p.number for p in doc.pages if p.needs_review],
+    )
+
+
+def not_archived(
+    store: Store, batch_id: str, root: Path, source: DocumentSource, failure: DocumentFailed
+) -> DocumentReport:
+    """A scan OCR could not decode is quarantined like one intake refused; another failure
+    leaves the document to the next run."""
+    if failure.unreadable:
+        rejected = Rejected(source.name, failure.reason, source.files)
+        return quarantine(store, batch_id, root, rejected)
+    return DocumentReport(
+        name=source.name, status=Outcome.FAILED, id=source.id, reason=failure.reason
+    )
+
+
+def quarantine(store: Store, batch_id: str, root: Path, rejected: Rejected) -> DocumentReport:
+    """Keep what cannot be archived beside the batch's report: nothing a batch brought is lost."""
+    for path in rejected.files:
+        relative = path.relative_to(root) if root in path.parents else Path(path.name)
+        store.put(f"batches/{batch_id}/quarantine/{relative.as_posix()}", path)
+    return DocumentReport(name=rejected.name, status=Outcome.QUARANTINED, reason=rejected.reason)
+
+
+def _keep_what_came(store: Store, received: BatchIntake, report: BatchReport) -> Events:
+    """The manifest and every rejected file go to the store: nothing a batch brought is lost."""
+    if received.manifest is not None:
+        store.put(f"batches/{received.batch_id}/{received.manifest.name}", received.manifest)
+    events: Events = [(None, Event(stage="intake", outcome="ok", detail=received.summary))]
+    for rejected in received.rejected:
+        report.documents.append(quarantine(store, received.batch_id, received.root, rejected))
+        detail = f"{rejected.name}: {rejected.reason}"
+        events.append((None, Event(stage="intake", outcome="failed", detail=detail)))
+    return events

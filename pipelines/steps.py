@@ -1,0 +1,188 @@
+"""Ingest as steps that may run on different machines (the tasks of the Airflow DAG).
+
+Intake stages the batch's files in the archive store; any worker archives a document from
+there; the batch is closed from the outcomes each document left in the store. Steps hand
+each other only small, serialisable references (ids, store keys), never a path on a local
+disk that another worker cannot see.
+"""
+
+import shutil
+from pathlib import Path
+from tempfile import TemporaryDirectory
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from pydantic import BaseModel, field_validator
+
+from archive_schema.catalog import Catalog
+from archive_schema.errors import UserError
+from archive_schema.models import Description, Event, OriginalFile
+from indexing import open_search
+from pipelines import worker
+from pipelines.batch import Events, archive, close_batch, not_archived, open_batch
+from pipelines.report import BatchReport, DocumentReport, Outcome
+from pipelines.settings import Settings
+from pipelines.stages.intake import BatchError, DocumentSource, intake
+from pipelines.store import Store, open_store
+
+
+class StagedDocument(BaseModel):
+    """A document waiting in the store for a worker: what its task needs to archive it."""
+
+    batch_id: str
+    name: str
+    id: str
+    keys: list[str]  # its files in the store, in page order
+    originals: list[OriginalFile]
+    manifest: dict[str, Any]
+
+    @field_validator("manifest")
+    @classmethod
+    def _typed(cls, values: dict[str, Any]) -> dict[str, Any]:
+        """Passed as JSON, dates come back as text: give each record field its type back."""
+        fields = {name: v for name, v in values.items() if name in Description.model_fields}
+        return values | Description.model_validate(fields).model_dump(include=set(fields))
+
+
+class StagedBatch(BaseModel):
+    """The batch after intake: its report so far and its events."""
+
+    report: BatchReport
+    events: Events
+
+
+class DocumentOutcome(BaseModel):
+    """What a document's task left in the store for the batch's report."""
+
+    report: DocumentReport
+    events: list[Event]
+
+
+class DocumentNotArchived(UserError):
+    """The document itself is at fault (unreadable, undescribable): trying again is useless."""
+
+
+def batch_path(location: str) -> Path:
+    """The batch named by a path or a file:// URI."""
+    parsed = urlparse(location)
+    if parsed.scheme == "file":
+        return Path(unquote(parsed.path))
+    if parsed.scheme and len(parsed.scheme) > 1:  # not a Windows drive letter
+        raise BatchError(f"{location}: batches are read from a folder or a file:// URI")
+    return Path(location)
+
+
+def stage_batch(location: str, settings: Settings) -> tuple[StagedBatch, list[StagedDocument]]:
+    """Intake: what the batch holds, and each document still to archive staged in the store."""
+    batch = batch_path(location)
+    store = open_store(settings.storage_url)
+    catalog = Catalog(settings.database_url)
+    rows = {row.row for row in settings.schedule().rows}
+    with TemporaryDirectory(prefix="sohoa-batch-") as work:
+        received = intake(batch, Path(work), rows, settings.max_page_megapixels)
+        for stale in list(store.keys(_outcomes(received.batch_id))):
+            store.delete(stale)  # from an earlier run of the same batch
+        report, events, todo = open_batch(received, str(batch), store, catalog)
+        staged = [_stage(store, received.batch_id, source) for source in todo]
+    return StagedBatch(report=report, events=events), staged
+
+
+def archive_document(staged: StagedDocument, settings: Settings) -> DocumentReport:
+    """OCR, describe, classify, package, register and index one staged document. Raises
+    DocumentNotArchived when the document is at fault, any other error when the machine is."""
+    store = open_store(settings.storage_url)
+    worker.start()
+    with TemporaryDirectory(prefix="sohoa-doc-") as work:
+        source = _fetch(store, staged, Path(work))
+        try:
+            doc = worker.process_document(source, staged.batch_id, settings, jobs=1)
+        except worker.DocumentFailed as failure:
+            entry = not_archived(store, staged.batch_id, Path(work), source, failure)
+            _leave_outcome(store, staged, DocumentOutcome(report=entry, events=failure.events))
+            if failure.transient:
+                raise
+            raise DocumentNotArchived(f"{staged.name}: {failure.reason}") from failure
+    search = open_search(settings.search_url)
+    try:
+        entry = archive(doc, staged.name, Catalog(settings.database_url), search)
+    finally:
+        search.close()
+    _leave_outcome(store, staged, DocumentOutcome(report=entry, events=[]))
+    return entry
+
+
+def finish_batch(
+    batch: StagedBatch, documents: list[StagedDocument], settings: Settings
+) -> BatchReport:
+    """The batch's report from what each document's task left; the staged files removed."""
+    store = open_store(settings.storage_url)
+    report, events = batch.report, list(batch.events)
+    for staged in documents:
+        key = _outcome_key(staged)
+        if store.exists(key):
+            with store.open(key) as data:
+                outcome = DocumentOutcome.model_validate_json(data.read())
+        else:
+            reason = "its task did not finish: see its log in Airflow, then run the batch again"
+            outcome = DocumentOutcome(
+                report=DocumentReport(
+                    name=staged.name, status=Outcome.FAILED, id=staged.id, reason=reason
+                ),
+                events=[Event(stage="ocr", outcome="failed", detail=reason)],
+            )
+        report.documents.append(outcome.report)
+        events += [(staged.id, e) for e in outcome.events]
+    close_batch(report, events, store, Catalog(settings.database_url))
+    for prefix in (_incoming(report.batch_id), _outcomes(report.batch_id)):
+        for key in list(store.keys(prefix)):
+            store.delete(key)
+    return report
+
+
+def _stage(store: Store, batch_id: str, source: DocumentSource) -> StagedDocument:
+    keys = []
+    for path, original in zip(source.files, source.originals, strict=True):
+        keys.append(_incoming(batch_id) + original.name)
+        store.put(keys[-1], path)
+    return StagedDocument(
+        batch_id=batch_id,
+        name=source.name,
+        id=source.id,
+        keys=keys,
+        originals=list(source.originals),
+        manifest=source.manifest,
+    )
+
+
+def _fetch(store: Store, staged: StagedDocument, work: Path) -> DocumentSource:
+    """The staged files copied to this machine, as intake had them."""
+    files = []
+    for key, original in zip(staged.keys, staged.originals, strict=True):
+        path = work.joinpath(*original.name.split("/"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with store.open(key) as data, path.open("wb") as copy:
+            shutil.copyfileobj(data, copy, 1 << 20)
+        files.append(path)
+    return DocumentSource(
+        name=staged.name,
+        id=staged.id,
+        files=tuple(files),
+        originals=tuple(staged.originals),
+        manifest=staged.manifest,
+    )
+
+
+def _leave_outcome(store: Store, staged: StagedDocument, outcome: DocumentOutcome) -> None:
+    store.put(_outcome_key(staged), outcome.model_dump_json().encode())
+
+
+def _incoming(batch_id: str) -> str:
+    return f"batches/{batch_id}/incoming/"
+
+
+def _outcomes(batch_id: str) -> str:
+    return f"batches/{batch_id}/outcomes/"
+
+
+def _outcome_key(staged: StagedDocument) -> str:
+    return f"{_outcomes(staged.batch_id)}{staged.id}.json"
