@@ -40,7 +40,7 @@ def sohoa_inbox() -> None:
         return PokeReturnValue(is_done=bool(runs), xcom_value=runs)
 
     TriggerDagRunOperator.partial(
-        task_id="start_ingest", trigger_dag_id="sohoa_ingest", retries=0
+        task_id="start_ingest", trigger_dag_id="sohoa_ingest", skip_when_already_exists=True
     ).expand_kwargs(wait_for_batches())
 
 

@@ -10,6 +10,7 @@ use them: that saves every worker, and `sohoa --help`, seconds of start-up.
 
 import json
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -68,6 +69,35 @@ def ingest(batch: Path, as_json: bool, workers: int | None) -> None:
     else:
         _print_report(report)
     sys.exit(0 if report.ok else 1)
+
+
+@main.command()
+@click.argument("batch")
+@click.option("--wait", is_flag=True, help="Follow the run until it ends; exit 1 if it failed.")
+def submit(batch: str, wait: bool) -> None:
+    """Archive a batch through Airflow: start a sohoa_ingest run and say where to watch it.
+
+    BATCH is a folder or zip the Airflow workers can read, or a file:// URI."""
+    from pipelines.airflow_api import FINISHED, Airflow
+
+    settings = _settings()
+    if "://" not in batch:
+        if not Path(batch).exists():
+            _fail(f"{batch} does not exist")
+        batch = str(Path(batch).resolve())
+    with _user_errors():
+        airflow = Airflow(settings)
+        run_id = airflow.start_ingest(batch)
+        err.print(f"Started run {run_id} of {batch}; watch it at {airflow.run_page(run_id)}")
+        click.echo(run_id)
+        if not wait:
+            return
+        with err.status(f"Airflow is archiving {Path(batch).name} …"):
+            while (state := airflow.run(run_id)["state"]) not in FINISHED:
+                time.sleep(2)
+    style = "green" if state == "success" else "red"
+    err.print(Text(f"run {run_id}: ").append(state, style=style))
+    sys.exit(0 if state == "success" else 1)
 
 
 @main.command()

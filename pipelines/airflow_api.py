@@ -1,0 +1,82 @@
+"""Airflow's REST API (v2), as `sohoa submit` and the web application use it: a token from
+the user's credentials, a run of sohoa_ingest started, its state followed."""
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from archive_schema.errors import UserError
+from pipelines.settings import Settings
+
+INGEST_DAG = "sohoa_ingest"
+FINISHED = ("success", "failed")
+GENERATED_PASSWORDS = "airflow/simple_auth_manager_passwords.json.generated"
+
+
+class AirflowError(UserError):
+    """Airflow cannot be reached, refused the credentials, or refused the request."""
+
+
+class Airflow:
+    def __init__(self, settings: Settings):
+        self.url = settings.airflow_url.rstrip("/")
+        self.http = httpx.Client(base_url=self.url, timeout=30)
+        password = settings.airflow_password or _generated_password(settings)
+        token = self._call(
+            "POST",
+            "/auth/token",
+            json={"username": settings.airflow_username, "password": password},
+        )["access_token"]
+        self.http.headers["Authorization"] = f"Bearer {token}"
+
+    def start_ingest(self, batch: str) -> str:
+        """Start a run of sohoa_ingest for `batch` (a path or URI the workers can read);
+        returns the run's id."""
+        dag = self._call("GET", f"/api/v2/dags/{INGEST_DAG}")
+        if dag.get("is_paused"):
+            raise AirflowError(f"{INGEST_DAG} is paused in Airflow: unpause it in {self.url}")
+        body = {"logical_date": datetime.now(UTC).isoformat(), "conf": {"batch": batch}}
+        run = self._call("POST", f"/api/v2/dags/{INGEST_DAG}/dagRuns", json=body)
+        return str(run["dag_run_id"])
+
+    def run(self, run_id: str) -> dict[str, Any]:
+        """The run as Airflow reports it: state, start_date, end_date…"""
+        return self._call("GET", f"/api/v2/dags/{INGEST_DAG}/dagRuns/{run_id}")
+
+    def run_page(self, run_id: str) -> str:
+        """Where to watch the run in Airflow's UI."""
+        return f"{self.url}/dags/{INGEST_DAG}/runs/{run_id}"
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        try:
+            response = self.http.request(method, path, **kwargs)
+        except httpx.HTTPError as error:
+            raise AirflowError(
+                f"cannot reach Airflow at {self.url} ({error}): start it (`make airflow`)"
+                " or set SOHOA_AIRFLOW_URL"
+            ) from error
+        if response.status_code in (401, 403):
+            raise AirflowError(
+                f"Airflow at {self.url} refused the credentials: check SOHOA_AIRFLOW_USERNAME"
+                " and SOHOA_AIRFLOW_PASSWORD"
+            )
+        if response.is_error:
+            raise AirflowError(f"Airflow refused {method} {path}: {response.text[:500]}")
+        result: dict[str, Any] = response.json()
+        return result
+
+
+def _generated_password(settings: Settings) -> str:
+    """The password `airflow standalone` generated under SOHOA_HOME, when none is set."""
+    path: Path = settings.home / GENERATED_PASSWORDS
+    try:
+        passwords = json.loads(path.read_text())
+        return str(passwords[settings.airflow_username])
+    except (OSError, ValueError, KeyError) as error:
+        raise AirflowError(
+            f"set SOHOA_AIRFLOW_PASSWORD: no password for {settings.airflow_username}"
+            f" in {path} ({error})"
+        ) from error
