@@ -1,0 +1,128 @@
+"""sohoa on a real `airflow standalone` (tools/airflow-standalone): LocalExecutor, the
+scheduler and the REST API; batches arrive by `sohoa submit` and through the inbox."""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from archive_schema.catalog import Catalog
+from pipelines.settings import Settings
+from samples.batch import write_batch
+from tests import airflow_setup
+
+SOHOA = Path(sys.executable).parent / "sohoa"
+PASSWORD = "test-password"
+
+
+@pytest.fixture(scope="module")
+def airflow_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """A standalone Airflow on a free loopback port; the environment `sohoa` needs for it."""
+    home = tmp_path_factory.mktemp("standalone")
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW")} | {
+        "SOHOA_HOME": str(home),
+        "SOHOA_AIRFLOW_URL": f"http://127.0.0.1:{port}",
+        "SOHOA_AIRFLOW_PORT": str(port),
+        "SOHOA_AIRFLOW_PASSWORD": PASSWORD,
+        "SOHOA_INBOX_POLL_SECONDS": "3",
+        "SOHOA_INBOX_SETTLE_SECONDS": "2",
+        "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
+    }
+    with (home / "airflow.log").open("w") as log:
+        airflow = subprocess.Popen(
+            [airflow_setup.STANDALONE],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        _wait_until_healthy(env["SOHOA_AIRFLOW_URL"], airflow, home / "airflow.log")
+        yield env
+    finally:
+        os.killpg(airflow.pid, signal.SIGINT)  # standalone stops its parts on SIGINT
+        try:
+            airflow.wait(60)
+        except subprocess.TimeoutExpired:
+            os.killpg(airflow.pid, signal.SIGKILL)
+
+
+def test_submit_archives_a_batch_through_airflow(
+    airflow_env: dict[str, str], tmp_path: Path
+) -> None:
+    batch = write_batch(tmp_path / "batch", ("002",), dpi=300, condition="light")
+    submitted = _sohoa(airflow_env, "submit", str(batch.path), "--wait")
+    assert submitted.returncode == 0, submitted.stderr
+    run_id = submitted.stdout.strip()
+    assert run_id.startswith("manual__") and f"/dags/sohoa_ingest/runs/{run_id}" in submitted.stderr
+    assert _archived(airflow_env) >= {batch.documents[0].name}
+
+
+def test_a_batch_dropped_in_the_inbox_is_archived(
+    airflow_env: dict[str, str], tmp_path: Path
+) -> None:
+    batch = write_batch(tmp_path / "dropped", ("006",), dpi=300, condition="light")
+    inbox = Settings(home=Path(airflow_env["SOHOA_HOME"])).inbox
+    shutil.copytree(batch.path, inbox / "dropped")
+    deadline = time.monotonic() + 300
+    while batch.documents[0].name not in _archived(airflow_env):
+        assert time.monotonic() < deadline, "the dropped batch was not archived in 5 minutes"
+        time.sleep(3)
+    assert not (inbox / "dropped").exists()
+    assert [p.name.endswith("-dropped") for p in (inbox / ".taken").iterdir()] == [True]
+
+
+def test_submit_refuses_wrong_credentials(airflow_env: dict[str, str], tmp_path: Path) -> None:
+    result = _sohoa(airflow_env | {"SOHOA_AIRFLOW_PASSWORD": "wrong"}, "submit", str(tmp_path))
+    assert result.returncode == 2 and "refused the credentials" in result.stderr
+
+
+def test_submit_says_when_airflow_is_not_running(tmp_path: Path) -> None:
+    env = os.environ | {"SOHOA_AIRFLOW_URL": f"http://127.0.0.1:{_free_port()}"}
+    result = _sohoa(env | {"SOHOA_AIRFLOW_PASSWORD": "x"}, "submit", str(tmp_path))
+    assert result.returncode == 2 and "cannot reach Airflow" in result.stderr
+
+
+def test_submit_names_a_missing_batch(tmp_path: Path) -> None:
+    result = _sohoa(dict(os.environ), "submit", str(tmp_path / "nowhere"))
+    assert result.returncode == 2 and "nowhere does not exist" in result.stderr
+
+
+def _sohoa(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [SOHOA, *args], env=env, capture_output=True, text=True, timeout=600, check=False
+    )
+
+
+def _archived(env: dict[str, str]) -> set[str]:
+    settings = Settings(home=Path(env["SOHOA_HOME"]))
+    return {doc.source_name for doc in Catalog(settings.database_url).documents()}
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_until_healthy(url: str, airflow: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        assert airflow.poll() is None, f"Airflow stopped:\n{log.read_text()[-3000:]}"
+        try:
+            health = httpx.get(f"{url}/api/v2/monitor/health", timeout=5).json()
+            if all(part.get("status") == "healthy" for part in health.values()):
+                return
+        except (httpx.HTTPError, ValueError):
+            pass
+        time.sleep(2)
+    pytest.fail(f"Airflow was not healthy after 5 minutes:\n{log.read_text()[-3000:]}")
