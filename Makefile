@@ -2,15 +2,13 @@
 # every check. Both install their own dependencies: Debian packages (apt-get), Python
 # packages from uv.lock, Java tools from Maven Central.
 
-APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-script-viet ghostscript unpaper \
-	pngquant qpdf fonts-liberation2 fonts-noto-core libmagic1 hunspell-vi
 UV_VERSION := 0.13.9
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 VENV := .venv
 STAMPS := .make
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: demo test check deps tools clean
+.PHONY: demo test airflow check deps tools clean
 
 demo: deps
 	$(VENV)/bin/sohoa demo
@@ -21,13 +19,15 @@ test: deps tools
 	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest
 
+airflow: deps
+	tools/airflow-standalone
+
 deps: $(STAMPS)/apt $(STAMPS)/python
 
 tools: $(STAMPS)/verapdf
 
-$(STAMPS)/apt: Makefile
-	$(SUDO) apt-get update -q
-	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $(APT_PACKAGES)
+$(STAMPS)/apt: tools/install-system
+	tools/install-system
 	@mkdir -p $(STAMPS) && touch $@
 
 $(STAMPS)/python: pyproject.toml uv.lock

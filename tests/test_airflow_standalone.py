@@ -3,15 +3,12 @@ scheduler and the REST API; batches arrive by `sohoa submit` and through the inb
 
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from archive_schema.catalog import Catalog
@@ -25,35 +22,12 @@ PASSWORD = "test-password"
 
 @pytest.fixture(scope="module")
 def airflow_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    """A standalone Airflow on a free loopback port; the environment `sohoa` needs for it."""
+    """A standalone Airflow that looks into its inbox every 3 seconds."""
     home = tmp_path_factory.mktemp("standalone")
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW")} | {
-        "SOHOA_HOME": str(home),
-        "SOHOA_AIRFLOW_URL": f"http://127.0.0.1:{port}",
-        "SOHOA_AIRFLOW_PORT": str(port),
-        "SOHOA_AIRFLOW_PASSWORD": PASSWORD,
-        "SOHOA_INBOX_POLL_SECONDS": "3",
-        "SOHOA_INBOX_SETTLE_SECONDS": "2",
-        "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
-    }
-    with (home / "airflow.log").open("w") as log:
-        airflow = subprocess.Popen(
-            [airflow_setup.STANDALONE],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        _wait_until_healthy(env["SOHOA_AIRFLOW_URL"], airflow, home / "airflow.log")
+    with airflow_setup.standalone(
+        home, SOHOA_INBOX_POLL_SECONDS="3", SOHOA_INBOX_SETTLE_SECONDS="2"
+    ) as env:
         yield env
-    finally:
-        os.killpg(airflow.pid, signal.SIGINT)  # standalone stops its parts on SIGINT
-        try:
-            airflow.wait(60)
-        except subprocess.TimeoutExpired:
-            os.killpg(airflow.pid, signal.SIGKILL)
 
 
 def test_submit_archives_a_batch_through_airflow(
@@ -87,7 +61,7 @@ def test_submit_refuses_wrong_credentials(airflow_env: dict[str, str], tmp_path:
 
 
 def test_submit_says_when_airflow_is_not_running(tmp_path: Path) -> None:
-    env = os.environ | {"SOHOA_AIRFLOW_URL": f"http://127.0.0.1:{_free_port()}"}
+    env = os.environ | {"SOHOA_AIRFLOW_URL": f"http://127.0.0.1:{airflow_setup.free_port()}"}
     result = _sohoa(env | {"SOHOA_AIRFLOW_PASSWORD": "x"}, "submit", str(tmp_path))
     assert result.returncode == 2 and "cannot reach Airflow" in result.stderr
 
@@ -106,23 +80,3 @@ def _sohoa(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
 def _archived(env: dict[str, str]) -> set[str]:
     settings = Settings(home=Path(env["SOHOA_HOME"]))
     return {doc.source_name for doc in Catalog(settings.database_url).documents()}
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _wait_until_healthy(url: str, airflow: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        assert airflow.poll() is None, f"Airflow stopped:\n{log.read_text()[-3000:]}"
-        try:
-            health = httpx.get(f"{url}/api/v2/monitor/health", timeout=5).json()
-            if all(part.get("status") == "healthy" for part in health.values()):
-                return
-        except (httpx.HTTPError, ValueError):
-            pass
-        time.sleep(2)
-    pytest.fail(f"Airflow was not healthy after 5 minutes:\n{log.read_text()[-3000:]}")

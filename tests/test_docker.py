@@ -1,0 +1,54 @@
+"""The production stack as far as it can be checked here (no Docker engine): the compose
+file parses and is complete, and the image installs what `make` installs."""
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DOCKER = Path(__file__).resolve().parent.parent / "docker"
+LONG_RUNNING = {
+    "postgres",
+    "redis",
+    "opensearch",
+    "minio",
+    "airflow-apiserver",
+    "airflow-scheduler",
+    "airflow-dag-processor",
+    "airflow-triggerer",
+    "airflow-worker",
+    "web",
+}
+
+
+def compose() -> dict[str, Any]:
+    parsed: dict[str, Any] = yaml.safe_load((DOCKER / "compose.yaml").read_text())
+    return parsed
+
+
+def test_compose_has_every_service_with_a_healthcheck() -> None:
+    services = compose()["services"]
+    assert set(services) == LONG_RUNNING | {"airflow-init"}
+    for name in LONG_RUNNING:
+        assert services[name]["healthcheck"]["test"], name
+        assert services[name].get("image") or services[name].get("build"), name
+
+
+def test_every_airflow_service_shares_sohoa_settings_and_volumes() -> None:
+    parsed = compose()
+    for name, service in parsed["services"].items():
+        if name.startswith("airflow-"):
+            env = service["environment"]
+            assert env["AIRFLOW__CORE__EXECUTOR"] == "CeleryExecutor", name
+            assert env["SOHOA_DATABASE_URL"].startswith("postgresql+psycopg://"), name
+            mounts = {volume.split(":")[1] for volume in service["volumes"]}
+            assert {"/srv/sohoa/archive", "/srv/sohoa/inbox"} <= mounts, name
+    named = {v.split(":")[0] for s in parsed["services"].values() for v in s.get("volumes", [])}
+    assert {n for n in named if not n.startswith(".")} <= set(parsed["volumes"])
+
+
+def test_image_installs_with_the_script_make_runs() -> None:
+    dockerfile = (DOCKER / "Dockerfile").read_text()
+    makefile = (DOCKER.parent / "Makefile").read_text()
+    assert "RUN tools/install-system" in dockerfile and "\ttools/install-system" in makefile
+    assert "uv sync --frozen" in dockerfile and "--extra airflow" in dockerfile
