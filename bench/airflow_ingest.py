@@ -48,16 +48,20 @@ def main() -> None:
         (root / "airflow").mkdir()
         with standalone(root / "airflow") as env:
             started = time.monotonic()
-            subprocess.run([SOHOA, "submit", "--wait", str(batch.path)], env=env, check=True)
+            submitted = subprocess.run(
+                [SOHOA, "submit", "--wait", str(batch.path)],
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
+            )
             through_airflow = time.monotonic() - started
             settings = Settings(
                 home=Path(env["SOHOA_HOME"]),
                 airflow_url=env["SOHOA_AIRFLOW_URL"],
                 airflow_password=env["SOHOA_AIRFLOW_PASSWORD"],
             )
-            airflow = Airflow(settings)
-            runs = airflow.http.get("/api/v2/dags/sohoa_ingest/dagRuns").json()["dag_runs"]
-            run = runs[-1]
+            run = Airflow(settings).run(submitted.stdout.strip())
             duration = (
                 datetime.fromisoformat(run["end_date"]) - datetime.fromisoformat(run["start_date"])
             ).total_seconds()

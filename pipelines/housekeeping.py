@@ -7,9 +7,13 @@ from archive_schema.catalog import Catalog
 from archive_schema.errors import UserError
 from archive_schema.models import Document, Event
 from indexing import open_search
-from pipelines.formats import sha256_stream
 from pipelines.settings import Settings
-from pipelines.stages.package import CHECKSUMS, load_package, original_key
+from pipelines.stages.package import (
+    finished_packages,
+    load_package,
+    original_key,
+    stored_sha256,
+)
 from pipelines.store import Store, StoreError, open_store
 
 
@@ -56,7 +60,7 @@ def reindex(settings: Settings) -> int:
     entries whose package is gone are removed. Returns how many documents were indexed."""
     store = open_store(settings.storage_url)
     search = open_search(settings.search_url)
-    ids = {key.split("/")[1] for key in store.keys("records/") if key.endswith("/" + CHECKSUMS)}
+    ids = finished_packages(store)
     damaged = []
     try:
         for document_id in sorted(ids):
@@ -86,8 +90,7 @@ def _recorded_objects(doc: Document) -> list[tuple[str, str]]:
 
 def _check(store: Store, key: str, expected: str) -> Event:
     try:
-        with store.open(key) as data:
-            actual = sha256_stream(data)
+        actual = stored_sha256(store, key)
     except StoreError:
         return Event(stage="fixity", outcome="failed", detail=f"{key}: missing from {store.url}")
     if actual != expected:

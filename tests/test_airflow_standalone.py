@@ -17,7 +17,6 @@ from samples.batch import write_batch
 from tests import airflow_setup
 
 SOHOA = Path(sys.executable).parent / "sohoa"
-PASSWORD = "test-password"
 
 
 @pytest.fixture(scope="module")

@@ -16,12 +16,22 @@ from pipelines.stages.intake import DocumentSource
 from pipelines.store import Store, StoreError
 from pipelines.xmp import write_record_metadata
 
+RECORDS = "records/"
 CHECKSUMS = "checksums.sha256"
 METADATA = "metadata.json"
 
 
 def package_prefix(document_id: str) -> str:
-    return f"records/{document_id}/"
+    return f"{RECORDS}{document_id}/"
+
+
+def finished_packages(store: Store) -> set[str]:
+    """The ids of the documents whose package is finished (its checksum list written)."""
+    return {
+        key.removeprefix(RECORDS).split("/")[0]
+        for key in store.keys(RECORDS)
+        if key.endswith("/" + CHECKSUMS)
+    }
 
 
 def original_key(document_id: str, name: str) -> str:
@@ -89,7 +99,7 @@ def load_package(store: Store, document_id: str) -> Document | None:
         lines = listing.read().decode().splitlines()
     for line in lines:
         expected, name = line.split("  ", 1)
-        if _stored_sha256(store, prefix + name) != expected:
+        if stored_sha256(store, prefix + name) != expected:
             raise StoreError(f"{prefix + name} does not match its checksum in {prefix + CHECKSUMS}")
     with store.open(prefix + METADATA) as metadata:
         return Document.model_validate_json(metadata.read())
@@ -102,11 +112,12 @@ def _put(store: Store, key: str, source: Path | bytes, role: str, media_type: st
     else:
         sha256, size = sha256_file(source), source.stat().st_size
     store.put(key, source)
-    if _stored_sha256(store, key) != sha256:
+    if stored_sha256(store, key) != sha256:
         raise StoreError(f"{key} read back from {store.url} differs from what was written")
     return StoredFile(role=role, key=key, sha256=sha256, size=size, media_type=media_type)
 
 
-def _stored_sha256(store: Store, key: str) -> str:
+def stored_sha256(store: Store, key: str) -> str:
+    """The SHA-256 of an object as the store holds it now."""
     with store.open(key) as data:
         return sha256_stream(data)
