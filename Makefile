@@ -7,6 +7,8 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 VENV := .venv
 STAMPS := .make
 export UV_PYTHON_DOWNLOADS := never
+# Bytecode compiled at install: each process, and every Airflow task, starts seconds faster.
+export UV_COMPILE_BYTECODE := 1
 
 .PHONY: demo test airflow check deps tools clean
 

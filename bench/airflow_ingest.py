@@ -6,11 +6,13 @@ Renders `--documents` corpus documents (300 dpi, medium scans) into a batch, arc
 `sohoa ingest` in a fresh SOHOA_HOME, then starts `airflow standalone`
 (tools/airflow-standalone: LocalExecutor, one OCR slot per core) with another fresh
 SOHOA_HOME and archives it with `sohoa submit --wait`. Prints both wall times, the Airflow
-run's own duration, and the overhead Airflow adds per document.
+run's own duration, the overhead Airflow adds per document, and where it goes: how long an
+`archive` task runs on average, and how long it waits between being queued and running.
 """
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -25,6 +27,10 @@ from samples.corpus import corpus
 from tests.airflow_setup import standalone
 
 SOHOA = str(Path(sys.executable).parent / "sohoa")
+
+
+def seconds(start: str, end: str) -> float:
+    return (datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds()
 
 
 def wall_seconds(command: list[str], env: dict[str, str]) -> float:
@@ -61,14 +67,22 @@ def main() -> None:
                 airflow_url=env["SOHOA_AIRFLOW_URL"],
                 airflow_password=env["SOHOA_AIRFLOW_PASSWORD"],
             )
-            run = Airflow(settings).run(submitted.stdout.strip())
-            duration = (
-                datetime.fromisoformat(run["end_date"]) - datetime.fromisoformat(run["start_date"])
-            ).total_seconds()
+            airflow = Airflow(settings)
+            run_id = submitted.stdout.strip()
+            run = airflow.run(run_id)
+            duration = seconds(run["start_date"], run["end_date"])
+            tasks = airflow.http.get(
+                f"/api/v2/dags/sohoa_ingest/dagRuns/{run_id}/taskInstances"
+            ).json()["task_instances"]
+            archiving = [t for t in tasks if t["task_id"] == "archive"]
+            ran = [seconds(t["start_date"], t["end_date"]) for t in archiving]
+            waits = [seconds(t["queued_when"], t["start_date"]) for t in archiving]
     print(f"{count} documents, {batch.page_count} pages")
     print(f"sohoa ingest (embedded):       {embedded:7.1f} s")
     print(f"sohoa submit --wait (Airflow): {through_airflow:7.1f} s (run itself {duration:.1f} s)")
     print(f"Airflow overhead per document: {(through_airflow - embedded) / count:7.2f} s")
+    print(f"archive task, mean run time:   {statistics.mean(ran):7.1f} s")
+    print(f"archive task, mean queued→run: {statistics.mean(waits):7.1f} s")
     print(f"ratio Airflow / embedded:      {through_airflow / embedded:7.2f}")
 
 
