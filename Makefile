@@ -10,7 +10,7 @@ export UV_PYTHON_DOWNLOADS := never
 # Bytecode compiled at install: each process, and every Airflow task, starts seconds faster.
 export UV_COMPILE_BYTECODE := 1
 
-.PHONY: demo test airflow check deps tools clean
+.PHONY: demo test airflow opensearch check deps tools clean
 
 demo: deps
 	$(VENV)/bin/sohoa demo
@@ -24,9 +24,12 @@ test: deps tools
 airflow: deps
 	tools/airflow-standalone
 
+opensearch: $(STAMPS)/opensearch
+	tools/opensearch-node start
+
 deps: $(STAMPS)/apt $(STAMPS)/python
 
-tools: $(STAMPS)/verapdf
+tools: $(STAMPS)/verapdf $(STAMPS)/opensearch
 
 $(STAMPS)/apt: tools/install-system
 	tools/install-system
@@ -40,10 +43,12 @@ $(STAMPS)/python: pyproject.toml uv.lock
 $(STAMPS)/java:
 	command -v java >/dev/null || DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q default-jre-headless
 	command -v mvn >/dev/null || DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q maven
+	command -v curl >/dev/null || DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q curl
 	@mkdir -p $(STAMPS) && touch $@
 
-$(STAMPS)/verapdf: tools/verapdf/pom.xml $(STAMPS)/apt $(STAMPS)/java
-	mvn -q -B -f tools/verapdf/pom.xml dependency:copy-dependencies -DoutputDirectory=$(CURDIR)/.tools/verapdf/lib
+$(STAMPS)/verapdf $(STAMPS)/opensearch: $(STAMPS)/%: tools/%/pom.xml $(STAMPS)/apt $(STAMPS)/java
+	rm -rf .tools/$*/lib
+	mvn -q -B -f tools/$*/pom.xml dependency:copy-dependencies -DoutputDirectory=$(CURDIR)/.tools/$*/lib
 	@mkdir -p $(STAMPS) && touch $@
 
 clean:

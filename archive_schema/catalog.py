@@ -5,7 +5,7 @@ Alembic migrations in `archive_schema/migrations`. The catalog can always be reb
 the archive store, which stays the source of truth.
 """
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
@@ -241,13 +241,24 @@ class Catalog:
                 session.add(_event_row(evt, document_id=row.id, batch_id=row.batch_id))
         return [row.id for row in rows]
 
-    def documents(self, status: Status = Status.ARCHIVED) -> Iterator[Document]:
+    def retention_statuses(self) -> dict[str, str]:
+        """Each registered document's retention status, which changes after packaging."""
+        query = select(DocumentRow.id, DocumentRow.retention_status)
+        with self.session() as session:
+            return {row.id: row.retention_status for row in session.execute(query)}
+
+    def documents(
+        self, status: Status = Status.ARCHIVED, ids: Collection[str] | None = None
+    ) -> Iterator[Document]:
+        """The documents of `status` (only those of `ids` when given), oldest first."""
         query = (
             select(DocumentRow)
             .where(DocumentRow.status == status)
             .order_by(DocumentRow.issue_date, DocumentRow.id)
             .options(selectinload(DocumentRow.pages), selectinload(DocumentRow.files))
         )
+        if ids is not None:
+            query = query.where(DocumentRow.id.in_(ids))
         with self.session() as session:
             for row in session.scalars(query):
                 yield _document(row)

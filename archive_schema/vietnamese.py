@@ -9,6 +9,7 @@
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền sắc ngã hỏi nặng
 _VOWELS = set("aăâeêioôơuưy")
@@ -30,6 +31,7 @@ def fold(text: str) -> str:
     return stripped.replace("đ", "d")
 
 
+@lru_cache(maxsize=1 << 16)  # syllables are a closed set of a few thousand: each one once
 def _place_tone(word: str) -> str:
     """Move the tone mark of one syllable to its canonical vowel; other words pass through."""
     letters = [unicodedata.normalize("NFD", c) for c in word]

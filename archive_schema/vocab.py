@@ -90,6 +90,13 @@ ACCESS_LEVELS: dict[str, str] = {
     "secret": "Mật",
 }
 
+
+def cleared_for(level: str) -> frozenset[str]:
+    """The access levels a reader cleared for `level` may read: it and every more open one."""
+    levels = list(ACCESS_LEVELS)
+    return frozenset(levels[: levels.index(level) + 1])
+
+
 # Words that open the name of a body in a header's left block (a new name), and words of a
 # territorial unit, which continue the name above them (`ỦY BAN NHÂN DÂN` / `TỈNH LÀO CAI`).
 AGENCY_HEADS = (

@@ -1,21 +1,51 @@
-"""What every search backend offers (SQLite FTS5 embedded, OpenSearch in production)."""
+"""What every search backend offers (SQLite FTS5 embedded, OpenSearch in production).
+
+Every search carries the access levels its reader is cleared for, and the backend trims in
+the query itself: a document above the reader is in no hit, count or facet.
+"""
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 from typing import Protocol
 
+from archive_schema.errors import UserError
 from archive_schema.models import Document
+
+# The fields a search can be narrowed by, each counted in the results' facets.
+FACETS = ("doc_type", "year", "issuing_agency", "retention_status", "needs_review")
+FACET_SIZE = 20  # values listed per facet, the most frequent first
+
+FacetValue = str | int | bool
+
+
+class SearchIndexError(UserError, RuntimeError):
+    """The search index cannot be used; the message says what to do."""
+
+
+class Sort(StrEnum):
+    RELEVANCE = "relevance"
+    DATE = "date"  # newest first
 
 
 @dataclass(frozen=True)
 class SearchQuery:
     text: str
+    access_levels: frozenset[str] = frozenset()  # the reader's; none: nothing is found
     doc_type: str | None = None
     year: int | None = None
     issuing_agency: str | None = None
+    retention_status: str | None = None  # classified, unclassified, review
+    needs_review: bool | None = None  # a page of the document needs an archivist's review
+    sort: Sort = Sort.RELEVANCE
     limit: int = 10
     offset: int = 0
+
+    def filters(self) -> dict[str, FacetValue]:
+        """The facet fields this search is narrowed by, with their values."""
+        values = {name: getattr(self, name) for name in FACETS}
+        return {name: value for name, value in values.items() if value is not None}
 
 
 @dataclass(frozen=True)
@@ -37,17 +67,34 @@ class Hit:
     issue_date: date | None
     issuing_agency: str | None
     subject: str | None
+    access_level: str
+
+
+@dataclass(frozen=True)
+class Facet:
+    value: FacetValue
+    count: int
 
 
 @dataclass(frozen=True)
 class SearchResults:
+    """The documents found, best first (one hit each, on its best page), and per facet field
+    how many would be found with that field's filter set to each value (the other filters
+    kept), so that an empty result can say which filter to drop."""
+
     total: int
     hits: list[Hit] = field(default_factory=list)
+    facets: dict[str, list[Facet]] = field(default_factory=dict)
 
 
 class SearchBackend(Protocol):
     def index(self, documents: Iterable[Document]) -> None:
-        """Add or replace documents (same id, same entry: indexing twice changes nothing)."""
+        """Add or replace documents (same id, same entry: indexing twice changes nothing);
+        searchable when this returns."""
+
+    def rebuild(self, documents: Iterable[Document]) -> int:
+        """Replace the whole index with `documents`, answering searches from the old one
+        until the new one is complete; returns how many were indexed."""
 
     def document_ids(self) -> set[str]: ...
 

@@ -5,7 +5,9 @@ own (accented) text. Marks are character spans: each front end renders them its 
 (escaped HTML `<mark>`, bold in a terminal, offsets in JSON).
 """
 
+import html
 import re
+from collections.abc import Set
 
 from archive_schema.vietnamese import fold
 from indexing.base import Snippet
@@ -13,7 +15,7 @@ from indexing.base import Snippet
 _WORD = re.compile(r"\w+")
 
 
-def snippet(text: str, folded_words: set[str], width: int = 30) -> Snippet:
+def snippet(text: str, folded_words: Set[str], width: int = 30) -> Snippet:
     """About `width` words of `text` where the most different query words stand together."""
     tokens = list(_WORD.finditer(text))
     if not tokens:
@@ -21,7 +23,7 @@ def snippet(text: str, folded_words: set[str], width: int = 30) -> Snippet:
     folded = [fold(token.group()) for token in tokens]
     matches = [i for i, word in enumerate(folded) if word in folded_words]
     best = max(
-        matches, key=lambda i: len(folded_words.intersection(folded[i : i + width // 2])), default=0
+        matches, key=lambda i: len(set(folded[i : i + width // 2]) & folded_words), default=0
     )
     start_token = max(0, best - width // 4)
     end_token = min(len(tokens), start_token + width)
@@ -36,3 +38,15 @@ def snippet(text: str, folded_words: set[str], width: int = 30) -> Snippet:
         if fold(m.group()) in folded_words
     )
     return Snippet(prefix + passage + suffix, marks)
+
+
+def to_html(passage: Snippet) -> str:
+    """The snippet as HTML: its text escaped first, then its marks wrapped in <mark>, so
+    that nothing an OCR'd page says (`<script>`) can become markup."""
+    parts, last = [], 0
+    for start, end in passage.marks:
+        parts += [html.escape(passage.text[last:start]), "<mark>"]
+        parts += [html.escape(passage.text[start:end]), "</mark>"]
+        last = end
+    parts.append(html.escape(passage.text[last:]))
+    return "".join(parts)

@@ -2,10 +2,23 @@
 
 Whatever is typed, only words reach a search engine: operators, quotes and brackets of the
 engine's own syntax are never passed through.
+
+A page matches when each word or phrase of the query is in its text or in its record's
+metadata, with accents as typed or without. Both backends rank the documents found by,
+in order:
+1. the query is the document's number and notation (`12/CT-UBND`);
+2. how many of the query's words the best page holds with the accents as typed
+   (`bán` above `bạn`);
+3. how many it holds once accents are folded away;
+4. how many adjacent pairs of the query's words stand together on it, so that the
+   syllables of a word (`công nghệ thông tin`) count more together than scattered;
+5. BM25, exact words weighing ten times folded ones;
+6. the newest document first.
 """
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from archive_schema.vietnamese import fold, normalize
 
@@ -25,8 +38,23 @@ class ParsedQuery:
         return not self.terms and not self.phrases and self.number_symbol is None
 
     @property
-    def folded_words(self) -> set[str]:
-        return {fold(w) for w in self.terms} | {fold(w) for p in self.phrases for w in p}
+    def groups(self) -> tuple[tuple[str, ...], ...]:
+        """What must each match: every word, and every phrase as a whole."""
+        return tuple((word,) for word in self.terms) + self.phrases
+
+    @property
+    def exact_words(self) -> frozenset[str]:
+        return frozenset(self.terms) | {w for p in self.phrases for w in p}
+
+    @property
+    def folded_words(self) -> frozenset[str]:
+        return frozenset(fold(w) for w in self.exact_words)
+
+    @property
+    def pairs(self) -> frozenset[str]:
+        """Adjacent words of the query, joined by a space: `công nghệ`, `nghệ thông`."""
+        runs = (self.terms, *self.phrases)
+        return frozenset(f"{a} {b}" for run in runs for a, b in pairwise(run))
 
 
 def words(text: str) -> list[str]:

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
+from urllib.parse import urlparse
 
 import click
 from rich.console import Console
@@ -23,12 +24,21 @@ from rich.table import Table
 from rich.text import Text
 
 from archive_schema.errors import UserError
+from archive_schema.vocab import ACCESS_LEVELS, cleared_for
 from pipelines.report import BatchReport, DocumentReport, Outcome
 from pipelines.settings import Settings
 
 if TYPE_CHECKING:
     from indexing.base import SearchResults
 
+SORTS = ("relevance", "date")
+FACET_NAMES = {
+    "doc_type": ("type", "--type"),
+    "year": ("year", "--year"),
+    "issuing_agency": ("agency", "--agency"),
+    "retention_status": ("retention", "--status"),
+    "needs_review": ("needs review", "--needs-review"),
+}
 DEMO_DOCUMENTS = ("002", "004", "006", "010", "016")
 DEMO_QUERIES = ("gia ban xi mang", "quy hoach khu kinh te")
 STYLE = {
@@ -105,6 +115,20 @@ def submit(batch: str, wait: bool) -> None:
 @click.option("--type", "doc_type", help="Only this document type, e.g. 'Quyết định'.")
 @click.option("--year", type=int, help="Only documents issued this year.")
 @click.option("--agency", help="Only documents of this issuing agency.")
+@click.option(
+    "--status",
+    type=click.Choice(["classified", "unclassified", "review"]),
+    help="Only documents of this retention status (review: Xem xét hủy).",
+)
+@click.option("--needs-review", is_flag=True, help="Only documents with a page to review.")
+@click.option("--sort", type=click.Choice(list(SORTS)), default="relevance", show_default=True)
+@click.option(
+    "--clearance",
+    type=click.Choice(list(ACCESS_LEVELS)),
+    default="secret",
+    show_default=True,
+    help="Search as a reader cleared for this access level.",
+)
 @click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True)
 @click.option("--page", "result_page", type=click.IntRange(1), default=1, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
@@ -113,27 +137,52 @@ def search(
     doc_type: str | None,
     year: int | None,
     agency: str | None,
+    status: str | None,
+    needs_review: bool,
+    sort: str,
+    clearance: str,
     limit: int,
     result_page: int,
     as_json: bool,
 ) -> None:
     """Search the archive, with or without Vietnamese accents; "quote" a phrase."""
-    from indexing import open_search
-    from indexing.base import SearchQuery
+    from indexing.base import SearchQuery, Sort
 
     settings = _settings()
+    request = SearchQuery(
+        query,
+        cleared_for(clearance),
+        doc_type=doc_type,
+        year=year,
+        issuing_agency=agency,
+        retention_status=status,
+        needs_review=needs_review or None,
+        sort=Sort(sort),
+        limit=limit,
+        offset=(result_page - 1) * limit,
+    )
     with _user_errors():
-        backend = open_search(settings.search_url)
-        results = backend.search(
-            SearchQuery(
-                query, doc_type, year, agency, limit=limit, offset=(result_page - 1) * limit
-            )
-        )
+        backend = settings.search()
+        results = backend.search(request)
         backend.close()
     if as_json:
         click.echo(json.dumps(_results_json(results), ensure_ascii=False, indent=2))
     else:
-        _print_results(query, results)
+        _print_results(query, results, request.filters())
+
+
+@main.command()
+def reindex() -> None:
+    """Rebuild the search index from the archive store, the source of truth (after losing
+    the index, upgrading sohoa, or moving to another search engine)."""
+    from pipelines.housekeeping import reindex as rebuild_index
+
+    settings = _settings()
+    with _user_errors(), err.status("Reading the archive store …") as status:
+        count = rebuild_index(
+            settings, lambda done, total: status.update(f"Indexing {done} of {total} records …")
+        )
+    err.print(f"Indexed {count} records into {_shown_url(settings.search_url)}")
 
 
 @main.command()
@@ -195,7 +244,6 @@ def samples(output: Path, docs: str, dpi: str, condition: str, seed: int, manife
 @main.command()
 def demo() -> None:
     """Render a sample batch from the corpus, archive it, and search it without accents."""
-    from indexing import open_search
     from indexing.base import SearchQuery
     from samples.batch import write_batch
 
@@ -207,10 +255,10 @@ def demo() -> None:
     with _user_errors():
         report = _ingest_with_progress(batch, settings)
     _print_report(report)
-    backend = open_search(settings.search_url)
+    backend = settings.search()
     for query in DEMO_QUERIES:
         out.print()
-        _print_results(query, backend.search(SearchQuery(query, limit=3)))
+        _print_results(query, backend.search(SearchQuery(query, cleared_for("secret"), limit=3)))
     backend.close()
     sys.exit(0 if report.ok else 1)
 
@@ -292,15 +340,15 @@ def _print_report(report: BatchReport) -> None:
     out.print(report.summary)
 
 
-def _print_results(query: str, results: "SearchResults") -> None:
-    out.print(
-        Text(
-            f"Search “{query}”: {results.total} document{'s' if results.total != 1 else ''}",
-            style="bold",
-        )
-    )
+def _print_results(
+    query: str, results: "SearchResults", filters: dict[str, Any] | None = None
+) -> None:
+    """The hits; with `filters` (a search of the user's), the facets, or when nothing was
+    found, which filter to drop."""
+    count = f"{results.total} document{'s' if results.total != 1 else ''}"
+    out.print(Text(f"Search “{query}”: {count}", style="bold"))
     if not results.total:
-        out.print("  No document matches. Check the spelling, use fewer words, or drop a filter.")
+        out.print(f"  No document matches. {_what_to_drop(results, filters or {})}")
     for rank, hit in enumerate(results.hits, start=1):
         title = " · ".join(str(v) for v in (hit.doc_type, hit.number_symbol, hit.issue_date) if v)
         out.print(
@@ -313,6 +361,35 @@ def _print_results(query: str, results: "SearchResults") -> None:
         for start, end in hit.snippet.marks:
             snippet.stylize("bold reverse", start + 3, end + 3)
         out.print(snippet)
+    if filters is not None and results.total:
+        out.print()
+        for name, values in results.facets.items():
+            if values:
+                label, flag = FACET_NAMES[name]
+                listed = " · ".join(f"{v.value} ({v.count})" for v in values)
+                out.print(Text(f"{label} ({flag}): ", style="dim").append(listed, style="default"))
+
+
+def _what_to_drop(results: "SearchResults", filters: dict[str, Any]) -> str:
+    """Which of the search's filters, dropped, would find something: the facets count
+    each field with the other filters only."""
+    advice = []
+    for name in filters:
+        would = results.facets.get(name, [])
+        if would:
+            found = sum(value.count for value in would)
+            advice.append(f"without {FACET_NAMES[name][1]}, {found} would")
+    if advice:
+        return "Found " + "; ".join(advice) + "."
+    return "Check the spelling, use fewer words, or drop a filter."
+
+
+def _shown_url(url: str) -> str:
+    """A URL without the password it may carry."""
+    parsed = urlparse(url)
+    if parsed.password is None:
+        return url
+    return parsed._replace(netloc=parsed.netloc.replace(f":{parsed.password}@", ":***@")).geturl()
 
 
 def _results_json(results: "SearchResults") -> dict[str, Any]:
@@ -328,6 +405,7 @@ def _results_json(results: "SearchResults") -> dict[str, Any]:
                 "issue_date": hit.issue_date.isoformat() if hit.issue_date else None,
                 "issuing_agency": hit.issuing_agency,
                 "subject": hit.subject,
+                "access_level": hit.access_level,
                 "snippet": {
                     "text": hit.snippet.text,
                     "marks": [list(m) for m in hit.snippet.marks],
@@ -335,4 +413,8 @@ def _results_json(results: "SearchResults") -> dict[str, Any]:
             }
             for hit in results.hits
         ],
+        "facets": {
+            name: [{"value": v.value, "count": v.count} for v in values]
+            for name, values in results.facets.items()
+        },
     }

@@ -1,12 +1,12 @@
 """The archive's upkeep, run on a schedule: retention review, fixity audit, reindexing."""
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
 from archive_schema.catalog import Catalog
 from archive_schema.errors import UserError
 from archive_schema.models import Document, Event
-from indexing import open_search
 from pipelines.settings import Settings
 from pipelines.stages.package import (
     finished_packages,
@@ -32,8 +32,17 @@ class FixityAudit:
 
 
 def review_due(settings: Settings, today: date) -> list[str]:
-    """Mark "Xem xét hủy" the archived records whose retention period ended before today."""
-    return Catalog(settings.database_url).mark_due_for_review(today)
+    """Mark "Xem xét hủy" the archived records whose retention period ended before today,
+    in the catalog and in the search index (its retention status facet)."""
+    catalog = Catalog(settings.database_url)
+    marked = catalog.mark_due_for_review(today)
+    if marked:
+        search = settings.search()
+        try:
+            search.index(catalog.documents(ids=marked))
+        finally:
+            search.close()
+    return marked
 
 
 def audit_fixity(settings: Settings) -> FixityAudit:
@@ -55,31 +64,42 @@ def audit_fixity(settings: Settings) -> FixityAudit:
     return audit
 
 
-def reindex(settings: Settings) -> int:
-    """Rebuild the search index from the packages in the archive store, the source of truth;
-    entries whose package is gone are removed. Returns how many documents were indexed."""
+def reindex(settings: Settings, progress: Callable[[int, int], None] | None = None) -> int:
+    """Rebuild the search index from the packages in the archive store, the source of
+    truth, while searches go on in the old one; the retention status the catalog has
+    since set (review) is kept. `progress(done, total)` follows it. Returns how many
+    records were indexed."""
     store = open_store(settings.storage_url)
-    search = open_search(settings.search_url)
-    ids = finished_packages(store)
-    damaged = []
-    try:
-        for document_id in sorted(ids):
+    statuses = Catalog(settings.database_url).retention_statuses()
+    listed = finished_packages(store)
+    damaged: list[str] = []
+
+    def packages(ids: set[str]) -> Iterator[Document]:
+        for done, document_id in enumerate(sorted(ids), start=1):
             try:
                 doc = load_package(store, document_id)
             except StoreError as error:
                 damaged.append(str(error))
                 continue
+            if doc is not None and doc.retention and document_id in statuses:
+                doc.retention.status = statuses[document_id]  # type: ignore[assignment]
+            if progress:
+                progress(done, len(ids))
             if doc is not None:
-                search.index([doc])
-        for stale in search.document_ids() - ids:
-            search.delete(stale)
+                yield doc
+
+    search = settings.search()
+    try:
+        count = search.rebuild(packages(listed))
+        late = finished_packages(store) - listed  # archived while the rebuild ran
+        search.index(packages(late))
     finally:
         search.close()
     if damaged:
         raise ReindexFailed(
             f"{len(damaged)} packages are damaged and were not indexed:\n" + "\n".join(damaged)
         )
-    return len(ids)
+    return count + len(late)
 
 
 def _recorded_objects(doc: Document) -> list[tuple[str, str]]:

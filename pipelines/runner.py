@@ -16,7 +16,6 @@ from typing import Protocol
 
 from archive_schema.catalog import Catalog
 from archive_schema.models import Document, Event
-from indexing import open_search
 from pipelines import worker
 from pipelines.batch import archive, close_batch, not_archived, open_batch
 from pipelines.report import BatchReport, DocumentReport
@@ -35,7 +34,7 @@ def ingest(batch: Path, settings: Settings, progress: Progress | None = None) ->
     schedule = settings.schedule()
     store = open_store(settings.storage_url)
     catalog = Catalog(settings.database_url)
-    search = open_search(settings.search_url)
+    search = settings.search()
     with _workers(settings) as pool, TemporaryDirectory(prefix="sohoa-batch-") as work:
         rows = {row.row for row in schedule.rows}
         received = intake(batch, Path(work), rows, settings.max_page_megapixels)

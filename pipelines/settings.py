@@ -7,6 +7,7 @@ from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from archive_schema.retention import Schedule, ScheduleError, parse_schedule, sample_schedule
+from indexing import SearchBackend, open_search
 
 
 class Settings(BaseSettings):
@@ -16,6 +17,7 @@ class Settings(BaseSettings):
     database_url: str = ""  # catalog; default sqlite:///$SOHOA_HOME/catalog.db
     storage_url: str = ""  # archive store; default file://$SOHOA_HOME/archive
     search_url: str = ""  # search index; default sqlite:///$SOHOA_HOME/search.db
+    search_ca_file: Path | None = None  # certificate authority of an https OpenSearch
     workers: int = os.cpu_count() or 1  # documents processed at once
     ocr_language: str = "vie"
     ocr_page_timeout: float = 180.0  # seconds of tesseract per page before giving up on it
@@ -37,6 +39,9 @@ class Settings(BaseSettings):
         self.search_url = self.search_url or f"sqlite:///{self.home / 'search.db'}"
         self.inbox = self.home / self.inbox  # a relative path is relative to home
         return self
+
+    def search(self) -> SearchBackend:
+        return open_search(self.search_url, self.search_ca_file)
 
     def schedule(self) -> Schedule:
         if self.retention_schedule is None:

@@ -17,7 +17,6 @@ from pydantic import BaseModel, field_validator
 from archive_schema.catalog import Catalog
 from archive_schema.errors import UserError
 from archive_schema.models import Description, Event, OriginalFile
-from indexing import open_search
 from pipelines import worker
 from pipelines.batch import Events, archive, close_batch, not_archived, open_batch
 from pipelines.report import BatchReport, DocumentReport, Outcome
@@ -102,7 +101,7 @@ def archive_document(staged: StagedDocument, settings: Settings) -> DocumentRepo
             if failure.transient:
                 raise
             raise DocumentNotArchived(f"{staged.name}: {failure.reason}") from failure
-    search = open_search(settings.search_url)
+    search = settings.search()
     try:
         entry = archive(doc, staged.name, Catalog(settings.database_url), search)
     finally:

@@ -1,8 +1,8 @@
-"""Fixtures: sample batches rendered from the corpus, a real ingest, and veraPDF."""
+"""Fixtures: sample batches rendered from the corpus, a real ingest, veraPDF, OpenSearch."""
 
 import os
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +12,7 @@ from pipelines.report import BatchReport
 from pipelines.runner import ingest
 from pipelines.settings import Settings
 from samples.batch import SampleBatch, write_batch
+from tests.opensearch_node import opensearch_node
 
 ROOT = Path(__file__).resolve().parent.parent
 VERAPDF_LIB = ROOT / ".tools" / "verapdf" / "lib"
@@ -48,6 +49,13 @@ def ingested(sample_batch: SampleBatch, tmp_path_factory: pytest.TempPathFactory
     """The sample batch archived once, for every test that reads the result."""
     settings = make_settings(tmp_path_factory.mktemp("home"))
     return Ingested(sample_batch, settings, ingest(sample_batch.path, settings))
+
+
+@pytest.fixture(scope="session")
+def opensearch_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real OpenSearch node on loopback for the whole test session."""
+    with opensearch_node(tmp_path_factory.mktemp("opensearch")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -1,21 +1,36 @@
-"""Contract of the search backends: accents, ranking, filters, snippets, hostile queries."""
+"""Contract of the search backends, run against SQLite FTS5 and a real OpenSearch node:
+accents, ranking, phrases, numbers, filters and facets, paging, snippets, security
+trimming, hostile queries, rebuilding while searches go on."""
 
+import sqlite3
+import threading
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from uuid import uuid4
 
 import pytest
+from opensearchpy import OpenSearch
 
-from archive_schema.models import Document, Page
-from indexing import open_search
-from indexing.base import SearchBackend, SearchQuery
+from archive_schema.models import Document, Page, Retention
+from archive_schema.vocab import cleared_for
+from indexing import SearchIndexError, open_search
+from indexing.base import Facet, SearchBackend, SearchQuery, Sort
+from indexing.highlight import to_html
+
+READER = cleared_for("internal")
+OFFICER = cleared_for("secret")
 
 
-def doc(doc_id: str, pages: list[str], **fields: object) -> Document:
+def doc(doc_id: str, pages: list[str], review: tuple[int, ...] = (), **fields: object) -> Document:
     return Document(
         id=doc_id,
         batch_id="b",
         source_name=doc_id,
-        pages=[Page(number=n, text=t, confidence=90) for n, t in enumerate(pages, start=1)],
+        pages=[
+            Page(number=n, text=t, confidence=90, needs_review=n in review)
+            for n, t in enumerate(pages, start=1)
+        ],
         **fields,
     )
 
@@ -37,6 +52,7 @@ CORPUS = [
         issue_date=date(2013, 9, 27),
         issuing_agency="BỘ Y TẾ",
         subject="V/v cảm ơn bạn đọc",
+        retention=Retention(schedule="s", row="1.9", years=10, status="review"),
     ),
     doc(
         "plan",
@@ -46,24 +62,77 @@ CORPUS = [
         issue_date=date(2025, 11, 21),
         issuing_agency="ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK",
     ),
+    doc(
+        "party",
+        ["Mở đầu", "Nghị quyết của Đảng bộ về công nghệ thông tin"],
+        review=(2,),
+        doc_type="Nghị quyết",
+        issue_date=date(2020, 5, 10),
+        issuing_agency="ĐẢNG BỘ TỈNH BẮC NINH",
+        subject="Về công tác xây dựng Đảng",
+    ),
+    doc(
+        "scattered",
+        ["Thông tin về công nghệ và các dự án"],
+        doc_type="Báo cáo",
+        issue_date=date(2021, 3, 2),
+        issuing_agency="SỞ THÔNG TIN VÀ TRUYỀN THÔNG",
+    ),
+    doc(
+        "restricted",
+        ["Quyết định kỷ luật cán bộ vi phạm quy định"],
+        doc_type="Quyết định",
+        issue_date=date(2019, 7, 1),
+        issuing_agency="BỘ NỘI VỤ",
+        subject="Về việc kỷ luật cán bộ",
+        access_level="restricted",
+    ),
+    doc(
+        "script",
+        ["<script>alert('x')</script> Thông báo khẩn <img src=x onerror=alert(1)>"],
+        doc_type="Công văn",
+        issue_date=date(2024, 2, 2),
+        issuing_agency="BỘ Y TẾ",
+    ),
 ]
 
 
-@pytest.fixture(params=["sqlite"])
-def backend(request: pytest.FixtureRequest, tmp_path: Path) -> SearchBackend:
-    search = open_search(f"sqlite:///{tmp_path / 'search.db'}")
+@pytest.fixture(params=["sqlite", "opensearch"])
+def index_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Where a fresh, empty index lives: a SQLite file, or an alias of its own on the node."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'search.db'}"
+        return
+    node = request.getfixturevalue("opensearch_url")
+    alias = f"test-{uuid4().hex[:12]}"
+    yield f"{node}/{alias}"
+    client = OpenSearch(node)
+    client.indices.delete(index=f"{alias}-v*")
+    client.indices.delete_index_template(name=alias)
+    client.close()
+
+
+@pytest.fixture
+def backend(index_url: str) -> Iterator[SearchBackend]:
+    search = open_search(index_url)
     search.index(CORPUS)
-    return search
+    yield search
+    search.close()
 
 
-def ids(backend: SearchBackend, text: str, **filters: object) -> list[str]:
-    return [hit.document_id for hit in backend.search(SearchQuery(text, **filters)).hits]  # type: ignore[arg-type]
+def ids(
+    backend: SearchBackend, text: str, levels: frozenset[str] = READER, **filters: object
+) -> list[str]:
+    results = backend.search(SearchQuery(text, levels, **filters))  # type: ignore[arg-type]
+    return [hit.document_id for hit in results.hits]
 
 
-def test_accentless_query_finds_accented_text_with_its_page(backend: SearchBackend) -> None:
-    results = backend.search(SearchQuery("gia ban xi mang"))
+def test_accentless_queries_find_accented_text_and_its_page(backend: SearchBackend) -> None:
+    results = backend.search(SearchQuery("gia ban xi mang", READER))
     assert [(h.document_id, h.page) for h in results.hits] == [("price", 2)]
     assert ids(backend, "dak lak") == ["plan"]  # đ folds to d
+    assert ids(backend, "dang bo") == ["party"]
+    assert ids(backend, "quyet dinh", OFFICER) == ["restricted", "price"]
 
 
 def test_exact_accents_rank_first(backend: SearchBackend) -> None:
@@ -72,18 +141,16 @@ def test_exact_accents_rank_first(backend: SearchBackend) -> None:
     assert ids(backend, "bạn") == ["friend", "price", "plan"]
 
 
-def test_snippet_marks_the_matched_words(backend: SearchBackend) -> None:
-    hit = backend.search(SearchQuery("xi mang")).hits[0]
-    marked = [hit.snippet.text[start:end] for start, end in hit.snippet.marks]
-    assert marked == ["xi", "măng"]
+def test_syllables_of_a_word_rank_together(backend: SearchBackend) -> None:
+    assert ids(backend, "cong nghe thong tin") == ["party", "scattered"]
+    hit = backend.search(SearchQuery("công nghệ thông tin", READER)).hits[0]
+    assert (hit.document_id, hit.page) == ("party", 2)
 
 
-def test_phrase_and_filters(backend: SearchBackend) -> None:
+def test_phrases(backend: SearchBackend) -> None:
     assert ids(backend, '"ban biên tập"') == ["friend"]
     assert ids(backend, '"biên ban"') == []
-    assert ids(backend, "ủy ban nhân dân", doc_type="Kế hoạch") == ["plan"]
-    assert ids(backend, "ủy ban nhân dân", year=1998) == ["price"]
-    assert ids(backend, "ủy ban nhân dân", issuing_agency="BỘ Y TẾ") == []
+    assert ids(backend, '"cong nghe thong tin"') == ["party"]
 
 
 def test_number_symbol_and_metadata_are_searchable(backend: SearchBackend) -> None:
@@ -92,24 +159,135 @@ def test_number_symbol_and_metadata_are_searchable(backend: SearchBackend) -> No
     assert ids(backend, "cam on ban doc") == ["friend"]
 
 
+def test_filters(backend: SearchBackend) -> None:
+    assert ids(backend, "ủy ban nhân dân", doc_type="Kế hoạch") == ["plan"]
+    assert ids(backend, "ủy ban nhân dân", year=1998) == ["price"]
+    assert ids(backend, "ủy ban nhân dân", issuing_agency="BỘ Y TẾ") == []
+    assert ids(backend, "bộ", needs_review=True) == ["party"]
+    assert ids(backend, "bộ", retention_status="review") == ["friend"]
+
+
+def test_facets_count_documents_with_the_other_filters(backend: SearchBackend) -> None:
+    results = backend.search(SearchQuery("bộ", READER))
+    assert results.total == 3
+    assert results.facets == {
+        "doc_type": [Facet("Công văn", 2), Facet("Nghị quyết", 1)],
+        "year": [Facet(2013, 1), Facet(2020, 1), Facet(2024, 1)],
+        "issuing_agency": [Facet("BỘ Y TẾ", 2), Facet("ĐẢNG BỘ TỈNH BẮC NINH", 1)],
+        "retention_status": [Facet("unclassified", 2), Facet("review", 1)],
+        "needs_review": [Facet(False, 2), Facet(True, 1)],
+    }
+    narrowed = backend.search(SearchQuery("bộ", READER, doc_type="Công văn"))
+    assert narrowed.total == 2
+    # its own facet still offers the other types; the others count within "Công văn"
+    assert narrowed.facets["doc_type"] == [Facet("Công văn", 2), Facet("Nghị quyết", 1)]
+    assert narrowed.facets["year"] == [Facet(2013, 1), Facet(2024, 1)]
+    empty = backend.search(SearchQuery("bộ", READER, doc_type="Công văn", year=2020))
+    assert empty.total == 0
+    assert empty.facets["year"] == [Facet(2013, 1), Facet(2024, 1)]  # what dropping it gives
+
+
+def test_sort_by_date_newest_first(backend: SearchBackend) -> None:
+    assert ids(backend, "bộ", sort=Sort.DATE) == ["script", "party", "friend"]
+
+
+def test_pagination(backend: SearchBackend) -> None:
+    first = backend.search(SearchQuery("ủy ban", READER, limit=1))
+    second = backend.search(SearchQuery("ủy ban", READER, limit=1, offset=1))
+    assert (first.total, second.total) == (2, 2)
+    assert {first.hits[0].document_id, second.hits[0].document_id} == {"price", "plan"}
+    assert backend.search(SearchQuery("ủy ban", READER, limit=1, offset=2)).hits == []
+
+
+def test_snippet_marks_the_matched_words(backend: SearchBackend) -> None:
+    hit = backend.search(SearchQuery("xi mang", READER)).hits[0]
+    marked = [hit.snippet.text[start:end] for start, end in hit.snippet.marks]
+    assert marked == ["xi", "măng"]
+
+
+def test_markup_in_a_page_comes_back_inert(backend: SearchBackend) -> None:
+    (hit,) = backend.search(SearchQuery("thong bao khan", READER)).hits
+    assert "<script>" in hit.snippet.text  # the page's text, as OCR read it
+    html = to_html(hit.snippet)
+    assert "&lt;script&gt;" in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "<script" not in html and "<img" not in html
+    assert "<mark>Thông</mark> <mark>báo</mark> <mark>khẩn</mark>" in html
+
+
+def test_a_reader_never_sees_a_document_above_them(backend: SearchBackend) -> None:
+    hidden = backend.search(SearchQuery("kỷ luật cán bộ", READER))
+    assert (hidden.total, hidden.hits) == (0, [])
+    assert all(not values for values in hidden.facets.values())
+    reader = backend.search(SearchQuery("bộ", READER))
+    assert Facet("BỘ NỘI VỤ", 1) not in reader.facets["issuing_agency"]
+    assert [h.document_id for h in backend.search(SearchQuery("kỷ luật", OFFICER)).hits] == [
+        "restricted"
+    ]
+    officer = backend.search(SearchQuery("bộ", OFFICER))
+    assert officer.total == 4 and Facet("BỘ NỘI VỤ", 1) in officer.facets["issuing_agency"]
+    assert backend.search(SearchQuery("bộ")).total == 0  # no clearance given: nothing
+
+
 @pytest.mark.parametrize(
     "hostile",
     ['"', "NEAR(", "* OR", "xi AND", "exact:", "{folded}", "'; DROP TABLE pages; --", "\0", ""],
 )
 def test_hostile_queries_are_just_words(backend: SearchBackend, hostile: str) -> None:
-    backend.search(SearchQuery(hostile))  # no syntax error reaches the user
+    backend.search(SearchQuery(hostile, READER))  # no syntax error reaches the user
     assert ids(backend, "xi măng") == ["price"]  # and the index is intact
 
 
 def test_indexing_twice_and_deleting(backend: SearchBackend) -> None:
     backend.index(CORPUS[:1])
-    assert backend.search(SearchQuery("xi măng")).total == 1
+    assert backend.search(SearchQuery("xi măng", READER)).total == 1
     backend.delete("price")
+    backend.delete("price")  # already gone: nothing to do
     assert ids(backend, "xi măng") == []
+    assert backend.document_ids() == {d.id for d in CORPUS} - {"price"}
 
 
-def test_pagination(backend: SearchBackend) -> None:
-    first = backend.search(SearchQuery("ủy ban", limit=1))
-    second = backend.search(SearchQuery("ủy ban", limit=1, offset=1))
-    assert (first.total, second.total) == (2, 2)
-    assert {first.hits[0].document_id, second.hits[0].document_id} == {"price", "plan"}
+def test_rebuild_while_searches_go_on(backend: SearchBackend, index_url: str) -> None:
+    extra = [doc(f"extra-{n}", [f"Phụ lục số {n} về giá bán xi măng"] * 3) for n in range(300)]
+    kept = [d for d in CORPUS if d.id != "plan"]
+    answers: list[int] = []
+    rebuilt = threading.Event()
+
+    def rebuild() -> None:
+        other = open_search(index_url)
+        try:
+            assert other.rebuild(kept + extra) == len(kept) + len(extra)
+        finally:
+            other.close()
+            rebuilt.set()
+
+    searching = open_search(index_url)
+    thread = threading.Thread(target=rebuild)
+    thread.start()
+    while not rebuilt.is_set():
+        answers.append(searching.search(SearchQuery("xi măng", READER)).total)
+    thread.join()
+    assert answers and all(total >= 1 for total in answers)  # never an empty or broken index
+    assert searching.search(SearchQuery("xi măng", READER)).total == 301
+    assert searching.document_ids() == {d.id for d in kept + extra}
+    searching.close()
+
+
+def test_an_index_of_an_older_schema_asks_for_a_rebuild(index_url: str, tmp_path: Path) -> None:
+    if index_url.startswith("sqlite"):
+        path = Path(index_url.removeprefix("sqlite:///"))
+        with sqlite3.connect(path) as old:  # the first schema: no version, fewer columns
+            old.execute("CREATE TABLE documents (id TEXT PRIMARY KEY, doc_type TEXT)")
+    else:
+        open_search(index_url).close()
+        node, alias = index_url.rsplit("/", 1)
+        client = OpenSearch(node)
+        client.indices.put_mapping(index=alias, body={"_meta": {"mapping_version": 0}})
+        client.close()
+    stale = open_search(index_url)
+    with pytest.raises(SearchIndexError, match="sohoa reindex"):
+        stale.search(SearchQuery("xi măng", READER))
+    with pytest.raises(SearchIndexError, match="sohoa reindex"):
+        stale.index(CORPUS)
+    assert stale.rebuild(CORPUS) == len(CORPUS)
+    assert ids(stale, "xi măng") == ["price"]
+    stale.close()

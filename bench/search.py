@@ -1,0 +1,164 @@
+"""Search at archive scale: pages generated from the corpus, bulk-indexed into each backend,
+then a mix of staff queries on the warm index.
+
+    .venv/bin/python bench/search.py [--pages 100000] [--queries 200] [--backends sqlite,opensearch]
+
+Records have four pages of corpus text, permuted so that no two pages are alike (sentences
+shuffled, a few words swapped), and metadata varied (type, year, agency, access level,
+retention status, pages to review). Indexing is the backend's rebuild, as `sohoa reindex`
+runs it, Python's text normalisation included. The queries (accentless words, accented
+words, phrases, filtered searches, number look-ups, as readers and as officers) run once to
+warm up, then once measured: latency is the client's, snippets included. OpenSearch is a
+real node on loopback (tools/opensearch-node, 1 GB heap).
+"""
+
+import argparse
+import random
+import statistics
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+from archive_schema.models import Document, Page, Retention
+from archive_schema.vietnamese import fold
+from archive_schema.vocab import cleared_for
+from indexing import SearchBackend, open_search
+from indexing.base import SearchQuery, Sort
+from indexing.query import words
+from samples.corpus import corpus
+from tests.opensearch_node import opensearch_node
+
+PAGES_PER_RECORD = 4
+WORDS_PER_PAGE = 250
+LEVELS = ("public", "internal", "internal", "restricted")
+STATUSES = ("classified", "classified", "unclassified", "review")
+
+
+def records(count: int) -> Iterator[Document]:
+    """`count` records of corpus text, each permuted with its own seed."""
+    sources = corpus()
+    for n in range(count):
+        source = sources[n % len(sources)]
+        rng = random.Random(n)
+        sentences = [s for s in source.text.replace("\n", " ").split(". ") if s.strip()]
+        rng.shuffle(sentences)
+        stream = " ".join(sentences).split()
+        for _ in range(len(stream) // 20):  # a few words swapped
+            i, j = rng.randrange(len(stream)), rng.randrange(len(stream))
+            stream[i], stream[j] = stream[j], stream[i]
+        while len(stream) < WORDS_PER_PAGE * PAGES_PER_RECORD:
+            stream += stream
+        year = 1995 + n % 30
+        yield Document(
+            id=f"bench-{n:06d}",
+            batch_id="bench",
+            source_name=source.id,
+            doc_type=source.truth["doc_type"],
+            number_symbol=f"{n}/{source.truth['number_symbol'].split('/')[-1]}",
+            issue_date=date(year, 1 + n % 12, 1 + n % 28),
+            issuing_agency=source.truth["issuing_agency"],
+            subject=source.truth["subject"],
+            access_level=LEVELS[n % len(LEVELS)],
+            retention=Retention(schedule="bench", status=STATUSES[n % len(STATUSES)]),
+            pages=[
+                Page(
+                    number=p + 1,
+                    text=" ".join(stream[p * WORDS_PER_PAGE : (p + 1) * WORDS_PER_PAGE]),
+                    confidence=90,
+                    needs_review=(n + p) % 40 == 0,
+                )
+                for p in range(PAGES_PER_RECORD)
+            ],
+        )
+
+
+def queries(count: int) -> list[SearchQuery]:
+    """Mixed staff queries drawn from the corpus's own words and numbers."""
+    rng = random.Random(2026)
+    sources = corpus()
+    runs = [words(s) for doc in sources for s in doc.text.split(". ") if len(words(s)) >= 4]
+    reader, officer = cleared_for("internal"), cleared_for("secret")
+    mixed: list[SearchQuery] = []
+    for n in range(count):
+        run = rng.choice(runs)
+        start = rng.randrange(len(run) - 3)
+        two, three = run[start : start + 2], run[start : start + 3]
+        levels = officer if n % 5 == 0 else reader
+        kind = n % 5
+        if kind == 0:
+            mixed.append(SearchQuery(fold(" ".join(two)), levels))  # accentless
+        elif kind == 1:
+            mixed.append(SearchQuery(" ".join(two), levels))  # accented
+        elif kind == 2:
+            mixed.append(SearchQuery(f'"{" ".join(three)}"', levels))  # phrase
+        elif kind == 3:
+            doc = rng.choice(sources)
+            mixed.append(
+                SearchQuery(
+                    fold(" ".join(two)), levels, doc_type=doc.truth["doc_type"], sort=Sort.DATE
+                )
+            )
+        else:
+            mixed.append(SearchQuery(f"{n}/{rng.choice(sources).truth['number_symbol']}", levels))
+    return mixed
+
+
+def measure(backend: SearchBackend, pages: int, mixed: list[SearchQuery]) -> dict[str, float]:
+    started = time.perf_counter()
+    indexed = backend.rebuild(records(pages // PAGES_PER_RECORD))
+    seconds = time.perf_counter() - started
+    for query in mixed:  # warm up
+        backend.search(query)
+    latencies, found = [], 0
+    for query in mixed:
+        started = time.perf_counter()
+        found += bool(backend.search(query).total)
+        latencies.append((time.perf_counter() - started) * 1000)
+    latencies.sort()
+    return {
+        "pages": indexed * PAGES_PER_RECORD,
+        "seconds": seconds,
+        "pages/s": indexed * PAGES_PER_RECORD / seconds,
+        "p50": statistics.median(latencies),
+        "p95": latencies[int(len(latencies) * 0.95) - 1],
+        "max": latencies[-1],
+        "found": found,
+    }
+
+
+def main() -> None:
+    options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    options.add_argument("--pages", type=int, default=100_000)
+    options.add_argument("--queries", type=int, default=200)
+    options.add_argument("--backends", default="sqlite,opensearch")
+    args = options.parse_args()
+    mixed = queries(args.queries)
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="sohoa-bench-search-") as work:
+        for name in args.backends.split(","):
+            if name == "sqlite":
+                backend = open_search(f"sqlite:///{Path(work) / 'search.db'}")
+                results[name] = measure(backend, args.pages, mixed)
+                backend.close()
+            else:
+                with opensearch_node(Path(work) / "opensearch", heap="1g") as url:
+                    backend = open_search(url)
+                    results[name] = measure(backend, args.pages, mixed)
+                    backend.close()
+            print(f"{name}: {results[name]}", flush=True)
+    print(f"\n{args.queries} mixed queries on a warm index; latency in ms, as the client sees it")
+    print(
+        f"{'backend':<11}{'pages':>8}{'index s':>9}{'pages/s':>9}{'p50':>7}{'p95':>7}{'max':>7}"
+        f"{'found':>7}"
+    )
+    for name, r in results.items():
+        print(
+            f"{name:<11}{r['pages']:>8.0f}{r['seconds']:>9.1f}{r['pages/s']:>9.0f}"
+            f"{r['p50']:>7.1f}{r['p95']:>7.1f}{r['max']:>7.1f}{r['found']:>7.0f}"
+        )
+
+
+if __name__ == "__main__":
+    main()

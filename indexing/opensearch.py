@@ -1,0 +1,235 @@
+"""Production search: OpenSearch through opensearch-py, for an archive beyond one machine.
+
+SOHOA_SEARCH_URL is `http(s)://[user:password@]host:port[/alias]` (alias: sohoa-documents),
+with SOHOA_SEARCH_CA_FILE for a private certificate authority. Indexing goes through the
+bulk helper, which retries what the cluster refuses while busy (HTTP 429) with backoff;
+a document keeps its id, so indexing it again replaces it.
+"""
+
+import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from opensearchpy import OpenSearch, helpers
+from opensearchpy.exceptions import (
+    AuthenticationException,
+    AuthorizationException,
+    NotFoundError,
+    RequestError,
+    SSLError,
+    TransportError,
+)
+from opensearchpy.exceptions import ConnectionError as Unreachable
+
+from archive_schema.models import Document
+from indexing.base import FACETS, Facet, Hit, SearchIndexError, SearchQuery, SearchResults
+from indexing.entry import IndexEntry, entry
+from indexing.highlight import snippet
+from indexing.opensearch_mapping import DEFAULT_ALIAS, MAPPING_VERSION, index_template
+from indexing.opensearch_query import search_request
+from indexing.query import parse
+
+_ALIAS = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+BULK: dict[str, Any] = {
+    "chunk_size": 250,  # records (of a few pages each) per bulk request
+    "max_chunk_bytes": 20 * 1024 * 1024,
+    "max_retries": 6,  # a busy cluster answers 429: wait 1, 2, 4 … 30 s and send again
+    "initial_backoff": 1,
+    "max_backoff": 30,
+    "raise_on_error": False,
+    "yield_ok": False,
+}
+
+
+class OpenSearchSearch:
+    def __init__(self, url: str, ca_file: Path | None = None):
+        parsed = urlparse(url)
+        self.alias = parsed.path.strip("/") or DEFAULT_ALIAS
+        self.where = f"{parsed.scheme}://{parsed.hostname}:{parsed.port or 9200}/{self.alias}"
+        if not _ALIAS.match(self.alias):
+            raise SearchIndexError(
+                f"SOHOA_SEARCH_URL {self.where}: the index name {self.alias!r} must be lower"
+                " case letters, digits, '-' and '_'"
+            )
+        user, password = unquote(parsed.username or ""), unquote(parsed.password or "")
+        self.client = OpenSearch(
+            hosts=[{"host": parsed.hostname, "port": parsed.port or 9200}],
+            use_ssl=parsed.scheme == "https",
+            verify_certs=True,
+            ca_certs=str(ca_file) if ca_file else None,
+            http_auth=(user, password) if user else None,
+            timeout=60,
+            max_retries=3,
+            retry_on_timeout=True,
+        )
+        with self._errors():
+            self.client.indices.put_index_template(name=self.alias, body=index_template(self.alias))
+            if not self.client.indices.exists_alias(name=self.alias):
+                self._create_first_index()
+            mapping = self.client.indices.get_mapping(index=self.alias)
+        versions = {m["mappings"].get("_meta", {}).get("mapping_version") for m in mapping.values()}
+        self.current = versions == {MAPPING_VERSION}
+
+    def index(self, documents: Iterable[Document]) -> None:
+        self._check_mapping()
+        with self._errors():
+            self._bulk(self.alias, documents)
+            self.client.indices.refresh(index=self.alias)
+
+    def rebuild(self, documents: Iterable[Document]) -> int:
+        """Into a new index version, searches answered from the old one until the alias
+        moves to the new one; the old one is then deleted."""
+        with self._errors():
+            old = list(self.client.indices.get_alias(name=self.alias))
+            new = f"{self.alias}-v{self._last_version() + 1}"
+            self.client.indices.create(index=new, body={"settings": {"refresh_interval": "-1"}})
+            try:
+                count = self._bulk(new, documents)
+                self.client.indices.put_settings(
+                    index=new, body={"index": {"refresh_interval": None}}
+                )
+                self.client.indices.refresh(index=new)
+                moves = [{"remove": {"index": name, "alias": self.alias}} for name in old]
+                moves.append({"add": {"index": new, "alias": self.alias}})
+                self.client.indices.update_aliases(body={"actions": moves})
+            except BaseException:
+                self.client.indices.delete(index=new)
+                raise
+            for name in old:
+                self.client.indices.delete(index=name)
+        self.current = True
+        return count
+
+    def document_ids(self) -> set[str]:
+        with self._errors():
+            hits = helpers.scan(self.client, index=self.alias, query={"_source": False})
+            return {hit["_id"] for hit in hits}
+
+    def delete(self, document_id: str) -> None:
+        with self._errors(), suppress(NotFoundError):
+            self.client.delete(index=self.alias, id=document_id, refresh=True)
+
+    def search(self, query: SearchQuery) -> SearchResults:
+        self._check_mapping()
+        parsed = parse(query.text)
+        if parsed.empty or not query.access_levels:
+            return SearchResults(total=0)
+        with self._errors():
+            answer = self.client.search(index=self.alias, body=search_request(parsed, query))
+        hits = []
+        for found in answer["hits"]["hits"]:
+            page = found["inner_hits"]["pages"]["hits"]["hits"][0]["_source"]
+            shown = found["_source"]
+            hits.append(
+                Hit(
+                    document_id=found["_id"],
+                    page=page["number"],
+                    score=found["_score"],
+                    snippet=snippet(page["text"], parsed.folded_words),
+                    doc_type=shown.get("doc_type"),
+                    number_symbol=shown.get("number_symbol"),
+                    issue_date=date.fromisoformat(shown["issue_date"])
+                    if shown.get("issue_date")
+                    else None,
+                    issuing_agency=shown.get("issuing_agency"),
+                    subject=shown.get("subject"),
+                    access_level=shown["access_level"],
+                )
+            )
+        facets = {
+            name: [
+                Facet(bool(b["key"]) if name == "needs_review" else b["key"], b["doc_count"])
+                for b in answer["aggregations"][name]["values"]["buckets"]
+            ]
+            for name in FACETS
+        }
+        return SearchResults(total=answer["hits"]["total"]["value"], hits=hits, facets=facets)
+
+    def close(self) -> None:
+        self.client.close()
+
+    def _bulk(self, index: str, documents: Iterable[Document]) -> int:
+        count = 0
+
+        def actions() -> Iterator[dict[str, Any]]:
+            nonlocal count
+            for doc in documents:
+                count += 1
+                yield {"_index": index, "_id": doc.id, "_source": _source(entry(doc))}
+
+        failures = [item for _, item in helpers.streaming_bulk(self.client, actions(), **BULK)]
+        if failures:
+            shown = [f"{info['_id']}: {info.get('error')}" for f in failures for info in f.values()]
+            raise SearchIndexError(
+                f"{len(failures)} documents could not be indexed in {self.where}:\n"
+                + "\n".join(shown[:10])
+            )
+        return count
+
+    def _create_first_index(self) -> None:
+        try:
+            self.client.indices.create(index=f"{self.alias}-v1", body={"aliases": {self.alias: {}}})
+        except RequestError as error:
+            if error.error != "resource_already_exists_exception":  # created by another process
+                raise
+
+    def _last_version(self) -> int:
+        names = self.client.indices.get(index=f"{self.alias}-v*")
+        return max((int(name.rsplit("-v", 1)[1]) for name in names), default=0)
+
+    def _check_mapping(self) -> None:
+        if not self.current:
+            raise SearchIndexError(
+                f"the search index {self.where} was made by another version of sohoa:"
+                " rebuild it from the archive with `sohoa reindex`"
+            )
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        """OpenSearch's faults as messages that say what to do."""
+        try:
+            yield
+        except SSLError as error:
+            raise SearchIndexError(
+                f"TLS with OpenSearch at {self.where} failed ({error.info}): set"
+                " SOHOA_SEARCH_CA_FILE to the certificate authority of its certificate"
+            ) from error
+        except Unreachable as error:
+            raise SearchIndexError(
+                f"cannot reach OpenSearch at {self.where} ({error.info}): start it"
+                " (`make opensearch`) or set SOHOA_SEARCH_URL"
+            ) from error
+        except (AuthenticationException, AuthorizationException) as error:
+            raise SearchIndexError(
+                f"OpenSearch at {self.where} refused the user and password of"
+                f" SOHOA_SEARCH_URL ({error.status_code})"
+            ) from error
+        except TransportError as error:
+            raise SearchIndexError(
+                f"OpenSearch at {self.where} refused the request: {error.status_code}"
+                f" {error.error} {error.info}"[:1000]
+            ) from error
+
+
+def _source(e: IndexEntry) -> dict[str, Any]:
+    return {
+        "document_id": e.id,
+        "doc_type": e.doc_type,
+        "number_symbol": e.number_symbol,
+        "number_key": e.number_key,
+        "issue_date": e.issue_date.isoformat() if e.issue_date else None,
+        "year": e.year,
+        "issuing_agency": e.issuing_agency,
+        "subject": e.subject,
+        "access_level": e.access_level,
+        "retention_status": e.retention_status,
+        "needs_review": e.needs_review,
+        "pages": [
+            {"number": p.number, "text": p.text, "words": p.words, "meta": e.meta_words}
+            for p in e.pages
+        ],
+    }

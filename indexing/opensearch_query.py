@@ -1,0 +1,111 @@
+"""A staff query as an OpenSearch request: the ranking of indexing.query as score tiers.
+
+A page's score is a sum of constant scores, one tier per ranking rule, each tier worth more
+than everything the tiers below it can add: the number/notation above the exact words
+above the folded words above the adjacent pairs, and BM25 (scaled down) last. Access
+levels filter the query itself; the user's filters are a post filter, so that each facet
+can be counted with the other filters only.
+"""
+
+from typing import Any
+
+from indexing.base import FACET_SIZE, FACETS, FacetValue, SearchQuery, Sort
+from indexing.query import ParsedQuery
+
+BM25_SCALE = 0.01  # BM25 of a word is at most ~30 on a page: scaled, it stays under a tier
+SHOWN_FIELDS = ["doc_type", "number_symbol", "issue_date", "issuing_agency", "subject"]
+NEWEST_FIRST = {"issue_date": {"order": "desc", "missing": "_last"}}
+ORDER: dict[Sort, list[Any]] = {
+    Sort.RELEVANCE: ["_score", NEWEST_FIRST, {"document_id": "asc"}],
+    Sort.DATE: [NEWEST_FIRST, "_score", {"document_id": "asc"}],
+}
+
+
+def search_request(parsed: ParsedQuery, query: SearchQuery) -> dict[str, Any]:
+    filters = query.filters()
+    tiers = _tiers(parsed)
+    document_query: dict[str, Any] = {
+        "must": [_pages_query(parsed, tiers)],
+        "filter": [{"terms": {"access_level": sorted(query.access_levels)}}],
+    }
+    if parsed.number_symbol:
+        number = {"term": {"number_key": parsed.number_symbol}}
+        document_query["should"] = [_constant(number, tiers["number"])]
+    return {
+        "query": {"bool": document_query},
+        "post_filter": _all_of(filters),
+        "aggs": {
+            name: {
+                "filter": _all_of({k: v for k, v in filters.items() if k != name}),
+                "aggs": {"values": {"terms": {"field": name, "size": FACET_SIZE}}},
+            }
+            for name in FACETS
+        },
+        "sort": ORDER[query.sort],
+        "from": query.offset,
+        "size": query.limit,
+        "track_total_hits": True,
+        "track_scores": True,
+        "_source": [*SHOWN_FIELDS, "access_level"],
+    }
+
+
+def _tiers(parsed: ParsedQuery) -> dict[str, float]:
+    """The worth of one match in each tier: more than the most the tiers below can add."""
+    most = max(len(parsed.exact_words), len(parsed.pairs), len(parsed.groups)) + 1
+    pair = 10.0 * most
+    folded = pair * most
+    exact = folded * most
+    return {"pair": pair, "folded": folded, "exact": exact, "number": exact * most}
+
+
+def _pages_query(parsed: ParsedQuery, tiers: dict[str, float]) -> dict[str, Any]:
+    """The best page: every word or phrase in its text or its record's metadata, and the
+    ranking tiers of indexing.query."""
+    counts = (
+        [_constant(_phrase("pages.words", w), tiers["exact"]) for w in sorted(parsed.exact_words)]
+        + [
+            _constant(_phrase("pages.words.folded", w), tiers["folded"])
+            for w in sorted(parsed.exact_words)
+        ]
+        + [_constant(_phrase("pages.words.pairs", p), tiers["pair"]) for p in sorted(parsed.pairs)]
+    )
+    return {
+        "nested": {
+            "path": "pages",
+            "score_mode": "max",
+            "query": {
+                "bool": {"must": [_group(" ".join(g)) for g in parsed.groups], "should": counts}
+            },
+            "inner_hits": {"size": 1, "_source": ["pages.number", "pages.text"]},
+        }
+    }
+
+
+def _group(text: str) -> dict[str, Any]:
+    """One word or phrase, in the page (scored by BM25) or in the metadata (not scored)."""
+    in_metadata = {
+        "bool": {"should": [_phrase("pages.meta", text), _phrase("pages.meta.folded", text)]}
+    }
+    return {
+        "bool": {
+            "should": [
+                _phrase("pages.words", text, boost=10 * BM25_SCALE),
+                _phrase("pages.words.folded", text, boost=BM25_SCALE),
+                _constant(in_metadata, 0),
+            ],
+            "minimum_should_match": 1,
+        }
+    }
+
+
+def _phrase(field: str, text: str, boost: float = 1.0) -> dict[str, Any]:
+    return {"match_phrase": {field: {"query": text, "boost": boost}}}
+
+
+def _constant(query: dict[str, Any], worth: float) -> dict[str, Any]:
+    return {"constant_score": {"filter": query, "boost": worth}}
+
+
+def _all_of(filters: dict[str, FacetValue]) -> dict[str, Any]:
+    return {"bool": {"filter": [{"term": {name: value}} for name, value in filters.items()]}}
