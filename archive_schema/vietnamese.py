@@ -26,9 +26,21 @@ def normalize(text: str) -> str:
 
 def fold(text: str) -> str:
     """Lower-case `text` and strip every diacritic, `đ` included: `Hòa Đức` -> `hoa duc`."""
-    decomposed = unicodedata.normalize("NFD", text.translate(_LOOKALIKES).lower())
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return stripped.replace("đ", "d")
+    return unicodedata.normalize("NFC", text).translate(_FOLDED)
+
+
+class _Folding(dict[int, str]):
+    """A str.translate table that folds each character the first time it is met (search
+    folds every page indexed: a table is many times faster than decomposing the text)."""
+
+    def __missing__(self, code: int) -> str:
+        decomposed = unicodedata.normalize("NFD", chr(code).translate(_LOOKALIKES).lower())
+        folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+        self[code] = folded.replace("đ", "d")
+        return self[code]
+
+
+_FOLDED = _Folding()
 
 
 @lru_cache(maxsize=1 << 16)  # syllables are a closed set of a few thousand: each one once

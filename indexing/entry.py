@@ -10,13 +10,6 @@ from indexing.query import number_symbol_key, words
 
 
 @dataclass(frozen=True)
-class PageEntry:
-    number: int
-    text: str  # the page as it reads: snippets are cut from it
-    words: str  # its canonical lower-case words, space-separated
-
-
-@dataclass(frozen=True)
 class IndexEntry:
     id: str
     doc_type: str | None
@@ -28,8 +21,9 @@ class IndexEntry:
     access_level: str
     retention_status: str
     needs_review: bool
-    meta_words: str  # type, number, agency and summary: found on every page of the record
-    pages: tuple[PageEntry, ...]
+    words: str  # the canonical lower-case words of every page, in order, space-separated
+    meta_words: str  # those of its type, number, agency and summary
+    pages: tuple[tuple[int, str], ...]  # (number, text) of each page, for hits and snippets
 
     @property
     def year(self) -> int | None:
@@ -49,8 +43,7 @@ def entry(doc: Document) -> IndexEntry:
         access_level=doc.access_level,
         retention_status=doc.retention.status if doc.retention else "unclassified",
         needs_review=any(page.needs_review for page in doc.pages),
+        words=" ".join(word for page in doc.pages for word in words(page.text)),
         meta_words=" ".join(words(" ".join(value for value in meta if value))),
-        pages=tuple(
-            PageEntry(page.number, page.text, " ".join(words(page.text))) for page in doc.pages
-        ),
+        pages=tuple((page.number, page.text) for page in doc.pages),
     )

@@ -1,4 +1,5 @@
-"""Snippets: the passage of a page around the words a query matched, those words marked.
+"""What a hit shows: the page it opens at, and the passage of that page around the words
+the query matched, those words marked.
 
 Matching folds accents, so `quyet dinh` marks `Quyết định`; the snippet keeps the page's
 own (accented) text. Marks are character spans: each front end renders them its own way
@@ -7,12 +8,33 @@ own (accented) text. Marks are character spans: each front end renders them its 
 
 import html
 import re
-from collections.abc import Set
+from collections.abc import Sequence, Set
+from itertools import pairwise
 
 from archive_schema.vietnamese import fold
 from indexing.base import Snippet
+from indexing.query import ParsedQuery, words
 
 _WORD = re.compile(r"\w+")
+
+
+def shown_page(pages: Sequence[tuple[int, str]], query: ParsedQuery) -> tuple[int, Snippet]:
+    """The page of a hit, among its (number, text) pages: the one holding most of the
+    query's words as typed, then folded, then most of its adjacent pairs; the first of
+    them (page 1 when the record matched by its metadata alone). With its snippet."""
+    folded_pairs = {fold(pair) for pair in query.pairs}
+
+    def matches(page: tuple[int, str]) -> tuple[int, int, int]:
+        exact = words(page[1])
+        folded = fold(" ".join(exact)).split()
+        return (
+            len(query.exact_words.intersection(exact)),
+            len(query.folded_words.intersection(folded)),
+            len(folded_pairs.intersection(f"{a} {b}" for a, b in pairwise(folded))),
+        )
+
+    number, text = max(pages, key=matches)
+    return number, snippet(text, query.folded_words)
 
 
 def snippet(text: str, folded_words: Set[str], width: int = 30) -> Snippet:

@@ -28,7 +28,7 @@ from opensearchpy.exceptions import ConnectionError as Unreachable
 from archive_schema.models import Document
 from indexing.base import FACETS, Facet, Hit, SearchIndexError, SearchQuery, SearchResults
 from indexing.entry import IndexEntry, entry
-from indexing.highlight import snippet
+from indexing.highlight import shown_page
 from indexing.opensearch_mapping import DEFAULT_ALIAS, MAPPING_VERSION, index_template
 from indexing.opensearch_query import search_request
 from indexing.query import parse
@@ -122,14 +122,15 @@ class OpenSearchSearch:
             answer = self.client.search(index=self.alias, body=search_request(parsed, query))
         hits = []
         for found in answer["hits"]["hits"]:
-            page = found["inner_hits"]["pages"]["hits"]["hits"][0]["_source"]
             shown = found["_source"]
+            pages = [(page["number"], page["text"]) for page in shown["pages"]]
+            number, passage = shown_page(pages, parsed)
             hits.append(
                 Hit(
                     document_id=found["_id"],
-                    page=page["number"],
+                    page=number,
                     score=found["_score"],
-                    snippet=snippet(page["text"], parsed.folded_words),
+                    snippet=passage,
                     doc_type=shown.get("doc_type"),
                     number_symbol=shown.get("number_symbol"),
                     issue_date=date.fromisoformat(shown["issue_date"])
@@ -228,8 +229,7 @@ def _source(e: IndexEntry) -> dict[str, Any]:
         "access_level": e.access_level,
         "retention_status": e.retention_status,
         "needs_review": e.needs_review,
-        "pages": [
-            {"number": p.number, "text": p.text, "words": p.words, "meta": e.meta_words}
-            for p in e.pages
-        ],
+        "words": e.words,
+        "meta": e.meta_words,
+        "pages": [{"number": number, "text": text} for number, text in e.pages],
     }

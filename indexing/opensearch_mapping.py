@@ -1,9 +1,9 @@
 """The OpenSearch index: analysers built into every OpenSearch (no ICU plugin needed, which
-the official image lacks), and one search document per record with its pages nested, so
-that counts and facets are of documents and every hit names its best page.
+the official image lacks), and one search document per record, so that counts and facets
+are of documents; its pages' texts are kept, not indexed, to choose the page of a hit.
 
-Pages are indexed as the canonical words `indexing.entry` gives (NFC, one tone placement,
-Đ), so OpenSearch and the query side split words the same way. Each page's words get three
+A record is indexed as the canonical words `indexing.entry` gives (NFC, one tone placement,
+Đ), so OpenSearch and the query side split words the same way. The words get three
 fields: `words` (standard tokenizer, lower case: `bán` ≠ `bạn`), `words.folded` (plus
 asciifolding, which maps đ→d: `ban` = `bán` = `bạn`) and `words.pairs` (folded shingles of
 two words: `cong nghe`, `nghe thong`, `thong tin`), for multi-syllable words.
@@ -63,15 +63,9 @@ PROPERTIES = {
     "access_level": KEYWORD,
     "retention_status": KEYWORD,
     "needs_review": {"type": "boolean"},
-    "pages": {
-        "type": "nested",
-        "properties": {
-            "number": {"type": "integer"},
-            "text": {"type": "text", "index": False},
-            "words": _words("folded", "pairs"),
-            "meta": _words("folded"),  # the record's metadata, found on every page
-        },
-    },
+    "words": _words("folded", "pairs"),
+    "meta": _words("folded"),  # the words of the record's metadata
+    "pages": {"type": "object", "enabled": False},  # [{number, text}]: kept, not indexed
 }
 
 
@@ -90,7 +84,7 @@ def index_template(alias: str) -> dict[str, Any]:
                 "dynamic": "strict",
                 "_meta": {"mapping_version": MAPPING_VERSION},
                 # the words are indexed, not kept: the page's text is
-                "_source": {"excludes": ["pages.words", "pages.meta"]},
+                "_source": {"excludes": ["words", "meta"]},
                 "properties": PROPERTIES,
             },
         },

@@ -1,8 +1,8 @@
 """A staff query as an OpenSearch request: the ranking of indexing.query as score tiers.
 
-A page's score is a sum of constant scores, one tier per ranking rule, each tier worth more
-than everything the tiers below it can add: the number/notation above the exact words
-above the folded words above the adjacent pairs, and BM25 (scaled down) last. Access
+A document's score is a sum of constant scores, one tier per ranking rule, each tier worth
+more than everything the tiers below it can add: the number/notation above the exact
+words above the folded words above the adjacent pairs, and BM25 (scaled down) last. Access
 levels filter the query itself; the user's filters are a post filter, so that each facet
 can be counted with the other filters only.
 """
@@ -12,8 +12,16 @@ from typing import Any
 from indexing.base import FACET_SIZE, FACETS, FacetValue, SearchQuery, Sort
 from indexing.query import ParsedQuery
 
-BM25_SCALE = 0.01  # BM25 of a word is at most ~30 on a page: scaled, it stays under a tier
-SHOWN_FIELDS = ["doc_type", "number_symbol", "issue_date", "issuing_agency", "subject"]
+BM25_SCALE = 0.01  # BM25 of a word is at most ~30: scaled, it stays under the lowest tier
+SHOWN_FIELDS = [
+    "doc_type",
+    "number_symbol",
+    "issue_date",
+    "issuing_agency",
+    "subject",
+    "access_level",
+    "pages",
+]
 NEWEST_FIRST = {"issue_date": {"order": "desc", "missing": "_last"}}
 ORDER: dict[Sort, list[Any]] = {
     Sort.RELEVANCE: ["_score", NEWEST_FIRST, {"document_id": "asc"}],
@@ -24,15 +32,24 @@ ORDER: dict[Sort, list[Any]] = {
 def search_request(parsed: ParsedQuery, query: SearchQuery) -> dict[str, Any]:
     filters = query.filters()
     tiers = _tiers(parsed)
-    document_query: dict[str, Any] = {
-        "must": [_pages_query(parsed, tiers)],
-        "filter": [{"terms": {"access_level": sorted(query.access_levels)}}],
-    }
+    ranked = (
+        [_constant(_phrase("words", w), tiers["exact"]) for w in sorted(parsed.exact_words)]
+        + [
+            _constant(_phrase("words.folded", w), tiers["folded"])
+            for w in sorted(parsed.exact_words)
+        ]
+        + [_constant(_phrase("words.pairs", p), tiers["pair"]) for p in sorted(parsed.pairs)]
+    )
     if parsed.number_symbol:
-        number = {"term": {"number_key": parsed.number_symbol}}
-        document_query["should"] = [_constant(number, tiers["number"])]
+        ranked.append(_constant({"term": {"number_key": parsed.number_symbol}}, tiers["number"]))
     return {
-        "query": {"bool": document_query},
+        "query": {
+            "bool": {
+                "must": [_group(" ".join(group)) for group in parsed.groups],
+                "should": ranked,
+                "filter": [{"terms": {"access_level": sorted(query.access_levels)}}],
+            }
+        },
         "post_filter": _all_of(filters),
         "aggs": {
             name: {
@@ -46,7 +63,7 @@ def search_request(parsed: ParsedQuery, query: SearchQuery) -> dict[str, Any]:
         "size": query.limit,
         "track_total_hits": True,
         "track_scores": True,
-        "_source": [*SHOWN_FIELDS, "access_level"],
+        "_source": SHOWN_FIELDS,
     }
 
 
@@ -59,40 +76,15 @@ def _tiers(parsed: ParsedQuery) -> dict[str, float]:
     return {"pair": pair, "folded": folded, "exact": exact, "number": exact * most}
 
 
-def _pages_query(parsed: ParsedQuery, tiers: dict[str, float]) -> dict[str, Any]:
-    """The best page: every word or phrase in its text or its record's metadata, and the
-    ranking tiers of indexing.query."""
-    counts = (
-        [_constant(_phrase("pages.words", w), tiers["exact"]) for w in sorted(parsed.exact_words)]
-        + [
-            _constant(_phrase("pages.words.folded", w), tiers["folded"])
-            for w in sorted(parsed.exact_words)
-        ]
-        + [_constant(_phrase("pages.words.pairs", p), tiers["pair"]) for p in sorted(parsed.pairs)]
-    )
-    return {
-        "nested": {
-            "path": "pages",
-            "score_mode": "max",
-            "query": {
-                "bool": {"must": [_group(" ".join(g)) for g in parsed.groups], "should": counts}
-            },
-            "inner_hits": {"size": 1, "_source": ["pages.number", "pages.text"]},
-        }
-    }
-
-
 def _group(text: str) -> dict[str, Any]:
-    """One word or phrase, in the page (scored by BM25) or in the metadata (not scored)."""
-    in_metadata = {
-        "bool": {"should": [_phrase("pages.meta", text), _phrase("pages.meta.folded", text)]}
-    }
+    """One word or phrase, in the text (scored by BM25) or in the metadata (not scored)."""
+    metadata = [_phrase("meta", text), _phrase("meta.folded", text)]
     return {
         "bool": {
             "should": [
-                _phrase("pages.words", text, boost=10 * BM25_SCALE),
-                _phrase("pages.words.folded", text, boost=BM25_SCALE),
-                _constant(in_metadata, 0),
+                _phrase("words", text, boost=10 * BM25_SCALE),
+                _phrase("words.folded", text, boost=BM25_SCALE),
+                _constant({"bool": {"should": metadata}}, 0),
             ],
             "minimum_should_match": 1,
         }

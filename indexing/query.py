@@ -3,21 +3,24 @@
 Whatever is typed, only words reach a search engine: operators, quotes and brackets of the
 engine's own syntax are never passed through.
 
-A page matches when each word or phrase of the query is in its text or in its record's
-metadata, with accents as typed or without. Both backends rank the documents found by,
-in order:
+A document matches when each word or phrase of the query is in its text (any page) or
+in its metadata, with accents as typed or without. Documents rank by, in order:
 1. the query is the document's number and notation (`12/CT-UBND`);
-2. how many of the query's words the best page holds with the accents as typed
+2. how many of the query's words its text holds with the accents as typed
    (`bán` above `bạn`);
 3. how many it holds once accents are folded away;
-4. how many adjacent pairs of the query's words stand together on it, so that the
+4. how many adjacent pairs of the query's words stand together in it, so that the
    syllables of a word (`công nghệ thông tin`) count more together than scattered;
-5. BM25, exact words weighing ten times folded ones;
-6. the newest document first.
+5. BM25; then the newest document first.
+OpenSearch ranks by these tiers exactly; SQLite FTS5 approximates 2-4 by weighing its
+columns (exact words 100, folded 10, pairs 3), which is what keeps it fast. A hit opens at
+its page with the most matches (indexing.highlight).
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 
 from archive_schema.vietnamese import fold, normalize
@@ -58,7 +61,13 @@ class ParsedQuery:
 
 
 def words(text: str) -> list[str]:
-    return _WORD.findall(normalize(text).lower())
+    """The canonical lower-case words of `text` (each distinct word normalised once)."""
+    return [_canonical(word) for word in _WORD.findall(unicodedata.normalize("NFC", text))]
+
+
+@lru_cache(maxsize=1 << 17)
+def _canonical(word: str) -> str:
+    return normalize(word).lower()
 
 
 def number_symbol_key(text: str) -> str:

@@ -1,11 +1,13 @@
-"""Embedded search: SQLite FTS5, one row per page, no server.
+"""Embedded search: SQLite FTS5, no server.
 
-Each page is indexed twice: its words as written (canonical form, lower case) and folded
-(no accents, đ→d); so is the record's metadata beside every page. A query matches either,
-so `quyet dinh` finds `Quyết định`, and documents rank as indexing.query describes.
+One FTS5 row per record holds its words as written (canonical form, lower case), folded
+(no accents, đ→d), its adjacent pairs of folded words (`cong_nghe`), and its metadata
+likewise; a query matches the words as typed or folded, so `quyet dinh` finds
+`Quyết định`, and documents rank by BM25 over those columns, weighed as indexing.query
+says. The page texts are kept beside, read only for the hits shown.
 
-A search first gathers, into a temporary table, the best page of every document the
-reader may see; the hits, the total and each facet are then counted from that table.
+A search gathers, into a temporary table, every document the reader may see that
+matches; the hits, the total and each facet are then counted from that table.
 """
 
 import json
@@ -13,6 +15,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -30,53 +33,39 @@ from indexing.base import (
     Sort,
 )
 from indexing.entry import entry
-from indexing.highlight import snippet
+from indexing.highlight import shown_page
 from indexing.query import ParsedQuery, parse
 
 SCHEMA_VERSION = 2
+TABLES = ("words", "pages", "documents")
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
-    id TEXT PRIMARY KEY, doc_type TEXT, year INTEGER, issuing_agency TEXT,
-    number_symbol TEXT, number_key TEXT, subject TEXT, issue_date TEXT,
+    key INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, doc_type TEXT, year INTEGER,
+    issuing_agency TEXT, number_symbol TEXT, number_key TEXT, subject TEXT, issue_date TEXT,
     access_level TEXT NOT NULL, retention_status TEXT NOT NULL, needs_review INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS documents_number_key ON documents (number_key);
-CREATE VIRTUAL TABLE IF NOT EXISTS pages USING fts5 (
-    document_id UNINDEXED, page UNINDEXED, body UNINDEXED,
-    exact, folded, meta_exact, meta_folded,
-    tokenize = "unicode61 remove_diacritics 0"
+CREATE TABLE IF NOT EXISTS pages (
+    document_key INTEGER NOT NULL, number INTEGER NOT NULL, text TEXT NOT NULL,
+    PRIMARY KEY (document_key, number)
+) WITHOUT ROWID;
+CREATE VIRTUAL TABLE IF NOT EXISTS words USING fts5 (
+    exact, folded, pairs, meta_exact, meta_folded,
+    tokenize = "unicode61 remove_diacritics 0 tokenchars '_'"
 );
 """
-# bm25 weight of each column of `pages`, in order: exact words count most; the metadata
-# columns only decide whether a page matches.
-WEIGHTS = "0, 0, 0, 10.0, 1.0, 0, 0"
+# BM25 weight of each column of `words`, in order; the metadata only decides whether a
+# document matches. The FTS5 rowid of a record is its `documents.key`.
+WEIGHTS = "100.0, 10.0, 3.0, 0, 0"
 FOUND = f"""
 CREATE TEMP TABLE found AS
-WITH matched AS (
-    SELECT rowid AS page_row, document_id, page, bm25(pages, {WEIGHTS}) AS score,
-           coverage(exact, :exact_words) AS exact_hits,
-           coverage(folded, :folded_words) AS folded_hits,
-           coverage(folded, :pairs) AS pair_hits
-    FROM pages WHERE pages MATCH :match
-), best AS (
-    SELECT *, row_number() OVER (
-        PARTITION BY document_id
-        ORDER BY exact_hits DESC, folded_hits DESC, pair_hits DESC, score, page
-    ) AS rank FROM matched
-)
-SELECT best.page_row, best.page, best.score, best.exact_hits, best.folded_hits,
-       best.pair_hits, coalesce(d.number_key = :number_key, 0) AS number_hit, d.*
-FROM best JOIN documents d ON d.id = best.document_id
-WHERE best.rank = 1 AND d.access_level IN (SELECT value FROM json_each(:levels))
+SELECT d.*, bm25(words, {WEIGHTS}) AS score, coalesce(d.number_key = :number_key, 0) AS number_hit
+FROM words JOIN documents d ON d.key = words.rowid
+WHERE words MATCH :match AND d.access_level IN (SELECT value FROM json_each(:levels))
 """
-RELEVANCE = (
-    "number_hit DESC, exact_hits DESC, folded_hits DESC, pair_hits DESC, score, issue_date DESC, id"
-)
+RELEVANCE = "number_hit DESC, score, issue_date DESC, id"
 ORDER = {Sort.RELEVANCE: RELEVANCE, Sort.DATE: f"issue_date IS NULL, issue_date DESC, {RELEVANCE}"}
-HITS = """
-SELECT found.*, pages.body FROM found JOIN pages ON pages.rowid = found.page_row
-WHERE {where} ORDER BY {order} LIMIT :limit OFFSET :offset
-"""
+HITS = "SELECT * FROM found WHERE {where} ORDER BY {order} LIMIT :limit OFFSET :offset"
 
 
 class SqliteSearch:
@@ -88,7 +77,6 @@ class SqliteSearch:
         self.connection = sqlite3.connect(path, timeout=60, isolation_level=None)
         self.connection.row_factory = sqlite3.Row
         self.connection.execute("PRAGMA journal_mode=WAL")
-        self.connection.create_function("coverage", 2, _coverage, deterministic=True)
         try:
             with self._transaction():
                 version = self.connection.execute("PRAGMA user_version").fetchone()[0]
@@ -109,8 +97,8 @@ class SqliteSearch:
         """In one transaction: readers see the old index until it commits."""
         count = 0
         with self._transaction():
-            self.connection.execute("DROP TABLE IF EXISTS pages")
-            self.connection.execute("DROP TABLE IF EXISTS documents")
+            for table in (*TABLES, "page_rows"):  # page_rows: of an earlier schema
+                self.connection.execute(f"DROP TABLE IF EXISTS {table}")
             self._create()
             for doc in documents:
                 self._insert(doc)
@@ -133,7 +121,12 @@ class SqliteSearch:
         if parsed.empty or not query.access_levels:
             return SearchResults(total=0)
         self.connection.execute("DROP TABLE IF EXISTS temp.found")
-        self.connection.execute(FOUND, _found_parameters(parsed, query))
+        parameters = {
+            "match": _match_expression(parsed),
+            "number_key": parsed.number_symbol,
+            "levels": json.dumps(sorted(query.access_levels)),
+        }
+        self.connection.execute(FOUND, parameters)
         try:
             return self._results(query, parsed)
         finally:
@@ -152,8 +145,26 @@ class SqliteSearch:
         total = self.connection.execute(f"SELECT count(*) FROM found WHERE {where}", values)
         return SearchResults(
             total=total.fetchone()[0],
-            hits=[_hit(row, parsed) for row in rows],
+            hits=[self._hit(row, parsed) for row in rows],
             facets={name: self._facet(name, filters) for name in FACETS},
+        )
+
+    def _hit(self, row: sqlite3.Row, parsed: ParsedQuery) -> Hit:
+        pages = self.connection.execute(
+            "SELECT number, text FROM pages WHERE document_key = ? ORDER BY number", (row["key"],)
+        )
+        page, passage = shown_page([(number, text) for number, text in pages], parsed)
+        return Hit(
+            document_id=row["id"],
+            page=page,
+            score=-row["score"],
+            snippet=passage,
+            doc_type=row["doc_type"],
+            number_symbol=row["number_symbol"],
+            issue_date=date.fromisoformat(row["issue_date"]) if row["issue_date"] else None,
+            issuing_agency=row["issuing_agency"],
+            subject=row["subject"],
+            access_level=row["access_level"],
         )
 
     def _facet(self, name: str, filters: dict[str, FacetValue]) -> list[Facet]:
@@ -170,8 +181,10 @@ class SqliteSearch:
     def _insert(self, doc: Document) -> None:
         self._delete(doc.id)
         e = entry(doc)
-        self.connection.execute(
-            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        added = self.connection.execute(
+            "INSERT INTO documents (id, doc_type, year, issuing_agency, number_symbol,"
+            " number_key, subject, issue_date, access_level, retention_status, needs_review)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 e.id,
                 e.doc_type,
@@ -186,18 +199,24 @@ class SqliteSearch:
                 e.needs_review,
             ),
         )
-        meta_folded = fold(e.meta_words)
+        key = added.lastrowid
+        folded = fold(e.words)
+        pairs = " ".join(f"{a}_{b}" for a, b in pairwise(folded.split()))
+        self.connection.execute(
+            "INSERT INTO words (rowid, exact, folded, pairs, meta_exact, meta_folded)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (key, e.words, folded, pairs, e.meta_words, fold(e.meta_words)),
+        )
         self.connection.executemany(
-            "INSERT INTO pages VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                (e.id, p.number, p.text, p.words, fold(p.words), e.meta_words, meta_folded)
-                for p in e.pages
-            ],
+            "INSERT INTO pages VALUES (?, ?, ?)", [(key, n, text) for n, text in e.pages]
         )
 
     def _delete(self, document_id: str) -> None:
-        self.connection.execute("DELETE FROM pages WHERE document_id = ?", (document_id,))
-        self.connection.execute("DELETE FROM documents WHERE id = ?", (document_id,))
+        found = self.connection.execute("SELECT key FROM documents WHERE id = ?", (document_id,))
+        for (key,) in found.fetchall():
+            for table, column in (("words", "rowid"), ("pages", "document_key")):
+                self.connection.execute(f"DELETE FROM {table} WHERE {column} = ?", (key,))
+            self.connection.execute("DELETE FROM documents WHERE key = ?", (key,))
 
     def _create(self) -> None:
         for statement in SCHEMA.split(";"):
@@ -207,7 +226,7 @@ class SqliteSearch:
 
     def _has_tables(self) -> bool:
         found = self.connection.execute(
-            "SELECT count(*) FROM sqlite_master WHERE name IN ('documents', 'pages')"
+            "SELECT count(*) FROM sqlite_master WHERE name IN ('documents', 'pages', 'words')"
         )
         return bool(found.fetchone()[0])
 
@@ -229,53 +248,23 @@ class SqliteSearch:
         self.connection.execute("COMMIT")
 
 
-def _found_parameters(parsed: ParsedQuery, query: SearchQuery) -> dict[str, Any]:
-    return {
-        "match": _match_expression(parsed),
-        "exact_words": "|".join(sorted(parsed.exact_words)),
-        "folded_words": "|".join(sorted(parsed.folded_words)),
-        "pairs": "|".join(sorted(fold(pair) for pair in parsed.pairs)),
-        "number_key": parsed.number_symbol,
-        "levels": json.dumps(sorted(query.access_levels)),
-    }
-
-
-def _where(filters: dict[str, FacetValue]) -> tuple[str, dict[str, FacetValue]]:
+def _where(filters: dict[str, FacetValue]) -> tuple[str, dict[str, Any]]:
     """A WHERE clause over `found` for the filters; the column names are the FACETS."""
     clauses = [f"{name} = :{name}" for name in filters if name in FACETS]
     return " AND ".join(clauses) or "1", {name: filters[name] for name in filters}
 
 
-def _hit(row: sqlite3.Row, parsed: ParsedQuery) -> Hit:
-    return Hit(
-        document_id=row["id"],
-        page=row["page"],
-        score=-row["score"],
-        snippet=snippet(row["body"], parsed.folded_words),
-        doc_type=row["doc_type"],
-        number_symbol=row["number_symbol"],
-        issue_date=date.fromisoformat(row["issue_date"]) if row["issue_date"] else None,
-        issuing_agency=row["issuing_agency"],
-        subject=row["subject"],
-        access_level=row["access_level"],
-    )
-
-
-def _coverage(text: str, wanted: str) -> int:
-    """How many of the wanted words or pairs of words (`|`-separated) stand in the page's
-    space-separated words: a substring test of the padded text, fast in C."""
-    if not wanted:
-        return 0
-    padded = f" {text} "
-    return sum(f" {item} " in padded for item in wanted.split("|"))
-
-
 def _match_expression(query: ParsedQuery) -> str:
     """An FTS5 expression built from words only: every word or phrase must match, exactly
-    or folded, in the page or in the record's metadata."""
-    clauses = []
+    or folded, in the text or in the metadata. The query's pairs are added in an OR with
+    the groups themselves, which adds them to the BM25 ranking without narrowing it."""
+    groups = []
     for group in query.groups:
         exact = " ".join(group)
         folded = " ".join(fold(word) for word in group)
-        clauses.append(f'({{exact meta_exact}} : "{exact}" OR {{folded meta_folded}} : "{folded}")')
-    return " AND ".join(clauses)
+        groups.append(f'{{exact meta_exact}} : "{exact}" OR {{folded meta_folded}} : "{folded}"')
+    required = [f"({group})" for group in groups]
+    if query.pairs:
+        pairs = [f'{{pairs}} : "{fold(pair).replace(" ", "_")}"' for pair in sorted(query.pairs)]
+        required.append(f"({' OR '.join(pairs + groups)})")
+    return " AND ".join(required)

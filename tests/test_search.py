@@ -135,6 +135,12 @@ def test_accentless_queries_find_accented_text_and_its_page(backend: SearchBacke
     assert ids(backend, "quyet dinh", OFFICER) == ["restricted", "price"]
 
 
+def test_words_may_stand_on_different_pages(backend: SearchBackend) -> None:
+    assert ids(backend, "giới thiệu xi măng") == ["price"]
+    hit = backend.search(SearchQuery("tỉnh xi măng giá", READER)).hits[0]
+    assert (hit.document_id, hit.page) == ("price", 2)  # the page with most of the words
+
+
 def test_exact_accents_rank_first(backend: SearchBackend) -> None:
     # exact in the text, then folded in the text, then folded in the metadata only (ỦY BAN)
     assert ids(backend, "bán") == ["price", "friend", "plan"]
