@@ -9,7 +9,7 @@ own (accented) text. Marks are character spans: each front end renders them its 
 import html
 import re
 from collections.abc import Sequence, Set
-from itertools import pairwise
+from functools import lru_cache
 
 from archive_schema.vietnamese import fold
 from indexing.base import Snippet
@@ -22,19 +22,54 @@ def shown_page(pages: Sequence[tuple[int, str]], query: ParsedQuery) -> tuple[in
     """The page of a hit, among its (number, text) pages: the one holding most of the
     query's words as typed, then folded, then most of its adjacent pairs; the first of
     them (page 1 when the record matched by its metadata alone). With its snippet."""
-    folded_pairs = {fold(pair) for pair in query.pairs}
+    if len(pages) == 1:
+        number, text = pages[0]
+    else:
+        exact = _pattern(query.exact_words)
+        folded = _pattern(query.folded_words, accents=True)
+        pairs = _pattern(query.pairs, accents=True)
 
-    def matches(page: tuple[int, str]) -> tuple[int, int, int]:
-        exact = words(page[1])
-        folded = fold(" ".join(exact)).split()
-        return (
-            len(query.exact_words.intersection(exact)),
-            len(query.folded_words.intersection(folded)),
-            len(folded_pairs.intersection(f"{a} {b}" for a, b in pairwise(folded))),
-        )
+        def matches(page: tuple[int, str]) -> tuple[int, int, int]:
+            text = page[1]
+            return (
+                len({found.lower() for found in exact.findall(text)}),
+                len({fold(found) for found in folded.findall(text)}),
+                len({fold(" ".join(words(found))) for found in pairs.findall(text)}),
+            )
 
-    number, text = max(pages, key=matches)
+        number, text = max(pages, key=matches)
     return number, snippet(text, query.folded_words)
+
+
+def _pattern(phrases: Set[str], accents: bool = False) -> re.Pattern[str]:
+    """A regular expression finding any of `phrases` (words, or words joined by a space)
+    as whole words of a text, in any case; with `accents`, whatever its accents."""
+    if not phrases:
+        return re.compile(r"(?!)")  # finds nothing
+    alternatives = []
+    for phrase in sorted(phrases, key=len, reverse=True):
+        spelled = [_spelling(word) if accents else re.escape(word) for word in phrase.split()]
+        alternatives.append(r"\W+".join(spelled))
+    return re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})(?!\w)", re.IGNORECASE)
+
+
+def _spelling(word: str) -> str:
+    """`word` (folded) as a pattern of its accented spellings: `dan` → `[dđ][aàá…]n`."""
+    return "".join(_ACCENTED.get(letter, re.escape(letter)) for letter in fold(word))
+
+
+def _accented_letters() -> dict[str, str]:
+    """Each ASCII letter with the Latin letters that fold to it, as a character class."""
+    variants: dict[str, set[str]] = {}
+    for code in [*range(0x41, 0x7B), *range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
+        letter = chr(code)
+        if letter.isalpha() and len(folded := fold(letter)) == 1 and folded.isascii():
+            variants.setdefault(folded, set()).update({letter, letter.lower(), letter.upper()})
+    return {base: "[" + "".join(sorted(letters)) + "]" for base, letters in variants.items()}
+
+
+_ACCENTED = _accented_letters()
+_fold_word = lru_cache(maxsize=1 << 17)(fold)  # the words of pages repeat: each folded once
 
 
 def snippet(text: str, folded_words: Set[str], width: int = 30) -> Snippet:
@@ -42,7 +77,7 @@ def snippet(text: str, folded_words: Set[str], width: int = 30) -> Snippet:
     tokens = list(_WORD.finditer(text))
     if not tokens:
         return Snippet("")
-    folded = [fold(token.group()) for token in tokens]
+    folded = [_fold_word(token.group()) for token in tokens]
     matches = [i for i, word in enumerate(folded) if word in folded_words]
     best = max(
         matches, key=lambda i: len(set(folded[i : i + width // 2]) & folded_words), default=0
@@ -57,7 +92,7 @@ def snippet(text: str, folded_words: Set[str], width: int = 30) -> Snippet:
     marks = tuple(
         (len(prefix) + m.start(), len(prefix) + m.end())
         for m in _WORD.finditer(passage)
-        if fold(m.group()) in folded_words
+        if _fold_word(m.group()) in folded_words
     )
     return Snippet(prefix + passage + suffix, marks)
 

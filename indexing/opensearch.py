@@ -7,9 +7,12 @@ a document keeps its id, so indexing it again replaces it.
 """
 
 import re
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from datetime import date
+from itertools import islice
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -34,6 +37,7 @@ from indexing.opensearch_query import search_request
 from indexing.query import parse
 
 _ALIAS = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+BULK_REQUESTS = 2  # bulk requests under way at once
 BULK: dict[str, Any] = {
     "chunk_size": 250,  # records (of a few pages each) per bulk request
     "max_chunk_bytes": 20 * 1024 * 1024,
@@ -154,15 +158,23 @@ class OpenSearchSearch:
         self.client.close()
 
     def _bulk(self, index: str, documents: Iterable[Document]) -> int:
-        count = 0
-
-        def actions() -> Iterator[dict[str, Any]]:
-            nonlocal count
-            for doc in documents:
-                count += 1
-                yield {"_index": index, "_id": doc.id, "_source": _source(entry(doc))}
-
-        failures = [item for _, item in helpers.streaming_bulk(self.client, actions(), **BULK)]
+        """Index `documents` in chunks, BULK_REQUESTS requests under way at once (the node
+        indexes each on a thread of its own while the next ones are prepared); at most
+        twice as many chunks wait in memory."""
+        count, failures = 0, []
+        waiting: deque[Future[list[dict[str, Any]]]] = deque()
+        with ThreadPoolExecutor(BULK_REQUESTS) as senders:
+            for chunk in _chunks(documents, BULK["chunk_size"]):
+                actions = [
+                    {"_index": index, "_id": doc.id, "_source": _source(entry(doc))}
+                    for doc in chunk
+                ]
+                count += len(actions)
+                waiting.append(senders.submit(self._send, actions))
+                if len(waiting) > 2 * BULK_REQUESTS:
+                    failures += waiting.popleft().result()
+            for sent in waiting:
+                failures += sent.result()
         if failures:
             shown = [f"{info['_id']}: {info.get('error')}" for f in failures for info in f.values()]
             raise SearchIndexError(
@@ -170,6 +182,10 @@ class OpenSearchSearch:
                 + "\n".join(shown[:10])
             )
         return count
+
+    def _send(self, actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """One chunk through the bulk helper; what it could not index."""
+        return [item for _, item in helpers.streaming_bulk(self.client, actions, **BULK)]
 
     def _create_first_index(self) -> None:
         try:
@@ -214,6 +230,12 @@ class OpenSearchSearch:
                 f"OpenSearch at {self.where} refused the request: {error.status_code}"
                 f" {error.error} {error.info}"[:1000]
             ) from error
+
+
+def _chunks(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    iterator = iter(documents)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
 
 
 def _source(e: IndexEntry) -> dict[str, Any]:

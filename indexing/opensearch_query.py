@@ -38,7 +38,7 @@ def search_request(parsed: ParsedQuery, query: SearchQuery) -> dict[str, Any]:
             _constant(_phrase("words.folded", w), tiers["folded"])
             for w in sorted(parsed.exact_words)
         ]
-        + [_constant(_phrase("words.pairs", p), tiers["pair"]) for p in sorted(parsed.pairs)]
+        + [_constant(_phrase("words.folded", p), tiers["pair"]) for p in sorted(parsed.pairs)]
     )
     if parsed.number_symbol:
         ranked.append(_constant({"term": {"number_key": parsed.number_symbol}}, tiers["number"]))

@@ -12,8 +12,9 @@ in its metadata, with accents as typed or without. Documents rank by, in order:
 4. how many adjacent pairs of the query's words stand together in it, so that the
    syllables of a word (`công nghệ thông tin`) count more together than scattered;
 5. BM25; then the newest document first.
-OpenSearch ranks by these tiers exactly; SQLite FTS5 approximates 2-4 by weighing its
-columns (exact words 100, folded 10, pairs 3), which is what keeps it fast. A hit opens at
+OpenSearch ranks every document by these tiers; SQLite FTS5 ranks by BM25 with exact
+words weighing ten times folded ones, then ranks its first hundred again by the tiers,
+which keeps it fast. A hit opens at
 its page with the most matches (indexing.highlight).
 """
 

@@ -1,10 +1,10 @@
 """Embedded search: SQLite FTS5, no server.
 
 One FTS5 row per record holds its words as written (canonical form, lower case), folded
-(no accents, đ→d), its adjacent pairs of folded words (`cong_nghe`), and its metadata
-likewise; a query matches the words as typed or folded, so `quyet dinh` finds
-`Quyết định`, and documents rank by BM25 over those columns, weighed as indexing.query
-says. The page texts are kept beside, read only for the hits shown.
+(no accents, đ→d), and its metadata likewise. A query matches the words as typed or
+folded, so `quyet dinh` finds `Quyết định`; documents rank by BM25 over those columns,
+weighed as indexing.query says, and the first of them again by its tiers. The page texts
+are kept beside, read only for the hits shown.
 
 A search gathers, into a temporary table, every document the reader may see that
 matches; the hits, the total and each facet are then counted from that table.
@@ -15,7 +15,6 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
-from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -50,22 +49,27 @@ CREATE TABLE IF NOT EXISTS pages (
     PRIMARY KEY (document_key, number)
 ) WITHOUT ROWID;
 CREATE VIRTUAL TABLE IF NOT EXISTS words USING fts5 (
-    exact, folded, pairs, meta_exact, meta_folded,
+    exact, folded, meta_exact, meta_folded,
     tokenize = "unicode61 remove_diacritics 0 tokenchars '_'"
 );
 """
+# `_` is a word character, as it is for the query side's \w+.
 # BM25 weight of each column of `words`, in order; the metadata only decides whether a
 # document matches. The FTS5 rowid of a record is its `documents.key`.
-WEIGHTS = "100.0, 10.0, 3.0, 0, 0"
+WEIGHTS = "100.0, 10.0, 0, 0"
 FOUND = f"""
 CREATE TEMP TABLE found AS
-SELECT d.*, bm25(words, {WEIGHTS}) AS score, coalesce(d.number_key = :number_key, 0) AS number_hit
+SELECT d.key, d.id, d.issue_date, {", ".join(f"d.{name}" for name in FACETS)},
+       bm25(words, {WEIGHTS}) AS score, coalesce(d.number_key = :number_key, 0) AS number_hit
 FROM words JOIN documents d ON d.key = words.rowid
 WHERE words MATCH :match AND d.access_level IN (SELECT value FROM json_each(:levels))
 """
 RELEVANCE = "number_hit DESC, score, issue_date DESC, id"
 ORDER = {Sort.RELEVANCE: RELEVANCE, Sort.DATE: f"issue_date IS NULL, issue_date DESC, {RELEVANCE}"}
-HITS = "SELECT * FROM found WHERE {where} ORDER BY {order} LIMIT :limit OFFSET :offset"
+RANKED = "SELECT key, score, number_hit FROM found WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?"
+# The best documents by BM25 are ranked again by the tiers of indexing.query, as
+# OpenSearch ranks all of them; beyond those, BM25's order stands.
+RESCORED = 100
 
 
 class SqliteSearch:
@@ -77,6 +81,7 @@ class SqliteSearch:
         self.connection = sqlite3.connect(path, timeout=60, isolation_level=None)
         self.connection.row_factory = sqlite3.Row
         self.connection.execute("PRAGMA journal_mode=WAL")
+        self.connection.execute("PRAGMA cache_size = -65536")  # 64 MiB: bulk indexing
         try:
             with self._transaction():
                 version = self.connection.execute("PRAGMA user_version").fetchone()[0]
@@ -138,33 +143,69 @@ class SqliteSearch:
     def _results(self, query: SearchQuery, parsed: ParsedQuery) -> SearchResults:
         filters = query.filters()
         where, values = _where(filters)
-        rows = self.connection.execute(
-            HITS.format(where=where, order=ORDER[query.sort]),
-            values | {"limit": query.limit, "offset": query.offset},
-        ).fetchall()
         total = self.connection.execute(f"SELECT count(*) FROM found WHERE {where}", values)
         return SearchResults(
             total=total.fetchone()[0],
-            hits=[self._hit(row, parsed) for row in rows],
+            hits=[self._hit(row, parsed) for row in self._ranked(query, parsed, where, values)],
             facets={name: self._facet(name, filters) for name in FACETS},
         )
 
+    def _ranked(
+        self, query: SearchQuery, parsed: ParsedQuery, where: str, values: dict[str, Any]
+    ) -> list[sqlite3.Row]:
+        """The page of results asked for, in order: the first RESCORED by the tiers."""
+        ranked = RANKED.format(where=where, order=ORDER[query.sort])
+
+        def rows(limit: int, offset: int) -> list[sqlite3.Row]:
+            return self.connection.execute(ranked, (*values.values(), limit, offset)).fetchall()
+
+        end = query.offset + query.limit
+        if query.sort is not Sort.RELEVANCE or query.offset >= RESCORED:
+            return rows(query.limit, query.offset)
+        window = rows(RESCORED, 0)
+        tiers = self._tiers(parsed, [row["key"] for row in window])
+        window.sort(key=lambda row: (-row["number_hit"], *tiers[row["key"]], row["score"]))
+        beyond = rows(end - RESCORED, RESCORED) if end > RESCORED else []
+        return (window + beyond)[query.offset : end]
+
+    def _tiers(self, parsed: ParsedQuery, keys: list[int]) -> dict[int, tuple[int, int, int]]:
+        """For each document, minus how many of the query's words it holds as typed,
+        folded, and how many of its pairs: the tiers 2-4 of indexing.query."""
+        folded_pairs = [fold(pair) for pair in parsed.pairs]
+        tiers = {}
+        texts = self.connection.execute(
+            "SELECT rowid, exact, folded FROM words"
+            " WHERE rowid IN (SELECT value FROM json_each(?))",
+            (json.dumps(keys),),
+        )
+        for key, exact, folded in texts:
+            exact, folded = f" {exact} ", f" {folded} "
+            tiers[key] = (
+                -sum(f" {word} " in exact for word in parsed.exact_words),
+                -sum(f" {word} " in folded for word in parsed.folded_words),
+                -sum(f" {pair} " in folded for pair in folded_pairs),
+            )
+        return tiers
+
     def _hit(self, row: sqlite3.Row, parsed: ParsedQuery) -> Hit:
+        shown = self.connection.execute(
+            "SELECT * FROM documents WHERE key = ?", (row["key"],)
+        ).fetchone()
         pages = self.connection.execute(
             "SELECT number, text FROM pages WHERE document_key = ? ORDER BY number", (row["key"],)
         )
         page, passage = shown_page([(number, text) for number, text in pages], parsed)
         return Hit(
-            document_id=row["id"],
+            document_id=shown["id"],
             page=page,
             score=-row["score"],
             snippet=passage,
-            doc_type=row["doc_type"],
-            number_symbol=row["number_symbol"],
-            issue_date=date.fromisoformat(row["issue_date"]) if row["issue_date"] else None,
-            issuing_agency=row["issuing_agency"],
-            subject=row["subject"],
-            access_level=row["access_level"],
+            doc_type=shown["doc_type"],
+            number_symbol=shown["number_symbol"],
+            issue_date=date.fromisoformat(shown["issue_date"]) if shown["issue_date"] else None,
+            issuing_agency=shown["issuing_agency"],
+            subject=shown["subject"],
+            access_level=shown["access_level"],
         )
 
     def _facet(self, name: str, filters: dict[str, FacetValue]) -> list[Facet]:
@@ -200,12 +241,10 @@ class SqliteSearch:
             ),
         )
         key = added.lastrowid
-        folded = fold(e.words)
-        pairs = " ".join(f"{a}_{b}" for a, b in pairwise(folded.split()))
         self.connection.execute(
-            "INSERT INTO words (rowid, exact, folded, pairs, meta_exact, meta_folded)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (key, e.words, folded, pairs, e.meta_words, fold(e.meta_words)),
+            "INSERT INTO words (rowid, exact, folded, meta_exact, meta_folded)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (key, e.words, fold(e.words), e.meta_words, fold(e.meta_words)),
         )
         self.connection.executemany(
             "INSERT INTO pages VALUES (?, ?, ?)", [(key, n, text) for n, text in e.pages]
@@ -256,15 +295,10 @@ def _where(filters: dict[str, FacetValue]) -> tuple[str, dict[str, Any]]:
 
 def _match_expression(query: ParsedQuery) -> str:
     """An FTS5 expression built from words only: every word or phrase must match, exactly
-    or folded, in the text or in the metadata. The query's pairs are added in an OR with
-    the groups themselves, which adds them to the BM25 ranking without narrowing it."""
-    groups = []
+    or folded, in the text or in the metadata."""
+    clauses = []
     for group in query.groups:
         exact = " ".join(group)
         folded = " ".join(fold(word) for word in group)
-        groups.append(f'{{exact meta_exact}} : "{exact}" OR {{folded meta_folded}} : "{folded}"')
-    required = [f"({group})" for group in groups]
-    if query.pairs:
-        pairs = [f'{{pairs}} : "{fold(pair).replace(" ", "_")}"' for pair in sorted(query.pairs)]
-        required.append(f"({' OR '.join(pairs + groups)})")
-    return " AND ".join(required)
+        clauses.append(f'({{exact meta_exact}} : "{exact}" OR {{folded meta_folded}} : "{folded}")')
+    return " AND ".join(clauses)
