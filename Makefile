@@ -29,7 +29,7 @@ opensearch: $(STAMPS)/opensearch
 
 deps: $(STAMPS)/apt $(STAMPS)/python
 
-tools: $(STAMPS)/verapdf $(STAMPS)/opensearch
+tools: $(STAMPS)/verapdf $(STAMPS)/opensearch $(STAMPS)/test-apt
 
 $(STAMPS)/apt: tools/install-system
 	tools/install-system
@@ -38,6 +38,10 @@ $(STAMPS)/apt: tools/install-system
 $(STAMPS)/python: pyproject.toml uv.lock
 	uv --version 2>/dev/null | grep -q "uv $(UV_VERSION)" || python3 -m pip install -q "uv==$(UV_VERSION)"
 	uv sync --frozen --extra airflow
+	@mkdir -p $(STAMPS) && touch $@
+
+$(STAMPS)/test-apt: tools/install-test-system
+	tools/install-test-system
 	@mkdir -p $(STAMPS) && touch $@
 
 $(STAMPS)/java:

@@ -7,6 +7,7 @@ a document keeps its id, so indexing it again replaces it.
 """
 
 import re
+from base64 import b64encode
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -60,12 +61,14 @@ class OpenSearchSearch:
                 " case letters, digits, '-' and '_'"
             )
         user, password = unquote(parsed.username or ""), unquote(parsed.password or "")
+        # Basic auth in UTF-8 (RFC 7617): urllib3's own would refuse a password like "mật khẩu".
+        credentials = b64encode(f"{user}:{password}".encode()).decode()
         self.client = OpenSearch(
             hosts=[{"host": parsed.hostname, "port": parsed.port or 9200}],
             use_ssl=parsed.scheme == "https",
             verify_certs=True,
             ca_certs=str(ca_file) if ca_file else None,
-            http_auth=(user, password) if user else None,
+            headers={"authorization": f"Basic {credentials}"} if user else None,
             timeout=60,
             max_retries=3,
             retry_on_timeout=True,

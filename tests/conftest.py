@@ -97,9 +97,11 @@ def verapdf() -> Callable[[list[Path]], dict[Path, str]]:
     return validate
 
 
-def sohoa(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run the installed `sohoa` command with SOHOA_HOME=`home`."""
-    env = {**os.environ, "SOHOA_HOME": str(home), "SOHOA_WORKERS": "2"}
+def sohoa(
+    home: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed `sohoa` command with SOHOA_HOME=`home` (and the settings `env`)."""
+    env = {**os.environ, "SOHOA_HOME": str(home), "SOHOA_WORKERS": "2", **(env or {})}
     return subprocess.run(
         [str(ROOT / ".venv" / "bin" / "sohoa"), *args],
         capture_output=True,

@@ -1,6 +1,7 @@
 """The production stack as far as it can be checked here (no Docker engine): the compose
 file parses and is complete, and the image installs what `make` installs."""
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -52,3 +53,11 @@ def test_image_installs_with_the_script_make_runs() -> None:
     makefile = (DOCKER.parent / "Makefile").read_text()
     assert "RUN tools/install-system" in dockerfile and "\ttools/install-system" in makefile
     assert "uv sync --frozen" in dockerfile and "--extra airflow" in dockerfile
+
+
+def test_every_setting_the_compose_file_reads_is_in_the_example_env() -> None:
+    text = (DOCKER / "compose.yaml").read_text()
+    read = set(re.findall(r"(?<!\$)\$\{([A-Z_]+)", text))
+    example = (DOCKER / ".env.example").read_text()
+    listed = set(re.findall(r"^([A-Z_]+)=", example, re.MULTILINE))
+    assert read == listed
