@@ -366,8 +366,14 @@ def _print_results(
         for name, values in results.facets.items():
             if values:
                 label, flag = FACET_NAMES[name]
-                listed = " · ".join(f"{v.value} ({v.count})" for v in values)
+                listed = " · ".join(f"{_shown(v.value)} ({v.count})" for v in values)
                 out.print(Text(f"{label} ({flag}): ", style="dim").append(listed, style="default"))
+
+
+def _shown(value: Any) -> str:
+    return (
+        {True: "yes", False: "no"}.get(value, str(value)) if isinstance(value, bool) else str(value)
+    )
 
 
 def _what_to_drop(results: "SearchResults", filters: dict[str, Any]) -> str:
@@ -380,7 +386,7 @@ def _what_to_drop(results: "SearchResults", filters: dict[str, Any]) -> str:
             found = sum(value.count for value in would)
             advice.append(f"without {FACET_NAMES[name][1]}, {found} would")
     if advice:
-        return "Found " + "; ".join(advice) + "."
+        return f"W{'; '.join(advice)[1:]} match."
     return "Check the spelling, use fewer words, or drop a filter."
 
 

@@ -51,7 +51,7 @@ def test_an_empty_result_says_which_filter_to_drop(archive: tuple[Path, dict[str
     home, env = archive
     result = sohoa(home, "search", "gia ban xi mang", "--type", "Công văn", env=env)
     assert result.returncode == 0
-    assert "without --type, 1 would" in result.stdout
+    assert "Without --type, 1 would match." in result.stdout
 
 
 def test_reindex_rebuilds_from_the_archive(archive: tuple[Path, dict[str, str]]) -> None:
