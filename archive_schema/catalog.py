@@ -6,7 +6,9 @@ the archive store, which stays the source of truth.
 """
 
 from collections.abc import Collection, Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -23,7 +25,7 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
@@ -35,7 +37,7 @@ from sqlalchemy.orm import (
 
 from archive_schema.models import Document, Event, OriginalFile, Page, Retention, Status, StoredFile
 
-SCHEMA_REVISION = "0002"  # the newest migration in archive_schema/migrations/versions
+SCHEMA_REVISION = "0003"  # the newest migration in archive_schema/migrations/versions
 
 
 class Base(DeclarativeBase):
@@ -148,12 +150,24 @@ class EventRow(Base):
     at: Mapped[datetime]
 
 
+@dataclass(frozen=True)
+class BatchRecord:
+    id: str
+    source: str
+    received_at: datetime
+    finished_at: datetime | None
+    status: str  # running, archived, problems
+    report: dict[str, Any] | None  # a pipelines.report.BatchReport, as JSON
+
+
 _COLUMNS = [c.name for c in DocumentRow.__table__.columns if c.name in Document.model_fields]
 
 
 class Catalog:
     def __init__(self, url: str):
         sqlite = url.startswith("sqlite")
+        if sqlite and (database := make_url(url).database) and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)  # a first run: a new home
         # Airflow's tasks write from several processes at once: wait for each other's writes.
         self.engine = create_engine(url, connect_args={"timeout": 60} if sqlite else {})
         if sqlite:
@@ -173,7 +187,7 @@ class Catalog:
             row = session.get(BatchRow, batch_id) or BatchRow(id=batch_id)
             row.source, row.received_at, row.finished_at, row.status = (
                 source,
-                _now(),
+                now(),
                 None,
                 "running",
             )
@@ -191,7 +205,7 @@ class Catalog:
             row = session.get(BatchRow, batch_id)
             if row is None:
                 raise KeyError(f"no batch {batch_id}")
-            row.status, row.report, row.finished_at = status, report, _now()
+            row.status, row.report, row.finished_at = status, report, now()
             session.add_all(
                 _event_row(e, document_id=doc_id, batch_id=batch_id) for doc_id, e in events
             )
@@ -241,6 +255,23 @@ class Catalog:
                 session.add(_event_row(evt, document_id=row.id, batch_id=row.batch_id))
         return [row.id for row in rows]
 
+    def events(self, document_id: str) -> list[Event]:
+        """What was done to a document, oldest first."""
+        query = select(EventRow).where(EventRow.document_id == document_id).order_by(EventRow.id)
+        with self.session() as session:
+            return [Event.model_validate(r, from_attributes=True) for r in session.scalars(query)]
+
+    def batches(self, ids: Collection[str] | None = None) -> list[BatchRecord]:
+        """The batches received (only those of `ids` when given), newest first."""
+        query = select(BatchRow).order_by(BatchRow.received_at.desc())
+        if ids is not None:
+            query = query.where(BatchRow.id.in_(ids))
+        with self.session() as session:
+            return [
+                BatchRecord(r.id, r.source, r.received_at, r.finished_at, r.status, r.report)
+                for r in session.scalars(query)
+            ]
+
     def retention_statuses(self) -> dict[str, str]:
         """Each registered document's retention status, which changes after packaging."""
         query = select(DocumentRow.id, DocumentRow.retention_status)
@@ -289,7 +320,7 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _now() -> datetime:
+def now() -> datetime:
     return datetime.now(UTC)
 
 
@@ -315,7 +346,7 @@ def _document_row(doc: Document) -> DocumentRow:
         review_from=retention.review_from,
         retention_status=retention.status,
         page_count=doc.page_count,
-        registered_at=_now(),
+        registered_at=now(),
     )
     row.pages = [PageRow(**p.model_dump()) for p in doc.pages]
     row.files = [
@@ -375,3 +406,8 @@ def _document(row: DocumentRow) -> Document:
             status=row.retention_status,
         ),
     )
+
+
+# The tables of users, the audit log and web uploads join the catalog's schema (and its
+# migrations) wherever the catalog is used.
+from archive_schema import access, uploads  # noqa: E402, F401

@@ -86,6 +86,11 @@ class SearchResults:
     hits: list[Hit] = field(default_factory=list)
     facets: dict[str, list[Facet]] = field(default_factory=dict)
 
+    def found_without(self, name: str) -> int:
+        """How many documents the search finds with the filter on `name` dropped (counted
+        over its most frequent values)."""
+        return sum(facet.count for facet in self.facets.get(name, []))
+
 
 class SearchBackend(Protocol):
     def index(self, documents: Iterable[Document]) -> None:

@@ -46,6 +46,13 @@ class Airflow:
         """The run as Airflow reports it: state, start_date, end_date…"""
         return self._call("GET", f"/api/v2/dags/{INGEST_DAG}/dagRuns/{run_id}")
 
+    def task_instances(self, run_id: str) -> list[dict[str, Any]]:
+        """The run's tasks, each mapped `archive` task named after its document."""
+        found = self._call(
+            "GET", f"/api/v2/dags/{INGEST_DAG}/dagRuns/{run_id}/taskInstances?limit=1000"
+        )
+        return list(found["task_instances"])
+
     def run_page(self, run_id: str) -> str:
         """Where to watch the run in Airflow's UI."""
         return f"{self.url}/dags/{INGEST_DAG}/runs/{run_id}"

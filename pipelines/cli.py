@@ -263,6 +263,64 @@ def demo() -> None:
     sys.exit(0 if report.ok else 1)
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+def serve(host: str, port: int) -> None:
+    """Run the web application: search, documents, batch uploads and their progress."""
+    import uvicorn
+
+    _settings()  # a bad setting is said here, not in a traceback of the server
+    err.print(f"sohoa on http://{host}:{port} (Ctrl-C stops it)")
+    # The application by name: the command line does not import the web (DESIGN layout).
+    uvicorn.run("web.app:create_app", factory=True, host=host, port=port, log_level="info")
+
+
+@main.group()
+def user() -> None:
+    """Manage the users of the web application."""
+
+
+@user.command("add")
+@click.argument("name")
+@click.option(
+    "--role",
+    type=click.Choice(["reader", "archivist", "records_officer", "admin"]),
+    required=True,
+    help="reader: searches; archivist: uploads; records_officer: retention; admin: all.",
+)
+@click.option(
+    "--clearance",
+    type=click.Choice(list(ACCESS_LEVELS)),
+    help="The most closed access level the user may read (default: by role).",
+)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def user_add(name: str, role: str, clearance: str | None, password_stdin: bool) -> None:
+    """Create a user; the password is asked for twice (at least 10 characters)."""
+    from archive_schema.access import Accounts, Role
+    from archive_schema.catalog import Catalog
+
+    settings = _settings()
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    with _user_errors():
+        added = Accounts(Catalog(settings.database_url)).add(name, password, Role(role), clearance)
+    err.print(f"User {added.name}: {added.role.value}, cleared for {added.clearance}")
+
+
+@main.command("process-uploads")
+def process_uploads() -> None:
+    """Archive the batches uploaded through the web that wait (the web starts this)."""
+    from pipelines.uploads import process_uploads as drain
+
+    settings = _settings()
+    with _user_errors():
+        count = drain(settings)
+    err.print(f"{count} uploaded batches processed")
+
+
 def _settings(**overrides: Any) -> Settings:
     try:
         settings = Settings()
@@ -302,8 +360,8 @@ def _ingest_with_progress(batch: Path, settings: Settings) -> BatchReport:
         class Reporter:
             task = bar.add_task("OCR", total=None)
 
-            def started(self, total: int) -> None:
-                bar.update(self.task, total=total, description=f"Archiving {batch.name}")
+            def started(self, names: list[str]) -> None:
+                bar.update(self.task, total=len(names), description=f"Archiving {batch.name}")
 
             def finished(self, entry: DocumentReport) -> None:
                 bar.advance(self.task)
@@ -377,14 +435,12 @@ def _shown(value: Any) -> str:
 
 
 def _what_to_drop(results: "SearchResults", filters: dict[str, Any]) -> str:
-    """Which of the search's filters, dropped, would find something: the facets count
-    each field with the other filters only."""
-    advice = []
-    for name in filters:
-        would = results.facets.get(name, [])
-        if would:
-            found = sum(value.count for value in would)
-            advice.append(f"without {FACET_NAMES[name][1]}, {found} would")
+    """Which of the search's filters, dropped, would find something."""
+    advice = [
+        f"without {FACET_NAMES[name][1]}, {found} would"
+        for name in filters
+        if (found := results.found_without(name))
+    ]
     if advice:
         return f"W{'; '.join(advice)[1:]} match."
     return "Check the spelling, use fewer words, or drop a filter."
@@ -424,3 +480,7 @@ def _results_json(results: "SearchResults") -> dict[str, Any]:
             for name, values in results.facets.items()
         },
     }
+
+
+if __name__ == "__main__":  # `python -m pipelines.cli`, as the web starts its worker
+    main()

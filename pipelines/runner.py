@@ -25,7 +25,9 @@ from pipelines.store import open_store
 
 
 class Progress(Protocol):
-    def started(self, total: int) -> None: ...
+    def started(self, names: list[str]) -> None:
+        """The documents to process, in the order the workers take them up."""
+
     def finished(self, entry: DocumentReport) -> None: ...
 
 
@@ -39,8 +41,10 @@ def ingest(batch: Path, settings: Settings, progress: Progress | None = None) ->
         rows = {row.row for row in schedule.rows}
         received = intake(batch, Path(work), rows, settings.max_page_megapixels)
         report, events, todo = open_batch(received, str(batch), store, catalog)
+        # The longest documents first, so that no long one is left to run alone at the end.
+        todo.sort(key=lambda s: -sum(o.pages for o in s.originals))
         if progress:
-            progress.started(len(todo))
+            progress.started([source.name for source in todo])
         for source, outcome in _process_all(pool, todo, received.batch_id, settings):
             if isinstance(outcome, worker.DocumentFailed):
                 events += [(source.id, e) for e in outcome.events]
@@ -68,16 +72,12 @@ def _workers(settings: Settings) -> ProcessPoolExecutor:
 def _process_all(
     pool: Executor, todo: list[DocumentSource], batch_id: str, settings: Settings
 ) -> Iterator[tuple[DocumentSource, Document | worker.DocumentFailed]]:
-    """Each document with its record or its failure, as its worker finishes. The longest
-    documents go first, so that no long one is left to run alone at the end."""
+    """Each document with its record or its failure, as its worker finishes."""
     if not todo:
         return
     # pages in parallel when documents are fewer than workers
     jobs = max(1, settings.workers // min(settings.workers, len(todo)))
-    by_length = sorted(todo, key=lambda s: -sum(o.pages for o in s.originals))
-    futures = {
-        pool.submit(worker.process_document, s, batch_id, settings, jobs): s for s in by_length
-    }
+    futures = {pool.submit(worker.process_document, s, batch_id, settings, jobs): s for s in todo}
     for future in as_completed(futures):
         source = futures[future]
         try:

@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     airflow_url: str = "http://localhost:8080"  # Airflow's API server, for `sohoa submit`
     airflow_username: str = "admin"
     airflow_password: str = ""
+    secret_key: str = ""  # signs the web's session cookies; default: kept in $SOHOA_HOME
+    cookie_secure: bool = False  # send session cookies over https only (behind TLS: true)
+    upload_max_mb: int = 2048  # the largest batch the web accepts
 
     @model_validator(mode="after")
     def _default_urls(self) -> "Settings":
@@ -39,6 +42,11 @@ class Settings(BaseSettings):
         self.search_url = self.search_url or f"sqlite:///{self.home / 'search.db'}"
         self.inbox = self.home / self.inbox  # a relative path is relative to home
         return self
+
+    @property
+    def airflow_configured(self) -> bool:
+        """Batches uploaded through the web go to Airflow only when SOHOA_AIRFLOW_URL is set."""
+        return "airflow_url" in self.model_fields_set
 
     def search(self) -> SearchBackend:
         return open_search(self.search_url, self.search_ca_file)

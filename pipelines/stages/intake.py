@@ -5,7 +5,7 @@ import re
 import zipfile
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path, PurePath, PurePosixPath
 from typing import Any
 
 from archive_schema.errors import UserError
@@ -79,7 +79,7 @@ def intake(
     files = sorted(
         (p for p in root.rglob("*") if p.is_file()), key=lambda p: _natural(p.relative_to(root))
     )
-    ignored = [p for p in files if _ignored(p.relative_to(root))]
+    ignored = [p for p in files if system_file(p.relative_to(root))]
     files = [p for p in files if p not in ignored]
     hashes = {path: sha256_file(path) for path in files}
     result = BatchIntake(
@@ -211,14 +211,14 @@ def _unzip(archive: Path, target: Path, unsafe: Path, rejected: list[Rejected]) 
                     f"{archive.name} would unpack to more than {MAX_BATCH_BYTES >> 30} GiB"
                 )
             for member in members:
-                if reason := _unsafe_path(member):
+                if reason := unsafe_path(member):
                     kept = (
                         unsafe
                         / f"{len(rejected):03d}-{PurePosixPath(member.filename).name or 'entry'}"
                     )
                     _extract(zipped, member, kept)
                     rejected.append(Rejected(member.filename, reason, (kept,)))
-                elif reason := _bomb(member):
+                elif reason := zip_bomb(member):
                     rejected.append(Rejected(member.filename, reason))
                 else:
                     _extract(zipped, member, target.joinpath(*PurePosixPath(member.filename).parts))
@@ -227,7 +227,8 @@ def _unzip(archive: Path, target: Path, unsafe: Path, rejected: list[Rejected]) 
     return target
 
 
-def _unsafe_path(member: zipfile.ZipInfo) -> str | None:
+def unsafe_path(member: zipfile.ZipInfo) -> str | None:
+    """Why a zip entry may not be unpacked where it says (a path out of the batch, a link)."""
     path = PurePosixPath(member.filename.replace("\\", "/"))
     if path.is_absolute() or ".." in path.parts or re.match(r"^[A-Za-z]:", member.filename):
         return (
@@ -239,7 +240,8 @@ def _unsafe_path(member: zipfile.ZipInfo) -> str | None:
     return None
 
 
-def _bomb(member: zipfile.ZipInfo) -> str | None:
+def zip_bomb(member: zipfile.ZipInfo) -> str | None:
+    """Why a zip entry looks like a decompression bomb."""
     if member.compress_size and member.file_size / member.compress_size > MAX_COMPRESSION_RATIO:
         ratio = member.file_size // member.compress_size
         return f"zip entry compression ratio {ratio}:1 looks like a zip bomb; not unpacked"
@@ -258,7 +260,8 @@ def _extract(zipped: zipfile.ZipFile, member: zipfile.ZipInfo, path: Path) -> No
             out.write(chunk)
 
 
-def _ignored(relative: Path) -> bool:
+def system_file(relative: PurePath) -> bool:
+    """Files of the operating system, not of the batch: hidden ones, Thumbs.db…"""
     return any(part.startswith(".") or part.lower() in IGNORED_NAMES for part in relative.parts)
 
 

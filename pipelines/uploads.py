@@ -1,0 +1,130 @@
+"""What becomes of the batches uploaded through the web: each document's progress (queued,
+OCR, archived, failed with the reason) kept in the catalog for the batch's page, whoever
+does the work.
+
+- Airflow, when SOHOA_AIRFLOW_URL is set: the upload is submitted as a sohoa_ingest run, and
+  its progress read from the run's mapped tasks through the REST API.
+- Otherwise the embedded runner, in a background worker: the web starts
+  `sohoa process-uploads` after each upload; one worker runs at a time (a lock under
+  SOHOA_HOME) and drains the queue, so an upload never waits for a worker about to stop.
+"""
+
+import fcntl
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from archive_schema.catalog import Catalog
+from archive_schema.errors import UserError
+from archive_schema.uploads import Stage, Upload, UploadDocument, Uploads, UploadState
+from pipelines.airflow_api import FINISHED, Airflow
+from pipelines.report import BatchReport, DocumentReport, Outcome
+from pipelines.runner import ingest
+from pipelines.settings import Settings
+
+LOCK = "uploads.lock"
+AIRFLOW_STAGES = {  # the state of a document's mapped `archive` task
+    "running": Stage.OCR,
+    "success": Stage.ARCHIVED,
+    "failed": Stage.FAILED,
+    "upstream_failed": Stage.FAILED,
+}
+log = logging.getLogger(__name__)
+
+
+def process_uploads(settings: Settings) -> int:
+    """Archive every queued upload, oldest first, until none waits; returns how many."""
+    uploads = Uploads(Catalog(settings.database_url))
+    count = 0
+    with _only_worker(settings.home / LOCK):
+        uploads.requeue_interrupted()
+        while (upload := uploads.claim_next()) is not None:
+            _archive(upload, settings, uploads)
+            count += 1
+    return count
+
+
+def submit_to_airflow(upload: Upload, settings: Settings, uploads: Uploads) -> None:
+    uploads.set_airflow_run(upload.id, Airflow(settings).start_ingest(upload.path))
+
+
+def follow_airflow(upload: Upload, settings: Settings, uploads: Uploads) -> None:
+    """Bring the upload's stages up to date from its Airflow run; once the run is over,
+    from the batch's report."""
+    if upload.airflow_run is None or upload.state is not UploadState.RUNNING:
+        return
+    airflow = Airflow(settings)
+    stages = {
+        task["rendered_map_index"]: AIRFLOW_STAGES.get(task["state"], Stage.QUEUED)
+        for task in airflow.task_instances(upload.airflow_run)
+        if task["task_id"] == "archive" and task.get("rendered_map_index")
+    }
+    uploads.set_stages(upload.id, [UploadDocument(name, stage) for name, stage in stages.items()])
+    state = airflow.run(upload.airflow_run)["state"]
+    if state not in FINISHED:
+        return
+    catalog = Catalog(settings.database_url)
+    done = [b for b in catalog.batches() if b.source == upload.path and b.report]
+    if not done:
+        uploads.finish(upload.id, UploadState.FAILED, error=f"the Airflow run ended {state}")
+        return
+    report = BatchReport.model_validate(done[0].report)
+    uploads.set_stages(upload.id, [stage_of(entry) for entry in report.documents])
+    uploads.finish(upload.id, state_of(report), batch_id=report.batch_id)
+
+
+def stage_of(entry: DocumentReport) -> UploadDocument:
+    archived = entry.status in (Outcome.ARCHIVED, Outcome.ALREADY_ARCHIVED)
+    return UploadDocument(
+        entry.name, Stage.ARCHIVED if archived else Stage.FAILED, entry.reason, entry.id
+    )
+
+
+def state_of(report: BatchReport) -> UploadState:
+    return UploadState.FINISHED if report.ok else UploadState.PROBLEMS
+
+
+class _Stages:
+    """The runner's progress as stages: the workers take documents in the order given, so
+    the first of those not finished are in OCR and the rest wait."""
+
+    def __init__(self, uploads: Uploads, upload_id: str, workers: int):
+        self.uploads, self.upload_id, self.workers = uploads, upload_id, workers
+        self.waiting: list[str] = []
+
+    def started(self, names: list[str]) -> None:
+        self.waiting = list(names)
+        self._update([])
+
+    def finished(self, entry: DocumentReport) -> None:
+        if entry.name in self.waiting:
+            self.waiting.remove(entry.name)
+        self._update([stage_of(entry)])
+
+    def _update(self, done: list[UploadDocument]) -> None:
+        working = [UploadDocument(n, Stage.OCR) for n in self.waiting[: self.workers]]
+        waiting = [UploadDocument(n, Stage.QUEUED) for n in self.waiting[self.workers :]]
+        self.uploads.set_stages(self.upload_id, done + working + waiting)
+
+
+def _archive(upload: Upload, settings: Settings, uploads: Uploads) -> None:
+    try:
+        report = ingest(Path(upload.path), settings, _Stages(uploads, upload.id, settings.workers))
+    except UserError as error:
+        uploads.finish(upload.id, UploadState.FAILED, error=str(error))
+        return
+    except Exception as error:  # the next upload must still be processed
+        log.exception("upload %s failed", upload.id)
+        uploads.finish(upload.id, UploadState.FAILED, error=f"{type(error).__name__}: {error}")
+        return
+    uploads.set_stages(upload.id, [stage_of(entry) for entry in report.documents])
+    uploads.finish(upload.id, state_of(report), batch_id=report.batch_id)
+
+
+@contextmanager
+def _only_worker(lock: Path) -> Iterator[None]:
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with lock.open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # waits for a worker still running
+        yield

@@ -1,0 +1,57 @@
+"""The application: its pages, their guards and the answers to what goes wrong (never a
+traceback for the user: the log keeps it). `sohoa serve` runs it with uvicorn."""
+
+import logging
+from urllib.parse import quote
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+
+from pipelines.settings import Settings
+from web import batches, documents, login, search_page, upload_pages
+from web.middleware import PostLimit, add_headers
+from web.render import page
+from web.security import NotLoggedIn
+from web.services import HERE, Services
+
+SESSION_HOURS = 8
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    services = Services(settings)
+    app = FastAPI(title="sohoa", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.services = services
+    for router in (login, search_page, documents, upload_pages, batches):
+        app.include_router(router.router)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    add_headers(app)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=services.secret_key,
+        session_cookie="sohoa_session",
+        max_age=SESSION_HOURS * 3600,
+        same_site="lax",
+        https_only=settings.cookie_secure,
+    )
+    app.add_middleware(PostLimit, upload_limit=settings.upload_max_mb << 20)
+
+    @app.exception_handler(NotLoggedIn)
+    async def to_login(request: Request, _: NotLoggedIn) -> Response:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, error: HTTPException) -> HTMLResponse:
+        return page(request, "error.html", None, error.status_code, message=error.detail)
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, error: Exception) -> HTMLResponse:
+        log.error("%s %s failed", request.method, request.url.path, exc_info=error)
+        message = "Đã có lỗi ở máy chủ; lỗi đã được ghi lại. Hãy thử lại sau ít phút."
+        return page(request, "error.html", None, 500, message=message)
+
+    return app

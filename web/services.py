@@ -1,0 +1,92 @@
+"""What every request works with: the settings, the catalog and its accounts and uploads,
+the archive store, the search backend (one per thread), and the templates."""
+
+import secrets
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+from starlette.templating import Jinja2Templates
+
+from archive_schema.access import ROLE_LABELS, Accounts
+from archive_schema.catalog import Catalog
+from archive_schema.uploads import Uploads
+from archive_schema.vocab import ACCESS_LEVELS, FIELD_LABELS
+from indexing.base import SearchBackend, Snippet
+from indexing.highlight import to_html
+from pipelines.settings import Settings
+from pipelines.store import Store, open_store
+
+HERE = Path(__file__).resolve().parent
+SECRET_FILE = "web-secret-key"
+
+
+class Services:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.catalog = Catalog(settings.database_url)
+        self.accounts = Accounts(self.catalog)
+        self.uploads = Uploads(self.catalog)
+        self.store: Store = open_store(settings.storage_url)
+        self.secret_key = settings.secret_key or _kept_secret(settings.home / SECRET_FILE)
+        self.templates = Jinja2Templates(env=_environment())
+        self._searches = threading.local()
+        self._workers: list[subprocess.Popen[bytes]] = []
+
+    def search(self) -> SearchBackend:
+        """This thread's search backend (a SQLite connection serves one thread only)."""
+        backend: SearchBackend | None = getattr(self._searches, "backend", None)
+        if backend is None:
+            backend = self._searches.backend = self.settings.search()
+        return backend
+
+    def start_upload_worker(self) -> None:
+        """The embedded worker that archives queued uploads (`sohoa process-uploads`)."""
+        self._workers = [w for w in self._workers if w.poll() is None]  # no zombies left
+        log = self.settings.home / "logs" / "uploads.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("ab") as output:
+            self._workers.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "pipelines.cli", "process-uploads"],
+                    stdout=output,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,  # goes on if the server restarts
+                )
+            )
+
+
+def _kept_secret(path: Path) -> str:
+    """A key made once and kept (readable by its owner only) under SOHOA_HOME."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+def _environment() -> Environment:
+    environment = Environment(
+        loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True)
+    )
+    environment.globals |= {
+        "FIELD_LABELS": FIELD_LABELS,
+        "ACCESS_LEVELS": ACCESS_LEVELS,
+        "ROLE_LABELS": ROLE_LABELS,
+    }
+    environment.filters["marked"] = _marked
+    environment.filters["vn_date"] = _vn_date
+    return environment
+
+
+def _marked(passage: Snippet) -> Markup:
+    """A snippet with its matched words marked; its text escaped first (indexing.highlight)."""
+    return Markup(to_html(passage))  # to_html escapes the page's text itself
+
+
+def _vn_date(value: Any) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""

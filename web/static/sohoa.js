@@ -1,0 +1,48 @@
+// sohoa: the only script of the site. It follows a batch being processed, row by row,
+// and does nothing elsewhere; without it, the page reloads itself every few seconds.
+"use strict";
+
+function cell(text) {
+  const td = document.createElement("td");
+  td.textContent = text || "";
+  return td;
+}
+
+function row(doc) {
+  const tr = document.createElement("tr");
+  tr.className = doc.stage;
+  const name = cell("");
+  if (doc.document_id && doc.stage === "archived") {
+    const link = document.createElement("a");
+    link.href = "/documents/" + encodeURIComponent(doc.document_id);
+    link.textContent = doc.name;
+    name.appendChild(link);
+  } else {
+    name.textContent = doc.name;
+  }
+  tr.append(name, cell(doc.label), cell(doc.reason));
+  return tr;
+}
+
+async function follow(section) {
+  const response = await fetch(section.dataset.progress, { headers: { Accept: "application/json" } });
+  if (!response.ok) return setTimeout(() => follow(section), 5000);
+  const progress = await response.json();
+  section.querySelector("[data-state]").textContent = progress.state_label;
+  const error = section.querySelector("[data-error]");
+  error.textContent = progress.error || "";
+  error.hidden = !progress.error;
+  if (progress.documents.length) {
+    section.querySelector("[data-documents]").replaceChildren(...progress.documents.map(row));
+  }
+  if (progress.done) {
+    window.location.reload(); // the finished page: the report's link, the re-run buttons
+  } else {
+    setTimeout(() => follow(section), 2000);
+  }
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  const section = document.querySelector("[data-progress][data-running]");
+  if (section) follow(section);
+});
