@@ -150,21 +150,23 @@ class Accounts:
             row = session.get(UserRow, name)
             if row is None or not row.active:
                 _verify(_UNKNOWN_USER_HASH, password)
-                raise LoginRefused("wrong user name or password")
-            if row.locked_until and _aware(row.locked_until) > now():
+                refusal = LoginRefused("wrong user name or password")
+            elif row.locked_until and _aware(row.locked_until) > now():
                 minutes = _minutes(_aware(row.locked_until) - now())
-                raise LoginRefused(
+                refusal = LoginRefused(
                     f"this account is locked after repeated failures: try again in {minutes}"
                     " minutes",
                     minutes,
                 )
-            if not _verify(row.password_hash, password):
+            elif not _verify(row.password_hash, password):
                 row.failures += 1
                 if row.failures >= FAILURES_BEFORE_LOCKOUT:
                     row.locked_until, row.failures = now() + LOCKOUT, 0
-                raise LoginRefused("wrong user name or password")
-            row.failures, row.locked_until = 0, None
-            return User(row.name, Role(row.role), row.clearance)
+                refusal = LoginRefused("wrong user name or password")
+            else:
+                row.failures, row.locked_until = 0, None
+                return User(row.name, Role(row.role), row.clearance)
+        raise refusal  # once the failure is counted: raised inside, it would be rolled back
 
     def record(self, user: str | None, action: str, target: str = "", address: str = "") -> None:
         with self.catalog.session() as session, session.begin():

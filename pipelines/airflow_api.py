@@ -46,12 +46,22 @@ class Airflow:
         """The run as Airflow reports it: state, start_date, end_date…"""
         return self._call("GET", f"/api/v2/dags/{INGEST_DAG}/dagRuns/{run_id}")
 
-    def task_instances(self, run_id: str) -> list[dict[str, Any]]:
-        """The run's tasks, each mapped `archive` task named after its document."""
-        found = self._call(
-            "GET", f"/api/v2/dags/{INGEST_DAG}/dagRuns/{run_id}/taskInstances?limit=1000"
-        )
-        return list(found["task_instances"])
+    def document_states(self, run_id: str) -> dict[str, str | None]:
+        """The state of each document's mapped `archive` task, by the document's name (its
+        map index, in the order intake staged them); none before intake is done."""
+        runs = f"/api/v2/dags/{INGEST_DAG}/dagRuns/{run_id}"
+        try:
+            staged = self._call("GET", f"{runs}/taskInstances/intake/xcomEntries/return_value")
+        except AirflowError:
+            return {}  # intake has not finished yet
+        value = staged["value"]
+        names = [d["name"] for d in (json.loads(value) if isinstance(value, str) else value)]
+        tasks = self._call("GET", f"{runs}/taskInstances?task_id=archive&limit=1000")
+        return {
+            names[t["map_index"]]: t["state"]
+            for t in tasks["task_instances"]
+            if t["task_id"] == "archive" and 0 <= t["map_index"] < len(names)
+        }
 
     def run_page(self, run_id: str) -> str:
         """Where to watch the run in Airflow's UI."""

@@ -56,9 +56,8 @@ def follow_airflow(upload: Upload, settings: Settings, uploads: Uploads) -> None
         return
     airflow = Airflow(settings)
     stages = {
-        task["rendered_map_index"]: AIRFLOW_STAGES.get(task["state"], Stage.QUEUED)
-        for task in airflow.task_instances(upload.airflow_run)
-        if task["task_id"] == "archive" and task.get("rendered_map_index")
+        name: AIRFLOW_STAGES.get(state or "", Stage.QUEUED)
+        for name, state in airflow.document_states(upload.airflow_run).items()
     }
     uploads.set_stages(upload.id, [UploadDocument(name, stage) for name, stage in stages.items()])
     state = airflow.run(upload.airflow_run)["state"]

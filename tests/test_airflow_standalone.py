@@ -2,6 +2,7 @@
 scheduler and the REST API; batches arrive by `sohoa submit` and through the inbox."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -12,9 +13,11 @@ from pathlib import Path
 import pytest
 
 from archive_schema.catalog import Catalog
+from pipelines.airflow_api import Airflow
 from pipelines.settings import Settings
 from samples.batch import write_batch
 from tests import airflow_setup
+from tests.web_server import add_user, form_token, logged_in_client, web_server
 
 SOHOA = Path(sys.executable).parent / "sohoa"
 
@@ -52,6 +55,47 @@ def test_a_batch_dropped_in_the_inbox_is_archived(
         time.sleep(3)
     assert not (inbox / "dropped").exists()
     assert [p.name.endswith("-dropped") for p in (inbox / ".taken").iterdir()] == [True]
+
+
+def test_a_batch_uploaded_on_the_web_goes_to_airflow(
+    airflow_env: dict[str, str], tmp_path: Path
+) -> None:
+    """With SOHOA_AIRFLOW_URL set, `sohoa serve` hands an upload to Airflow and follows the
+    run's mapped tasks until the batch is archived."""
+    home = Path(airflow_env["SOHOA_HOME"])
+    add_user(home, "lan", "archivist", "lan-luu-tru-2026")
+    batch = write_batch(tmp_path / "web-batch", ("010",), dpi=300, condition="light")
+    upload = tmp_path / "web-batch.zip"
+    shutil.make_archive(str(upload.with_suffix("")), "zip", batch.path)
+    settings = {k: v for k, v in airflow_env.items() if k.startswith("SOHOA_AIRFLOW")}
+    with web_server(home, **settings) as url:
+        client = logged_in_client(url, "lan", "lan-luu-tru-2026")
+        sent = client.post(
+            f"{url}/uploads",
+            data={"csrf": form_token(client, f"{url}/uploads/new")},
+            files={"files": (upload.name, upload.read_bytes())},
+        )
+        assert sent.status_code == 303, sent.text
+        progress_url = f"{url}{sent.headers['location']}/progress"
+        deadline = time.monotonic() + 300
+        while not (progress := client.get(progress_url).json())["done"]:
+            assert time.monotonic() < deadline, f"not done in 5 minutes: {progress}"
+            time.sleep(2)
+        page = client.get(f"{url}{sent.headers['location']}").text
+    assert progress["state"] == "finished", progress
+    assert [(d["name"], d["stage"]) for d in progress["documents"]] == [
+        (batch.documents[0].name, "archived")
+    ]
+    assert "xử lý trên Airflow (manual__" in page
+    (run_id,) = re.findall(r"xử lý trên Airflow \((manual__[^)]+)\)", page)
+    airflow = Airflow(
+        Settings(
+            home=home,
+            airflow_url=airflow_env["SOHOA_AIRFLOW_URL"],
+            airflow_password=airflow_env["SOHOA_AIRFLOW_PASSWORD"],
+        )
+    )
+    assert airflow.document_states(run_id) == {batch.documents[0].name: "success"}
 
 
 def test_submit_refuses_wrong_credentials(airflow_env: dict[str, str], tmp_path: Path) -> None:

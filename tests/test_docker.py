@@ -43,7 +43,7 @@ def test_every_airflow_service_shares_sohoa_settings_and_volumes() -> None:
             assert env["AIRFLOW__CORE__EXECUTOR"] == "CeleryExecutor", name
             assert env["SOHOA_DATABASE_URL"].startswith("postgresql+psycopg://"), name
             mounts = {volume.split(":")[1] for volume in service["volumes"]}
-            assert {"/srv/sohoa/archive", "/srv/sohoa/inbox"} <= mounts, name
+            assert {"/srv/sohoa/archive", "/srv/sohoa/inbox", "/srv/sohoa/uploads"} <= mounts, name
     named = {v.split(":")[0] for s in parsed["services"].values() for v in s.get("volumes", [])}
     assert {n for n in named if not n.startswith(".")} <= set(parsed["volumes"])
 
