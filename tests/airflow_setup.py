@@ -4,16 +4,13 @@ Airflow reads its configuration when first imported, so the environment is set b
 test imports it; test modules import Airflow inside their fixtures and tests."""
 
 import os
-import signal
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
+from tests.services import answers, free_port, running
 
 ROOT = Path(__file__).resolve().parent.parent
 AIRFLOW = Path(sys.executable).parent / "airflow"
@@ -55,42 +52,9 @@ def standalone(home: Path, **settings: str) -> Iterator[dict[str, str]]:
         "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
         **settings,
     }
-    log = home / "airflow.log"
-    with log.open("w") as output:
-        airflow = subprocess.Popen(
-            [STANDALONE],
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        _wait_until_healthy(url, airflow, log)
+    healthy = answers(
+        f"{url}/api/v2/monitor/health",
+        lambda answer: all(part.get("status") == "healthy" for part in answer.json().values()),
+    )
+    with running([STANDALONE], env, home / "airflow.log", healthy, 300):
         yield env
-    finally:
-        os.killpg(airflow.pid, signal.SIGINT)
-        try:
-            airflow.wait(60)
-        except subprocess.TimeoutExpired:
-            os.killpg(airflow.pid, signal.SIGKILL)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _wait_until_healthy(url: str, airflow: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        if airflow.poll() is not None:
-            raise RuntimeError(f"Airflow stopped:\n{log.read_text()[-3000:]}")
-        try:
-            health = httpx.get(f"{url}/api/v2/monitor/health", timeout=5).json()
-            if all(part.get("status") == "healthy" for part in health.values()):
-                return
-        except (httpx.HTTPError, ValueError):
-            pass
-        time.sleep(2)
-    raise RuntimeError(f"Airflow was not healthy after 5 minutes:\n{log.read_text()[-3000:]}")

@@ -17,6 +17,7 @@ from pipelines.airflow_api import Airflow
 from pipelines.settings import Settings
 from samples.batch import write_batch
 from tests import airflow_setup
+from tests.services import free_port
 from tests.web_server import add_user, form_token, logged_in_client, web_server
 
 SOHOA = Path(sys.executable).parent / "sohoa"
@@ -104,7 +105,7 @@ def test_submit_refuses_wrong_credentials(airflow_env: dict[str, str], tmp_path:
 
 
 def test_submit_says_when_airflow_is_not_running(tmp_path: Path) -> None:
-    env = os.environ | {"SOHOA_AIRFLOW_URL": f"http://127.0.0.1:{airflow_setup.free_port()}"}
+    env = os.environ | {"SOHOA_AIRFLOW_URL": f"http://127.0.0.1:{free_port()}"}
     result = _sohoa(env | {"SOHOA_AIRFLOW_PASSWORD": "x"}, "submit", str(tmp_path))
     assert result.returncode == 2 and "cannot reach Airflow" in result.stderr
 

@@ -2,12 +2,13 @@
 runs it: a certificate authority and a certificate for 127.0.0.1 are made with openssl."""
 
 import getpass
-import socket
+import os
 import subprocess
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from tests.services import free_port, listening, running
 
 NGINX = "/usr/sbin/nginx"
 CONFIG = """
@@ -39,18 +40,14 @@ def tls_proxy(upstream: str, work: Path, user: str, password: str) -> Iterator[t
     _certificates(work)
     hashed = _run("openssl", "passwd", "-apr1", password).strip()
     (work / "users").write_text(f"{user}:{hashed}\n")
-    port = _free_port()
+    port = free_port()
     config = work / "nginx.conf"
     # workers as this user, who can read the test's files (ignored when not run as root)
     me = getpass.getuser()
     config.write_text(CONFIG.format(work=work, port=port, upstream=upstream, user=me))
-    nginx = subprocess.Popen([NGINX, "-p", str(work), "-c", str(config)])
-    try:
-        _wait_for(port, nginx, work / "error.log")
+    nginx = [NGINX, "-p", str(work), "-c", str(config)]
+    with running(nginx, dict(os.environ), work / "nginx.log", listening(port), 20):
         yield f"https://127.0.0.1:{port}", work / "ca.pem"
-    finally:
-        nginx.terminate()
-        nginx.wait(30)
 
 
 def _certificates(work: Path) -> None:
@@ -106,20 +103,3 @@ def _certificates(work: Path) -> None:
 
 def _run(*command: str) -> str:
     return subprocess.run(command, check=True, capture_output=True, text=True).stdout
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _wait_for(port: int, nginx: subprocess.Popen[bytes], log: Path) -> None:
-    for _ in range(100):
-        if nginx.poll() is not None:
-            raise RuntimeError(f"nginx stopped: {log.read_text() if log.exists() else ''}")
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise RuntimeError(f"nginx is not listening on {port}")

@@ -3,17 +3,15 @@ with `sohoa user add`; and Chromium, driven by Playwright, saving a picture of e
 
 import os
 import re
-import signal
 import subprocess
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 
-from tests.airflow_setup import free_port
 from tests.conftest import ROOT
+from tests.services import answers, free_port, running
 
 SOHOA = ROOT / ".venv" / "bin" / "sohoa"
 CHROMIUM = "/usr/bin/chromium"
@@ -44,26 +42,11 @@ def web_server(home: Path, **settings: str) -> Iterator[str]:
     """Yields the server's URL; stops it (SIGINT, as uvicorn wants) afterwards."""
     port = free_port()
     env = os.environ | {"SOHOA_HOME": str(home), "SOHOA_WORKERS": "2", **settings}
-    log = home / "serve.log"
     home.mkdir(parents=True, exist_ok=True)
-    with log.open("w") as output:
-        server = subprocess.Popen(
-            [SOHOA, "serve", "--port", str(port)],
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
     url = f"http://127.0.0.1:{port}"
-    try:
-        _wait(url, server, log)
+    login_page = answers(f"{url}/login", lambda answer: answer.status_code == 200)
+    with running([SOHOA, "serve", "--port", str(port)], env, home / "serve.log", login_page, 60):
         yield url
-    finally:
-        os.killpg(server.pid, signal.SIGINT)
-        try:
-            server.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
 
 
 def logged_in_client(url: str, name: str, password: str) -> httpx.Client:
@@ -80,16 +63,3 @@ def form_token(client: httpx.Client, page: str) -> str:
     found = re.search(r'name="csrf" value="([^"]+)"', client.get(page).text)
     assert found is not None, page
     return found.group(1)
-
-
-def _wait(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
-    for _ in range(150):
-        if server.poll() is not None:
-            raise RuntimeError(f"sohoa serve stopped:\n{log.read_text()}")
-        try:
-            if httpx.get(f"{url}/login", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"sohoa serve did not answer:\n{log.read_text()}")
