@@ -259,9 +259,16 @@ def test_uploads_are_checked_before_anything_is_kept(uploaded: Site, tmp_path: P
     slip = tmp_path / "slip.zip"
     with zipfile.ZipFile(slip, "w") as zipped:
         zipped.writestr("../../etc/cron.d/evil", b"* * * * * root true")
+    bomb = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zipped:
+        zipped.writestr("001.tif", b"\0" * (64 << 20))
     text = tmp_path / "scan.jpg"
     text.write_text("not an image")
-    for upload, message in ((slip, "../../etc/cron.d/evil"), (text, "scan.jpg: là text/plain")):
+    for upload, message in (
+        (slip, "../../etc/cron.d/evil"),
+        (bomb, "001.tif: zip entry compression ratio"),
+        (text, "scan.jpg: là text/plain"),
+    ):
         refused = client.post(
             f"{uploaded.url}/uploads",
             data={"csrf": form_token(client, f"{uploaded.url}/uploads/new")},
@@ -285,6 +292,13 @@ def test_a_reader_may_not_upload(uploaded: Site) -> None:
 
 
 def test_every_act_is_in_the_audit_log(uploaded: Site) -> None:
+    reader = logged_in_client(uploaded.url, "minh", PASSWORDS["minh"])
+    shown = next(i for name, i in uploaded.documents.items() if name.startswith("002"))
+    for path in ("/?q=gia+ban+xi+mang", f"/documents/{shown}", f"/documents/{shown}/download"):
+        assert reader.get(f"{uploaded.url}{path}").status_code == 200, path
+    stranger = httpx.Client()
+    token = form_token(stranger, f"{uploaded.url}/login")
+    stranger.post(f"{uploaded.url}/login", data={"csrf": token, "name": "nobody", "password": "x"})
     entries = Accounts(Catalog(_db(uploaded))).audit()
     acts = {(e.user, e.action) for e in entries}
     assert {
