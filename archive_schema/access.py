@@ -20,6 +20,7 @@ class Role(StrEnum):
     READER = "reader"  # cán bộ tra cứu: searches and reads
     ARCHIVIST = "archivist"  # lưu trữ viên: uploads batches, follows their processing
     RECORDS_OFFICER = "records_officer"  # Sở Nội vụ: retention and destruction
+    COUNCIL = "council"  # Hội đồng xét hủy tài liệu: approves or rejects destruction
     ADMIN = "admin"
 
 
@@ -27,6 +28,7 @@ ROLE_LABELS = {
     Role.READER: "Cán bộ tra cứu",
     Role.ARCHIVIST: "Lưu trữ viên",
     Role.RECORDS_OFFICER: "Cán bộ Sở Nội vụ",
+    Role.COUNCIL: "Thành viên Hội đồng xét hủy",
     Role.ADMIN: "Quản trị hệ thống",
 }
 # The access level a new user of each role is cleared for, unless told otherwise.
@@ -34,6 +36,7 @@ DEFAULT_CLEARANCE = {
     Role.READER: "internal",
     Role.ARCHIVIST: "restricted",
     Role.RECORDS_OFFICER: "secret",
+    Role.COUNCIL: "secret",
     Role.ADMIN: "secret",
 }
 FAILURES_BEFORE_LOCKOUT = 5
@@ -170,22 +173,33 @@ class Accounts:
 
     def record(self, user: str | None, action: str, target: str = "", address: str = "") -> None:
         with self.catalog.session() as session, session.begin():
-            session.add(
-                AuditRow(at=now(), user=user, action=action, target=target, address=address)
-            )
+            session.add(audit_row(user, action, target, address))
 
-    def audit(self, user: str | None = None, action: str | None = None) -> list[AuditEntry]:
-        """The audit log, newest first."""
-        query = select(AuditRow).order_by(AuditRow.id.desc())
+    def audit(
+        self,
+        user: str | None = None,
+        action: str | None = None,
+        target: str | None = None,
+        limit: int | None = None,
+    ) -> list[AuditEntry]:
+        """The audit log, newest first; `target` finds the acts on a record, a proposal…"""
+        query = select(AuditRow).order_by(AuditRow.id.desc()).limit(limit)
         if user:
             query = query.where(AuditRow.user == user)
         if action:
             query = query.where(AuditRow.action == action)
+        if target:
+            query = query.where(AuditRow.target.contains(target, autoescape=True))
         with self.catalog.session() as session:
             return [
                 AuditEntry(_aware(r.at), r.user, r.action, r.target, r.address)
                 for r in session.scalars(query)
             ]
+
+
+def audit_row(user: str | None, action: str, target: str = "", address: str = "") -> AuditRow:
+    """An audit log row, to add in the transaction of the act it records."""
+    return AuditRow(at=now(), user=user, action=action, target=target, address=address)
 
 
 def _check_password(password: str) -> None:

@@ -37,7 +37,7 @@ from sqlalchemy.orm import (
 
 from archive_schema.models import Document, Event, OriginalFile, Page, Retention, Status, StoredFile
 
-SCHEMA_REVISION = "0003"  # the newest migration in archive_schema/migrations/versions
+SCHEMA_REVISION = "0004"  # the newest migration in archive_schema/migrations/versions
 
 
 class Base(DeclarativeBase):
@@ -324,6 +324,11 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def document_event(row: DocumentRow, stage: str, detail: str) -> EventRow:
+    """A record's event, for a change made to its catalog row."""
+    return _event_row(Event(stage=stage, outcome="ok", detail=detail), row.id, row.batch_id)
+
+
 def _event_row(e: Event, document_id: str | None = None, batch_id: str | None = None) -> EventRow:
     return EventRow(
         document_id=document_id,
@@ -408,6 +413,6 @@ def _document(row: DocumentRow) -> Document:
     )
 
 
-# The tables of users, the audit log and web uploads join the catalog's schema (and its
-# migrations) wherever the catalog is used.
-from archive_schema import access, uploads  # noqa: E402, F401
+# The tables of users, the audit log, web uploads and the records office's work join the
+# catalog's schema (and its migrations) wherever the catalog is used.
+from archive_schema import access, disposal, review, schedules, uploads  # noqa: E402, F401

@@ -23,6 +23,7 @@ class Source(StrEnum):
 class Status(StrEnum):
     ARCHIVED = "archived"
     REGISTERED = "registered"  # in the catalog, not yet searchable
+    DESTROYING = "destroying"  # its approved destruction has begun: out of search and reach
 
 
 class Page(BaseModel):

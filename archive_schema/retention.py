@@ -1,41 +1,48 @@
 """Retention schedules (bảng thời hạn bảo quản) and the rule that computes review dates.
 
 A schedule is data the records office (Sở Nội vụ) edits: numbered rows in groups, each with
-a period of years or "Vĩnh viễn" (permanent) and the document types and subject keywords
-that put a record under it. The period counts from the year the work ends: a 10-year
-record whose dossier closed in 2013 is kept through 2023 and is due for review from 2024.
+a period of years or "Vĩnh viễn" (permanent), its conditions and notes, and the rules that
+put a record under it: document types, issuing agencies, notations, subject keywords. The
+period counts from the year the work ends: a 10-year record whose dossier closed in 2013 is
+kept through 2023 and is due for review from 2024.
 """
 
-import csv
-import io
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, fields
 from datetime import date
-from importlib import resources
+from typing import Any
 
 from archive_schema.errors import UserError
-from archive_schema.models import Retention
+from archive_schema.models import Description, Retention
 from archive_schema.vietnamese import fold, normalize
 from archive_schema.vocab import DOC_TYPES
 
-PERMANENT = "vĩnh viễn"
-SAMPLE_SCHEDULE = "retention_schedule_sample.csv"
+PERMANENT = "Vĩnh viễn"
 
-# Column headers: Vietnamese as the records office writes them, or English.
-_COLUMNS = {
-    "row": ("điều khoản", "row"),
-    "group": ("nhóm", "group"),
-    "description": ("tên nhóm hồ sơ tài liệu", "description"),
-    "retention": ("thời hạn bảo quản", "retention"),
-    "doc_types": ("tên loại", "doc_types"),
-    "keywords": ("từ khóa", "keywords"),
-    "notes": ("ghi chú", "notes"),
+# Column headers: Vietnamese as the records office writes them (first), or English.
+COLUMNS = {
+    "row": ("Điều khoản", "row"),
+    "group": ("Nhóm", "group"),
+    "description": ("Tên nhóm hồ sơ tài liệu", "description"),
+    "retention": ("Thời hạn bảo quản", "retention"),
+    "conditions": ("Điều kiện", "conditions"),
+    "notes": ("Ghi chú", "notes"),
+    "doc_types": ("Tên loại", "doc_types"),
+    "agencies": ("Cơ quan ban hành", "agencies"),
+    "notations": ("Ký hiệu", "notations"),
+    "keywords": ("Từ khóa", "keywords"),
 }
+REQUIRED = ("row", "description", "retention")
+LISTS = ("doc_types", "agencies", "notations", "keywords")  # ';'-separated in a cell
 
 
 class ScheduleError(UserError, ValueError):
-    """A schedule that cannot be read; the message names the row and the field."""
+    """A schedule that cannot be read; each problem names its row and field."""
+
+    def __init__(self, problems: Sequence[str]):
+        super().__init__("\n".join(problems))
+        self.problems = list(problems)
 
 
 @dataclass(frozen=True)
@@ -44,51 +51,64 @@ class ScheduleRow:
     group: str
     description: str
     years: int | None  # None: permanent
-    doc_types: tuple[str, ...]
-    keywords: tuple[str, ...]
+    conditions: str = ""
     notes: str = ""
+    doc_types: tuple[str, ...] = ()
+    agencies: tuple[str, ...] = ()
+    notations: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
 
     @property
     def permanent(self) -> bool:
         return self.years is None
 
-    def matches_type(self, doc_type: str | None) -> bool:
-        return not self.doc_types or doc_type in self.doc_types
+    @property
+    def period(self) -> str:
+        return PERMANENT if self.years is None else f"{self.years} năm"
 
-    def matches_subject(self, subject: str) -> bool:
-        words = f" {' '.join(_words(subject))} "
-        return any(f" {keyword} " in words for keyword in self.keywords)
+    def matches(self, record: Description) -> bool:
+        """Whether the row's rules take the record: every kind of rule the row has must
+        match (a type, an agency, a notation, a keyword of the subject)."""
+        checks: list[Callable[[], bool]] = []
+        if self.doc_types:
+            checks.append(lambda: record.doc_type in self.doc_types)
+        if self.agencies:
+            checks.append(lambda: _contains_any(record.issuing_agency, self.agencies))
+        if self.notations:
+            checks.append(lambda: _has_part(record.notation, self.notations))
+        if self.keywords:
+            checks.append(lambda: _contains_any(record.subject, self.keywords))
+        return bool(checks) and all(check() for check in checks)
+
+    def cells(self) -> dict[str, str]:
+        """The row as the cells of a spreadsheet."""
+        value = asdict(self)
+        cells = {name: "; ".join(value[name]) if name in LISTS else value[name] for name in value}
+        cells["retention"] = self.period.removesuffix(" năm")
+        del cells["years"]
+        return {name: cells[name] for name in COLUMNS}
 
 
 @dataclass(frozen=True)
 class Schedule:
-    name: str
+    name: str  # "<series>@<version>", as records keep it
     rows: tuple[ScheduleRow, ...]
 
     def row(self, code: str) -> ScheduleRow | None:
         return next((row for row in self.rows if row.row == code.strip()), None)
 
-    def match(self, doc_type: str | None, subject: str | None) -> ScheduleRow | None:
-        """The row a record falls under: a row naming its type and a keyword of its subject
-        first, then a row naming only its type; the first such row in schedule order."""
-        candidates = [row for row in self.rows if row.matches_type(doc_type)]
-        if subject:
-            for row in candidates:
-                if row.keywords and row.matches_subject(subject):
-                    return row
-        if doc_type is None:
-            return None
-        return next((row for row in candidates if row.doc_types and not row.keywords), None)
+    def match(self, record: Description) -> ScheduleRow | None:
+        """The row a record falls under: a row whose subject keywords match first, then one
+        without keywords; the first such row in schedule order."""
+        taking = [row for row in self.rows if row.matches(record)]
+        by_subject = (row for row in taking if row.keywords)
+        return next(by_subject, None) or next(iter(taking), None)
 
     def classify(
-        self,
-        doc_type: str | None,
-        subject: str | None,
-        end_year: int | None,
-        row_code: str | None = None,
+        self, record: Description, end_year: int | None, row_code: str | None = None
     ) -> Retention:
-        """Retention of a record; `row_code` (from a manifest) wins over matching."""
-        row = self.row(row_code) if row_code else self.match(doc_type, subject)
+        """Retention of a record; `row_code` (from a manifest or a records officer) wins."""
+        row = self.row(row_code) if row_code else self.match(record)
         if row is None:
             return Retention(schedule=self.name)
         return Retention(
@@ -108,65 +128,119 @@ def review_from(years: int | None, end_year: int | None) -> date | None:
     return date(end_year + years + 1, 1, 1)
 
 
-def parse_schedule(name: str, text: str) -> Schedule:
-    """Read a schedule from CSV text; every problem is reported with its row and column."""
-    reader = csv.DictReader(io.StringIO(text))
-    columns = _map_columns(reader.fieldnames or [])
-    rows = []
-    for line, raw in enumerate(reader, start=2):
-        value = {field: (raw.get(header) or "").strip() for field, header in columns.items()}
-        if not value["row"]:
-            raise ScheduleError(f"row {line}: the row number ({_COLUMNS['row'][0]}) is empty")
-        rows.append(
-            ScheduleRow(
-                row=value["row"],
-                group=value["group"],
-                description=normalize(value["description"]),
-                years=_parse_retention(value["retention"], line),
-                doc_types=_parse_doc_types(value["doc_types"], line),
-                keywords=tuple(
-                    " ".join(_words(k)) for k in value["keywords"].split(";") if k.strip()
-                ),
-                notes=value["notes"],
-            )
-        )
-    duplicates = sorted({r.row for r in rows if [x.row for x in rows].count(r.row) > 1})
-    if duplicates:
-        raise ScheduleError(f"row numbers used twice: {', '.join(duplicates)}")
+def end_year(record: Description) -> int | None:
+    """The year the work ends: the dossier's end year, else the year of issue."""
+    return record.dossier_end_year or (record.issue_date.year if record.issue_date else None)
+
+
+def parse_rows(
+    name: str, headers: Sequence[str], lines: Iterable[tuple[int, Mapping[str, Any]]]
+) -> Schedule:
+    """A schedule from a table (its headers, and each row with its line number); every
+    problem is reported, each with its row and column, and no schedule is made."""
+    columns, problems = _map_columns(headers)
+    if problems:
+        raise ScheduleError(problems)
+    rows: list[ScheduleRow] = []
+    seen: dict[str, int] = {}
+    for line, raw in lines:
+        cell = {field: _text(raw.get(header)) for field, header in columns.items()}
+        if not any(cell.values()):
+            continue  # an empty line of a spreadsheet
+        row, row_problems = _row(cell, line)
+        if row is not None and row.row in seen:
+            row_problems.append(f"row {line}: number {row.row} is used by row {seen[row.row]} too")
+        problems += row_problems
+        if row is not None and not row_problems:
+            seen[row.row] = line
+            rows.append(row)
+    if problems:
+        raise ScheduleError(problems)
+    if not rows:
+        raise ScheduleError(["the schedule has no rows"])
     return Schedule(name=name, rows=tuple(rows))
 
 
-def sample_schedule() -> Schedule:
-    """The sample schedule shipped with sohoa, for the records office to confirm."""
-    text = (resources.files("archive_schema") / "data" / SAMPLE_SCHEDULE).read_text("utf-8")
-    return parse_schedule("sample-2011@1", text)
+def rows_as_data(schedule: Schedule) -> list[dict[str, Any]]:
+    """The rows as JSON, for the catalog's versions."""
+    return [asdict(row) for row in schedule.rows]
 
 
-def _map_columns(headers: Sequence[str]) -> dict[str, str]:
-    by_name = {fold(header.strip()): header for header in headers}
-    columns = {}
-    for field, names in _COLUMNS.items():
-        header = next((by_name[fold(n)] for n in names if fold(n) in by_name), None)
-        if header is None and field in ("row", "retention"):
-            raise ScheduleError(f"missing column '{names[0]}' ({names[1]})")
-        columns[field] = header or ""
-    return columns
+def rows_from_data(name: str, data: Iterable[Mapping[str, Any]]) -> Schedule:
+    names = {f.name for f in fields(ScheduleRow)}
+    rows = (
+        ScheduleRow(**{k: tuple(v) if k in LISTS else v for k, v in item.items() if k in names})  # type: ignore[arg-type]
+        for item in data
+    )
+    return Schedule(name=name, rows=tuple(rows))
 
 
-def _parse_retention(value: str, line: int) -> int | None:
-    if fold(value) == fold(PERMANENT):
-        return None
-    if value.isdigit() and int(value) > 0:
-        return int(value)
-    raise ScheduleError(f"row {line}: retention '{value}' is not a number of years or Vĩnh viễn")
-
-
-def _parse_doc_types(value: str, line: int) -> tuple[str, ...]:
-    names = tuple(normalize(name.strip()) for name in value.split(";") if name.strip())
-    unknown = [name for name in names if name not in DOC_TYPES]
+def _row(cell: dict[str, str], line: int) -> tuple[ScheduleRow | None, list[str]]:
+    problems = [
+        f"row {line}: {COLUMNS[field][0]} is empty" for field in REQUIRED if not cell[field]
+    ]
+    years = None
+    if cell["retention"] and fold(cell["retention"]) != fold(PERMANENT):
+        if cell["retention"].isdigit() and 0 < int(cell["retention"]) <= 200:
+            years = int(cell["retention"])
+        else:
+            problems.append(
+                f"row {line}: retention '{cell['retention']}' is not a number of years"
+                f" or {PERMANENT}"
+            )
+    lists = {field: _list(cell[field]) for field in LISTS}
+    unknown = [name for name in lists["doc_types"] if name not in DOC_TYPES]
     if unknown:
-        raise ScheduleError(f"row {line}: unknown document type '{unknown[0]}' in Tên loại")
-    return names
+        problems.append(f"row {line}: unknown document type '{unknown[0]}' in Tên loại")
+    if problems:
+        return None, problems
+    row = ScheduleRow(
+        row=cell["row"],
+        group=normalize(cell["group"]),
+        description=normalize(cell["description"]),
+        years=years,
+        conditions=normalize(cell["conditions"]),
+        notes=normalize(cell["notes"]),
+        doc_types=lists["doc_types"],
+        agencies=lists["agencies"],
+        notations=lists["notations"],
+        keywords=tuple(" ".join(_words(k)) for k in lists["keywords"]),
+    )
+    return row, []
+
+
+def _map_columns(headers: Sequence[str]) -> tuple[dict[str, str], list[str]]:
+    by_name = {fold(str(header or "").strip()): str(header) for header in headers}
+    columns, problems = {}, []
+    for field, names in COLUMNS.items():
+        header = next((by_name[fold(n)] for n in names if fold(n) in by_name), None)
+        if header is None and field in REQUIRED:
+            problems.append(f"missing column '{names[0]}' ({names[1]})")
+        columns[field] = header or ""
+    return columns, problems
+
+
+def _text(value: Any) -> str:
+    """A cell as text: spreadsheets give numbers ("10", "1.1") as numbers."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return normalize(str(value)).strip() if value is not None else ""
+
+
+def _list(cell: str) -> tuple[str, ...]:
+    return tuple(normalize(part.strip()) for part in cell.split(";") if part.strip())
+
+
+def _contains_any(text: str | None, phrases: Sequence[str]) -> bool:
+    """Whole words of `text` contain one of the phrases (accents count: giá is not gia)."""
+    words = f" {' '.join(_words(text or ''))} "
+    return any(f" {' '.join(_words(phrase))} " in words for phrase in phrases)
+
+
+def _has_part(notation: str | None, parts: Sequence[str]) -> bool:
+    """The notation (QĐ-UBND) has one of `parts` (UBND) between its dashes."""
+    pieces = {fold(piece) for piece in re.split(r"[-/.\s]+", notation or "") if piece}
+    return any(fold(part) in pieces for part in parts)
 
 
 def _words(text: str) -> list[str]:

@@ -16,6 +16,8 @@ from typing import Protocol
 
 from archive_schema.catalog import Catalog
 from archive_schema.models import Document, Event
+from archive_schema.retention import Schedule
+from archive_schema.schedules import Schedules
 from pipelines import worker
 from pipelines.batch import archive, close_batch, not_archived, open_batch
 from pipelines.report import BatchReport, DocumentReport
@@ -33,9 +35,9 @@ class Progress(Protocol):
 
 def ingest(batch: Path, settings: Settings, progress: Progress | None = None) -> BatchReport:
     """Process `batch` (a folder or zip) and return what happened to each document."""
-    schedule = settings.schedule()
     store = open_store(settings.storage_url)
     catalog = Catalog(settings.database_url)
+    schedule = Schedules(catalog).current().schedule
     search = settings.search()
     with _workers(settings) as pool, TemporaryDirectory(prefix="sohoa-batch-") as work:
         rows = {row.row for row in schedule.rows}
@@ -45,7 +47,7 @@ def ingest(batch: Path, settings: Settings, progress: Progress | None = None) ->
         todo.sort(key=lambda s: -sum(o.pages for o in s.originals))
         if progress:
             progress.started([source.name for source in todo])
-        for source, outcome in _process_all(pool, todo, received.batch_id, settings):
+        for source, outcome in _process_all(pool, todo, received.batch_id, settings, schedule):
             if isinstance(outcome, worker.DocumentFailed):
                 events += [(source.id, e) for e in outcome.events]
                 entry = not_archived(store, received.batch_id, received.root, source, outcome)
@@ -70,14 +72,20 @@ def _workers(settings: Settings) -> ProcessPoolExecutor:
 
 
 def _process_all(
-    pool: Executor, todo: list[DocumentSource], batch_id: str, settings: Settings
+    pool: Executor,
+    todo: list[DocumentSource],
+    batch_id: str,
+    settings: Settings,
+    schedule: Schedule,
 ) -> Iterator[tuple[DocumentSource, Document | worker.DocumentFailed]]:
     """Each document with its record or its failure, as its worker finishes."""
     if not todo:
         return
     # pages in parallel when documents are fewer than workers
     jobs = max(1, settings.workers // min(settings.workers, len(todo)))
-    futures = {pool.submit(worker.process_document, s, batch_id, settings, jobs): s for s in todo}
+    futures = {
+        pool.submit(worker.process_document, s, batch_id, settings, schedule, jobs): s for s in todo
+    }
     for future in as_completed(futures):
         source = futures[future]
         try:

@@ -6,7 +6,6 @@ from pathlib import Path
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from archive_schema.retention import Schedule, ScheduleError, parse_schedule, sample_schedule
 from indexing import SearchBackend, open_search
 
 
@@ -22,7 +21,6 @@ class Settings(BaseSettings):
     ocr_language: str = "vie"
     ocr_page_timeout: float = 180.0  # seconds of tesseract per page before giving up on it
     review_quality: float = 80.0  # pages whose OCR quality score is lower need review
-    retention_schedule: Path | None = None  # CSV of the records office; default: the sample
     max_page_megapixels: float = 200.0  # larger page images are refused (decompression bombs)
     inbox: Path = Path("inbox")  # batches dropped here are archived by Airflow; under home
     inbox_settle_seconds: float = 60.0  # a batch unchanged this long is completely copied
@@ -33,6 +31,7 @@ class Settings(BaseSettings):
     secret_key: str = ""  # signs the web's session cookies; default: kept in $SOHOA_HOME
     cookie_secure: bool = False  # send session cookies over https only (behind TLS: true)
     upload_max_mb: int = 2048  # the largest batch the web accepts
+    disposal_quorum: int = 2  # council approvals a destruction needs, the proposer's not counting
 
     @model_validator(mode="after")
     def _default_urls(self) -> "Settings":
@@ -50,12 +49,3 @@ class Settings(BaseSettings):
 
     def search(self) -> SearchBackend:
         return open_search(self.search_url, self.search_ca_file)
-
-    def schedule(self) -> Schedule:
-        if self.retention_schedule is None:
-            return sample_schedule()
-        path = self.retention_schedule
-        try:
-            return parse_schedule(path.stem, path.read_text("utf-8-sig"))
-        except (OSError, ScheduleError) as error:
-            raise ScheduleError(f"retention schedule {path}: {error}") from error

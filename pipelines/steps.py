@@ -17,6 +17,7 @@ from pydantic import BaseModel, field_validator
 from archive_schema.catalog import Catalog
 from archive_schema.errors import UserError
 from archive_schema.models import Description, Event, OriginalFile
+from archive_schema.schedules import Schedules
 from pipelines import worker
 from pipelines.batch import Events, archive, close_batch, not_archived, open_batch
 from pipelines.report import BatchReport, DocumentReport, Outcome
@@ -76,7 +77,7 @@ def stage_batch(location: str, settings: Settings) -> tuple[StagedBatch, list[St
     batch = batch_path(location)
     store = open_store(settings.storage_url)
     catalog = Catalog(settings.database_url)
-    rows = {row.row for row in settings.schedule().rows}
+    rows = {row.row for row in Schedules(catalog).current().schedule.rows}
     with TemporaryDirectory(prefix="sohoa-batch-") as work:
         received = intake(batch, Path(work), rows, settings.max_page_megapixels)
         for stale in list(store.keys(_outcomes(received.batch_id))):
@@ -94,7 +95,8 @@ def archive_document(staged: StagedDocument, settings: Settings) -> DocumentRepo
     with TemporaryDirectory(prefix="sohoa-doc-") as work:
         source = _fetch(store, staged, Path(work))
         try:
-            doc = worker.process_document(source, staged.batch_id, settings, jobs=1)
+            schedule = Schedules(Catalog(settings.database_url)).current().schedule
+            doc = worker.process_document(source, staged.batch_id, settings, schedule, jobs=1)
         except worker.DocumentFailed as failure:
             entry = not_archived(store, staged.batch_id, Path(work), source, failure)
             _leave_outcome(store, staged, DocumentOutcome(report=entry, events=failure.events))

@@ -11,6 +11,7 @@ from tempfile import TemporaryDirectory
 from typing import TypeVar
 
 from archive_schema.models import Document, Event
+from archive_schema.retention import Schedule
 from ocr.convert import UnreadablePage
 from pipelines.settings import Settings
 from pipelines.stages.classify import classify
@@ -46,7 +47,7 @@ def ready() -> None:
 
 
 def process_document(
-    source: DocumentSource, batch_id: str, settings: Settings, jobs: int
+    source: DocumentSource, batch_id: str, settings: Settings, schedule: Schedule, jobs: int
 ) -> Document:
     store = open_store(settings.storage_url)
     doc = Document(
@@ -65,7 +66,7 @@ def process_document(
         layouts = _stage(doc, "ocr", lambda: ocr(doc, source, pdf, settings, jobs))
         _stage(doc, "describe", lambda: describe(doc, layouts, source.manifest))
         row = source.manifest.get("retention_row")
-        _stage(doc, "classify", lambda: classify(doc, settings.schedule(), row))
+        _stage(doc, "classify", lambda: classify(doc, schedule, row))
         _stage(doc, "package", lambda: package(doc, source, pdf, layouts, store))
     return doc
 

@@ -1,10 +1,30 @@
+"""Schedules: reading the records office's spreadsheets, classifying, review dates."""
+
+import io
+import re
+import unicodedata
+from collections.abc import Callable
 from datetime import date
 
 import pytest
+from openpyxl import Workbook
 
-from archive_schema.retention import ScheduleError, parse_schedule, review_from, sample_schedule
+from archive_schema.models import Description
+from archive_schema.retention import ScheduleError, review_from
+from archive_schema.schedule_files import read_schedule, sample_schedule, write_schedule
 
 HEADER = "Điều khoản,Nhóm,Tên nhóm hồ sơ tài liệu,Thời hạn bảo quản,Tên loại,Từ khóa,Ghi chú\n"
+# TCVN3 (ABC) bytes of the letters the tests write; the encoding has no Python codec.
+TCVN3 = {"Đ": 0xA7, "ề": 0xD2, "ả": 0xB6, "ờ": 0xEA, "ạ": 0xB9}
+TONES = "\u0300\u0301\u0303\u0309\u0323"  # Windows-1258 writes these as combining marks
+
+
+def record(doc_type: str | None, subject: str, **fields: str) -> Description:
+    return Description(doc_type=doc_type, subject=subject, **fields)
+
+
+def csv_schedule(*rows: str) -> bytes:
+    return (HEADER + "".join(row + "\n" for row in rows)).encode()
 
 
 def test_review_counts_from_the_year_the_work_ends() -> None:
@@ -16,30 +36,49 @@ def test_review_counts_from_the_year_the_work_ends() -> None:
 
 def test_sample_schedule_classifies_by_type_and_subject() -> None:
     schedule = sample_schedule()
-    decision = schedule.classify("Quyết định", "Về việc quy định giá bán xi măng", 1998)
+    decision = schedule.classify(record("Quyết định", "Về việc quy định giá bán xi măng"), 1998)
     assert (decision.row, decision.permanent, decision.review_from) == ("1.2", True, None)
-    planning = schedule.classify("Công văn", "V/v phê duyệt đồ án quy hoạch chung", 2002)
+    planning = schedule.classify(record("Công văn", "V/v phê duyệt đồ án quy hoạch chung"), 2002)
     assert (planning.row, planning.years, planning.review_from) == ("2.2", 5, date(2008, 1, 1))
-    letter = schedule.classify("Công văn", "V/v treo cờ tổ quốc", 2006)
+    letter = schedule.classify(record("Công văn", "V/v treo cờ tổ quốc"), 2006)
     assert (letter.row, letter.years) == ("1.9", 10)
 
 
 def test_unmatched_record_is_unclassified() -> None:
-    retention = sample_schedule().classify("Giấy mời", "Mời họp", 2020)
+    retention = sample_schedule().classify(record("Giấy mời", "Mời họp"), 2020)
     assert retention.status == "unclassified"
     assert retention.row is None
 
 
 def test_manifest_row_wins_over_rules() -> None:
-    retention = sample_schedule().classify("Quyết định", "Về việc bổ nhiệm", 2020, row_code="12.1")
+    retention = sample_schedule().classify(record("Quyết định", "Về việc bổ nhiệm"), 2020, "12.1")
     assert (retention.row, retention.years, retention.review_from) == ("12.1", 20, date(2041, 1, 1))
 
 
 def test_keyword_matches_whole_accented_words_only() -> None:
     schedule = sample_schedule()
     # "giá" (price) is a keyword of row 5.2; "gia" in "quốc gia" (nation) is another word.
-    assert schedule.classify("Công văn", "V/v điều chỉnh giá điện", 2020).row == "5.2"
-    assert schedule.classify("Công văn", "V/v hội nghị quốc gia", 2020).row == "1.9"
+    assert schedule.classify(record("Công văn", "V/v điều chỉnh giá điện"), 2020).row == "5.2"
+    assert schedule.classify(record("Công văn", "V/v hội nghị quốc gia"), 2020).row == "1.9"
+
+
+def test_rules_on_agency_and_notation() -> None:
+    schedule = read_schedule(
+        "rules@1",
+        (
+            "Điều khoản,Tên nhóm hồ sơ tài liệu,Thời hạn bảo quản,"
+            "Tên loại,Cơ quan ban hành,Ký hiệu\n"
+            "1,Công văn của Bộ Y tế về khám chữa bệnh,20,Công văn,Bộ Y tế,KCB\n"
+            "2,Công văn của Bộ Y tế,10,Công văn,Bộ Y tế,\n"
+            "3,Văn bản của Ủy ban nhân dân,15,,,UBND\n"
+        ).encode(),
+        "rules.csv",
+    )
+    health = {"issuing_agency": "BỘ Y TẾ"}
+    assert schedule.classify(record("Công văn", "x", notation="BYT-KCB", **health), 2013).row == "1"
+    assert schedule.classify(record("Công văn", "x", notation="BYT-TB", **health), 2013).row == "2"
+    assert schedule.classify(record("Quyết định", "x", notation="QĐ-UBND"), 2013).row == "3"
+    assert schedule.classify(record("Quyết định", "x", notation="QĐ-BYT"), 2013).row is None
 
 
 @pytest.mark.parametrize(
@@ -47,24 +86,107 @@ def test_keyword_matches_whole_accented_words_only() -> None:
     [
         (
             "1.1,Nhóm,Mô tả,mười năm,,,",
-            "row 2: retention 'mười năm' is not a number of years or Vĩnh viễn",
+            "schedule.csv: row 2: retention 'mười năm' is not a number of years or Vĩnh viễn",
         ),
         ("1.1,Nhóm,Mô tả,10,Sắc lệnh,,", "row 2: unknown document type 'Sắc lệnh'"),
-        (",Nhóm,Mô tả,10,,,", "row 2: the row number"),
+        (",Nhóm,Mô tả,10,,,", "row 2: Điều khoản is empty"),
+        ("1.1,Nhóm,,10,,,", "row 2: Tên nhóm hồ sơ tài liệu is empty"),
     ],
 )
 def test_bad_schedule_rows_are_named(row: str, message: str) -> None:
     with pytest.raises(ScheduleError, match=message):
-        parse_schedule("test", HEADER + row + "\n")
+        read_schedule("test", csv_schedule(row), "schedule.csv")
 
 
-def test_schedule_without_retention_column_is_refused() -> None:
-    with pytest.raises(ScheduleError, match="missing column 'thời hạn bảo quản'"):
-        parse_schedule("test", "Điều khoản,Nhóm\n1.1,x\n")
+def test_every_bad_row_is_reported_at_once() -> None:
+    with pytest.raises(ScheduleError) as raised:
+        read_schedule(
+            "test",
+            csv_schedule("1,G,A,10,,,", "2,G,B,mười năm,,,", "1,G,C,5,,,", "3,G,D,0,,,"),
+            "schedule.csv",
+        )
+    assert raised.value.problems == [
+        "schedule.csv: row 3: retention 'mười năm' is not a number of years or Vĩnh viễn",
+        "schedule.csv: row 4: number 1 is used by row 2 too",
+        "schedule.csv: row 5: retention '0' is not a number of years or Vĩnh viễn",
+    ]
+
+
+def test_missing_columns_are_named() -> None:
+    with pytest.raises(ScheduleError) as raised:
+        read_schedule("test", "Điều khoản,Nhóm\n1.1,x\n".encode(), "schedule.csv")
+    assert raised.value.problems == [
+        "schedule.csv: missing column 'Tên nhóm hồ sơ tài liệu' (description)",
+        "schedule.csv: missing column 'Thời hạn bảo quản' (retention)",
+    ]
 
 
 def test_english_headers_are_accepted() -> None:
-    schedule = parse_schedule(
-        "en", "row,group,description,retention,doc_types,keywords,notes\n1,G,D,Vĩnh viễn,,,\n"
+    schedule = read_schedule(
+        "en", "row,group,description,retention,keywords\n1,G,D,Vĩnh viễn,\n".encode(), "s.csv"
     )
     assert schedule.rows[0].permanent
+
+
+def windows_1258(text: str) -> bytes:
+    """`text` as Windows-1258 writes it: letters with their tone mark apart."""
+    out = b""
+    for char in text:
+        parts = unicodedata.normalize("NFD", char)
+        tones = "".join(c for c in parts if c in TONES)
+        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in TONES))
+        out += (base + tones).encode("cp1258")
+    return out
+
+
+def tcvn3(text: str) -> bytes:
+    return bytes(TCVN3.get(char, ord(char)) for char in text)
+
+
+@pytest.mark.parametrize(
+    ("encode", "named"),
+    [(windows_1258, "Windows-1258"), (tcvn3, "TCVN3 (ABC)")],
+)
+def test_a_legacy_vietnamese_encoding_is_named(encode: Callable[[str], bytes], named: str) -> None:
+    data = encode("Điều khoản,Thời hạn bảo quản\n1,10\n")
+    with pytest.raises(ScheduleError, match=rf"schedule.csv: the file is in {re.escape(named)},"):
+        read_schedule("test", data, "schedule.csv")
+
+
+def test_excel_utf8_csv_with_its_byte_order_mark_is_read() -> None:
+    data = "\ufeff".encode() + csv_schedule("1,G,Mô tả,Vĩnh viễn,,,")
+    assert read_schedule("test", data, "schedule.csv").rows[0].description == "Mô tả"
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_export_then_import_gives_the_same_schedule(suffix: str) -> None:
+    schedule = sample_schedule()
+    again = read_schedule(schedule.name, write_schedule(schedule, suffix), f"export{suffix}")
+    assert again == schedule
+
+
+def test_a_spreadsheet_of_the_records_office_is_read_with_its_numbers() -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Điều khoản", "Tên nhóm hồ sơ tài liệu", "Thời hạn bảo quản", "Tên loại"])
+    sheet.append([1, "Tập lưu quyết định", "Vĩnh viễn", "Quyết định"])
+    sheet.append([2, "Công văn trao đổi", 10, "Công văn"])
+    sheet.append([None, None, None, None])  # an empty line left in the sheet
+    sheet.append([3, "Thông báo", "mười", None])
+    data = io.BytesIO()
+    book.save(data)
+    with pytest.raises(ScheduleError, match=r"lich\.xlsx: row 5: retention 'mười'"):
+        read_schedule("x", data.getvalue(), "lich.xlsx")
+    sheet.delete_rows(5)
+    data = io.BytesIO()
+    book.save(data)
+    rows = read_schedule("x", data.getvalue(), "lich.xlsx").rows
+    assert [(r.row, r.years) for r in rows] == [("1", None), ("2", 10)]
+
+
+def test_a_file_that_is_not_a_spreadsheet_is_refused() -> None:
+    with pytest.raises(ScheduleError, match=r"lich\.xlsx: not a readable XLSX workbook"):
+        read_schedule("x", b"PK\x03\x04 not really", "lich.xlsx")
+    with pytest.raises(ScheduleError, match=r"lich\.pdf: a schedule is a \.csv or \.xlsx file"):
+        read_schedule("x", b"%PDF", "lich.pdf")

@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 
 from archive_schema.models import Document, OriginalFile, Page, Source
-from archive_schema.retention import sample_schedule
+from archive_schema.schedule_files import sample_schedule
 from ocr.layout import PageLayout, read_page
 from pipelines.formats import sha256_file
 from pipelines.stages.classify import classify

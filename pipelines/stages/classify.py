@@ -1,14 +1,13 @@
 """Classify: the retention schedule row a record falls under and when it is due for review."""
 
 from archive_schema.models import Document
-from archive_schema.retention import Schedule
+from archive_schema.retention import Schedule, end_year
 
 
 def classify(doc: Document, schedule: Schedule, row_code: str | None = None) -> None:
     """`row_code`, from the manifest, wins; otherwise the schedule's rules decide. The period
     counts from the year the work ends: the dossier's end year, else the issue year."""
-    end_year = doc.dossier_end_year or (doc.issue_date.year if doc.issue_date else None)
-    doc.retention = schedule.classify(doc.doc_type, doc.subject, end_year, row_code)
+    doc.retention = schedule.classify(doc, end_year(doc), row_code)
     retention = doc.retention
     if retention.status == "unclassified":
         doc.record(

@@ -1,0 +1,382 @@
+"""Destruction (hủy tài liệu) under the council's approval, as TT 05/2025 and TT 06/2025 want
+it: a records officer proposes records due for review; members of the destruction council
+(Hội đồng xét hủy tài liệu) approve or reject, each once, the proposer not counting; once
+a quorum has approved (and nobody rejected), the destruction may be executed. Each
+destroyed record leaves a tombstone: its metadata, the decision, who approved it, when.
+
+This module keeps the proposals and their state; pipelines/destruction.py executes them.
+Every act is also a row of the audit log, in the same transaction.
+"""
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from archive_schema.access import Role, User, audit_row
+from archive_schema.catalog import Base, Catalog, DocumentRow, document_event, now
+from archive_schema.errors import UserError
+from archive_schema.models import Status
+from archive_schema.review import LegalHoldRow
+
+DEFAULT_QUORUM = 2
+# The metadata a tombstone keeps of a destroyed record.
+TOMBSTONE_FIELDS = (
+    "code",
+    "dossier_code",
+    "doc_type",
+    "number_symbol",
+    "issue_date",
+    "issuing_agency",
+    "subject",
+    "signer_name",
+    "access_level",
+    "page_count",
+    "pdf_sha256",
+    "retention_schedule",
+    "retention_row",
+    "retention_years",
+    "review_from",
+    "batch_id",
+    "archived_at",
+)
+
+
+class State(StrEnum):
+    PROPOSED = "proposed"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    EXECUTING = "executing"  # begun; execute again to finish what a failure interrupted
+    EXECUTED = "executed"
+
+
+STATE_LABELS = {
+    State.PROPOSED: "Chờ Hội đồng xét",
+    State.APPROVED: "Đã được duyệt",
+    State.REJECTED: "Bị bác",
+    State.EXECUTING: "Đang hủy",
+    State.EXECUTED: "Đã hủy",
+}
+OPEN = (State.PROPOSED, State.APPROVED, State.EXECUTING)
+
+
+class DisposalRow(Base):
+    __tablename__ = "disposals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    proposer: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    state: Mapped[str] = mapped_column(String(20), index=True)
+    decided_at: Mapped[datetime | None]
+    executed_at: Mapped[datetime | None]
+    record_key: Mapped[str | None] = mapped_column(Text)  # the biên bản in the archive store
+
+
+class DisposalItemRow(Base):
+    __tablename__ = "disposal_items"
+
+    disposal_id: Mapped[int] = mapped_column(ForeignKey("disposals.id"), primary_key=True)
+    document_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    destroyed_at: Mapped[datetime | None]
+
+
+class VoteRow(Base):
+    __tablename__ = "disposal_votes"
+
+    disposal_id: Mapped[int] = mapped_column(ForeignKey("disposals.id"), primary_key=True)
+    user: Mapped[str] = mapped_column(String(64), primary_key=True)
+    approve: Mapped[bool] = mapped_column(Boolean)
+    comment: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime]
+
+
+class TombstoneRow(Base):
+    __tablename__ = "tombstones"
+
+    document_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    disposal_id: Mapped[int] = mapped_column(ForeignKey("disposals.id"), index=True)
+    metadata_: Mapped[dict[str, Any]] = mapped_column("metadata", JSON)
+    approvers: Mapped[list[str]] = mapped_column(JSON)
+    decided_at: Mapped[datetime]
+    destroyed_at: Mapped[datetime | None]
+
+
+@dataclass(frozen=True)
+class Vote:
+    user: str
+    approve: bool
+    comment: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Proposal:
+    id: int
+    proposer: str
+    note: str
+    created_at: datetime
+    state: State
+    decided_at: datetime | None
+    executed_at: datetime | None
+    record_key: str | None
+    documents: list[str]
+    destroyed: set[str]
+    votes: list[Vote]
+
+    @property
+    def approvers(self) -> list[str]:
+        return [vote.user for vote in self.votes if vote.approve]
+
+
+@dataclass(frozen=True)
+class Tombstone:
+    document_id: str
+    disposal_id: int
+    metadata: dict[str, Any]
+    approvers: list[str]
+    decided_at: datetime
+    destroyed_at: datetime | None
+
+
+class Disposals:
+    def __init__(self, catalog: Catalog, quorum: int = DEFAULT_QUORUM):
+        if quorum < 1:
+            raise UserError(f"the council's quorum must be 1 or more, not {quorum}")
+        self.catalog = catalog
+        self.quorum = quorum
+
+    def propose(
+        self, ids: Collection[str], note: str, user: User, today: date, address: str = ""
+    ) -> Proposal:
+        """A proposal to destroy `ids`; refused whole, each record named with why, when one
+        is not archived, permanent, not yet due, under a legal hold or already proposed."""
+        _require(user, Role.RECORDS_OFFICER, "propose a destruction")
+        if not ids:
+            raise UserError("a proposal lists at least one record")
+        with self.catalog.session() as session, session.begin():
+            problems = [p for i in sorted(set(ids)) if (p := _not_destroyable(session, i, today))]
+            if problems:
+                raise UserError("not proposed, nothing changed:\n" + "\n".join(problems))
+            row = DisposalRow(proposer=user.name, note=note.strip(), created_at=now())
+            row.state = State.PROPOSED
+            session.add(row)
+            session.flush()
+            session.add_all(DisposalItemRow(disposal_id=row.id, document_id=i) for i in set(ids))
+            target = f"proposal {row.id}: {len(set(ids))} records: {', '.join(sorted(set(ids)))}"
+            session.add(audit_row(user.name, "propose_destruction", target, address))
+            number = row.id
+        return self.proposal(number)
+
+    def vote(
+        self, number: int, user: User, approve: bool, comment: str, address: str = ""
+    ) -> Proposal:
+        """A council member's approval or rejection; one each, never the proposer's. The
+        proposal is approved when a quorum has approved, rejected on the first rejection."""
+        if user.role is not Role.COUNCIL:
+            raise UserError(f"{user.name} is not a member of the destruction council")
+        if not approve and not comment.strip():
+            raise UserError("a rejection needs its reason in the comment")
+        with self.catalog.session() as session, session.begin():
+            row = _disposal(session, number)
+            if row.state != State.PROPOSED:
+                raise UserError(f"proposal {number} is {row.state}: it takes no more votes")
+            if row.proposer == user.name:
+                raise UserError(f"{user.name} proposed {number} and may not vote on it")
+            earlier = session.get(VoteRow, (number, user.name))
+            if earlier is not None:
+                said = "approved" if earlier.approve else "rejected"
+                raise UserError(
+                    f"{user.name} has already {said} proposal {number} on {earlier.at:%Y-%m-%d}"
+                )
+            session.add(
+                VoteRow(
+                    disposal_id=number,
+                    user=user.name,
+                    approve=approve,
+                    comment=comment.strip(),
+                    at=now(),
+                )
+            )
+            session.flush()
+            approvals = session.scalars(
+                select(VoteRow).where(VoteRow.disposal_id == number, VoteRow.approve.is_(True))
+            ).all()
+            if not approve:
+                row.state, row.decided_at = State.REJECTED, now()
+            elif len(approvals) >= self.quorum:
+                row.state, row.decided_at = State.APPROVED, now()
+            action = "approve_destruction" if approve else "reject_destruction"
+            target = f"proposal {number}: {comment.strip()}".rstrip(": ")
+            session.add(audit_row(user.name, action, target, address))
+        return self.proposal(number)
+
+    def begin(self, number: int, user: User, address: str = "") -> list[str]:
+        """Start (or resume) executing an approved proposal: its records leave the archive's
+        reach (status destroying) and get their tombstone, in one transaction. Returns the
+        records still to destroy. Refused before approval, or while one is under a hold."""
+        _require(user, Role.RECORDS_OFFICER, "execute a destruction")
+        with self.catalog.session() as session, session.begin():
+            row = _disposal(session, number)
+            if row.state not in (State.APPROVED, State.EXECUTING):
+                votes = session.scalars(
+                    select(VoteRow).where(VoteRow.disposal_id == number, VoteRow.approve)
+                ).all()
+                raise UserError(
+                    f"proposal {number} is {row.state}, with {len(votes)} of the"
+                    f" {self.quorum} approvals it needs: it cannot be executed"
+                )
+            items = _items(session, number)
+            remaining = [i.document_id for i in items if i.destroyed_at is None]
+            held = session.scalars(
+                select(LegalHoldRow).where(LegalHoldRow.document_id.in_(remaining))
+            ).all()
+            if held:
+                named = "\n".join(f"{h.document_id}: {h.reason} (set by {h.set_by})" for h in held)
+                raise UserError(f"records of proposal {number} are under a legal hold:\n{named}")
+            approvers = [v.user for v in _votes(session, number) if v.approve]
+            for document_id in remaining:
+                doc = session.get(DocumentRow, document_id)
+                if doc is not None and doc.status != Status.DESTROYING:
+                    doc.status = Status.DESTROYING
+                    session.add(_tombstone(doc, row, approvers))
+                    session.add(
+                        document_event(
+                            doc, "destruction", f"destruction of proposal {number} begun"
+                        )
+                    )
+            if row.state == State.APPROVED:
+                session.add(audit_row(user.name, "execute_destruction", f"proposal {number}"))
+            row.state = State.EXECUTING
+        return remaining
+
+    def destroyed(self, number: int, document_id: str) -> None:
+        """The record's objects and index entry are gone: its catalog entry goes too."""
+        with self.catalog.session() as session, session.begin():
+            doc = session.get(DocumentRow, document_id)
+            if doc is not None:
+                session.add(
+                    document_event(doc, "destruction", f"destroyed under proposal {number}")
+                )
+                session.delete(doc)
+            item = session.get(DisposalItemRow, (number, document_id))
+            tombstone = session.get(TombstoneRow, document_id)
+            if item is None or tombstone is None:
+                raise KeyError(f"{document_id} is not being destroyed under proposal {number}")
+            item.destroyed_at = tombstone.destroyed_at = now()
+
+    def finish(self, number: int, record_key: str, user: User) -> Proposal:
+        with self.catalog.session() as session, session.begin():
+            row = _disposal(session, number)
+            row.state, row.executed_at, row.record_key = State.EXECUTED, now(), record_key
+            target = f"proposal {number}: {len(_items(session, number))} records; {record_key}"
+            session.add(audit_row(user.name, "destroyed", target))
+        return self.proposal(number)
+
+    def proposal(self, number: int) -> Proposal:
+        with self.catalog.session() as session:
+            return _proposal(session, _disposal(session, number))
+
+    def proposals(self, states: Collection[State] | None = None) -> list[Proposal]:
+        """The proposals, newest first."""
+        query = select(DisposalRow).order_by(DisposalRow.id.desc())
+        if states:
+            query = query.where(DisposalRow.state.in_(states))
+        with self.catalog.session() as session:
+            return [_proposal(session, row) for row in session.scalars(query)]
+
+    def tombstones(self, number: int | None = None) -> list[Tombstone]:
+        query = select(TombstoneRow).order_by(TombstoneRow.destroyed_at.desc())
+        if number is not None:
+            query = query.where(TombstoneRow.disposal_id == number)
+        with self.catalog.session() as session:
+            return [
+                Tombstone(
+                    t.document_id,
+                    t.disposal_id,
+                    t.metadata_,
+                    t.approvers,
+                    t.decided_at,
+                    t.destroyed_at,
+                )
+                for t in session.scalars(query)
+            ]
+
+
+def _not_destroyable(session: Session, document_id: str, today: date) -> str | None:
+    doc = session.get(DocumentRow, document_id)
+    if doc is None or doc.status != Status.ARCHIVED:
+        return f"{document_id}: no archived record"
+    if doc.retention_permanent:
+        return f"{document_id}: kept permanently (Vĩnh viễn, row {doc.retention_row})"
+    if doc.review_from is None:
+        return f"{document_id}: its review date is unknown (unclassified, or no end year)"
+    if doc.review_from > today:
+        return f"{document_id}: kept until {doc.review_from}; not yet due for review"
+    hold = session.get(LegalHoldRow, document_id)
+    if hold is not None:
+        return f"{document_id}: under a legal hold set by {hold.set_by}: {hold.reason}"
+    other = session.scalar(
+        select(DisposalRow.id)
+        .join(DisposalItemRow, DisposalItemRow.disposal_id == DisposalRow.id)
+        .where(DisposalItemRow.document_id == document_id, DisposalRow.state.in_(OPEN))
+    )
+    if other is not None:
+        return f"{document_id}: already in proposal {other}"
+    return None
+
+
+def _require(user: User, role: Role, act: str) -> None:
+    if not user.has(role):
+        raise UserError(f"{user.name} ({user.role}) may not {act}")
+
+
+def _disposal(session: Session, number: int) -> DisposalRow:
+    row = session.get(DisposalRow, number)
+    if row is None:
+        raise UserError(f"there is no destruction proposal {number}")
+    return row
+
+
+def _items(session: Session, number: int) -> list[DisposalItemRow]:
+    query = select(DisposalItemRow).where(DisposalItemRow.disposal_id == number)
+    return list(session.scalars(query.order_by(DisposalItemRow.document_id)))
+
+
+def _votes(session: Session, number: int) -> list[Vote]:
+    query = select(VoteRow).where(VoteRow.disposal_id == number).order_by(VoteRow.at)
+    return [Vote(v.user, v.approve, v.comment, v.at) for v in session.scalars(query)]
+
+
+def _proposal(session: Session, row: DisposalRow) -> Proposal:
+    items = _items(session, row.id)
+    return Proposal(
+        id=row.id,
+        proposer=row.proposer,
+        note=row.note,
+        created_at=row.created_at,
+        state=State(row.state),
+        decided_at=row.decided_at,
+        executed_at=row.executed_at,
+        record_key=row.record_key,
+        documents=[i.document_id for i in items],
+        destroyed={i.document_id for i in items if i.destroyed_at is not None},
+        votes=_votes(session, row.id),
+    )
+
+
+def _tombstone(doc: DocumentRow, disposal: DisposalRow, approvers: list[str]) -> TombstoneRow:
+    values = {name: getattr(doc, name) for name in TOMBSTONE_FIELDS}
+    metadata = {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}
+    return TombstoneRow(
+        document_id=doc.id,
+        disposal_id=disposal.id,
+        metadata_=metadata,
+        approvers=approvers,
+        decided_at=disposal.decided_at or now(),
+        destroyed_at=None,
+    )

@@ -1,0 +1,207 @@
+"""The records office's work on what the archive keeps: the review list ("Xem xét hủy"),
+the queue of records no schedule row took, reclassification, and legal holds.
+
+A record is due for review once its retention period has run out (its `review_from` has
+come); a permanent record never is, nor one whose end year is unknown, nor one under a
+legal hold: a hold (with its reason and who set it) keeps a record out of the review list
+and out of any destruction until it is released.
+"""
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, Select, String, Text, extract, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from archive_schema.access import audit_row
+from archive_schema.catalog import Base, Catalog, DocumentRow, document_event, now
+from archive_schema.errors import UserError
+from archive_schema.models import Description, Status
+from archive_schema.retention import end_year
+from archive_schema.schedules import ScheduleVersion
+
+
+class LegalHoldRow(Base):
+    __tablename__ = "legal_holds"
+
+    document_id: Mapped[str] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    reason: Mapped[str] = mapped_column(Text)
+    set_by: Mapped[str] = mapped_column(String(64))
+    set_at: Mapped[datetime]
+
+
+@dataclass(frozen=True)
+class RecordLine:
+    """A record as the records office's lists show it."""
+
+    id: str
+    code: str | None
+    dossier_code: str | None
+    doc_type: str | None
+    number_symbol: str | None
+    issue_date: date | None
+    issuing_agency: str | None
+    subject: str | None
+    schedule: str | None
+    row: str | None
+    years: int | None
+    permanent: bool
+    review_from: date | None
+    hold: str | None  # the hold's reason
+
+
+@dataclass(frozen=True)
+class Filters:
+    doc_type: str | None = None
+    year: int | None = None  # of issue
+    agency: str | None = None
+    dossier: str | None = None
+
+
+class Review:
+    def __init__(self, catalog: Catalog):
+        self.catalog = catalog
+
+    def due(self, today: date, filters: Filters = Filters()) -> list[RecordLine]:
+        """Xem xét hủy: archived records whose period ran out before `today`, not held."""
+        query = _archived(filters).where(
+            DocumentRow.retention_permanent.is_(False),
+            DocumentRow.review_from <= today,
+            DocumentRow.id.not_in(select(LegalHoldRow.document_id)),
+        )
+        return self._lines(query.order_by(DocumentRow.review_from, DocumentRow.id))
+
+    def unclassified(self, filters: Filters = Filters()) -> list[RecordLine]:
+        """The records no schedule row took, for a records officer to assign one."""
+        query = _archived(filters).where(DocumentRow.retention_status == "unclassified")
+        return self._lines(query.order_by(DocumentRow.issue_date, DocumentRow.id))
+
+    def held(self) -> list[RecordLine]:
+        query = _archived(Filters()).where(DocumentRow.id.in_(select(LegalHoldRow.document_id)))
+        return self._lines(query.order_by(DocumentRow.id))
+
+    def records(self, ids: Collection[str]) -> dict[str, RecordLine]:
+        query = select(DocumentRow).where(DocumentRow.id.in_(ids))
+        return {line.id: line for line in self._lines(query)}
+
+    def reclassify(
+        self,
+        ids: Collection[str],
+        row_code: str,
+        version: ScheduleVersion,
+        user: str,
+        address: str = "",
+    ) -> list[str]:
+        """Put records under row `row_code` of `version`: their review date is computed
+        again; an event of each record and an audit log row say who did it. All or none."""
+        schedule = version.schedule
+        row = schedule.row(row_code)
+        if row is None:
+            raise UserError(f"row {row_code!r} is not in version {version.version} of the schedule")
+        with self.catalog.session() as session, session.begin():
+            rows = _archived_rows(session, ids)
+            for doc in rows:
+                before = f"{doc.retention_row or 'no row'} of {doc.retention_schedule or '-'}"
+                record = _description(doc)
+                retention = schedule.classify(record, end_year(record), row_code)
+                doc.retention_schedule, doc.retention_row = retention.schedule, retention.row
+                doc.retention_years, doc.retention_permanent = retention.years, retention.permanent
+                doc.review_from, doc.retention_status = retention.review_from, "classified"
+                detail = f"reclassified by {user}: {before} → row {row.row} of {schedule.name}"
+                session.add(document_event(doc, "retention", detail))
+                session.add(audit_row(user, "reclassify", f"{doc.id}: {detail}", address))
+        return [doc.id for doc in rows]
+
+    def hold(self, document_id: str, reason: str, user: str, address: str = "") -> None:
+        if not reason.strip():
+            raise UserError("a legal hold needs its reason")
+        with self.catalog.session() as session, session.begin():
+            (doc,) = _archived_rows(session, [document_id])
+            if session.get(LegalHoldRow, document_id) is not None:
+                raise UserError(f"{document_id} is under a legal hold already")
+            session.add(
+                LegalHoldRow(document_id=doc.id, reason=reason.strip(), set_by=user, set_at=now())
+            )
+            session.add(document_event(doc, "hold", f"legal hold set by {user}: {reason.strip()}"))
+            session.add(audit_row(user, "hold", f"{doc.id}: {reason.strip()}", address))
+
+    def release(self, document_id: str, user: str, address: str = "") -> None:
+        with self.catalog.session() as session, session.begin():
+            hold = session.get(LegalHoldRow, document_id)
+            if hold is None:
+                raise UserError(f"{document_id} is not under a legal hold")
+            session.delete(hold)
+            (doc,) = _archived_rows(session, [document_id])
+            detail = f"legal hold released by {user} (was: {hold.reason})"
+            session.add(document_event(doc, "hold", detail))
+            session.add(audit_row(user, "release_hold", f"{doc.id}: {detail}", address))
+
+    def holds(self, ids: Collection[str]) -> dict[str, str]:
+        """The reason of each of `ids` that is under a legal hold."""
+        query = select(LegalHoldRow).where(LegalHoldRow.document_id.in_(ids))
+        with self.catalog.session() as session:
+            return {row.document_id: row.reason for row in session.scalars(query)}
+
+    def _lines(self, query: Select[DocumentRow]) -> list[RecordLine]:
+        with self.catalog.session() as session:
+            docs = list(session.scalars(query))
+            holds = {
+                h.document_id: h.reason
+                for h in session.scalars(
+                    select(LegalHoldRow).where(LegalHoldRow.document_id.in_([d.id for d in docs]))
+                )
+            }
+        return [
+            RecordLine(
+                d.id,
+                d.code,
+                d.dossier_code,
+                d.doc_type,
+                d.number_symbol,
+                d.issue_date,
+                d.issuing_agency,
+                d.subject,
+                d.retention_schedule,
+                d.retention_row,
+                d.retention_years,
+                d.retention_permanent,
+                d.review_from,
+                holds.get(d.id),
+            )
+            for d in docs
+        ]
+
+
+def _archived(filters: Filters) -> Select[DocumentRow]:
+    query = select(DocumentRow).where(DocumentRow.status == Status.ARCHIVED)
+    if filters.doc_type:
+        query = query.where(DocumentRow.doc_type == filters.doc_type)
+    if filters.year:
+        query = query.where(extract("year", DocumentRow.issue_date) == filters.year)
+    if filters.agency:
+        query = query.where(DocumentRow.issuing_agency == filters.agency)
+    if filters.dossier:
+        query = query.where(DocumentRow.dossier_code == filters.dossier)
+    return query
+
+
+def _archived_rows(session: Session, ids: Collection[str]) -> list[DocumentRow]:
+    """The archived records of `ids`, every one of them, or an error naming the missing."""
+    rows = list(
+        session.scalars(
+            select(DocumentRow).where(
+                DocumentRow.id.in_(ids), DocumentRow.status == Status.ARCHIVED
+            )
+        )
+    )
+    missing = sorted(set(ids) - {row.id for row in rows})
+    if missing:
+        raise UserError(f"no archived record {', '.join(missing)}")
+    return rows
+
+
+def _description(row: DocumentRow) -> Description:
+    return Description.model_validate(row, from_attributes=True)
