@@ -98,7 +98,7 @@ class Schedules:
             newest = session.scalars(
                 select(ScheduleVersionRow).order_by(ScheduleVersionRow.version.desc()).limit(1)
             ).first()
-            if newest is not None and newest.rows == rows_as_data(schedule) and newest.name == name:
+            if newest is not None and _version(newest).schedule.rows == schedule.rows:
                 raise UserError(
                     f"the schedule is the same as version {newest.version}: nothing to save"
                 )

@@ -3,11 +3,13 @@ proposed, who approved and when, who executed, and each destroyed record from it
 tombstone. fpdf2 lays it out with a Vietnamese font; ocrmypdf makes it PDF/A-2b (its text
 is kept, nothing is OCRed)."""
 
+import io
 from datetime import datetime
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
 import ocrmypdf
+import pikepdf
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
@@ -19,7 +21,10 @@ FONTS = Path("/usr/share/fonts/truetype/noto")  # fonts-noto-core, installed by 
 def destruction_record(proposal: Proposal, tombstones: list[Tombstone], executor: str) -> bytes:
     with TemporaryDirectory(prefix="sohoa-bien-ban-") as work:
         plain, pdfa = Path(work, "plain.pdf"), Path(work, "bien-ban.pdf")
-        _layout(proposal, tombstones, executor).output(str(plain))
+        laid_out = io.BytesIO(_layout(proposal, tombstones, executor).output())
+        with pikepdf.open(laid_out) as pdf:
+            del pdf.Root.OpenAction  # fpdf2 always sets one; ocrmypdf's PDF/A check refuses it
+            pdf.save(plain)
         ocrmypdf.ocr(
             plain,
             pdfa,

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from archive_schema.catalog import Catalog
+from archive_schema.disposal import Disposals
 from archive_schema.errors import UserError
 from archive_schema.models import Document, Event
 from pipelines.settings import Settings
@@ -70,8 +71,10 @@ def reindex(settings: Settings, progress: Callable[[int, int], None] | None = No
     since set (review) is kept. `progress(done, total)` follows it. Returns how many
     records were indexed."""
     store = open_store(settings.storage_url)
-    statuses = Catalog(settings.database_url).retention_statuses()
-    listed = finished_packages(store)
+    catalog = Catalog(settings.database_url)
+    statuses = catalog.retention_statuses()
+    destroyed = {stone.document_id for stone in Disposals(catalog).tombstones()}
+    listed = finished_packages(store) - destroyed  # a destruction under way is not undone
     damaged: list[str] = []
 
     def packages(ids: set[str]) -> Iterator[Document]:
@@ -91,7 +94,7 @@ def reindex(settings: Settings, progress: Callable[[int, int], None] | None = No
     search = settings.search()
     try:
         count = search.rebuild(packages(listed))
-        late = finished_packages(store) - listed  # archived while the rebuild ran
+        late = finished_packages(store) - listed - destroyed  # archived while it ran
         search.index(packages(late))
     finally:
         search.close()
