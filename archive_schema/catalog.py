@@ -411,8 +411,3 @@ def _document(row: DocumentRow) -> Document:
             status=row.retention_status,
         ),
     )
-
-
-# The tables of users, the audit log, web uploads and the records office's work join the
-# catalog's schema (and its migrations) wherever the catalog is used.
-from archive_schema import access, disposal, review, schedules, uploads  # noqa: E402, F401

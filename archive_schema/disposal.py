@@ -250,7 +250,9 @@ class Disposals:
                         )
                     )
             if row.state == State.APPROVED:
-                session.add(audit_row(user.name, "execute_destruction", f"proposal {number}"))
+                session.add(
+                    audit_row(user.name, "execute_destruction", f"proposal {number}", address)
+                )
             row.state = State.EXECUTING
         return remaining
 
@@ -269,12 +271,12 @@ class Disposals:
                 raise KeyError(f"{document_id} is not being destroyed under proposal {number}")
             item.destroyed_at = tombstone.destroyed_at = now()
 
-    def finish(self, number: int, record_key: str, user: User) -> Proposal:
+    def finish(self, number: int, record_key: str, user: User, address: str = "") -> Proposal:
         with self.catalog.session() as session, session.begin():
             row = _disposal(session, number)
             row.state, row.executed_at, row.record_key = State.EXECUTED, now(), record_key
             target = f"proposal {number}: {len(_items(session, number))} records; {record_key}"
-            session.add(audit_row(user.name, "destroyed", target))
+            session.add(audit_row(user.name, "destroyed", target, address))
         return self.proposal(number)
 
     def proposal(self, number: int) -> Proposal:

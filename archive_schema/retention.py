@@ -148,11 +148,13 @@ def parse_rows(
         if not any(cell.values()):
             continue  # an empty line of a spreadsheet
         row, row_problems = _row(cell, line)
-        if row is not None and row.row in seen:
-            row_problems.append(f"row {line}: number {row.row} is used by row {seen[row.row]} too")
+        number = cell["row"]
+        if number in seen:
+            row_problems.append(f"row {line}: number {number} is used by row {seen[number]} too")
+        elif number:
+            seen[number] = line
         problems += row_problems
         if row is not None and not row_problems:
-            seen[row.row] = line
             rows.append(row)
     if problems:
         raise ScheduleError(problems)

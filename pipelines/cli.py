@@ -285,9 +285,10 @@ def user() -> None:
 @click.argument("name")
 @click.option(
     "--role",
-    type=click.Choice(["reader", "archivist", "records_officer", "admin"]),
+    type=click.Choice(["reader", "archivist", "records_officer", "council", "admin"]),
     required=True,
-    help="reader: searches; archivist: uploads; records_officer: retention; admin: all.",
+    help="reader: searches; archivist: uploads; records_officer: retention and destruction;"
+    " council: approves destruction; admin: all.",
 )
 @click.option(
     "--clearance",
@@ -481,6 +482,9 @@ def _results_json(results: "SearchResults") -> dict[str, Any]:
         },
     }
 
+
+# The records office's commands (sohoa retention …, sohoa disposal …) join this group.
+from pipelines import records_cli  # noqa: E402, F401
 
 if __name__ == "__main__":  # `python -m pipelines.cli`, as the web starts its worker
     main()

@@ -45,7 +45,7 @@ def execute(
     proposal = disposals.proposal(number)
     key = f"{DISPOSALS}{number}/bien-ban-huy-{number}.pdf"
     store.put(key, destruction_record(proposal, disposals.tombstones(number), user.name))
-    return disposals.finish(number, key, user)
+    return disposals.finish(number, key, user, address)
 
 
 def _delete_package(store: Store, document_id: str) -> None:

@@ -37,13 +37,18 @@ def review_due(settings: Settings, today: date) -> list[str]:
     in the catalog and in the search index (its retention status facet)."""
     catalog = Catalog(settings.database_url)
     marked = catalog.mark_due_for_review(today)
-    if marked:
+    index_again(settings, catalog, marked)
+    return marked
+
+
+def index_again(settings: Settings, catalog: Catalog, ids: list[str]) -> None:
+    """Index records again after the catalog changed them (their retention)."""
+    if ids:
         search = settings.search()
         try:
-            search.index(catalog.documents(ids=marked))
+            search.index(catalog.documents(ids=ids))
         finally:
             search.close()
-    return marked
 
 
 def audit_fixity(settings: Settings) -> FixityAudit:

@@ -5,7 +5,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import func, select, text
 
-from archive_schema.catalog import SCHEMA_REVISION, Base, Catalog, EventRow
+from archive_schema.catalog import SCHEMA_REVISION, Catalog, EventRow
 from archive_schema.models import (
     Document,
     Event,
@@ -16,6 +16,7 @@ from archive_schema.models import (
     Status,
     StoredFile,
 )
+from archive_schema.tables import Base
 
 
 def sample() -> Document:
@@ -99,7 +100,11 @@ def test_an_older_catalog_is_upgraded(tmp_path: Path) -> None:
     with Catalog(url).engine.begin() as connection:  # as a catalog made before migration 0002
         connection.execute(text("UPDATE alembic_version SET version_num = '0001'"))
         connection.execute(text("ALTER TABLE pages DROP COLUMN quality"))
-        for table in ("upload_documents", "uploads", "users", "audit_log"):  # of 0003
+        for table in (
+            *("tombstones", "disposal_votes", "disposal_items", "disposals"),  # of 0004
+            *("legal_holds", "schedule_versions"),
+            *("upload_documents", "uploads", "users", "audit_log"),  # of 0003
+        ):
             connection.execute(text(f"DROP TABLE {table}"))
     catalog = Catalog(url)
     with catalog.engine.connect() as connection:

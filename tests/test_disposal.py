@@ -8,77 +8,26 @@ import pikepdf
 import pytest
 
 from archive_schema.access import Accounts, Role, User
-from archive_schema.catalog import Catalog
 from archive_schema.disposal import Disposals, State
 from archive_schema.errors import UserError
-from archive_schema.models import Document, Event, Page, Status
+from archive_schema.models import Status
 from archive_schema.review import Filters, Review
 from archive_schema.schedule_files import read_schedule, sample_schedule
 from archive_schema.schedules import Schedules, diff
-from indexing.base import SearchQuery
 from pipelines.destruction import execute
-from pipelines.settings import Settings
 from pipelines.stages.package import CHECKSUMS, finished_packages, package_prefix
-from pipelines.store import Store, StoreError, open_store
+from pipelines.store import Store, StoreError
 from tests.conftest import make_settings
+from tests.records_archive import Archive, sample_archive
 
 TODAY = date(2026, 12, 2)
 OFFICER = User("thu", Role.RECORDS_OFFICER, "secret")
 COUNCIL = [User(name, Role.COUNCIL, "secret") for name in ("an", "binh", "chi")]
-EVERYONE = frozenset({"public", "internal", "restricted", "secret"})
-
-
-class Archive:
-    """A few archived records, each with its package in the store and its index entry."""
-
-    def __init__(self, settings: Settings):
-        self.settings = settings
-        self.catalog = Catalog(settings.database_url)
-        self.store = open_store(settings.storage_url)
-        self.version = Schedules(self.catalog).current()
-
-    def add(self, doc_id: str, doc_type: str, subject: str, year: int | None) -> str:
-        doc = Document(
-            id=doc_id,
-            batch_id="b1",
-            source_name=f"{doc_id}.tif",
-            doc_type=doc_type,
-            subject=subject,
-            issue_date=date(year, 5, 1) if year else None,
-            pages=[Page(number=1, text=f"{subject} trang một", confidence=90)],
-        )
-        doc.retention = self.version.schedule.classify(doc, year)
-        prefix = package_prefix(doc_id)
-        for name in ("doc.pdf", "metadata.json", CHECKSUMS):
-            self.store.put(prefix + name, f"{doc_id} {name}".encode())
-        doc.package = prefix
-        if not self.catalog.batches(["b1"]):
-            self.catalog.start_batch("b1", "test")
-        self.catalog.register(doc)
-        self.catalog.mark_archived(doc_id, Event(stage="archive", outcome="ok"))
-        search = self.settings.search()
-        search.index(self.catalog.documents(ids=[doc_id]))
-        search.close()
-        return doc_id
-
-    def searchable(self, text: str) -> set[str]:
-        search = self.settings.search()
-        try:
-            hits = search.search(SearchQuery(text=text, access_levels=EVERYONE)).hits
-        finally:
-            search.close()
-        return {hit.document_id for hit in hits}
 
 
 @pytest.fixture
 def archive(tmp_path: Path) -> Archive:
-    archive = Archive(make_settings(tmp_path / "home"))
-    archive.add("letter2010", "Công văn", "V/v treo cờ tổ quốc", 2010)  # 10 years: due 2021
-    archive.add("letter2016", "Công văn", "V/v lịch trực Tết", 2016)  # due 2027: not yet
-    archive.add("decision", "Quyết định", "Về việc giá bán xi măng", 2001)  # permanent
-    archive.add("undated", "Công văn", "V/v họp giao ban", None)  # end year unknown
-    archive.add("invitation", "Giấy mời", "Mời dự hội nghị", 2012)  # no row takes it
-    return archive
+    return sample_archive(make_settings(tmp_path / "home"))
 
 
 def approved(archive: Archive, ids: list[str]) -> int:

@@ -6,7 +6,7 @@ import os
 from alembic import context
 from sqlalchemy import Connection, create_engine
 
-from archive_schema.catalog import Base
+from archive_schema.tables import Base
 
 config = context.config
 connection = config.attributes.get("connection")

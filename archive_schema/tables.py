@@ -1,0 +1,7 @@
+"""Every table of the catalog, for the migrations to build and check: each module that
+keeps its own table (users and the audit log, web uploads, the records office's work)."""
+
+from archive_schema import access, disposal, review, schedules, uploads  # noqa: F401
+from archive_schema.catalog import Base
+
+__all__ = ["Base"]
