@@ -9,8 +9,17 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
+from archive_schema.errors import UserError
 from pipelines.settings import Settings
-from web import batches, documents, login, search_page, upload_pages
+from web import (
+    batches,
+    disposal_pages,
+    documents,
+    login,
+    retention_pages,
+    search_page,
+    upload_pages,
+)
 from web.middleware import PostLimit, add_headers
 from web.render import page
 from web.security import NotLoggedIn
@@ -25,7 +34,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     services = Services(settings)
     app = FastAPI(title="sohoa", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.services = services
-    for router in (login, search_page, documents, upload_pages, batches):
+    pages = (login, search_page, documents, upload_pages, batches, retention_pages, disposal_pages)
+    for router in pages:
         app.include_router(router.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     add_headers(app)
@@ -47,6 +57,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException) -> HTMLResponse:
         return page(request, "error.html", None, error.status_code, message=error.detail)
+
+    @app.exception_handler(UserError)
+    async def refused(request: Request, error: UserError) -> HTMLResponse:
+        """An act refused (a bad schedule, a vote twice…): nothing was changed."""
+        back = request.headers.get("referer", "/")
+        return page(request, "error.html", None, 400, message=str(error), back=back)
 
     @app.exception_handler(Exception)
     async def server_error(request: Request, error: Exception) -> HTMLResponse:

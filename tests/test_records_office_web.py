@@ -1,0 +1,163 @@
+"""The records office in a real browser (Chromium, driven by Playwright) against
+`sohoa serve`: a schedule imported from a spreadsheet (a bad one refused with its rows),
+the review list, a record assigned a row, a proposal, two council approvals, execution,
+the destruction record, tombstones and the audit log. Each page is photographed."""
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from openpyxl import Workbook
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.conftest import make_settings
+from tests.records_archive import sample_archive
+from tests.web_server import CHROMIUM, CHROMIUM_FLAGS, SCREENSHOTS, add_user, web_server
+
+PASSWORD = "mat-khau-2026"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    home = tmp_path_factory.mktemp("office") / "home"
+    sample_archive(make_settings(home))
+    add_user(home, "thu", "records_officer", PASSWORD)
+    for member in ("an", "binh"):
+        add_user(home, member, "council", PASSWORD)
+    with web_server(home) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()
+
+
+def logged_in(browser: Browser, url: str, name: str) -> Page:
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.goto(f"{url}/login")
+    page.fill("input[name=name]", name)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page.locator("form.who")).to_contain_text(name)
+    return page
+
+
+def shot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+
+
+def spreadsheet(path: Path, *rows: list[object]) -> Path:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Điều khoản", "Tên nhóm hồ sơ tài liệu", "Thời hạn bảo quản", "Tên loại"])
+    for row in rows:
+        sheet.append(row)
+    data = io.BytesIO()
+    book.save(data)
+    path.write_bytes(data.getvalue())
+    return path
+
+
+def test_a_schedule_is_imported_and_a_destruction_approved_and_executed(
+    site: str, browser: Browser, tmp_path: Path
+) -> None:
+    officer = logged_in(browser, site, "thu")
+    officer.goto(f"{site}/retention")
+    expect(officer.locator("table.versions")).to_contain_text("sample-2011@1")
+    shot(officer, "retention")
+    bad = spreadsheet(
+        tmp_path / "bad.xlsx",
+        ["1.9", "Công văn trao đổi", "mười năm", "Công văn"],
+        ["1.9", "Trùng", 5, None],
+    )
+    officer.set_input_files("input[name=file]", str(bad))
+    officer.fill("input[name=reason]", "TT 10/2022")
+    officer.click("form.import button")
+    problems = officer.locator(".problems li")
+    expect(problems.first).to_contain_text("bad.xlsx: row 2: retention 'mười năm'")
+    expect(problems.nth(1)).to_contain_text("row 3: number 1.9 is used by row 2 too")
+    shot(officer, "retention-import-errors")
+    good = spreadsheet(
+        tmp_path / "tt10.xlsx",
+        ["1.2", "Tập lưu nghị quyết, quyết định, chỉ thị của cơ quan", "Vĩnh viễn", "Quyết định"],
+        ["1.9", "Công văn trao đổi về những vấn đề chung", 10, "Công văn"],
+        ["1.11", "Giấy mời họp", 5, "Giấy mời"],
+    )
+    officer.set_input_files("input[name=file]", str(good))
+    officer.fill("input[name=reason]", "TT 10/2022")
+    officer.click("form.import button")
+    expect(officer.locator("h1")).to_have_text("Bảng thời hạn tt10@2")
+    expect(officer.locator("table.diff tr.added")).to_contain_text("1.11")
+    shot(officer, "retention-version")
+
+    officer.goto(f"{site}/retention/review")
+    expect(officer.locator("table.review tbody tr")).to_have_count(1)
+    expect(officer.locator("table.unclassified")).to_contain_text("Mời dự hội nghị")
+    shot(officer, "review")
+    officer.check("table.unclassified input[name=ids]")
+    officer.select_option("form.assign select[name=row]", "1.11")
+    officer.click("form.assign button")
+    expect(officer.locator("table.review tbody tr")).to_have_count(2)  # 2012 + 5 years: due
+    officer.fill("form.propose input[name=note]", "Hết giá trị sử dụng")
+    officer.click("form.propose button")
+    expect(officer.locator("[data-state]")).to_have_text("Chờ Hội đồng xét")
+    shot(officer, "proposal")
+    proposal = officer.url
+
+    for member in ("an", "binh"):
+        council = logged_in(browser, site, member)
+        council.goto(proposal)
+        council.fill("form.vote input[name=comment]", "Đồng ý")
+        council.click("form.vote button[value=true]")
+        expect(council.locator("ul.votes")).to_contain_text(f"{member}: đồng ý")
+    expect(council.locator("[data-state]")).to_have_text("Đã được duyệt")
+    shot(council, "proposal-approved")
+
+    officer.goto(proposal)
+    officer.click("form.execute button")
+    expect(officer.locator("[data-state]")).to_have_text("Đã hủy", timeout=60_000)
+    shot(officer, "proposal-executed")
+    record = officer.request.get(f"{proposal}/record.pdf")
+    assert record.ok and record.body().startswith(b"%PDF")
+    officer.goto(f"{site}/disposals")
+    expect(officer.locator("table.tombstones tbody tr")).to_have_count(2)
+    expect(officer.locator("table.tombstones")).to_contain_text("an, binh")
+    shot(officer, "disposals")
+    officer.goto(f"{site}/?q=treo+co")
+    expect(officer.locator("p.total")).to_contain_text("0 văn bản")
+    officer.goto(f"{site}/audit?target=proposal+1")
+    actions = officer.locator("table.audit td:nth-child(3)")
+    expect(actions).to_have_text(
+        [
+            "destroyed",
+            "execute_destruction",
+            "approve_destruction",
+            "approve_destruction",
+            "propose_destruction",
+        ]
+    )
+    shot(officer, "audit")
+
+
+def test_council_members_and_officers_keep_to_their_part(site: str) -> None:
+    from tests.web_server import form_token, logged_in_client
+
+    council = logged_in_client(site, "an", PASSWORD)
+    assert council.get(f"{site}/retention/review").status_code == 403
+    assert council.get(f"{site}/audit").status_code == 403
+    assert council.get(f"{site}/disposals").status_code == 200
+    officer = logged_in_client(site, "thu", PASSWORD)
+    token = form_token(officer, f"{site}/retention/review")
+    refused = officer.post(f"{site}/disposals", data={"csrf": token, "ids": ["decision"]})
+    assert refused.status_code == 400 and "kept permanently" in refused.text
+    forged = officer.post(f"{site}/disposals/1/vote", data={"csrf": token, "approve": "true"})
+    assert forged.status_code == 403  # an officer is not in the council
+    assert httpx.get(f"{site}/retention").status_code == 303  # not logged in: to the login

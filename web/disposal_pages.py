@@ -1,0 +1,104 @@
+"""Destruction on the web: proposals from the review list, the council's votes, execution,
+the destruction record (biên bản), tombstones, and the audit log that tells the story."""
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from archive_schema.access import Role, User
+from archive_schema.disposal import STATE_LABELS, Disposals, State
+from archive_schema.review import Review
+from pipelines.destruction import execute
+from web.render import page
+from web.security import CheckedForm, address, requires, services
+
+router = APIRouter()
+Officer = Annotated[User, requires(Role.RECORDS_OFFICER)]
+Involved = Annotated[User, requires(Role.RECORDS_OFFICER, Role.COUNCIL)]
+Council = Annotated[User, requires(Role.COUNCIL)]
+
+
+@router.get("/disposals", response_class=HTMLResponse)
+def proposals_page(request: Request, user: Involved) -> HTMLResponse:
+    disposals = _disposals(request)
+    return page(
+        request,
+        "disposals.html",
+        user,
+        proposals=disposals.proposals(),
+        tombstones=disposals.tombstones(),
+        labels=STATE_LABELS,
+    )
+
+
+@router.post("/disposals", dependencies=[CheckedForm])
+def propose(
+    request: Request,
+    user: Officer,
+    ids: Annotated[list[str], Form()],
+    note: Annotated[str, Form()] = "",
+) -> Response:
+    proposal = _disposals(request).propose(ids, note, user, date.today(), address(request))
+    return RedirectResponse(f"/disposals/{proposal.id}", status_code=303)
+
+
+@router.get("/disposals/{number}", response_class=HTMLResponse)
+def proposal_page(request: Request, number: int, user: Involved) -> HTMLResponse:
+    disposals = _disposals(request)
+    proposal = disposals.proposal(number)
+    return page(
+        request,
+        "disposal.html",
+        user,
+        proposal=proposal,
+        records=Review(services(request).catalog).records(proposal.documents),
+        tombstones={t.document_id: t for t in disposals.tombstones(number)},
+        quorum=disposals.quorum,
+        labels=STATE_LABELS,
+        State=State,
+    )
+
+
+@router.post("/disposals/{number}/vote", dependencies=[CheckedForm])
+def vote(
+    request: Request,
+    number: int,
+    user: Council,
+    approve: Annotated[bool, Form()],
+    comment: Annotated[str, Form()] = "",
+) -> Response:
+    _disposals(request).vote(number, user, approve, comment, address(request))
+    return RedirectResponse(f"/disposals/{number}", status_code=303)
+
+
+@router.post("/disposals/{number}/execute", dependencies=[CheckedForm])
+def execute_proposal(request: Request, number: int, user: Officer) -> Response:
+    found = services(request)
+    execute(found.settings, number, user, address(request), store=found.store)
+    return RedirectResponse(f"/disposals/{number}", status_code=303)
+
+
+@router.get("/disposals/{number}/record.pdf")
+def destruction_record(request: Request, number: int, user: Involved) -> Response:
+    proposal = _disposals(request).proposal(number)
+    if proposal.record_key is None:
+        return RedirectResponse(f"/disposals/{number}", status_code=303)
+    with services(request).store.open(proposal.record_key) as stored:
+        data = stored.read()
+    headers = {"Content-Disposition": f'inline; filename="bien-ban-huy-{number}.pdf"'}
+    return Response(data, media_type="application/pdf", headers=headers)
+
+
+@router.get("/audit", response_class=HTMLResponse)
+def audit_page(
+    request: Request, user: Officer, who: str = "", action: str = "", target: str = ""
+) -> HTMLResponse:
+    entries = services(request).accounts.audit(who or None, action or None, target or None, 500)
+    return page(request, "audit.html", user, entries=entries, who=who, action=action, target=target)
+
+
+def _disposals(request: Request) -> Disposals:
+    found = services(request)
+    return Disposals(found.catalog, found.settings.disposal_quorum)

@@ -1,0 +1,135 @@
+"""The records office's retention pages: the schedule with its versions and their
+differences, importing a spreadsheet (with every bad row reported), the review list
+("Xem xét hủy") with its filters, the unclassified queue, reclassification and holds."""
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from archive_schema.access import Role, User
+from archive_schema.retention import ScheduleError
+from archive_schema.review import Filters, Review
+from archive_schema.schedule_files import MEDIA_TYPES, read_schedule, write_schedule
+from archive_schema.schedules import Schedules, diff
+from pipelines.housekeeping import index_again
+from web.render import page
+from web.security import CheckedForm, address, audit, requires, services
+
+router = APIRouter(prefix="/retention")
+Officer = Annotated[User, requires(Role.RECORDS_OFFICER)]
+MAX_SCHEDULE_BYTES = 5 << 20
+
+
+@router.get("", response_class=HTMLResponse)
+def schedule_page(request: Request, user: Officer) -> HTMLResponse:
+    return _schedule_page(request, user)
+
+
+@router.post("/import", response_class=HTMLResponse, dependencies=[CheckedForm])
+async def import_schedule(
+    request: Request,
+    user: Officer,
+    file: UploadFile,
+    reason: Annotated[str, Form()] = "",
+    name: Annotated[str, Form()] = "",
+) -> Response:
+    filename = file.filename or "schedule"
+    data = await file.read(MAX_SCHEDULE_BYTES + 1)
+    if len(data) > MAX_SCHEDULE_BYTES:
+        return _schedule_page(request, user, [f"{filename}: larger than 5 MB"], 400)
+    label = name.strip() or filename.rsplit(".", 1)[0]
+    try:
+        schedule = read_schedule(label, data, filename)
+    except ScheduleError as error:
+        return _schedule_page(request, user, error.problems, 400)
+    saved = Schedules(services(request).catalog).save(label, schedule, user.name, reason)
+    audit(request, user.name, "import_schedule", f"{saved.schedule.name}: {reason}")
+    return RedirectResponse(f"/retention/versions/{saved.version}", status_code=303)
+
+
+@router.get("/versions/{number}", response_class=HTMLResponse)
+def version_page(request: Request, number: int, user: Officer) -> HTMLResponse:
+    schedules = Schedules(services(request).catalog)
+    version = schedules.version(number)
+    before = schedules.version(number - 1) if number > 1 else None
+    changes = diff(before.schedule, version.schedule) if before else []
+    return page(request, "schedule_version.html", user, version=version, changes=changes)
+
+
+@router.get("/versions/{number}/export.{suffix}")
+def export(request: Request, number: int, suffix: str, user: Officer) -> Response:
+    version = Schedules(services(request).catalog).version(number)
+    data = write_schedule(version.schedule, f".{suffix}")
+    filename = f"{version.schedule.name.replace('@', '-v')}.{suffix}"
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    return Response(data, media_type=MEDIA_TYPES[f".{suffix}"], headers=headers)
+
+
+@router.get("/review", response_class=HTMLResponse)
+def review_page(
+    request: Request,
+    user: Officer,
+    type: str = "",
+    year: int | None = None,
+    agency: str = "",
+    dossier: str = "",
+) -> HTMLResponse:
+    filters = Filters(type or None, year, agency or None, dossier or None)
+    review = Review(services(request).catalog)
+    return page(
+        request,
+        "review.html",
+        user,
+        due=review.due(date.today(), filters),
+        unclassified=review.unclassified(),
+        held=review.held(),
+        filters=filters,
+        schedule=Schedules(services(request).catalog).current().schedule,
+    )
+
+
+@router.post("/assign", dependencies=[CheckedForm])
+def assign(
+    request: Request,
+    user: Officer,
+    row: Annotated[str, Form()],
+    ids: Annotated[list[str], Form()],
+) -> Response:
+    catalog = services(request).catalog
+    version = Schedules(catalog).current()
+    done = Review(catalog).reclassify(ids, row, version, user.name, address(request))
+    index_again(services(request).settings, catalog, done)
+    return RedirectResponse("/retention/review", status_code=303)
+
+
+@router.post("/hold", dependencies=[CheckedForm])
+def hold(
+    request: Request,
+    user: Officer,
+    document_id: Annotated[str, Form()],
+    reason: Annotated[str, Form()] = "",
+    release: Annotated[bool, Form()] = False,
+) -> Response:
+    review = Review(services(request).catalog)
+    if release:
+        review.release(document_id, user.name, address(request))
+    else:
+        review.hold(document_id, reason, user.name, address(request))
+    return RedirectResponse("/retention/review", status_code=303)
+
+
+def _schedule_page(
+    request: Request, user: User, problems: list[str] | None = None, status: int = 200
+) -> HTMLResponse:
+    schedules = Schedules(services(request).catalog)
+    return page(
+        request,
+        "schedule.html",
+        user,
+        status,
+        current=schedules.current(),
+        history=schedules.history(),
+        problems=problems or [],
+    )
