@@ -10,13 +10,14 @@ from pathlib import Path
 import httpx
 import pytest
 from openpyxl import Workbook
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import make_settings
 from tests.records_archive import sample_archive
-from tests.web_server import CHROMIUM, CHROMIUM_FLAGS, SCREENSHOTS, add_user, web_server
+from tests.web_server import add_user, browser, logged_in_page, shot, web_server
 
 PASSWORD = "mat-khau-2026"
+__all__ = ["browser"]  # the fixture
 
 
 @pytest.fixture(scope="module")
@@ -30,27 +31,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield launched
-        launched.close()
-
-
 def logged_in(browser: Browser, url: str, name: str) -> Page:
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.goto(f"{url}/login")
-    page.fill("input[name=name]", name)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page.locator("form.who")).to_contain_text(name)
-    return page
-
-
-def shot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+    return logged_in_page(browser, url, name, PASSWORD)
 
 
 def spreadsheet(path: Path, *rows: list[object]) -> Path:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Dialog, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Dialog, Page, expect
 
 from archive_schema.access import Accounts
 from archive_schema.catalog import Catalog
@@ -23,15 +23,16 @@ from pipelines.settings import Settings
 from samples.batch import write_batch
 from tests.bad_files import corrupt_tiff_bytes
 from tests.web_server import (
-    CHROMIUM,
-    CHROMIUM_FLAGS,
-    SCREENSHOTS,
     add_user,
+    browser,
     form_token,
     logged_in_client,
+    logged_in_page,
+    shot,
     web_server,
 )
 
+__all__ = ["browser"]  # the fixture
 PASSWORDS = {
     "lan": "lan-luu-tru-2026",
     "minh": "minh-tra-cuu-2026",
@@ -98,27 +99,8 @@ def _archive_markup(home: Path) -> str:
     return doc.id
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield launched
-        launched.close()
-
-
 def logged_in(browser: Browser, site: Site, name: str) -> Page:
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.goto(f"{site.url}/")
-    page.fill("input[name=name]", name)
-    page.fill("input[name=password]", PASSWORDS[name])
-    page.click("button[type=submit]")
-    expect(page.locator("form.who")).to_contain_text(name)
-    return page
-
-
-def shot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+    return logged_in_page(browser, site.url, name, PASSWORDS[name])
 
 
 @pytest.fixture(scope="module")

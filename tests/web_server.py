@@ -9,6 +9,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tests.conftest import ROOT
 from tests.services import answers, free_port, running
@@ -47,6 +49,32 @@ def web_server(home: Path, **settings: str) -> Iterator[str]:
     login_page = answers(f"{url}/login", lambda answer: answer.status_code == 200)
     with running([SOHOA, "serve", "--port", str(port)], env, home / "serve.log", login_page, 60):
         yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, headless, driven by Playwright."""
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()
+
+
+def logged_in_page(browser: Browser, url: str, name: str, password: str) -> Page:
+    """A page of a new browser context, logged in as `name`."""
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.goto(f"{url}/login")
+    page.fill("input[name=name]", name)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    expect(page.locator("form.who")).to_contain_text(name)
+    return page
+
+
+def shot(page: Page, name: str) -> None:
+    """A picture of the whole page, for the README."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
 
 
 def logged_in_client(url: str, name: str, password: str) -> httpx.Client:
