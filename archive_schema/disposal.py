@@ -21,7 +21,7 @@ from archive_schema.access import Role, User, audit_row
 from archive_schema.catalog import Base, Catalog, DocumentRow, document_event, now
 from archive_schema.errors import UserError
 from archive_schema.models import Status
-from archive_schema.review import LegalHoldRow
+from archive_schema.review import LegalHoldRow, legal_holds
 
 DEFAULT_QUORUM = 2
 # The metadata a tombstone keeps of a destroyed record.
@@ -203,12 +203,9 @@ class Disposals:
                 )
             )
             session.flush()
-            approvals = session.scalars(
-                select(VoteRow).where(VoteRow.disposal_id == number, VoteRow.approve.is_(True))
-            ).all()
             if not approve:
                 row.state, row.decided_at = State.REJECTED, now()
-            elif len(approvals) >= self.quorum:
+            elif _approvals(session, number) >= self.quorum:
                 row.state, row.decided_at = State.APPROVED, now()
             action = "approve_destruction" if approve else "reject_destruction"
             target = f"proposal {number}: {comment.strip()}".rstrip(": ")
@@ -223,18 +220,13 @@ class Disposals:
         with self.catalog.session() as session, session.begin():
             row = _disposal(session, number)
             if row.state not in (State.APPROVED, State.EXECUTING):
-                votes = session.scalars(
-                    select(VoteRow).where(VoteRow.disposal_id == number, VoteRow.approve)
-                ).all()
                 raise UserError(
-                    f"proposal {number} is {row.state}, with {len(votes)} of the"
+                    f"proposal {number} is {row.state}, with {_approvals(session, number)} of the"
                     f" {self.quorum} approvals it needs: it cannot be executed"
                 )
             items = _items(session, number)
             remaining = [i.document_id for i in items if i.destroyed_at is None]
-            held = session.scalars(
-                select(LegalHoldRow).where(LegalHoldRow.document_id.in_(remaining))
-            ).all()
+            held = legal_holds(session, remaining)
             if held:
                 named = "\n".join(f"{h.document_id}: {h.reason} (set by {h.set_by})" for h in held)
                 raise UserError(f"records of proposal {number} are under a legal hold:\n{named}")
@@ -352,6 +344,10 @@ def _items(session: Session, number: int) -> list[DisposalItemRow]:
 def _votes(session: Session, number: int) -> list[Vote]:
     query = select(VoteRow).where(VoteRow.disposal_id == number).order_by(VoteRow.at)
     return [Vote(v.user, v.approve, v.comment, v.at) for v in session.scalars(query)]
+
+
+def _approvals(session: Session, number: int) -> int:
+    return sum(vote.approve for vote in _votes(session, number))
 
 
 def _proposal(session: Session, row: DisposalRow) -> Proposal:

@@ -139,21 +139,10 @@ class Review:
             session.add(document_event(doc, "hold", detail))
             session.add(audit_row(user, "release_hold", f"{doc.id}: {detail}", address))
 
-    def holds(self, ids: Collection[str]) -> dict[str, str]:
-        """The reason of each of `ids` that is under a legal hold."""
-        query = select(LegalHoldRow).where(LegalHoldRow.document_id.in_(ids))
-        with self.catalog.session() as session:
-            return {row.document_id: row.reason for row in session.scalars(query)}
-
     def _lines(self, query: Select[DocumentRow]) -> list[RecordLine]:
         with self.catalog.session() as session:
             docs = list(session.scalars(query))
-            holds = {
-                h.document_id: h.reason
-                for h in session.scalars(
-                    select(LegalHoldRow).where(LegalHoldRow.document_id.in_([d.id for d in docs]))
-                )
-            }
+            holds = {h.document_id: h.reason for h in legal_holds(session, [d.id for d in docs])}
         return [
             RecordLine(
                 d.id,
@@ -173,6 +162,11 @@ class Review:
             )
             for d in docs
         ]
+
+
+def legal_holds(session: Session, ids: Collection[str]) -> list[LegalHoldRow]:
+    """The legal holds on any of the records `ids`."""
+    return list(session.scalars(select(LegalHoldRow).where(LegalHoldRow.document_id.in_(ids))))
 
 
 def _archived(filters: Filters) -> Select[DocumentRow]:

@@ -141,15 +141,11 @@ def retention_due(
 def retention_assign(row: str, ids: tuple[str, ...], user_name: str, password_stdin: bool) -> None:
     """Put records under ROW of the newest schedule (an audited reclassification)."""
     from archive_schema.access import Role
-    from archive_schema.review import Review
-    from archive_schema.schedules import Schedules
-    from pipelines.housekeeping import index_again
+    from pipelines.housekeeping import assign_row
 
     with _user_errors():
         user, catalog = _signed_in(user_name, password_stdin, Role.RECORDS_OFFICER)
-        version = Schedules(catalog).current()
-        done = Review(catalog).reclassify(ids, row, version, user.name, CLI)
-        index_again(_settings(), catalog, done)
+        done, version = assign_row(_settings(), catalog, ids, row, user.name, CLI)
     err.print(f"{len(done)} records under row {row} of {version.schedule.name}")
 
 

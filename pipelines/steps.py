@@ -91,11 +91,12 @@ def archive_document(staged: StagedDocument, settings: Settings) -> DocumentRepo
     """OCR, describe, classify, package, register and index one staged document. Raises
     DocumentNotArchived when the document is at fault, any other error when the machine is."""
     store = open_store(settings.storage_url)
+    catalog = Catalog(settings.database_url)
+    schedule = Schedules(catalog).current().schedule
     worker.start()
     with TemporaryDirectory(prefix="sohoa-doc-") as work:
         source = _fetch(store, staged, Path(work))
         try:
-            schedule = Schedules(Catalog(settings.database_url)).current().schedule
             doc = worker.process_document(source, staged.batch_id, settings, schedule, jobs=1)
         except worker.DocumentFailed as failure:
             entry = not_archived(store, staged.batch_id, Path(work), source, failure)
@@ -105,7 +106,7 @@ def archive_document(staged: StagedDocument, settings: Settings) -> DocumentRepo
             raise DocumentNotArchived(f"{staged.name}: {failure.reason}") from failure
     search = settings.search()
     try:
-        entry = archive(doc, staged.name, Catalog(settings.database_url), search)
+        entry = archive(doc, staged.name, catalog, search)
     finally:
         search.close()
     _leave_outcome(store, staged, DocumentOutcome(report=entry, events=[]))

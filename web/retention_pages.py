@@ -13,7 +13,7 @@ from archive_schema.retention import ScheduleError
 from archive_schema.review import Filters, Review
 from archive_schema.schedule_files import MEDIA_TYPES, read_schedule, write_schedule
 from archive_schema.schedules import Schedules, diff
-from pipelines.housekeeping import index_again
+from pipelines.housekeeping import assign_row
 from web.render import page
 from web.security import CheckedForm, address, audit, requires, services
 
@@ -97,10 +97,8 @@ def assign(
     row: Annotated[str, Form()],
     ids: Annotated[list[str], Form()],
 ) -> Response:
-    catalog = services(request).catalog
-    version = Schedules(catalog).current()
-    done = Review(catalog).reclassify(ids, row, version, user.name, address(request))
-    index_again(services(request).settings, catalog, done)
+    found = services(request)
+    assign_row(found.settings, found.catalog, ids, row, user.name, address(request))
     return RedirectResponse("/retention/review", status_code=303)
 
 
