@@ -1,14 +1,16 @@
 """The archive store: where packages live, the source of truth of the archive.
 
-Keys are '/'-separated paths such as `records/<id>/metadata.json`. Writes are atomic per
+Keys are '/'-separated paths such as `records/<id>/METS.xml`. Writes are atomic per
 object, so a reader sees a whole object or none; a package counts as written only once its
-checksum list, written last, is there.
+METS, written last, is there.
 """
 
 import os
 import shutil
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Protocol
 from urllib.parse import unquote, urlparse
@@ -20,18 +22,40 @@ class StoreError(UserError, RuntimeError):
     """The store refused or failed an operation; the message names the key."""
 
 
+@dataclass(frozen=True)
+class Lock:
+    """What protects an object from deletion and overwriting: a retention date, a legal
+    hold, or both. Only a store with Object Lock enforces it."""
+
+    retain_until: date | None = None
+    legal_hold: bool = False
+
+
 class Store(Protocol):
     url: str
+    locking: bool  # whether the store enforces locks
 
-    def put(self, key: str, source: Path | bytes) -> None: ...
+    def put(self, key: str, source: Path | bytes, lock: Lock | None = None) -> None: ...
     def open(self, key: str) -> BinaryIO: ...
     def exists(self, key: str) -> bool: ...
     def delete(self, key: str) -> None: ...
     def keys(self, prefix: str = "") -> Iterator[str]: ...
+    def protect(self, key: str, lock: Lock) -> None: ...
+
+
+def checked_key(key: str) -> PurePosixPath:
+    """The parts of a key; a key that could leave the store is refused."""
+    path = PurePosixPath(key)
+    if not path.parts or key.startswith("/") or any(part in ("..", ".") for part in path.parts):
+        raise StoreError(f"invalid store key {key!r}")
+    return path
 
 
 class FileStore:
-    """An archive folder on a local or mounted disk (`file:///srv/archive`)."""
+    """An archive folder on a local or mounted disk (`file:///srv/archive`). A folder cannot
+    enforce locks: a retention period needs an S3 store with Object Lock."""
+
+    locking = False
 
     def __init__(self, root: Path):
         self.root = root
@@ -39,12 +63,9 @@ class FileStore:
         root.mkdir(parents=True, exist_ok=True)
 
     def _path(self, key: str) -> Path:
-        parts = PurePosixPath(key).parts
-        if not parts or key.startswith("/") or any(part in ("..", ".") for part in parts):
-            raise StoreError(f"invalid store key {key!r}")
-        return self.root.joinpath(*parts)
+        return self.root.joinpath(*checked_key(key).parts)
 
-    def put(self, key: str, source: Path | bytes) -> None:
+    def put(self, key: str, source: Path | bytes, lock: Lock | None = None) -> None:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".incoming-")
@@ -81,9 +102,21 @@ class FileStore:
             if path.is_file() and key.startswith(prefix) and not path.name.startswith(".incoming-"):
                 yield key
 
+    def protect(self, key: str, lock: Lock) -> None:
+        self._path(key)
 
-def open_store(url: str) -> Store:
+
+def open_store(url: str, lock_mode: str = "compliance", endpoint_url: str = "") -> Store:
+    """The store at `url`: `file:///path` or `s3://bucket/prefix`. For S3, `lock_mode` is
+    the Object Lock mode of retention periods and `endpoint_url` overrides boto3's own
+    (AWS_ENDPOINT_URL or AWS)."""
     parsed = urlparse(url)
     if parsed.scheme == "file":
         return FileStore(Path(unquote(parsed.path)))
-    raise StoreError(f"SOHOA_STORAGE_URL {url!r}: only file:// archive stores are supported so far")
+    if parsed.scheme == "s3" and parsed.netloc:
+        from pipelines.s3_store import S3Store  # boto3 is loaded only for an S3 archive
+
+        return S3Store(parsed.netloc, parsed.path.strip("/"), lock_mode, endpoint_url)
+    raise StoreError(
+        f"SOHOA_STORAGE_URL {url!r}: the archive store is file:///path or s3://bucket/prefix"
+    )

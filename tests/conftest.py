@@ -13,6 +13,7 @@ from pipelines.runner import ingest
 from pipelines.settings import Settings
 from samples.batch import SampleBatch, write_batch
 from tests.opensearch_node import opensearch_node
+from tests.s3_server import new_bucket, s3_server
 
 ROOT = Path(__file__).resolve().parent.parent
 VERAPDF_LIB = ROOT / ".tools" / "verapdf" / "lib"
@@ -56,6 +57,23 @@ def opensearch_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real OpenSearch node on loopback for the whole test session."""
     with opensearch_node(tmp_path_factory.mktemp("opensearch")) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def s3_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """A real S3 server on loopback for the whole session; boto3 is pointed at it through
+    the usual AWS variables, in this process and in those it starts."""
+    log = tmp_path_factory.mktemp("s3") / "moto.log"
+    with s3_server(log) as environment, pytest.MonkeyPatch.context() as patch:
+        for name, value in environment.items():
+            patch.setenv(name, value)
+        yield environment
+
+
+@pytest.fixture
+def s3_url(s3_environment: dict[str, str]) -> str:
+    """The archive in a new bucket with Object Lock, on the session's S3 server."""
+    return f"s3://{new_bucket()}/archive"
 
 
 @pytest.fixture(scope="session")
