@@ -1,11 +1,11 @@
 """sohoa_fixity_audit: every week, each archived object is hashed again and compared with
-the SHA-256 the catalog recorded; each check is an event of its record. The run fails,
-listing them, when an object is missing or altered."""
+the SHA-256 the catalog and the package's METS recorded; each check is an event of its
+record. The run fails, listing them, when an object is missing, altered or unexpected."""
 
 from airflow.sdk import dag, task
 from common import DEFAULT_ARGS, START, no_retry_for_bad_input
 
-from pipelines.housekeeping import audit_fixity
+from pipelines.fixity import audit_fixity
 from pipelines.settings import Settings
 
 

@@ -1,9 +1,11 @@
 """Executing an approved destruction: each record leaves the search index first, then the
-archive store (its checksum list first, so that no half-deleted package counts as
-finished), then the catalog; the destruction record (biên bản) is kept in the store.
+archive store (its METS first, so that no half-deleted package counts as finished), then
+the catalog; the destruction record (biên bản) is kept in the store.
 
-A failure half way leaves the proposal "executing" and its remaining records out of reach
-(status destroying, not searchable, tombstoned): executing it again finishes the work.
+The store deletes only what it allows: an object under S3 Object Lock retention or legal
+hold stays, and so does its record. Every record the store refused, or failed, is listed at
+the end and the proposal stays "executing", its remaining records out of reach (status
+destroying, not searchable): executing it again finishes the work.
 """
 
 from collections.abc import Callable
@@ -11,12 +13,17 @@ from collections.abc import Callable
 from archive_schema.access import User
 from archive_schema.catalog import Catalog
 from archive_schema.disposal import Disposals, Proposal
+from archive_schema.errors import UserError
 from pipelines.destruction_record import destruction_record
 from pipelines.settings import Settings
-from pipelines.stages.package import CHECKSUMS, package_prefix
-from pipelines.store import Store, open_store
+from pipelines.stages.package import METS_FILE, package_prefix, years_ahead
+from pipelines.store import Lock, Store, StoreError
 
 DISPOSALS = "disposals/"  # where destruction records are kept in the archive store
+
+
+class DestructionIncomplete(UserError):
+    """The archive store kept some records of a destruction; the message lists them."""
 
 
 def execute(
@@ -31,25 +38,45 @@ def execute(
     catalog = Catalog(settings.database_url)
     disposals = Disposals(catalog, settings.disposal_quorum)
     remaining = disposals.begin(number, user, address)
-    store = store or open_store(settings.storage_url)
+    store = store or settings.store()
     search = settings.search()
+    kept: list[str] = []
     try:
         for done, document_id in enumerate(remaining, start=1):
             search.delete(document_id)
-            _delete_package(store, document_id)
-            disposals.destroyed(number, document_id)
+            try:
+                _delete_package(store, document_id)
+            except StoreError as error:
+                kept.append(f"{document_id}: {error}")
+            else:
+                disposals.destroyed(number, document_id)
             if progress:
                 progress(done, len(remaining))
     finally:
         search.close()
+    if kept:
+        raise DestructionIncomplete(
+            f"{len(kept)} of {len(remaining)} records of proposal {number} are still in"
+            f" {store.url}; execute it again once the store allows it:\n" + "\n".join(kept)
+        )
     proposal = disposals.proposal(number)
     key = f"{DISPOSALS}{number}/bien-ban-huy-{number}.pdf"
-    store.put(key, destruction_record(proposal, disposals.tombstones(number), user.name))
+    kept_for_ever = Lock(retain_until=years_ahead(settings.object_lock_permanent_years))
+    record = destruction_record(proposal, disposals.tombstones(number), user.name)
+    store.put(key, record, kept_for_ever)
     return disposals.finish(number, key, user, address)
 
 
 def _delete_package(store: Store, document_id: str) -> None:
+    """Delete the METS first (a refusal there leaves the package whole), then the rest;
+    raises StoreError listing every object the store kept."""
     prefix = package_prefix(document_id)
-    store.delete(prefix + CHECKSUMS)
+    store.delete(prefix + METS_FILE)
+    refused = []
     for key in list(store.keys(prefix)):
-        store.delete(key)
+        try:
+            store.delete(key)
+        except StoreError as error:
+            refused.append(str(error))
+    if refused:
+        raise StoreError("\n".join(refused))

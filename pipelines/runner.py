@@ -23,7 +23,6 @@ from pipelines.batch import archive, close_batch, not_archived, open_batch
 from pipelines.report import BatchReport, DocumentReport
 from pipelines.settings import Settings
 from pipelines.stages.intake import DocumentSource, intake
-from pipelines.store import open_store
 
 
 class Progress(Protocol):
@@ -35,7 +34,7 @@ class Progress(Protocol):
 
 def ingest(batch: Path, settings: Settings, progress: Progress | None = None) -> BatchReport:
     """Process `batch` (a folder or zip) and return what happened to each document."""
-    store = open_store(settings.storage_url)
+    store = settings.store()
     catalog = Catalog(settings.database_url)
     schedule = Schedules(catalog).current().schedule
     search = settings.search()

@@ -7,6 +7,7 @@ from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from indexing import SearchBackend, open_search
+from pipelines.store import Store, open_store
 
 
 class Settings(BaseSettings):
@@ -15,6 +16,9 @@ class Settings(BaseSettings):
     home: Path = Path("var")
     database_url: str = ""  # catalog; default sqlite:///$SOHOA_HOME/catalog.db
     storage_url: str = ""  # archive store; default file://$SOHOA_HOME/archive
+    s3_endpoint_url: str = ""  # an S3 store's server; default boto3's (AWS_ENDPOINT_URL)
+    object_lock_mode: str = "compliance"  # or governance: how S3 Object Lock retains records
+    object_lock_permanent_years: int = 100  # how far ahead permanent records are retained
     search_url: str = ""  # search index; default sqlite:///$SOHOA_HOME/search.db
     search_ca_file: Path | None = None  # certificate authority of an https OpenSearch
     workers: int = os.cpu_count() or 1  # documents processed at once
@@ -46,6 +50,9 @@ class Settings(BaseSettings):
     def airflow_configured(self) -> bool:
         """Batches uploaded through the web go to Airflow only when SOHOA_AIRFLOW_URL is set."""
         return "airflow_url" in self.model_fields_set
+
+    def store(self) -> Store:
+        return open_store(self.storage_url, self.object_lock_mode, self.s3_endpoint_url)
 
     def search(self) -> SearchBackend:
         return open_search(self.search_url, self.search_ca_file)

@@ -23,7 +23,7 @@ from pipelines.batch import Events, archive, close_batch, not_archived, open_bat
 from pipelines.report import BatchReport, DocumentReport, Outcome
 from pipelines.settings import Settings
 from pipelines.stages.intake import BatchError, DocumentSource, intake
-from pipelines.store import Store, open_store
+from pipelines.store import Store
 
 
 class StagedDocument(BaseModel):
@@ -75,7 +75,7 @@ def batch_path(location: str) -> Path:
 def stage_batch(location: str, settings: Settings) -> tuple[StagedBatch, list[StagedDocument]]:
     """Intake: what the batch holds, and each document still to archive staged in the store."""
     batch = batch_path(location)
-    store = open_store(settings.storage_url)
+    store = settings.store()
     catalog = Catalog(settings.database_url)
     rows = {row.row for row in Schedules(catalog).current().schedule.rows}
     with TemporaryDirectory(prefix="sohoa-batch-") as work:
@@ -90,7 +90,7 @@ def stage_batch(location: str, settings: Settings) -> tuple[StagedBatch, list[St
 def archive_document(staged: StagedDocument, settings: Settings) -> DocumentReport:
     """OCR, describe, classify, package, register and index one staged document. Raises
     DocumentNotArchived when the document is at fault, any other error when the machine is."""
-    store = open_store(settings.storage_url)
+    store = settings.store()
     catalog = Catalog(settings.database_url)
     schedule = Schedules(catalog).current().schedule
     worker.start()
@@ -117,7 +117,7 @@ def finish_batch(
     batch: StagedBatch, documents: list[StagedDocument], settings: Settings
 ) -> BatchReport:
     """The batch's report from what each document's task left; the staged files removed."""
-    store = open_store(settings.storage_url)
+    store = settings.store()
     report, events = batch.report, list(batch.events)
     for staged in documents:
         key = _outcome_key(staged)

@@ -18,8 +18,8 @@ from pipelines.stages.classify import classify
 from pipelines.stages.describe import describe
 from pipelines.stages.intake import DocumentSource
 from pipelines.stages.ocr import ocr
-from pipelines.stages.package import load_package, package
-from pipelines.store import StoreError, open_store
+from pipelines.stages.package import load_package, package, record_lock
+from pipelines.store import StoreError
 
 T = TypeVar("T")
 
@@ -49,7 +49,7 @@ def ready() -> None:
 def process_document(
     source: DocumentSource, batch_id: str, settings: Settings, schedule: Schedule, jobs: int
 ) -> Document:
-    store = open_store(settings.storage_url)
+    store = settings.store()
     doc = Document(
         id=source.id, batch_id=batch_id, source_name=source.name, originals=list(source.originals)
     )
@@ -67,7 +67,8 @@ def process_document(
         _stage(doc, "describe", lambda: describe(doc, layouts, source.manifest))
         row = source.manifest.get("retention_row")
         _stage(doc, "classify", lambda: classify(doc, schedule, row))
-        _stage(doc, "package", lambda: package(doc, source, pdf, layouts, store))
+        lock = record_lock(doc, settings.object_lock_permanent_years)
+        _stage(doc, "package", lambda: package(doc, source, pdf, layouts, store, lock))
     return doc
 
 

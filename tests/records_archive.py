@@ -1,15 +1,15 @@
 """A small archive for the records office's tests: records archived straight into a real
 catalog, store and search index (no OCR), as ingest leaves them."""
 
+import hashlib
 from datetime import date
 
 from archive_schema.catalog import Catalog
-from archive_schema.models import Document, Event, Page
+from archive_schema.models import Document, Event, Page, StoredFile
 from archive_schema.schedules import Schedules
 from indexing.base import SearchQuery
 from pipelines.settings import Settings
-from pipelines.stages.package import CHECKSUMS, package_prefix
-from pipelines.store import open_store
+from pipelines.stages.package import describe_package, package_prefix, record_lock
 
 EVERYONE = frozenset({"public", "internal", "restricted", "secret"})
 
@@ -20,7 +20,7 @@ class Archive:
     def __init__(self, settings: Settings):
         self.settings = settings
         self.catalog = Catalog(settings.database_url)
-        self.store = open_store(settings.storage_url)
+        self.store = settings.store()
         self.version = Schedules(self.catalog).current()
 
     def add(self, doc_id: str, doc_type: str, subject: str, year: int | None) -> str:
@@ -34,10 +34,19 @@ class Archive:
             pages=[Page(number=1, text=f"{subject} trang một", confidence=90)],
         )
         doc.retention = self.version.schedule.classify(doc, year)
-        prefix = package_prefix(doc_id)
-        for name in ("doc.pdf", "metadata.json", CHECKSUMS):
-            self.store.put(prefix + name, f"{doc_id} {name}".encode())
-        doc.package = prefix
+        pdf = f"{package_prefix(doc_id)}representations/pdfa/data/{doc_id}.pdf"
+        content = f"%PDF {doc_id}".encode()
+        self.store.put(pdf, content)
+        sha256 = hashlib.sha256(content).hexdigest()
+        doc.files = [
+            StoredFile(
+                role="pdfa", key=pdf, sha256=sha256, size=len(content), media_type="application/pdf"
+            )
+        ]
+        doc.package = package_prefix(doc_id)
+        doc.record("package", "ok", "written by the test")
+        lock = record_lock(doc, self.settings.object_lock_permanent_years)
+        describe_package(self.store, doc, doc.events, lock)
         if not self.catalog.batches(["b1"]):
             self.catalog.start_batch("b1", "test")
         self.catalog.register(doc)

@@ -14,7 +14,6 @@ from indexing import open_search
 from indexing.base import SearchQuery
 from pipelines.settings import Settings
 from pipelines.stages.package import load_package
-from pipelines.store import open_store
 from samples.batch import write_batch
 from tests.conftest import ROOT, sohoa
 
@@ -41,7 +40,7 @@ def test_killed_batch_is_completed_by_running_it_again(tmp_path: Path) -> None:
     process.wait()
 
     settings = Settings(home=home)
-    catalog, store = Catalog(settings.database_url), open_store(settings.storage_url)
+    catalog, store = Catalog(settings.database_url), settings.store()
     visible = list(catalog.documents())
     assert len(visible) < 3
     for doc in visible:  # whatever is visible is whole

@@ -16,7 +16,6 @@ from indexing import open_search
 from indexing.base import SearchQuery
 from pipelines.report import BatchReport, Outcome
 from pipelines.settings import Settings
-from pipelines.store import open_store
 from samples.batch import write_batch
 from tests import airflow_setup
 from tests.bad_files import corrupt_tiff_bytes
@@ -67,7 +66,7 @@ def ingested(dagbag: "DagBag", tmp_path_factory: pytest.TempPathFactory) -> Airf
     runs, keys, reports = [], [], []
     with pytest.MonkeyPatch.context() as env:
         env.setenv("SOHOA_HOME", str(home))
-        store = open_store(Settings().storage_url)
+        store = Settings().store()
         for _ in range(2):
             runs.append(_run(dagbag, "sohoa_ingest", {"batch": str(batch.path)}))
             keys.append(set(store.keys()))

@@ -14,8 +14,8 @@ from archive_schema.models import Status
 from archive_schema.review import Filters, Review
 from archive_schema.schedule_files import read_schedule, sample_schedule
 from archive_schema.schedules import Schedules, diff
-from pipelines.destruction import execute
-from pipelines.stages.package import CHECKSUMS, finished_packages, package_prefix
+from pipelines.destruction import DestructionIncomplete, execute
+from pipelines.stages.package import METS_FILE, finished_packages, package_prefix
 from pipelines.store import Store, StoreError
 from tests.conftest import make_settings
 from tests.records_archive import Archive, sample_archive
@@ -209,7 +209,7 @@ class FailingStore:
         return getattr(self.store, name)
 
     def delete(self, key: str) -> None:
-        if key.startswith(package_prefix(self.failing)) and not key.endswith(CHECKSUMS):
+        if key.startswith(package_prefix(self.failing)) and not key.endswith(METS_FILE):
             raise StoreError(f"{key}: input/output error")
         self.store.delete(key)
 
@@ -218,7 +218,9 @@ def test_a_destruction_that_fails_half_way_is_resumed(archive: Archive) -> None:
     archive.add("letter2011", "Công văn", "V/v treo cờ ngày lễ", 2011)
     number = approved(archive, ["letter2010", "letter2011"])
     failing = FailingStore(archive.store, "letter2011")
-    with pytest.raises(StoreError, match="input/output error"):
+    with pytest.raises(
+        DestructionIncomplete, match=r"(?s)1 of 2 records.*letter2011: .*input/output"
+    ):
         execute(archive.settings, number, OFFICER, store=failing)  # type: ignore[arg-type]
     proposal = Disposals(archive.catalog).proposal(number)
     assert proposal.state is State.EXECUTING and proposal.destroyed == {"letter2010"}

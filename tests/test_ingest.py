@@ -15,7 +15,6 @@ from indexing.base import SearchQuery
 from pipelines.formats import sha256_stream
 from pipelines.report import Outcome
 from pipelines.runner import ingest
-from pipelines.store import open_store
 from pipelines.xmp import NAMESPACE
 from tests.conftest import Ingested, sohoa
 
@@ -87,7 +86,7 @@ def test_every_pdf_is_valid_pdfa_2b_with_the_record_in_xmp(
 
 
 def test_package_holds_verified_originals_text_and_metadata(ingested: Ingested) -> None:
-    store = open_store(ingested.settings.storage_url)
+    store = ingested.settings.store()
     for sample in ingested.batch.documents:
         doc = archived(ingested)[sample.name]
         prefix = f"records/{doc.id}/"
@@ -107,11 +106,11 @@ def test_package_holds_verified_originals_text_and_metadata(ingested: Ingested) 
 
 
 def test_ingesting_again_adds_nothing(ingested: Ingested) -> None:
-    store_keys = set(open_store(ingested.settings.storage_url).keys("records/"))
+    store_keys = set(ingested.settings.store().keys("records/"))
     again = ingest(ingested.batch.path, ingested.settings)
     assert again.ok
     assert [d.status for d in again.documents] == [Outcome.ALREADY_ARCHIVED] * 5
-    assert set(open_store(ingested.settings.storage_url).keys("records/")) == store_keys
+    assert set(ingested.settings.store().keys("records/")) == store_keys
     assert len(archived(ingested)) == 5
 
 

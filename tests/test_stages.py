@@ -15,7 +15,7 @@ from pipelines.stages.describe import describe
 from pipelines.stages.intake import DocumentSource
 from pipelines.stages.ocr import ocr
 from pipelines.stages.package import load_package, package
-from pipelines.store import StoreError, open_store
+from pipelines.store import Lock, StoreError, open_store
 from tests.bad_files import pdf_bytes
 from tests.conftest import make_settings
 from tests.layout_builder import HEIGHT, LEFT_COLUMN, WIDTH, centred, header_rows
@@ -110,17 +110,21 @@ def test_package_is_verified_and_a_damaged_one_is_refused(tmp_path: Path) -> Non
     doc.pages = [Page(number=1, text="Trang một", confidence=90)]
     store = open_store((tmp_path / "archive").as_uri())
     layout = read_page(1, 50, 50, 300, [])
-    package(doc, source, pdf, [layout], store)
+    package(doc, source, pdf, [layout], store, Lock())
     assert load_package(store, "d") == doc
     assert sorted(store.keys("records/d/")) == [
-        "records/d/checksums.sha256",
-        "records/d/d.pdf",
-        "records/d/layout/page-0001.json",
-        "records/d/metadata.json",
-        "records/d/original/a.png",
-        "records/d/text/page-0001.txt",
+        "records/d/METS.xml",
+        "records/d/documentation/README.txt",
+        "records/d/metadata/descriptive/dc.xml",
+        "records/d/metadata/descriptive/record.json",
+        "records/d/metadata/preservation/premis.xml",
+        "records/d/representations/original/data/a.png",
+        "records/d/representations/pdfa/data/d.pdf",
+        "records/d/representations/text/data/page-0001.layout.json",
+        "records/d/representations/text/data/page-0001.txt",
+        "records/d/schemas/record.schema.json",
     ]
-    store.put("records/d/text/page-0001.txt", b"altered")
+    store.put("records/d/representations/text/data/page-0001.txt", b"altered")
     with pytest.raises(StoreError, match="does not match its checksum"):
         load_package(store, "d")
     assert load_package(store, "other") is None

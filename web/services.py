@@ -19,7 +19,7 @@ from archive_schema.vocab import ACCESS_LEVELS, FIELD_LABELS
 from indexing.base import SearchBackend, Snippet
 from indexing.highlight import to_html
 from pipelines.settings import Settings
-from pipelines.store import Store, open_store
+from pipelines.store import Store
 
 HERE = Path(__file__).resolve().parent
 SECRET_FILE = "web-secret-key"
@@ -31,7 +31,7 @@ class Services:
         self.catalog = Catalog(settings.database_url)
         self.accounts = Accounts(self.catalog)
         self.uploads = Uploads(self.catalog)
-        self.store: Store = open_store(settings.storage_url)
+        self.store: Store = settings.store()
         self.secret_key = settings.secret_key or _kept_secret(settings.home / SECRET_FILE)
         self.templates = Jinja2Templates(env=_environment())
         self._searches = threading.local()

@@ -1,24 +1,56 @@
-"""Package: the record written to the archive store, every file verified after writing.
+"""Package: the record written to the archive store as an E-ARK CSIP package (TT 05/2025),
+every file verified after writing.
 
-`records/<id>/` holds the original scans, the PDF/A (named by the document code when there
-is one, as TT 05/2025 names digitised files), the text and layout of every page,
-`metadata.json` and `checksums.sha256`. The checksum list is written last: a package without
-it is unfinished and is written again by the next run.
+    records/<id>/METS.xml                             every file below, with its SHA-256
+    records/<id>/metadata/descriptive/dc.xml          the description in Dublin Core
+    records/<id>/metadata/descriptive/record.json     the whole record, as sohoa reads it
+    records/<id>/metadata/preservation/premis.xml     the files' fixity and the events
+    records/<id>/documentation/README.txt             what is where, for a reader without sohoa
+    records/<id>/schemas/record.schema.json           the JSON schema of record.json
+    records/<id>/representations/original/data/…      the original scans, by path in the batch
+    records/<id>/representations/pdfa/data/<code>.pdf the PDF/A (named by the document code
+                                                      when there is one, as TT 05/2025 names
+                                                      digitised files)
+    records/<id>/representations/text/data/…          the text and layout of every page
+
+The METS is written last: a package without it is unfinished and is written again by the
+next run. Every object gets the record's lock: retained until its review date.
 """
 
 import hashlib
+import json
+from datetime import UTC, date, datetime
 from pathlib import Path
 
-from archive_schema.models import Document, StoredFile
+from lxml import etree
+
+from archive_schema.models import Document, Event, StoredFile
 from ocr.layout import PageLayout
 from pipelines.formats import sha256_file, sha256_stream
+from pipelines.mets import PackageFile, dublin_core, listed_files, mets_document, premis
 from pipelines.stages.intake import DocumentSource
-from pipelines.store import Store, StoreError
+from pipelines.store import Lock, Store, StoreError
 from pipelines.xmp import write_record_metadata
 
 RECORDS = "records/"
-CHECKSUMS = "checksums.sha256"
-METADATA = "metadata.json"
+METS_FILE = "METS.xml"
+RECORD = "metadata/descriptive/record.json"
+DUBLIN_CORE = "metadata/descriptive/dc.xml"
+PREMIS_FILE = "metadata/preservation/premis.xml"
+README = "documentation/README.txt"
+PDF, TEXT, JSON, XML = "application/pdf", "text/plain", "application/json", "application/xml"
+SCHEMA = "schemas/record.schema.json"
+README_TEXT = """\
+Gói tài liệu lưu trữ (E-ARK CSIP, Thông tư 05/2025/TT-BNV) / An archival package.
+
+METS.xml                         lists every file with its size and SHA-256 checksum
+metadata/descriptive/dc.xml      the description of the record in Dublin Core
+metadata/descriptive/record.json the complete record (schema: schemas/record.schema.json)
+metadata/preservation/premis.xml PREMIS 3: the files' fixity and what was done to them
+representations/original/data/   the scans as received
+representations/pdfa/data/       the searchable PDF/A, its metadata in XMP
+representations/text/data/       the recognised text and layout of every page
+"""
 
 
 def package_prefix(document_id: str) -> str:
@@ -26,95 +58,150 @@ def package_prefix(document_id: str) -> str:
 
 
 def finished_packages(store: Store) -> set[str]:
-    """The ids of the documents whose package is finished (its checksum list written)."""
+    """The ids of the documents whose package is finished (its METS written)."""
     return {
         key.removeprefix(RECORDS).split("/")[0]
         for key in store.keys(RECORDS)
-        if key.endswith("/" + CHECKSUMS)
+        if key.endswith("/" + METS_FILE) and key.count("/") == 2
     }
 
 
 def original_key(document_id: str, name: str) -> str:
     """Where an original scan is kept: under its path inside the batch."""
-    return f"{package_prefix(document_id)}original/{name}"
+    return f"{package_prefix(document_id)}representations/original/data/{name}"
+
+
+def record_lock(doc: Document, permanent_years: int, held: bool = False) -> Lock:
+    """The lock of a record's objects: retained until its review date ("Xem xét hủy"), a
+    permanent one for `permanent_years`; an unclassified or held record under legal hold."""
+    retention = doc.retention
+    classified = retention is not None and retention.status != "unclassified"
+    until = None
+    if retention is not None and retention.permanent:
+        until = years_ahead(permanent_years)
+    elif retention is not None:
+        until = retention.review_from
+    return Lock(retain_until=until, legal_hold=held or not classified)
+
+
+def years_ahead(years: int) -> date:
+    today = date.today()
+    return today.replace(year=today.year + years, day=min(today.day, 28))
 
 
 def package(
-    doc: Document, source: DocumentSource, pdf: Path, layouts: list[PageLayout], store: Store
+    doc: Document,
+    source: DocumentSource,
+    pdf: Path,
+    layouts: list[PageLayout],
+    store: Store,
+    lock: Lock,
 ) -> None:
     prefix = package_prefix(doc.id)
+    data = f"{prefix}representations/"
     write_record_metadata(pdf, doc)
-    files: list[StoredFile] = []
     for path, original in zip(source.files, source.originals, strict=True):
-        files.append(
-            _put(store, original_key(doc.id, original.name), path, "original", original.media_type)
-        )
-    files.append(_put(store, f"{prefix}{doc.code or doc.id}.pdf", pdf, "pdfa", "application/pdf"))
+        _put(store, original_key(doc.id, original.name), path, lock, original.media_type)
+    pdf_key = f"{data}pdfa/data/{doc.code or doc.id}.pdf"
+    files = [_stored(store, pdf_key, pdf, "pdfa", lock, PDF)]
     for page, layout in zip(doc.pages, layouts, strict=True):
-        files.append(
-            _put(
-                store,
-                f"{prefix}text/page-{page.number:04d}.txt",
-                page.text.encode(),
-                "text",
-                "text/plain",
-            )
-        )
-        files.append(
-            _put(
-                store,
-                f"{prefix}layout/page-{page.number:04d}.json",
-                layout.model_dump_json().encode(),
-                "layout",
-                "application/json",
-            )
-        )
-    doc.files = [f for f in files if f.role != "original"]
-    doc.pdf_sha256 = next(f.sha256 for f in files if f.role == "pdfa")
+        name = f"{data}text/data/page-{page.number:04d}"
+        files.append(_stored(store, f"{name}.txt", page.text.encode(), "text", lock, TEXT))
+        layout_json = layout.model_dump_json().encode()
+        files.append(_stored(store, f"{name}.layout.json", layout_json, "layout", lock, JSON))
+    doc.files = files
+    doc.pdf_sha256 = files[0].sha256
     doc.package = prefix
-    total = sum(f.size for f in files)
+    total = sum(f.size for f in files) + sum(o.size for o in doc.originals)
     doc.record(
         "package",
         "ok",
-        f"{len(files) + 2} files, {total / 1e6:.1f} MB written to {store.url} and verified",
+        f"{len(files) + len(doc.originals)} files, {total / 1e6:.1f} MB written to"
+        f" {store.url} and verified",
     )
-    metadata = _put(
-        store,
-        prefix + METADATA,
-        doc.model_dump_json(indent=2).encode(),
-        "metadata",
-        "application/json",
-    )
-    listing = "".join(f"{f.sha256}  {f.key.removeprefix(prefix)}\n" for f in [*files, metadata])
-    _put(store, prefix + CHECKSUMS, listing.encode(), "text", "text/plain")
+    describe_package(store, doc, doc.events, lock)
+
+
+def describe_package(store: Store, doc: Document, events: list[Event], lock: Lock) -> None:
+    """Write the metadata, documentation and METS of a package whose data files are in the
+    store; written again when the record changes (reclassified, held), its METS last."""
+    prefix = package_prefix(doc.id)
+    data = [_relative(doc, key, sha256, size, media) for key, sha256, size, media in _data(doc)]
+    record = _put(store, prefix + RECORD, doc.model_dump_json(indent=2).encode(), lock, JSON)
+    dc = _put(store, prefix + DUBLIN_CORE, dublin_core(doc), lock, XML)
+    readme = _put(store, prefix + README, README_TEXT.encode(), lock, TEXT)
+    schema_json = json.dumps(Document.model_json_schema(), indent=2, ensure_ascii=False)
+    schema = _put(store, prefix + SCHEMA, schema_json.encode(), lock, JSON)
+    listed = [*data, record, dc, readme, schema]
+    preservation = _put(store, prefix + PREMIS_FILE, premis(doc, listed, events), lock, XML)
+    groups: dict[str, list[PackageFile]] = {"Documentation": [readme], "Schemas": [schema]}
+    for f in data:
+        groups.setdefault(f"Representations/{f.path.split('/')[1]}", []).append(f)
+    created = next((e.at for e in events if e.stage == "package"), datetime.now(UTC))
+    metadata = {"descriptive": [dc, record], "preservation": [preservation]}
+    _put(store, prefix + METS_FILE, mets_document(doc, created, metadata, groups), lock, XML)
+
+
+def package_files(store: Store, document_id: str) -> list[PackageFile]:
+    """The files the package's METS lists, by their store keys; none when unfinished."""
+    prefix = package_prefix(document_id)
+    if not store.exists(prefix + METS_FILE):
+        return []
+    with store.open(prefix + METS_FILE) as mets:
+        try:
+            listed = listed_files(mets.read())
+        except (etree.XMLSyntaxError, TypeError, ValueError, IndexError) as error:
+            raise StoreError(f"{prefix + METS_FILE}: not a readable METS ({error})") from error
+    return [PackageFile(prefix + f.path, f.sha256, f.size, f.media_type) for f in listed]
 
 
 def load_package(store: Store, document_id: str) -> Document | None:
-    """The record of a finished package, after checking every file against its checksum;
-    None when there is no finished package."""
+    """The record of a finished package, after checking every file against the checksum
+    its METS records; None when there is no finished package."""
     prefix = package_prefix(document_id)
-    if not store.exists(prefix + CHECKSUMS):
+    for f in package_files(store, document_id):
+        if stored_sha256(store, f.path) != f.sha256:
+            raise StoreError(f"{f.path} does not match its checksum in {prefix + METS_FILE}")
+    if not store.exists(prefix + METS_FILE):
         return None
-    with store.open(prefix + CHECKSUMS) as listing:
-        lines = listing.read().decode().splitlines()
-    for line in lines:
-        expected, name = line.split("  ", 1)
-        if stored_sha256(store, prefix + name) != expected:
-            raise StoreError(f"{prefix + name} does not match its checksum in {prefix + CHECKSUMS}")
-    with store.open(prefix + METADATA) as metadata:
-        return Document.model_validate_json(metadata.read())
+    with store.open(prefix + RECORD) as record:
+        return Document.model_validate_json(record.read())
 
 
-def _put(store: Store, key: str, source: Path | bytes, role: str, media_type: str) -> StoredFile:
-    """Write, read back, and compare: a store that loses or alters bytes is caught here."""
+def data_keys(doc: Document) -> list[str]:
+    """The store keys of the record's data files (scans, PDF/A, text)."""
+    return [key for key, *_ in _data(doc)]
+
+
+def _data(doc: Document) -> list[tuple[str, str, int, str]]:
+    originals = [
+        (original_key(doc.id, o.name), o.sha256, o.size, o.media_type) for o in doc.originals
+    ]
+    return originals + [(f.key, f.sha256, f.size, f.media_type) for f in doc.files]
+
+
+def _relative(doc: Document, key: str, sha256: str, size: int, media_type: str) -> PackageFile:
+    return PackageFile(key.removeprefix(package_prefix(doc.id)), sha256, size, media_type)
+
+
+def _stored(
+    store: Store, key: str, source: Path | bytes, role: str, lock: Lock, media_type: str
+) -> StoredFile:
+    f = _put(store, key, source, lock, media_type)
+    return StoredFile(role=role, key=key, sha256=f.sha256, size=f.size, media_type=media_type)
+
+
+def _put(store: Store, key: str, source: Path | bytes, lock: Lock, media_type: str) -> PackageFile:
+    """Write, read back, and compare: a store that loses or alters bytes is caught here.
+    The path returned is inside the package."""
     if isinstance(source, bytes):
         sha256, size = hashlib.sha256(source).hexdigest(), len(source)
     else:
         sha256, size = sha256_file(source), source.stat().st_size
-    store.put(key, source)
+    store.put(key, source, lock)
     if stored_sha256(store, key) != sha256:
         raise StoreError(f"{key} read back from {store.url} differs from what was written")
-    return StoredFile(role=role, key=key, sha256=sha256, size=size, media_type=media_type)
+    return PackageFile(key.split("/", 2)[2], sha256, size, media_type)
 
 
 def stored_sha256(store: Store, key: str) -> str:

@@ -1,0 +1,111 @@
+"""Fixity: every archived object hashed again and compared with the SHA-256 that both the
+catalog and the package's METS recorded; each check is an event of its record. Objects
+under records/ that no record lists are reported as unexpected."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from archive_schema.catalog import Catalog
+from archive_schema.errors import UserError
+from archive_schema.models import Document, Event
+from pipelines.settings import Settings
+from pipelines.stages.package import (
+    METS_FILE,
+    RECORDS,
+    original_key,
+    package_files,
+    package_prefix,
+    stored_sha256,
+)
+from pipelines.store import Store, StoreError
+
+
+class FixityFailed(UserError):
+    """Archived objects are missing, altered or unexpected; the message lists them."""
+
+
+@dataclass
+class FixityAudit:
+    checked: int = 0
+    missing: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unexpected: list[str] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[str]:
+        return self.missing + self.changed + [f"{k}: listed by no record" for k in self.unexpected]
+
+
+def audit_fixity(
+    settings: Settings, progress: Callable[[int, int], None] | None = None
+) -> FixityAudit:
+    """Check every object of every archived record; `progress(done, total)` follows the
+    records. Raises FixityFailed, listing the problems, when anything is wrong."""
+    store = settings.store()
+    catalog = Catalog(settings.database_url)
+    documents = list(catalog.documents())
+    present = set(store.keys(RECORDS))
+    expected: set[str] = set()
+    audit = FixityAudit()
+    for done, doc in enumerate(documents, start=1):
+        recorded, events = _recorded(store, doc, audit)
+        events += [_check(store, key, sha, present, audit) for key, sha in recorded.items()]
+        catalog.add_events(doc.id, doc.batch_id, events)
+        audit.checked += len(events)
+        expected |= recorded.keys()
+        if progress:
+            progress(done, len(documents))
+    archived = {doc.id for doc in documents}
+    audit.unexpected = sorted(
+        key
+        for key in present - expected
+        # a record still being archived or destroyed is not yet, or no longer, complete
+        if (id_ := key.split("/")[1]) in archived or catalog.status(id_) is None
+    )
+    if audit.problems:
+        raise FixityFailed(
+            f"{len(audit.problems)} problems in {store.url} ({audit.checked} objects checked:"
+            f" {len(audit.missing)} missing, {len(audit.changed)} changed,"
+            f" {len(audit.unexpected)} unexpected):\n" + "\n".join(audit.problems)
+        )
+    return audit
+
+
+def _recorded(
+    store: Store, doc: Document, audit: FixityAudit
+) -> tuple[dict[str, dict[str, str]], list[Event]]:
+    """Each object of the record, with the SHA-256 each source (the catalog, the METS)
+    recorded; an unreadable METS is a failed check of its own."""
+    recorded: dict[str, dict[str, str]] = {}
+    catalogued = [(original_key(doc.id, o.name), o.sha256) for o in doc.originals]
+    for key, sha256 in catalogued + [(f.key, f.sha256) for f in doc.files]:
+        recorded.setdefault(key, {})["the catalog"] = sha256
+    mets = package_prefix(doc.id) + METS_FILE
+    try:
+        listed = package_files(store, doc.id)
+    except StoreError as error:
+        audit.changed.append(str(error))
+        return recorded, [Event(stage="fixity", outcome="failed", detail=str(error))]
+    recorded[mets] = {}  # the METS holds the checksums; whether it is there is checked
+    for f in listed:
+        recorded.setdefault(f.path, {})["the METS"] = f.sha256
+    return recorded, []
+
+
+def _check(
+    store: Store, key: str, recorded: dict[str, str], present: set[str], audit: FixityAudit
+) -> Event:
+    if key not in present:
+        detail = f"{key}: missing from {store.url}"
+        audit.missing.append(detail)
+        return Event(stage="fixity", outcome="failed", detail=detail)
+    try:
+        actual = stored_sha256(store, key)
+    except StoreError as error:
+        actual = f"unreadable ({error})"
+    differing = [f"{source} recorded {sha}" for source, sha in recorded.items() if sha != actual]
+    if differing:
+        detail = f"{key}: SHA-256 is {actual}, " + ", ".join(differing)
+        audit.changed.append(detail)
+        return Event(stage="fixity", outcome="failed", detail=detail)
+    return Event(stage="fixity", outcome="ok", detail=f"{key}: SHA-256 matches")
