@@ -29,7 +29,7 @@ opensearch: $(STAMPS)/opensearch
 
 deps: $(STAMPS)/apt $(STAMPS)/python
 
-tools: $(STAMPS)/verapdf $(STAMPS)/opensearch $(STAMPS)/test-apt
+tools: $(STAMPS)/verapdf $(STAMPS)/opensearch $(STAMPS)/eark-validator $(STAMPS)/test-apt
 
 $(STAMPS)/apt: tools/install-system
 	tools/install-system
@@ -38,6 +38,12 @@ $(STAMPS)/apt: tools/install-system
 $(STAMPS)/python: pyproject.toml uv.lock
 	uv --version 2>/dev/null | grep -q "uv $(UV_VERSION)" || python3 -m pip install -q "uv==$(UV_VERSION)"
 	uv sync --frozen --extra airflow
+	@mkdir -p $(STAMPS) && touch $@
+
+# E-ARK's validator brings the METS and CSIP schemas the tests validate packages against; it
+# pins its own lxml, so it has an environment of its own.
+$(STAMPS)/eark-validator: tools/eark-validator/pyproject.toml tools/eark-validator/uv.lock $(STAMPS)/python
+	UV_PROJECT_ENVIRONMENT=$(CURDIR)/.tools/eark-validator uv sync --frozen --project tools/eark-validator
 	@mkdir -p $(STAMPS) && touch $@
 
 $(STAMPS)/test-apt: tools/install-test-system

@@ -1,14 +1,13 @@
 """The archive's upkeep, run on a schedule: retention review and reindexing."""
 
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 
 from archive_schema.catalog import Catalog
 from archive_schema.disposal import Disposals
 from archive_schema.errors import UserError
 from archive_schema.models import Document
-from archive_schema.review import Review
-from archive_schema.schedules import Schedules, ScheduleVersion
+from pipelines.records_office import index_again
 from pipelines.settings import Settings
 from pipelines.stages.package import (
     finished_packages,
@@ -26,29 +25,8 @@ def review_due(settings: Settings, today: date) -> list[str]:
     in the catalog and in the search index (its retention status facet)."""
     catalog = Catalog(settings.database_url)
     marked = catalog.mark_due_for_review(today)
-    _index_again(settings, catalog, marked)
+    index_again(settings, catalog, marked)
     return marked
-
-
-def assign_row(
-    settings: Settings, catalog: Catalog, ids: Collection[str], row: str, user: str, address: str
-) -> tuple[list[str], ScheduleVersion]:
-    """Reclassify records under `row` of the newest schedule, in the catalog (audited) and in
-    the index; returns them and the version."""
-    version = Schedules(catalog).current()
-    done = Review(catalog).reclassify(ids, row, version, user, address)
-    _index_again(settings, catalog, done)
-    return done, version
-
-
-def _index_again(settings: Settings, catalog: Catalog, ids: list[str]) -> None:
-    """Index records again after the catalog changed them (their retention)."""
-    if ids:
-        search = settings.search()
-        try:
-            search.index(catalog.documents(ids=ids))
-        finally:
-            search.close()
 
 
 def reindex(settings: Settings, progress: Callable[[int, int], None] | None = None) -> int:

@@ -141,7 +141,7 @@ def retention_due(
 def retention_assign(row: str, ids: tuple[str, ...], user_name: str, password_stdin: bool) -> None:
     """Put records under ROW of the newest schedule (an audited reclassification)."""
     from archive_schema.access import Role
-    from pipelines.housekeeping import assign_row
+    from pipelines.records_office import assign_row
 
     with _user_errors():
         user, catalog = _signed_in(user_name, password_stdin, Role.RECORDS_OFFICER)
@@ -159,11 +159,11 @@ def retention_assign(row: str, ids: tuple[str, ...], user_name: str, password_st
 def retention_hold(document_id: str, reason: str, user_name: str, password_stdin: bool) -> None:
     """Put a record under legal hold: never due for review, never destroyed."""
     from archive_schema.access import Role
-    from archive_schema.review import Review
+    from pipelines.records_office import hold
 
     with _user_errors():
         user, catalog = _signed_in(user_name, password_stdin, Role.RECORDS_OFFICER)
-        Review(catalog).hold(document_id, reason, user.name, CLI)
+        hold(_settings(), catalog, document_id, reason, user.name, CLI)
     err.print(f"{document_id}: under legal hold")
 
 
@@ -174,11 +174,11 @@ def retention_hold(document_id: str, reason: str, user_name: str, password_stdin
 def retention_release(document_id: str, user_name: str, password_stdin: bool) -> None:
     """Release a record's legal hold."""
     from archive_schema.access import Role
-    from archive_schema.review import Review
+    from pipelines.records_office import release
 
     with _user_errors():
         user, catalog = _signed_in(user_name, password_stdin, Role.RECORDS_OFFICER)
-        Review(catalog).release(document_id, user.name, CLI)
+        release(_settings(), catalog, document_id, user.name, CLI)
     err.print(f"{document_id}: hold released")
 
 

@@ -13,7 +13,8 @@ from archive_schema.retention import ScheduleError
 from archive_schema.review import Filters, Review
 from archive_schema.schedule_files import MEDIA_TYPES, read_schedule, write_schedule
 from archive_schema.schedules import Schedules, diff
-from pipelines.housekeeping import assign_row
+from pipelines import records_office
+from pipelines.records_office import assign_row
 from web.render import page
 from web.security import CheckedForm, address, audit, requires, services
 
@@ -110,11 +111,15 @@ def hold(
     reason: Annotated[str, Form()] = "",
     release: Annotated[bool, Form()] = False,
 ) -> Response:
-    review = Review(services(request).catalog)
+    found = services(request)
     if release:
-        review.release(document_id, user.name, address(request))
+        records_office.release(
+            found.settings, found.catalog, document_id, user.name, address(request)
+        )
     else:
-        review.hold(document_id, reason, user.name, address(request))
+        records_office.hold(
+            found.settings, found.catalog, document_id, reason, user.name, address(request)
+        )
     return RedirectResponse("/retention/review", status_code=303)
 
 

@@ -1,0 +1,74 @@
+"""The records office's acts on archived records (reclassification, legal holds), carried
+from the catalog to the package (its record, PREMIS and METS written again), the locks of
+its objects in the store, and the search index."""
+
+from collections.abc import Collection
+
+from archive_schema.catalog import Catalog
+from archive_schema.models import Document
+from archive_schema.review import Review, legal_holds
+from archive_schema.schedules import Schedules, ScheduleVersion
+from pipelines.settings import Settings
+from pipelines.stages.package import (
+    RECORD,
+    data_keys,
+    describe_package,
+    package_prefix,
+    record_lock,
+)
+
+
+def assign_row(
+    settings: Settings, catalog: Catalog, ids: Collection[str], row: str, user: str, address: str
+) -> tuple[list[str], ScheduleVersion]:
+    """Reclassify records under `row` of the newest schedule (audited); returns them and
+    the version. Their objects are then retained until the new review date."""
+    version = Schedules(catalog).current()
+    done = Review(catalog).reclassify(ids, row, version, user, address)
+    record_changed(settings, catalog, done)
+    return done, version
+
+
+def hold(
+    settings: Settings, catalog: Catalog, document_id: str, reason: str, user: str, address: str
+) -> None:
+    """Put a record under legal hold, and its objects under an S3 legal hold."""
+    Review(catalog).hold(document_id, reason, user, address)
+    record_changed(settings, catalog, [document_id])
+
+
+def release(
+    settings: Settings, catalog: Catalog, document_id: str, user: str, address: str
+) -> None:
+    Review(catalog).release(document_id, user, address)
+    record_changed(settings, catalog, [document_id])
+
+
+def record_changed(settings: Settings, catalog: Catalog, ids: list[str]) -> None:
+    """Carry what the catalog now says of records `ids` to their packages, locks and index
+    entries. S3 refuses to shorten a compliance-mode retention: that is reported."""
+    if not ids:
+        return
+    store = settings.store()
+    with catalog.session() as session:
+        held = {h.document_id for h in legal_holds(session, ids)}
+    for current in catalog.documents(ids=ids):
+        with store.open(package_prefix(current.id) + RECORD) as record:
+            doc = Document.model_validate_json(record.read())
+        doc.retention = current.retention
+        doc.events = catalog.events(doc.id)
+        lock = record_lock(doc, settings.object_lock_permanent_years, held=doc.id in held)
+        for key in data_keys(doc):
+            store.protect(key, lock)
+        describe_package(store, doc, doc.events, lock)
+    index_again(settings, catalog, ids)
+
+
+def index_again(settings: Settings, catalog: Catalog, ids: list[str]) -> None:
+    """Index records again after the catalog changed them."""
+    if ids:
+        search = settings.search()
+        try:
+            search.index(catalog.documents(ids=ids))
+        finally:
+            search.close()
