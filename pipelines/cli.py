@@ -483,8 +483,9 @@ def _results_json(results: "SearchResults") -> dict[str, Any]:
     }
 
 
-# The records office's commands (sohoa retention …, sohoa disposal …) join this group.
-from pipelines import records_cli  # noqa: E402, F401
+# The records office's commands (sohoa retention …, sohoa disposal …) and the archive's
+# integrity commands (sohoa verify, rebuild, export-package) join this group.
+from pipelines import archive_cli, records_cli  # noqa: E402, F401
 
 if __name__ == "__main__":  # `python -m pipelines.cli`, as the web starts its worker
     main()

@@ -123,6 +123,15 @@ def mets_document(
     return _serialise(root)
 
 
+def as_dip(mets: bytes) -> bytes:
+    """The METS of a package delivered to a user: the same files, package type DIP."""
+    root = etree.fromstring(mets)
+    header = root.find(f"{{{METS_NS}}}metsHdr")
+    header.set(f"{{{CSIP_NS}}}OAISPACKAGETYPE", "DIP")
+    header.set("LASTMODDATE", _time(datetime.now(UTC)))
+    return _serialise(root)
+
+
 def listed_files(mets: bytes) -> list[PackageFile]:
     """Every file a METS lists, metadata included, with the checksum it records."""
     root = etree.fromstring(mets)

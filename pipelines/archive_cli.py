@@ -1,0 +1,66 @@
+"""`sohoa verify`, `sohoa rebuild`, `sohoa export-package`: the integrity of the archive
+store, and the archive read back from it."""
+
+from pathlib import Path
+
+import click
+from rich.progress import Progress
+
+from pipelines.cli import _settings, _user_errors, err, main
+
+
+@main.command()
+def verify() -> None:
+    """Hash every archived object again and compare it with the catalog and the package's
+    METS; list missing, changed and unexpected objects (exit 1 when there are any)."""
+    from pipelines.fixity import FixityFailed, audit_fixity
+
+    settings = _settings()
+    with _user_errors(), Progress(console=err, transient=True) as bar:
+        task = bar.add_task("Verifying records", total=None)
+        try:
+            audit = audit_fixity(
+                settings, lambda n, total: bar.update(task, completed=n, total=total)
+            )
+        except FixityFailed as failed:
+            bar.stop()
+            err.print(str(failed), markup=False, highlight=False)
+            raise SystemExit(1) from failed
+    err.print(f"{audit.checked} objects in {settings.storage_url}: all match")
+
+
+@main.command()
+def rebuild() -> None:
+    """Recreate the catalog and the search index from the packages in the archive store
+    alone (after losing the catalog): records already in the catalog are left as they are."""
+    from pipelines.rebuild import rebuild as rebuild_archive
+
+    settings = _settings()
+    with _user_errors(), Progress(console=err, transient=True) as bar:
+        task = bar.add_task("Reading packages", total=None)
+        done = rebuild_archive(
+            settings, lambda n, total: bar.update(task, completed=n, total=total)
+        )
+    err.print(
+        f"{done.restored} records restored into the catalog ({done.present} were there),"
+        f" {done.indexed} indexed"
+    )
+
+
+@main.command("export-package")
+@click.argument("document_id")
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path),
+    default=Path(),
+    show_default=True,
+    help="The .zip to write, or a folder to write <id>.zip in.",
+)
+def export_package(document_id: str, output: Path) -> None:
+    """Write an archived record as an E-ARK DIP (a ZIP of its package, checked against its
+    METS) for a user."""
+    from pipelines.dip import export_package as write_dip
+
+    with _user_errors():
+        written = write_dip(_settings(), document_id, output)
+    err.print(f"{document_id}: {written} ({written.stat().st_size / 1e6:.1f} MB)")

@@ -1,0 +1,82 @@
+"""Rebuild: the catalog and the search index recreated from the archive store alone (after
+losing the catalog's database), each record from its package, checked against its METS,
+and each batch from the report kept beside it."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from archive_schema.catalog import Catalog
+from archive_schema.errors import UserError
+from archive_schema.models import Event, Status
+from pipelines.report import BatchReport
+from pipelines.settings import Settings
+from pipelines.stages.package import finished_packages, load_package
+from pipelines.store import Store, StoreError
+
+
+class RebuildFailed(UserError):
+    """Some packages could not be read back; the others were restored."""
+
+
+@dataclass
+class Rebuilt:
+    restored: int = 0
+    present: int = 0  # already in the catalog, left as they are
+    indexed: int = 0
+    damaged: list[str] = field(default_factory=list)
+
+
+def rebuild(settings: Settings, progress: Callable[[int, int], None] | None = None) -> Rebuilt:
+    """Restore into the catalog every record the store has a finished package of and the
+    catalog lacks, then rebuild the index; `progress(done, total)` follows the records."""
+    store = settings.store()
+    catalog = Catalog(settings.database_url)
+    result = Rebuilt()
+    ids = sorted(finished_packages(store))
+    batches = {batch.id for batch in catalog.batches()}
+    for done, document_id in enumerate(ids, start=1):
+        if catalog.status(document_id) is not None:
+            result.present += 1
+        else:
+            try:
+                doc = load_package(store, document_id)
+            except StoreError as error:
+                result.damaged.append(str(error))
+                continue
+            assert doc is not None  # listed as finished
+            if doc.batch_id not in batches:
+                _restore_batch(store, catalog, doc.batch_id)
+                batches.add(doc.batch_id)
+            doc.status = Status.REGISTERED
+            catalog.register(doc)
+            catalog.mark_archived(
+                doc.id, Event(stage="rebuild", outcome="ok", detail=f"restored from {store.url}")
+            )
+            result.restored += 1
+        if progress:
+            progress(done, len(ids))
+    search = settings.search()
+    try:
+        result.indexed = search.rebuild(catalog.documents())
+    finally:
+        search.close()
+    if result.damaged:
+        raise RebuildFailed(
+            f"{len(result.damaged)} packages are damaged and were not restored:\n"
+            + "\n".join(result.damaged)
+        )
+    return result
+
+
+def _restore_batch(store: Store, catalog: Catalog, batch_id: str) -> None:
+    """The batch as its report describes it; a batch without one is named by the store."""
+    key = f"batches/{batch_id}/report.json"
+    if not store.exists(key):
+        catalog.start_batch(batch_id, f"restored from {store.url}")
+        catalog.finish_batch(batch_id, "archived", {}, [])
+        return
+    with store.open(key) as data:
+        report = BatchReport.model_validate_json(data.read())
+    catalog.start_batch(batch_id, report.source)
+    status = "archived" if report.ok else "problems"
+    catalog.finish_batch(batch_id, status, report.model_dump(mode="json"), [])
