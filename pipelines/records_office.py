@@ -11,7 +11,6 @@ from archive_schema.schedules import Schedules, ScheduleVersion
 from pipelines.settings import Settings
 from pipelines.stages.package import (
     RECORD,
-    data_keys,
     describe_package,
     package_prefix,
     record_lock,
@@ -58,9 +57,9 @@ def record_changed(settings: Settings, catalog: Catalog, ids: list[str]) -> None
         doc.retention = current.retention
         doc.events = catalog.events(doc.id)
         lock = record_lock(doc, settings.object_lock_permanent_years, held=doc.id in held)
-        for key in data_keys(doc):
-            store.protect(key, lock)
         describe_package(store, doc, doc.events, lock)
+        for key in list(store.keys(package_prefix(doc.id))):
+            store.protect(key, lock)
     index_again(settings, catalog, ids)
 
 

@@ -119,15 +119,8 @@ class S3Store:
     def delete(self, key: str) -> None:
         """Delete every version of the object; S3 refuses those under retention or legal
         hold, and the error lists them."""
-        full = self._key(key)
-        pages = self.client.get_paginator("list_object_versions").paginate(
-            Bucket=self.bucket, Prefix=full
-        )
         versions: list[ObjectIdentifierTypeDef] = [
-            {"Key": full, "VersionId": version["VersionId"]}
-            for page in pages
-            for version in [*page.get("Versions", []), *page.get("DeleteMarkers", [])]
-            if version["Key"] == full
+            {"Key": full, "VersionId": version} for full, version in self._versions(key, True)
         ]
         refused = []
         for start in range(0, len(versions), 1000):
@@ -142,6 +135,20 @@ class S3Store:
                 f" versions): {'; '.join(reasons)}"
             )
 
+    def _versions(self, key: str, markers: bool = False) -> list[tuple[str, str]]:
+        """(S3 key, version id) of every version of an object, and of its delete markers
+        when asked."""
+        full = self._key(key)
+        pages = self.client.get_paginator("list_object_versions").paginate(
+            Bucket=self.bucket, Prefix=full
+        )
+        found = []
+        for page in pages:
+            found += [(v["Key"], v["VersionId"]) for v in page.get("Versions", [])]
+            if markers:
+                found += [(m["Key"], m["VersionId"]) for m in page.get("DeleteMarkers", [])]
+        return [(name, version) for name, version in found if name == full]
+
     def keys(self, prefix: str = "") -> Iterator[str]:
         pages = self.client.get_paginator("list_objects_v2").paginate(
             Bucket=self.bucket, Prefix=self.prefix + prefix
@@ -154,25 +161,29 @@ class S3Store:
             raise self._error("cannot list the archive", error) from error
 
     def protect(self, key: str, lock: Lock) -> None:
-        """Set the retention date and legal hold of the object's current version. S3 refuses
-        to shorten a compliance-mode retention (and a governance one without the right)."""
+        """Set the retention date and legal hold of every version of the object (earlier
+        versions of a record's metadata included). S3 refuses to shorten a compliance-mode
+        retention, and a governance one without the right to bypass it."""
         if not self.locking:
             return
-        full = self._key(key)
-        try:
-            if until := _future(lock.retain_until):
-                retention: ObjectLockRetentionTypeDef = {
-                    "Mode": self.lock_mode,  # type: ignore[typeddict-item]
-                    "RetainUntilDate": until,
-                }
-                self.client.put_object_retention(Bucket=self.bucket, Key=full, Retention=retention)
-            self.client.put_object_legal_hold(
-                Bucket=self.bucket,
-                Key=full,
-                LegalHold={"Status": "ON" if lock.legal_hold else "OFF"},
-            )
-        except ClientError as error:
-            raise self._error(f"cannot lock {key!r}", error) from error
+        for full, version in self._versions(key):
+            try:
+                if until := _future(lock.retain_until):
+                    retention: ObjectLockRetentionTypeDef = {
+                        "Mode": self.lock_mode,  # type: ignore[typeddict-item]
+                        "RetainUntilDate": until,
+                    }
+                    self.client.put_object_retention(
+                        Bucket=self.bucket, Key=full, VersionId=version, Retention=retention
+                    )
+                self.client.put_object_legal_hold(
+                    Bucket=self.bucket,
+                    Key=full,
+                    VersionId=version,
+                    LegalHold={"Status": "ON" if lock.legal_hold else "OFF"},
+                )
+            except ClientError as error:
+                raise self._error(f"cannot lock {key!r}", error) from error
 
     def lock(self, key: str) -> Lock:
         """The lock on the object's current version, as S3 reports it."""

@@ -36,7 +36,8 @@ class Archive:
         doc.retention = self.version.schedule.classify(doc, year)
         pdf = f"{package_prefix(doc_id)}representations/pdfa/data/{doc_id}.pdf"
         content = f"%PDF {doc_id}".encode()
-        self.store.put(pdf, content)
+        lock = record_lock(doc, self.settings.object_lock_permanent_years)
+        self.store.put(pdf, content, lock)
         sha256 = hashlib.sha256(content).hexdigest()
         doc.files = [
             StoredFile(
@@ -45,7 +46,6 @@ class Archive:
         ]
         doc.package = package_prefix(doc_id)
         doc.record("package", "ok", "written by the test")
-        lock = record_lock(doc, self.settings.object_lock_permanent_years)
         describe_package(self.store, doc, doc.events, lock)
         if not self.catalog.batches(["b1"]):
             self.catalog.start_batch("b1", "test")

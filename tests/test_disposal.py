@@ -15,8 +15,10 @@ from archive_schema.review import Filters, Review
 from archive_schema.schedule_files import read_schedule, sample_schedule
 from archive_schema.schedules import Schedules, diff
 from pipelines.destruction import DestructionIncomplete, execute
+from pipelines.records_office import assign_row, hold, release
+from pipelines.s3_store import S3Store
 from pipelines.stages.package import METS_FILE, finished_packages, package_prefix
-from pipelines.store import Store, StoreError
+from pipelines.store import Lock, Store, StoreError
 from tests.conftest import make_settings
 from tests.records_archive import Archive, sample_archive
 
@@ -25,9 +27,15 @@ OFFICER = User("thu", Role.RECORDS_OFFICER, "secret")
 COUNCIL = [User(name, Role.COUNCIL, "secret") for name in ("an", "binh", "chi")]
 
 
+@pytest.fixture(params=["file", "s3"])
+def archive(request: pytest.FixtureRequest, tmp_path: Path) -> Archive:
+    store = {"storage_url": request.getfixturevalue("s3_url")} if request.param == "s3" else {}
+    return sample_archive(make_settings(tmp_path / "home", **store))
+
+
 @pytest.fixture
-def archive(tmp_path: Path) -> Archive:
-    return sample_archive(make_settings(tmp_path / "home"))
+def s3_archive(s3_url: str, tmp_path: Path) -> Archive:
+    return sample_archive(make_settings(tmp_path / "home", storage_url=s3_url))
 
 
 def approved(archive: Archive, ids: list[str]) -> int:
@@ -234,3 +242,47 @@ def test_a_destruction_that_fails_half_way_is_resumed(archive: Archive) -> None:
     for gone in ("letter2010", "letter2011"):
         assert list(archive.store.keys(package_prefix(gone))) == []
     assert len(Disposals(archive.catalog).tombstones(number)) == 2
+
+
+def test_s3_keeps_what_object_lock_retains_and_the_destruction_says_so(
+    s3_archive: Archive,
+) -> None:
+    archive, store = s3_archive, s3_archive.store
+    assert isinstance(store, S3Store)
+    pdf = package_prefix("letter2016") + "representations/pdfa/data/letter2016.pdf"
+    assert store.lock(pdf) == Lock(retain_until=date(2027, 1, 1))  # its review date
+    invitation = package_prefix("invitation") + "representations/pdfa/data/invitation.pdf"
+    assert store.lock(invitation) == Lock(legal_hold=True)  # unclassified: kept until it is
+    shorter = read_schedule(
+        "x",
+        "Điều khoản,Tên nhóm hồ sơ tài liệu,Thời hạn bảo quản,Tên loại\n"
+        "1.9,Công văn,5,Công văn\n".encode(),
+        "short.csv",
+    )
+    Schedules(archive.catalog).save("short", shorter, "thu", "rút ngắn")
+    assign_row(archive.settings, archive.catalog, ["letter2016", "invitation"], "1.9", "thu", "")
+    assert store.lock(invitation) == Lock()  # classified, due since 2018: nothing retains it
+    assert store.lock(pdf) == Lock(retain_until=date(2027, 1, 1))  # S3 does not shorten it
+    number = approved(archive, ["letter2016", "invitation"])
+    with pytest.raises(DestructionIncomplete, match=r"(?s)1 of 2 records.*letter2016: .*refused"):
+        execute(archive.settings, number, OFFICER)
+    proposal = Disposals(archive.catalog).proposal(number)
+    assert proposal.state is State.EXECUTING and proposal.destroyed == {"invitation"}
+    assert list(store.keys(package_prefix("invitation"))) == []
+    assert "letter2016" in finished_packages(store)  # whole: its METS was refused first
+
+
+def test_a_legal_hold_of_the_records_office_is_an_s3_legal_hold(s3_archive: Archive) -> None:
+    store = s3_archive.store
+    assert isinstance(store, S3Store)
+    pdf = package_prefix("letter2010") + "representations/pdfa/data/letter2010.pdf"
+    assert store.lock(pdf) == Lock()
+    hold(s3_archive.settings, s3_archive.catalog, "letter2010", "Thanh tra", "thu", "")
+    assert store.lock(pdf) == Lock(legal_hold=True)
+    assert store.lock(package_prefix("letter2010") + METS_FILE) == Lock(legal_hold=True)
+    with pytest.raises(StoreError, match="refused to delete"):
+        store.delete(pdf)
+    premis = store.open(package_prefix("letter2010") + "metadata/preservation/premis.xml").read()
+    assert b"legal hold set by thu: Thanh tra" in premis
+    release(s3_archive.settings, s3_archive.catalog, "letter2010", "thu", "")
+    assert store.lock(pdf) == Lock()

@@ -168,11 +168,6 @@ def load_package(store: Store, document_id: str) -> Document | None:
         return Document.model_validate_json(record.read())
 
 
-def data_keys(doc: Document) -> list[str]:
-    """The store keys of the record's data files (scans, PDF/A, text)."""
-    return [key for key, *_ in _data(doc)]
-
-
 def _data(doc: Document) -> list[tuple[str, str, int, str]]:
     originals = [
         (original_key(doc.id, o.name), o.sha256, o.size, o.media_type) for o in doc.originals
