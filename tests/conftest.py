@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from pipelines.report import BatchReport
 from pipelines.runner import ingest
@@ -17,6 +18,15 @@ from tests.s3_server import new_bucket, s3_server
 
 ROOT = Path(__file__).resolve().parent.parent
 VERAPDF_LIB = ROOT / ".tools" / "verapdf" / "lib"
+EARK_SCHEMAS = (
+    next(
+        (ROOT / ".tools" / "eark-validator" / "lib").glob("python*/site-packages/eark_validator"),
+        ROOT / ".tools" / "eark-validator",
+    )
+    / "ipxml"
+    / "resources"
+    / "schema"
+)
 E2E_DOCUMENTS = ("002", "004", "006", "010", "016")  # 5 documents, 6 pages, four formats
 
 
@@ -113,6 +123,15 @@ def verapdf() -> Callable[[list[Path]], dict[Path, str]]:
         return verdicts
 
     return validate
+
+
+@pytest.fixture(scope="session")
+def mets_schema() -> etree.XMLSchema:
+    """The METS schema with E-ARK's CSIP imports, as E-ARK's validator carries them."""
+    local = EARK_SCHEMAS / "mets.csip.local.v2-0.xsd"
+    if not local.is_file():
+        pytest.fail(f"E-ARK's schemas are not installed in {EARK_SCHEMAS}: run `make tools`")
+    return etree.XMLSchema(file=str(local))
 
 
 def sohoa(

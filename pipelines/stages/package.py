@@ -72,14 +72,15 @@ def original_key(document_id: str, name: str) -> str:
 
 
 def record_lock(doc: Document, permanent_years: int, held: bool = False) -> Lock:
-    """The lock of a record's objects: retained until its review date ("Xem xét hủy"), a
-    permanent one for `permanent_years`; an unclassified or held record under legal hold."""
+    """The lock of a record's objects: retained until its review date ("Xem xét hủy") while
+    it is still to come, a permanent one for `permanent_years`; an unclassified or held
+    record under legal hold."""
     retention = doc.retention
     classified = retention is not None and retention.status != "unclassified"
     until = None
     if retention is not None and retention.permanent:
         until = years_ahead(permanent_years)
-    elif retention is not None:
+    elif retention is not None and retention.review_from and retention.review_from > date.today():
         until = retention.review_from
     return Lock(retain_until=until, legal_hold=held or not classified)
 
