@@ -68,22 +68,23 @@ class S3Store:
         return self.prefix + checked_key(key).as_posix()
 
     def put(self, key: str, source: Path | bytes, lock: Lock | None = None) -> None:
-        data: BinaryIO
         if isinstance(source, bytes):
-            sha256, data = hashlib.sha256(source).hexdigest(), io.BytesIO(source)
+            sha256 = hashlib.sha256(source).hexdigest()
         else:
-            sha256, data = sha256_file(source), source.open("rb")
+            sha256 = sha256_file(source)
         extra: dict[str, Any] = {
             "ChecksumAlgorithm": "SHA256",
             "Metadata": {SHA256_METADATA: sha256},
         }
         if lock and self.locking:
             extra |= self._lock_arguments(lock)
+        bucket, name = self.bucket, self._key(key)
         try:
-            with data:
-                self.client.upload_fileobj(
-                    data, self.bucket, self._key(key), ExtraArgs=extra, Config=TRANSFER
-                )
+            if isinstance(source, bytes):
+                data = io.BytesIO(source)
+                self.client.upload_fileobj(data, bucket, name, ExtraArgs=extra, Config=TRANSFER)
+            else:  # each part is read from the file as it is sent, none held in memory
+                self.client.upload_file(str(source), bucket, name, ExtraArgs=extra, Config=TRANSFER)
         except (ClientError, BotoCoreError) as error:
             raise self._error(f"cannot write {key!r}", error) from error
 

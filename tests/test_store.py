@@ -1,13 +1,15 @@
 """Contract of the archive store, run against every backend; then what only S3 does:
 Object Lock, checksums checked on read, multipart."""
 
+import os
 from datetime import date, timedelta
 from pathlib import Path
 
 import boto3
 import pytest
 
-from pipelines.s3_store import S3Store
+from bench.s3_upload import random_file, upload_figures
+from pipelines.s3_store import PART_SIZE, S3Store
 from pipelines.store import Lock, Store, StoreError, open_store
 
 NEXT_YEAR = date.today() + timedelta(days=366)
@@ -144,3 +146,17 @@ def test_missing_bucket_and_unreachable_server(s3_environment: dict[str, str]) -
         open_store("s3://no-such-bucket/a")
     with pytest.raises(StoreError, match="cannot reach the S3 server"):
         open_store("s3://b/a", endpoint_url="http://127.0.0.1:9")
+
+
+def test_a_1_gib_file_goes_in_multipart_with_flat_memory(s3_url: str, tmp_path: Path) -> None:
+    """Measured in a process of its own: memory does not grow with the file."""
+    figures = {}
+    for mib in (64, 1024):
+        path = random_file(tmp_path / f"{mib}.bin", mib)
+        figures[mib] = upload_figures(path, s3_url, dict(os.environ))
+        path.unlink()
+    assert figures[1024]["peak_mib"] < figures[64]["peak_mib"] + 32, figures
+    bucket = s3_url.split("/")[2]
+    head = boto3.client("s3").head_object(Bucket=bucket, Key="archive/bench/large.tif")
+    assert head["ETag"].strip('"').endswith(f"-{1024 * 2**20 // PART_SIZE}")
+    assert head["ContentLength"] == 1024 * 2**20
