@@ -32,7 +32,7 @@ def test_killed_batch_is_completed_by_running_it_again(tmp_path: Path) -> None:
         start_new_session=True,
     )
     deadline = time.monotonic() + 600
-    while not list((home / "archive" / "records").glob("*/checksums.sha256")):
+    while not list((home / "archive" / "records").glob("*/METS.xml")):
         assert process.poll() is None, "ingest ended before it could be interrupted"
         assert time.monotonic() < deadline
         time.sleep(0.05)

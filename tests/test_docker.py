@@ -29,7 +29,7 @@ def compose() -> dict[str, Any]:
 
 def test_compose_has_every_service_with_a_healthcheck() -> None:
     services = compose()["services"]
-    assert set(services) == LONG_RUNNING | {"airflow-init"}
+    assert set(services) == LONG_RUNNING | {"airflow-init", "minio-init"}
     for name in LONG_RUNNING:
         assert services[name]["healthcheck"]["test"], name
         assert services[name].get("image") or services[name].get("build"), name
@@ -43,7 +43,8 @@ def test_every_airflow_service_shares_sohoa_settings_and_volumes() -> None:
             assert env["AIRFLOW__CORE__EXECUTOR"] == "CeleryExecutor", name
             assert env["SOHOA_DATABASE_URL"].startswith("postgresql+psycopg://"), name
             mounts = {volume.split(":")[1] for volume in service["volumes"]}
-            assert {"/srv/sohoa/archive", "/srv/sohoa/inbox", "/srv/sohoa/uploads"} <= mounts, name
+            assert {"/srv/sohoa/inbox", "/srv/sohoa/uploads"} <= mounts, name
+            assert env["SOHOA_STORAGE_URL"].startswith("s3://"), name
     named = {v.split(":")[0] for s in parsed["services"].values() for v in s.get("volumes", [])}
     assert {n for n in named if not n.startswith(".")} <= set(parsed["volumes"])
 

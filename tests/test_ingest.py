@@ -15,6 +15,7 @@ from indexing.base import SearchQuery
 from pipelines.formats import sha256_stream
 from pipelines.report import Outcome
 from pipelines.runner import ingest
+from pipelines.stages.package import RECORD, original_key, package_files, package_prefix
 from pipelines.xmp import NAMESPACE
 from tests.conftest import Ingested, sohoa
 
@@ -89,19 +90,18 @@ def test_package_holds_verified_originals_text_and_metadata(ingested: Ingested) 
     store = ingested.settings.store()
     for sample in ingested.batch.documents:
         doc = archived(ingested)[sample.name]
-        prefix = f"records/{doc.id}/"
-        with store.open(prefix + "checksums.sha256") as listing:
-            lines = listing.read().decode().splitlines()
-        for line in lines:
-            expected, name = line.split("  ", 1)
-            with store.open(prefix + name) as data:
-                assert sha256_stream(data) == expected
-        names = {line.split("  ", 1)[1] for line in lines}
-        assert {f"text/page-{n:04d}.txt" for n in range(1, doc.page_count + 1)} <= names
+        prefix = package_prefix(doc.id)
+        listed = package_files(store, doc.id)
+        for f in listed:
+            with store.open(f.path) as data:
+                assert sha256_stream(data) == f.sha256
+        names = {f.path.removeprefix(prefix) for f in listed}
+        pages = range(1, doc.page_count + 1)
+        assert {f"representations/text/data/page-{n:04d}.txt" for n in pages} <= names
         for original in doc.originals:
-            with store.open(f"{prefix}original/{original.name}") as data:
+            with store.open(original_key(doc.id, original.name)) as data:
                 assert data.read() == (ingested.batch.path / original.name).read_bytes()
-        with store.open(prefix + "metadata.json") as data:
+        with store.open(prefix + RECORD) as data:
             assert Document.model_validate_json(data.read()).number_symbol == doc.number_symbol
 
 
