@@ -220,16 +220,7 @@ def _md_section(kind: str, section_id: str, f: PackageFile, stamp: str) -> etree
         "application/xml": ("DC" if kind == "descriptive" else "PREMIS", None),
         "application/json": ("OTHER", "sohoa record (JSON)"),
     }[f.media_type]
-    reference = METS.mdRef(
-        {f"{{{XLINK_NS}}}type": "simple", f"{{{XLINK_NS}}}href": f.path},
-        LOCTYPE="URL",
-        MDTYPE=md_type,
-        MIMETYPE=f.media_type,
-        SIZE=str(f.size),
-        CREATED=stamp,
-        CHECKSUM=f.sha256,
-        CHECKSUMTYPE="SHA-256",
-    )
+    reference = METS.mdRef(_link(f), _described(f, stamp), MDTYPE=md_type)
     if other:
         reference.set("OTHERMDTYPE", other)
     if kind == "descriptive":
@@ -238,17 +229,23 @@ def _md_section(kind: str, section_id: str, f: PackageFile, stamp: str) -> etree
 
 
 def _file(file_id: str, f: PackageFile, stamp: str) -> etree._Element:
-    return METS.file(
-        METS.FLocat(
-            {f"{{{XLINK_NS}}}type": "simple", f"{{{XLINK_NS}}}href": f.path}, LOCTYPE="URL"
-        ),
-        ID=file_id,
-        MIMETYPE=f.media_type,
-        SIZE=str(f.size),
-        CREATED=stamp,
-        CHECKSUM=f.sha256,
-        CHECKSUMTYPE="SHA-256",
-    )
+    return METS.file(METS.FLocat(_link(f)), _described(f, stamp), ID=file_id)
+
+
+def _link(f: PackageFile) -> dict[str, str]:
+    """Where a file is, as CSIP wants it: a simple XLink to its path in the package."""
+    return {f"{{{XLINK_NS}}}type": "simple", f"{{{XLINK_NS}}}href": f.path, "LOCTYPE": "URL"}
+
+
+def _described(f: PackageFile, stamp: str) -> dict[str, str]:
+    """What CSIP requires of every file and metadata reference: type, size, date, SHA-256."""
+    return {
+        "MIMETYPE": f.media_type,
+        "SIZE": str(f.size),
+        "CREATED": stamp,
+        "CHECKSUM": f.sha256,
+        "CHECKSUMTYPE": "SHA-256",
+    }
 
 
 def _number(

@@ -41,7 +41,9 @@ MISSING = {"NoSuchKey", "404", "NotFound"}
 class S3Store:
     """`s3://bucket/prefix`: the archive under `prefix` in `bucket`."""
 
-    def __init__(self, bucket: str, prefix: str, lock_mode: str, endpoint_url: str = ""):
+    def __init__(
+        self, bucket: str, prefix: str, lock_mode: str, endpoint_url: str = "", region: str = ""
+    ):
         self.bucket = bucket
         self.prefix = f"{prefix}/" if prefix else ""
         self.url = f"s3://{bucket}/{prefix}"
@@ -49,7 +51,7 @@ class S3Store:
         if self.lock_mode not in ("COMPLIANCE", "GOVERNANCE"):
             raise StoreError(f"SOHOA_OBJECT_LOCK_MODE {lock_mode!r}: compliance or governance")
         self.client: S3Client = boto3.client(
-            "s3", endpoint_url=endpoint_url or None, config=RETRIES
+            "s3", endpoint_url=endpoint_url or None, region_name=region or None, config=RETRIES
         )
         self.locking = self._object_lock_enabled()
 

@@ -17,6 +17,7 @@ class Settings(BaseSettings):
     database_url: str = ""  # catalog; default sqlite:///$SOHOA_HOME/catalog.db
     storage_url: str = ""  # archive store; default file://$SOHOA_HOME/archive
     s3_endpoint_url: str = ""  # an S3 store's server; default boto3's (AWS_ENDPOINT_URL)
+    s3_region: str = ""  # an S3 store's region; default boto3's (AWS_REGION)
     object_lock_mode: str = "compliance"  # or governance: how S3 Object Lock retains records
     object_lock_permanent_years: int = 100  # how far ahead permanent records are retained
     search_url: str = ""  # search index; default sqlite:///$SOHOA_HOME/search.db
@@ -52,7 +53,9 @@ class Settings(BaseSettings):
         return "airflow_url" in self.model_fields_set
 
     def store(self) -> Store:
-        return open_store(self.storage_url, self.object_lock_mode, self.s3_endpoint_url)
+        return open_store(
+            self.storage_url, self.object_lock_mode, self.s3_endpoint_url, self.s3_region
+        )
 
     def search(self) -> SearchBackend:
         return open_search(self.search_url, self.search_ca_file)

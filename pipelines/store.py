@@ -106,17 +106,19 @@ class FileStore:
         self._path(key)
 
 
-def open_store(url: str, lock_mode: str = "compliance", endpoint_url: str = "") -> Store:
+def open_store(
+    url: str, lock_mode: str = "compliance", endpoint_url: str = "", region: str = ""
+) -> Store:
     """The store at `url`: `file:///path` or `s3://bucket/prefix`. For S3, `lock_mode` is
-    the Object Lock mode of retention periods and `endpoint_url` overrides boto3's own
-    (AWS_ENDPOINT_URL or AWS)."""
+    the Object Lock mode of retention periods; `endpoint_url` and `region` override
+    boto3's own (AWS_ENDPOINT_URL, AWS_REGION, ~/.aws/config)."""
     parsed = urlparse(url)
     if parsed.scheme == "file":
         return FileStore(Path(unquote(parsed.path)))
     if parsed.scheme == "s3" and parsed.netloc:
         from pipelines.s3_store import S3Store  # boto3 is loaded only for an S3 archive
 
-        return S3Store(parsed.netloc, parsed.path.strip("/"), lock_mode, endpoint_url)
+        return S3Store(parsed.netloc, parsed.path.strip("/"), lock_mode, endpoint_url, region)
     raise StoreError(
         f"SOHOA_STORAGE_URL {url!r}: the archive store is file:///path or s3://bucket/prefix"
     )

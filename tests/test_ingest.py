@@ -73,12 +73,12 @@ def test_every_pdf_is_valid_pdfa_2b_with_the_record_in_xmp(
     ingested: Ingested, verapdf: Callable[[list[Path]], dict[Path, str]]
 ) -> None:
     root = Path(ingested.settings.home / "archive")
-    pdfs = sorted(root.glob("records/*/*.pdf"))
+    pdfs = sorted(root.glob("records/*/representations/pdfa/data/*.pdf"))
     assert len(pdfs) == 5
     assert set(verapdf(pdfs).values()) == {"PASS"}
     docs = {doc.id: doc for doc in archived(ingested).values()}
     for pdf_path in pdfs:
-        doc = docs[pdf_path.parent.name]
+        doc = docs[pdf_path.parents[3].name]  # records/<id>/representations/pdfa/data/
         with pikepdf.open(pdf_path) as pdf:
             meta = pdf.open_metadata()
             assert meta["dc:title"] == doc.subject
