@@ -9,6 +9,7 @@ becomes the object's retention date (compliance or governance mode) and legal ho
 import hashlib
 import io
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -56,14 +57,13 @@ class S3Store:
         self.locking = self._object_lock_enabled()
 
     def _object_lock_enabled(self) -> bool:
-        try:
-            answer = self.client.get_object_lock_configuration(Bucket=self.bucket)
-        except ClientError as error:
-            if _code(error) == "ObjectLockConfigurationNotFoundError":
-                return False
-            raise self._error("cannot open the bucket", error) from error
-        except BotoCoreError as error:
-            raise StoreError(f"{self.url}: cannot reach the S3 server: {error}") from error
+        with self._errors("cannot open the bucket"):
+            try:
+                answer = self.client.get_object_lock_configuration(Bucket=self.bucket)
+            except ClientError as error:
+                if _code(error) == "ObjectLockConfigurationNotFoundError":
+                    return False
+                raise
         return answer.get("ObjectLockConfiguration", {}).get("ObjectLockEnabled") == "Enabled"
 
     def _key(self, key: str) -> str:
@@ -81,14 +81,12 @@ class S3Store:
         if lock and self.locking:
             extra |= self._lock_arguments(lock)
         bucket, name = self.bucket, self._key(key)
-        try:
+        with self._errors(f"cannot write {key!r}"):
             if isinstance(source, bytes):
                 data = io.BytesIO(source)
                 self.client.upload_fileobj(data, bucket, name, ExtraArgs=extra, Config=TRANSFER)
             else:  # each part is read from the file as it is sent, none held in memory
                 self.client.upload_file(str(source), bucket, name, ExtraArgs=extra, Config=TRANSFER)
-        except (ClientError, BotoCoreError) as error:
-            raise self._error(f"cannot write {key!r}", error) from error
 
     def _lock_arguments(self, lock: Lock) -> dict[str, Any]:
         arguments: dict[str, Any] = {
@@ -99,24 +97,26 @@ class S3Store:
         return arguments
 
     def open(self, key: str) -> BinaryIO:
-        try:
-            answer = self.client.get_object(
-                Bucket=self.bucket, Key=self._key(key), ChecksumMode="ENABLED"
-            )
-        except ClientError as error:
-            if _code(error) in MISSING:
-                raise StoreError(f"no object {key!r} in {self.url}") from error
-            raise self._error(f"cannot read {key!r}", error) from error
+        with self._errors(f"cannot read {key!r}"):
+            try:
+                answer = self.client.get_object(
+                    Bucket=self.bucket, Key=self._key(key), ChecksumMode="ENABLED"
+                )
+            except ClientError as error:
+                if _code(error) in MISSING:
+                    raise StoreError(f"no object {key!r} in {self.url}") from error
+                raise
         expected = answer.get("Metadata", {}).get(SHA256_METADATA)
         return io.BufferedReader(_Verified(answer["Body"], expected, f"{self.url}/{key}"))
 
     def exists(self, key: str) -> bool:
-        try:
-            self.client.head_object(Bucket=self.bucket, Key=self._key(key))
-        except ClientError as error:
-            if _code(error) in MISSING:
-                return False
-            raise self._error(f"cannot look up {key!r}", error) from error
+        with self._errors(f"cannot look up {key!r}"):
+            try:
+                self.client.head_object(Bucket=self.bucket, Key=self._key(key))
+            except ClientError as error:
+                if _code(error) in MISSING:
+                    return False
+                raise
         return True
 
     def delete(self, key: str) -> None:
@@ -127,9 +127,10 @@ class S3Store:
         ]
         refused = []
         for start in range(0, len(versions), 1000):
-            answer = self.client.delete_objects(
-                Bucket=self.bucket, Delete={"Objects": versions[start : start + 1000]}
-            )
+            with self._errors(f"cannot delete {key!r}"):
+                answer = self.client.delete_objects(
+                    Bucket=self.bucket, Delete={"Objects": versions[start : start + 1000]}
+                )
             refused += answer.get("Errors", [])
         if refused:
             reasons = sorted({f"{e.get('Code')}: {e.get('Message')}" for e in refused})
@@ -146,32 +147,33 @@ class S3Store:
             Bucket=self.bucket, Prefix=full
         )
         found = []
-        for page in pages:
-            found += [(v["Key"], v["VersionId"]) for v in page.get("Versions", [])]
-            if markers:
-                found += [(m["Key"], m["VersionId"]) for m in page.get("DeleteMarkers", [])]
+        with self._errors(f"cannot list the versions of {key!r}"):
+            for page in pages:
+                found += [(v["Key"], v["VersionId"]) for v in page.get("Versions", [])]
+                if markers:
+                    found += [(m["Key"], m["VersionId"]) for m in page.get("DeleteMarkers", [])]
         return [(name, version) for name, version in found if name == full]
 
     def keys(self, prefix: str = "") -> Iterator[str]:
         pages = self.client.get_paginator("list_objects_v2").paginate(
             Bucket=self.bucket, Prefix=self.prefix + prefix
         )
-        try:
+        with self._errors("cannot list the archive"):
             for page in pages:
                 for item in page.get("Contents", []):
                     yield item["Key"].removeprefix(self.prefix)
-        except ClientError as error:
-            raise self._error("cannot list the archive", error) from error
 
     def protect(self, key: str, lock: Lock) -> None:
-        """Set the retention date and legal hold of every version of the object (earlier
-        versions of a record's metadata included). S3 refuses to shorten a compliance-mode
-        retention, and a governance one without the right to bypass it."""
+        """Set the legal hold of every version of the object (earlier versions of a
+        record's metadata included), and lengthen their retention to the lock's date. A
+        retention is never shortened: S3 refuses it in compliance mode, and in governance
+        mode without the right to bypass it; the longer date stays."""
         if not self.locking:
             return
+        until = _future(lock.retain_until)
         for full, version in self._versions(key):
-            try:
-                if until := _future(lock.retain_until):
+            with self._errors(f"cannot lock {key!r}"):
+                if until and until > self._retained_until(full, version):
                     retention: ObjectLockRetentionTypeDef = {
                         "Mode": self.lock_mode,  # type: ignore[typeddict-item]
                         "RetainUntilDate": until,
@@ -185,21 +187,31 @@ class S3Store:
                     VersionId=version,
                     LegalHold={"Status": "ON" if lock.legal_hold else "OFF"},
                 )
-            except ClientError as error:
-                raise self._error(f"cannot lock {key!r}", error) from error
+
+    def _retained_until(self, full: str, version: str) -> datetime:
+        answer = self.client.head_object(Bucket=self.bucket, Key=full, VersionId=version)
+        return answer.get("ObjectLockRetainUntilDate") or datetime.min.replace(tzinfo=UTC)
 
     def lock(self, key: str) -> Lock:
         """The lock on the object's current version, as S3 reports it."""
-        answer = self.client.head_object(Bucket=self.bucket, Key=self._key(key))
+        with self._errors(f"cannot look up {key!r}"):
+            answer = self.client.head_object(Bucket=self.bucket, Key=self._key(key))
         until = answer.get("ObjectLockRetainUntilDate")
         return Lock(
             retain_until=until.date() if until else None,
             legal_hold=answer.get("ObjectLockLegalHoldStatus") == "ON",
         )
 
-    def _error(self, what: str, error: Exception) -> StoreError:
-        detail = _message(error)
-        return StoreError(f"{self.url}: {what}: {_code(error) or error} {detail}".rstrip())
+    @contextmanager
+    def _errors(self, what: str) -> Iterator[None]:
+        """S3's and botocore's errors as StoreError naming the store and what failed."""
+        try:
+            yield
+        except ClientError as error:
+            detail = error.response["Error"].get("Message", "")
+            raise StoreError(f"{self.url}: {what}: {_code(error)} {detail}".rstrip()) from error
+        except BotoCoreError as error:
+            raise StoreError(f"{self.url}: cannot reach the S3 server: {error}") from error
 
 
 class _Verified(io.RawIOBase):
@@ -239,7 +251,3 @@ def _future(day: date | None) -> datetime | None:
 
 def _code(error: Exception) -> str:
     return error.response["Error"].get("Code", "") if isinstance(error, ClientError) else ""
-
-
-def _message(error: Exception) -> str:
-    return error.response["Error"].get("Message", "") if isinstance(error, ClientError) else ""

@@ -262,7 +262,7 @@ def test_s3_keeps_what_object_lock_retains_and_the_destruction_says_so(
     Schedules(archive.catalog).save("short", shorter, "thu", "rút ngắn")
     assign_row(archive.settings, archive.catalog, ["letter2016", "invitation"], "1.9", "thu", "")
     assert store.lock(invitation) == Lock()  # classified, due since 2018: nothing retains it
-    assert store.lock(pdf) == Lock(retain_until=date(2027, 1, 1))  # S3 does not shorten it
+    assert store.lock(pdf) == Lock(retain_until=date(2027, 1, 1))  # never shortened
     number = approved(archive, ["letter2016", "invitation"])
     with pytest.raises(DestructionIncomplete, match=r"(?s)1 of 2 records.*letter2016: .*refused"):
         execute(archive.settings, number, OFFICER)

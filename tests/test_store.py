@@ -94,6 +94,15 @@ def test_retention_keeps_an_object_from_deletion_and_overwriting(s3: S3Store) ->
     assert old["Body"].read() == b"original"
 
 
+def test_retention_is_lengthened_never_shortened(s3: S3Store) -> None:
+    s3.put("records/a/x.pdf", b"%PDF", Lock(retain_until=NEXT_YEAR))
+    later = NEXT_YEAR + timedelta(days=365)
+    s3.protect("records/a/x.pdf", Lock(retain_until=later))
+    assert s3.lock("records/a/x.pdf") == Lock(retain_until=later)
+    s3.protect("records/a/x.pdf", Lock(retain_until=NEXT_YEAR, legal_hold=True))
+    assert s3.lock("records/a/x.pdf") == Lock(retain_until=later, legal_hold=True)
+
+
 def test_a_legal_hold_keeps_an_object_until_it_is_released(s3: S3Store) -> None:
     s3.put("records/a/x.pdf", b"%PDF")
     s3.protect("records/a/x.pdf", Lock(legal_hold=True))
