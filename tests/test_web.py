@@ -4,6 +4,7 @@ without accents, opens the hit at its page and downloads it; what is above a rea
 hidden; markup in OCR text is inert; forms need their token; failed logins lock; every act
 is in the audit log. A picture of each page is saved in var/screenshots."""
 
+import io
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -180,7 +181,7 @@ def test_a_restricted_document_is_out_of_a_readers_reach(uploaded: Site, browser
     reader.goto(f"{uploaded.url}/?q=quy+hoach+khu+kinh+te")
     expect(reader.locator("p.total")).to_contain_text("0 văn bản")
     shot(reader, "search-empty")
-    for path in ("", "/pdf", "/download"):
+    for path in ("", "/pdf", "/download", "/package"):
         answer = reader.goto(f"{uploaded.url}/documents/{hidden}{path}")
         assert answer is not None and answer.status == 404
     expect(reader.locator("h1")).to_have_text("Không tìm thấy")
@@ -278,6 +279,10 @@ def test_every_act_is_in_the_audit_log(uploaded: Site) -> None:
     shown = next(i for name, i in uploaded.documents.items() if name.startswith("002"))
     for path in ("/?q=gia+ban+xi+mang", f"/documents/{shown}", f"/documents/{shown}/download"):
         assert reader.get(f"{uploaded.url}{path}").status_code == 200, path
+    dip = reader.get(f"{uploaded.url}/documents/{shown}/package")
+    assert dip.status_code == 200 and dip.headers["content-type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(dip.content)) as package:
+        assert f"{shown}/METS.xml" in package.namelist()
     stranger = httpx.Client()
     token = form_token(stranger, f"{uploaded.url}/login")
     stranger.post(f"{uploaded.url}/login", data={"csrf": token, "name": "nobody", "password": "x"})
@@ -290,6 +295,7 @@ def test_every_act_is_in_the_audit_log(uploaded: Site) -> None:
         ("minh", "search"),
         ("minh", "view"),
         ("minh", "download"),
+        ("minh", "download_package"),
         (None, "login_failed"),
     } <= acts
     assert all(e.address == "127.0.0.1" for e in entries)

@@ -1,17 +1,23 @@
 """A document's page: its metadata under their Vietnamese labels, the PDF/A open at the hit's
-page, its download when the reader's role and the document's access level allow it, what
-was done to it, and the OCR quality of each page. A document above the reader's clearance
+page, its download (the PDF/A, or the whole package as an E-ARK DIP) when the reader's role
+and the document's access level allow it, what was done to it, and the OCR quality of
+each page. A document above the reader's clearance
 is not found, whichever way it is asked for."""
 
+import shutil
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, StreamingResponse
+from fastapi.responses import FileResponse, HTMLResponse, StreamingResponse
+from starlette.background import BackgroundTask
 
 from archive_schema.access import User
 from archive_schema.models import Document
+from pipelines.dip import export_package
 from web.render import page
 from web.security import CurrentUser, audit, services
 
@@ -68,13 +74,37 @@ def document_pdf(request: Request, document_id: str, user: CurrentUser) -> Strea
 
 @router.get("/{document_id}/download")
 def document_download(request: Request, document_id: str, user: CurrentUser) -> StreamingResponse:
+    doc = _downloadable(request, document_id, user)
+    audit(request, user.name, "download", doc.id)
+    return _pdf(request, doc, "attachment")
+
+
+@router.get("/{document_id}/package")
+def document_package(request: Request, document_id: str, user: CurrentUser) -> FileResponse:
+    """The record's package as an E-ARK DIP, checked against its METS as it is written."""
+    doc = _downloadable(request, document_id, user)
+    folder = Path(tempfile.mkdtemp(prefix="sohoa-dip-"))
+    try:
+        written = export_package(services(request).settings, doc.id, folder)
+    except BaseException:
+        shutil.rmtree(folder)
+        raise
+    audit(request, user.name, "download_package", doc.id)
+    return FileResponse(
+        written,
+        media_type="application/zip",
+        filename=f"{doc.code or doc.id}.zip",
+        background=BackgroundTask(shutil.rmtree, folder),
+    )
+
+
+def _downloadable(request: Request, document_id: str, user: User) -> Document:
     doc = _readable(request, document_id, user)
     if not user.may_download(doc.access_level):
         raise HTTPException(
             403, "Tài liệu hạn chế sử dụng chỉ được đọc trên màn hình, không được tải về."
         )
-    audit(request, user.name, "download", doc.id)
-    return _pdf(request, doc, "attachment")
+    return doc
 
 
 def _readable(request: Request, document_id: str, user: User) -> Document:
