@@ -47,7 +47,7 @@ class OriginalFile(BaseModel):
 class StoredFile(BaseModel):
     """A file of the record's package in the archive store."""
 
-    role: Literal["original", "pdfa", "text", "layout", "metadata"]
+    role: Literal["original", "pdfa", "text", "layout"]
     key: str
     sha256: str
     size: int
