@@ -69,11 +69,15 @@ class S3Store:
     def _key(self, key: str) -> str:
         return self.prefix + checked_key(key).as_posix()
 
-    def put(self, key: str, source: Path | bytes, lock: Lock | None = None) -> None:
-        if isinstance(source, bytes):
-            sha256 = hashlib.sha256(source).hexdigest()
-        else:
-            sha256 = sha256_file(source)
+    def put(
+        self, key: str, source: Path | bytes, lock: Lock | None = None, sha256: str = ""
+    ) -> None:
+        if not sha256:
+            sha256 = (
+                hashlib.sha256(source).hexdigest()
+                if isinstance(source, bytes)
+                else sha256_file(source)
+            )
         extra: dict[str, Any] = {
             "ChecksumAlgorithm": "SHA256",
             "Metadata": {SHA256_METADATA: sha256},

@@ -33,9 +33,12 @@ class Lock:
 
 class Store(Protocol):
     url: str
-    locking: bool  # whether the store enforces locks
 
-    def put(self, key: str, source: Path | bytes, lock: Lock | None = None) -> None: ...
+    def put(
+        self, key: str, source: Path | bytes, lock: Lock | None = None, sha256: str = ""
+    ) -> None:
+        """Write `source` at `key`; `sha256`, when the caller knows it, saves hashing it."""
+
     def open(self, key: str) -> BinaryIO: ...
     def exists(self, key: str) -> bool: ...
     def delete(self, key: str) -> None: ...
@@ -55,8 +58,6 @@ class FileStore:
     """An archive folder on a local or mounted disk (`file:///srv/archive`). A folder cannot
     enforce locks: a retention period needs an S3 store with Object Lock."""
 
-    locking = False
-
     def __init__(self, root: Path):
         self.root = root
         self.url = root.as_uri()
@@ -65,7 +66,9 @@ class FileStore:
     def _path(self, key: str) -> Path:
         return self.root.joinpath(*checked_key(key).parts)
 
-    def put(self, key: str, source: Path | bytes, lock: Lock | None = None) -> None:
+    def put(
+        self, key: str, source: Path | bytes, lock: Lock | None = None, sha256: str = ""
+    ) -> None:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".incoming-")

@@ -194,7 +194,7 @@ def _put(store: Store, key: str, source: Path | bytes, lock: Lock, media_type: s
         sha256, size = hashlib.sha256(source).hexdigest(), len(source)
     else:
         sha256, size = sha256_file(source), source.stat().st_size
-    store.put(key, source, lock)
+    store.put(key, source, lock, sha256)
     if stored_sha256(store, key) != sha256:
         raise StoreError(f"{key} read back from {store.url} differs from what was written")
     return PackageFile(key.split("/", 2)[2], sha256, size, media_type)
