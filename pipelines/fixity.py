@@ -12,7 +12,7 @@ from pipelines.settings import Settings
 from pipelines.stages.package import (
     METS_FILE,
     RECORDS,
-    original_key,
+    data_files,
     package_files,
     package_prefix,
     stored_sha256,
@@ -76,10 +76,7 @@ def _recorded(
 ) -> tuple[dict[str, dict[str, str]], list[Event]]:
     """Each object of the record, with the SHA-256 each source (the catalog, the METS)
     recorded; an unreadable METS is a failed check of its own."""
-    recorded: dict[str, dict[str, str]] = {}
-    catalogued = [(original_key(doc.id, o.name), o.sha256) for o in doc.originals]
-    for key, sha256 in catalogued + [(f.key, f.sha256) for f in doc.files]:
-        recorded.setdefault(key, {})["the catalog"] = sha256
+    recorded = {f.path: {"the catalog": f.sha256} for f in data_files(doc)}
     mets = package_prefix(doc.id) + METS_FILE
     try:
         listed = package_files(store, doc.id)

@@ -19,6 +19,7 @@ next run. Every object gets the record's lock: retained until its review date.
 
 import hashlib
 import json
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -127,7 +128,7 @@ def describe_package(store: Store, doc: Document, events: list[Event], lock: Loc
     """Write the metadata, documentation and METS of a package whose data files are in the
     store; written again when the record changes (reclassified, held), its METS last."""
     prefix = package_prefix(doc.id)
-    data = [_relative(doc, key, sha256, size, media) for key, sha256, size, media in _data(doc)]
+    data = [replace(f, path=f.path.removeprefix(prefix)) for f in data_files(doc)]
     record = _put(store, prefix + RECORD, doc.model_dump_json(indent=2).encode(), lock, JSON)
     dc = _put(store, prefix + DUBLIN_CORE, dublin_core(doc), lock, XML)
     readme = _put(store, prefix + README, README_TEXT.encode(), lock, TEXT)
@@ -160,24 +161,23 @@ def load_package(store: Store, document_id: str) -> Document | None:
     """The record of a finished package, after checking every file against the checksum
     its METS records; None when there is no finished package."""
     prefix = package_prefix(document_id)
-    for f in package_files(store, document_id):
+    files = package_files(store, document_id)
+    if not files:
+        return None
+    for f in files:
         if stored_sha256(store, f.path) != f.sha256:
             raise StoreError(f"{f.path} does not match its checksum in {prefix + METS_FILE}")
-    if not store.exists(prefix + METS_FILE):
-        return None
     with store.open(prefix + RECORD) as record:
         return Document.model_validate_json(record.read())
 
 
-def _data(doc: Document) -> list[tuple[str, str, int, str]]:
+def data_files(doc: Document) -> list[PackageFile]:
+    """The record's scans, PDF/A, text and layout as the catalog knows them, by store key."""
     originals = [
-        (original_key(doc.id, o.name), o.sha256, o.size, o.media_type) for o in doc.originals
+        PackageFile(original_key(doc.id, o.name), o.sha256, o.size, o.media_type)
+        for o in doc.originals
     ]
-    return originals + [(f.key, f.sha256, f.size, f.media_type) for f in doc.files]
-
-
-def _relative(doc: Document, key: str, sha256: str, size: int, media_type: str) -> PackageFile:
-    return PackageFile(key.removeprefix(package_prefix(doc.id)), sha256, size, media_type)
+    return originals + [PackageFile(f.key, f.sha256, f.size, f.media_type) for f in doc.files]
 
 
 def _stored(
