@@ -59,8 +59,10 @@ def rebuild() -> None:
 def export_package(document_id: str, output: Path) -> None:
     """Write an archived record as an E-ARK DIP (a ZIP of its package, checked against its
     METS) for a user."""
+    from archive_schema.catalog import Catalog
     from pipelines.dip import export_package as write_dip
 
+    settings = _settings()
     with _user_errors():
-        written = write_dip(_settings(), document_id, output)
+        written = write_dip(Catalog(settings.database_url), settings.store(), document_id, output)
     err.print(f"{document_id}: {written} ({written.stat().st_size / 1e6:.1f} MB)")

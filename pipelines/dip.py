@@ -1,26 +1,23 @@
 """A record delivered to a user as an E-ARK DIP: its package, every file checked against
 its METS on the way, in a ZIP that unpacks to one folder named by the record's id."""
 
-import hashlib
 import zipfile
 from pathlib import Path
-from typing import IO, BinaryIO
 
 from archive_schema.catalog import Catalog
 from archive_schema.errors import UserError
 from archive_schema.models import Status
+from pipelines.formats import sha256_stream
 from pipelines.mets import as_dip
-from pipelines.settings import Settings
 from pipelines.stages.package import METS_FILE, package_files, package_prefix
-from pipelines.store import StoreError
+from pipelines.store import Store, StoreError
 
 
-def export_package(settings: Settings, document_id: str, output: Path) -> Path:
+def export_package(catalog: Catalog, store: Store, document_id: str, output: Path) -> Path:
     """Write the DIP of an archived record to `output` (a .zip file, or a folder to put
     `<id>.zip` in); returns the file written. Nothing is left behind on failure."""
-    if Catalog(settings.database_url).status(document_id) is not Status.ARCHIVED:
+    if catalog.status(document_id) is not Status.ARCHIVED:
         raise UserError(f"no archived record {document_id}")
-    store = settings.store()
     files = package_files(store, document_id)
     if not files:
         raise StoreError(f"{document_id}: no finished package in {store.url}")
@@ -32,7 +29,7 @@ def export_package(settings: Settings, document_id: str, output: Path) -> Path:
             for f in files:
                 name = f"{document_id}/{f.path.removeprefix(prefix)}"
                 with store.open(f.path) as data, dip.open(name, "w", force_zip64=True) as out:
-                    digest = _copy_hashing(data, out)
+                    digest = sha256_stream(data, copy_to=out)
                 if digest != f.sha256:
                     raise StoreError(f"{f.path} does not match its checksum in {METS_FILE}")
             with store.open(prefix + METS_FILE) as mets:
@@ -41,11 +38,3 @@ def export_package(settings: Settings, document_id: str, output: Path) -> Path:
     finally:
         partial.unlink(missing_ok=True)
     return target
-
-
-def _copy_hashing(data: BinaryIO, out: IO[bytes]) -> str:
-    digest = hashlib.sha256()
-    while chunk := data.read(1 << 20):
-        digest.update(chunk)
-        out.write(chunk)
-    return digest.hexdigest()

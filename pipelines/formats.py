@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 import magic
 import pikepdf
@@ -34,10 +34,13 @@ def sha256_file(path: Path) -> str:
         return sha256_stream(data)
 
 
-def sha256_stream(data: BinaryIO) -> str:
+def sha256_stream(data: BinaryIO, copy_to: IO[bytes] | None = None) -> str:
+    """The SHA-256 of what `data` holds, copied on the way into `copy_to` when given."""
     digest = hashlib.sha256()
     while chunk := data.read(1 << 20):
         digest.update(chunk)
+        if copy_to is not None:
+            copy_to.write(chunk)
     return digest.hexdigest()
 
 

@@ -77,7 +77,8 @@ def test_the_mets_schema_refuses_a_broken_mets(
 def test_a_dip_unpacks_to_one_folder_that_its_mets_describes(
     ingested: Ingested, mets_schema: etree.XMLSchema, tmp_path: Path
 ) -> None:
-    doc = next(Catalog(ingested.settings.database_url).documents())
+    catalog = Catalog(ingested.settings.database_url)
+    doc = next(catalog.documents())
     result = sohoa(ingested.settings.home, "export-package", doc.id, "--output", str(tmp_path))
     assert result.returncode == 0, result.stderr
     written = tmp_path / f"{doc.id}.zip"
@@ -94,7 +95,7 @@ def test_a_dip_unpacks_to_one_folder_that_its_mets_describes(
         assert (root / f.path).stat().st_size == f.size, f.path
     assert json.loads((root / RECORD).read_text())["id"] == doc.id
     with pytest.raises(UserError, match="no archived record nowhere"):
-        export_package(ingested.settings, "nowhere", tmp_path)
+        export_package(catalog, ingested.settings.store(), "nowhere", tmp_path)
     assert not list(tmp_path.glob("*.part"))
 
 

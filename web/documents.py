@@ -1,8 +1,8 @@
 """A document's page: its metadata under their Vietnamese labels, the PDF/A open at the hit's
 page, its download (the PDF/A, or the whole package as an E-ARK DIP) when the reader's role
 and the document's access level allow it, what was done to it, and the OCR quality of
-each page. A document above the reader's clearance
-is not found, whichever way it is asked for."""
+each page. A document above the reader's clearance is not found, whichever way it is
+asked for."""
 
 import shutil
 import tempfile
@@ -85,7 +85,8 @@ def document_package(request: Request, document_id: str, user: CurrentUser) -> F
     doc = _downloadable(request, document_id, user)
     folder = Path(tempfile.mkdtemp(prefix="sohoa-dip-"))
     try:
-        written = export_package(services(request).settings, doc.id, folder)
+        found = services(request)
+        written = export_package(found.catalog, found.store, doc.id, folder)
     except BaseException:
         shutil.rmtree(folder)
         raise
