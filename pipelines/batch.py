@@ -47,8 +47,7 @@ def close_batch(report: BatchReport, events: Events, store: Store, catalog: Cata
     report.documents.sort(key=lambda d: d.name)
     report.finished_at = datetime.now(UTC)
     store.put(f"batches/{report.batch_id}/report.json", report.model_dump_json(indent=2).encode())
-    status = "archived" if report.ok else "problems"
-    catalog.finish_batch(report.batch_id, status, report.model_dump(mode="json"), events)
+    catalog.finish_batch(report.batch_id, report.status, report.model_dump(mode="json"), events)
 
 
 def archive(doc: Document, name: str, catalog: Catalog, search: SearchBackend) -> DocumentReport:

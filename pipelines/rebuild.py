@@ -78,5 +78,4 @@ def _restore_batch(store: Store, catalog: Catalog, batch_id: str) -> None:
     with store.open(key) as data:
         report = BatchReport.model_validate_json(data.read())
     catalog.start_batch(batch_id, report.source)
-    status = "archived" if report.ok else "problems"
-    catalog.finish_batch(batch_id, status, report.model_dump(mode="json"), [])
+    catalog.finish_batch(batch_id, report.status, report.model_dump(mode="json"), [])

@@ -45,7 +45,7 @@ def release(
 
 def record_changed(settings: Settings, catalog: Catalog, ids: list[str]) -> None:
     """Carry what the catalog now says of records `ids` to their packages, locks and index
-    entries. S3 refuses to shorten a compliance-mode retention: that is reported."""
+    entries (a retention is lengthened, never shortened: see S3Store.protect)."""
     if not ids:
         return
     store = settings.store()

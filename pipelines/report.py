@@ -40,6 +40,11 @@ class BatchReport(BaseModel):
         done = (Outcome.ARCHIVED, Outcome.ALREADY_ARCHIVED)
         return not self.problems and all(d.status in done for d in self.documents)
 
+    @property
+    def status(self) -> str:
+        """The batch's status in the catalog."""
+        return "archived" if self.ok else "problems"
+
     def count(self, status: Outcome) -> int:
         return sum(1 for d in self.documents if d.status == status)
 

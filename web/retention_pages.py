@@ -14,7 +14,6 @@ from archive_schema.review import Filters, Review
 from archive_schema.schedule_files import MEDIA_TYPES, read_schedule, write_schedule
 from archive_schema.schedules import Schedules, diff
 from pipelines import records_office
-from pipelines.records_office import assign_row
 from web.render import page
 from web.security import CheckedForm, address, audit, requires, services
 
@@ -99,7 +98,7 @@ def assign(
     ids: Annotated[list[str], Form()],
 ) -> Response:
     found = services(request)
-    assign_row(found.settings, found.catalog, ids, row, user.name, address(request))
+    records_office.assign_row(found.settings, found.catalog, ids, row, user.name, address(request))
     return RedirectResponse("/retention/review", status_code=303)
 
 
