@@ -1,7 +1,8 @@
 """sohoa_inbox: watches the inbox folder (SOHOA_INBOX, default $SOHOA_HOME/inbox) and starts
 a sohoa_ingest run for each batch dropped there, once it has stopped changing. The batch
-is moved to `.taken/` in the inbox and archived from there."""
+is moved to `.taken/` in the inbox and archived from there; a link is moved to `.refused/`."""
 
+import logging
 from datetime import timedelta
 
 from airflow.providers.standard.operators.trigger_dagrun import TriggerDagRunOperator
@@ -12,6 +13,7 @@ from pipelines.inbox import take_ready_batches
 from pipelines.settings import Settings
 
 settings = Settings()
+log = logging.getLogger(__name__)
 
 
 @dag(
@@ -33,9 +35,11 @@ def sohoa_inbox() -> None:
     )
     def wait_for_batches() -> PokeReturnValue:
         taken = take_ready_batches(settings.inbox, settings.inbox_settle_seconds)
+        for name in taken.refused:
+            log.warning("%s in the inbox is a link: refused, moved to .refused/", name)
         runs = [
             {"conf": {"batch": str(path)}, "trigger_run_id": f"inbox__{path.name}"}
-            for path in taken
+            for path in taken.batches
         ]
         return PokeReturnValue(is_done=bool(runs), xcom_value=runs)
 

@@ -54,6 +54,9 @@ class Manifest:
 
 
 def find_manifest(root: Path) -> Path | None:
+    for name in MANIFEST_NAMES:
+        if (root / name).is_symlink():
+            raise ManifestError(f"{name} is a symbolic link: links are refused, not followed")
     found = [root / name for name in MANIFEST_NAMES if (root / name).is_file()]
     if len(found) > 1:
         raise ManifestError("the batch has both manifest.csv and manifest.xlsx: keep one")

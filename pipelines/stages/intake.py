@@ -1,6 +1,7 @@
 """Intake: from a batch (folder or zip) to the documents it holds, each file hashed and
 identified, the manifest reconciled, and what cannot be read set aside with the reason."""
 
+import os
 import re
 import zipfile
 from collections.abc import Collection
@@ -76,9 +77,8 @@ def intake(
     else:
         raise BatchError(f"{batch} does not exist")
 
-    files = sorted(
-        (p for p in root.rglob("*") if p.is_file()), key=lambda p: _natural(p.relative_to(root))
-    )
+    files, not_files = _walk(root)
+    files.sort(key=lambda p: _natural(p.relative_to(root)))
     ignored = [p for p in files if system_file(p.relative_to(root))]
     files = [p for p in files if p not in ignored]
     hashes = {path: sha256_file(path) for path in files}
@@ -95,10 +95,12 @@ def intake(
         manifest = read_manifest(result.manifest) if result.manifest else None
     except ManifestError as error:
         raise BatchError(str(error)) from error
-    units = _units(root, [p for p in files if p != result.manifest], manifest, result)
+    refused = _refused_entries(root, not_files)
+    listed = [p for p in files if p != result.manifest]
+    units = _units(root, listed, manifest, result, set(refused))
     seen: dict[str, str] = {}
     for name, paths, row in units:
-        problem = _row_problem(row, manifest, schedule_rows)
+        problem = _refusal(name, refused) or _row_problem(row, manifest, schedule_rows)
         if problem:
             result.rejected.append(Rejected(name, problem, tuple(paths)))
             continue
@@ -112,7 +114,52 @@ def intake(
         else:
             seen[source.id] = name
             result.documents.append(source)
+    result.rejected += [Rejected(str(p), refused[p]) for p in sorted(refused, key=_natural)]
     return result
+
+
+def _walk(root: Path) -> tuple[list[Path], list[Path]]:
+    """The regular files under `root`, and the entries that are not one (links, pipes,
+    devices), which are never opened: a link is not followed, whatever it points to."""
+    files: list[Path] = []
+    others: list[Path] = []
+    folders = [root]
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                path = Path(entry.path)
+                if entry.is_symlink():
+                    others.append(path)
+                elif entry.is_dir(follow_symlinks=False):
+                    folders.append(path)
+                elif entry.is_file(follow_symlinks=False):
+                    files.append(path)
+                else:
+                    others.append(path)
+    return files, others
+
+
+def _refused_entries(root: Path, entries: list[Path]) -> dict[PurePosixPath, str]:
+    """Why each link or special file is refused, by its path in the batch."""
+    refused = {}
+    for path in entries:
+        relative = PurePosixPath(path.relative_to(root).as_posix())
+        if not system_file(relative):
+            refused[relative] = (
+                "a symbolic link: links are refused and not followed, nothing it points to was read"
+                if path.is_symlink()
+                else "not a regular file (a pipe, socket or device): not read"
+            )
+    return refused
+
+
+def _refusal(name: str, refused: dict[PurePosixPath, str]) -> str | None:
+    """Why the document `name` is refused whole for a link or special file in it (each
+    one taken off `refused`, so that those of no document are reported by themselves)."""
+    unit = PurePosixPath(name)
+    inside = sorted((p for p in refused if p == unit or unit in p.parents), key=_natural)
+    reasons = [f"{p}: {refused.pop(p)}" if p != unit else refused.pop(p) for p in inside]
+    return "; ".join(reasons) or None
 
 
 def _row_problem(
@@ -131,10 +178,15 @@ def _row_problem(
 
 
 def _units(
-    root: Path, files: list[Path], manifest: Manifest | None, result: BatchIntake
+    root: Path,
+    files: list[Path],
+    manifest: Manifest | None,
+    result: BatchIntake,
+    refused: set[PurePosixPath],
 ) -> list[tuple[str, list[Path], ManifestRow | None]]:
     """(name, files, manifest row) of each document: the manifest's rows first, then each
-    top-level file or folder nobody listed (which is reported, and archived all the same)."""
+    top-level file or folder nobody listed (which is reported, and archived all the same).
+    A row naming a refused link is a document of no files, refused for the link."""
     units: list[tuple[str, list[Path], ManifestRow | None]] = []
     claimed: set[Path] = set()
     if manifest is not None:
@@ -142,7 +194,9 @@ def _units(
         for row in manifest.rows:
             target = root.joinpath(*PurePosixPath(row.file).parts) if row.file else root
             paths = [p for p in files if p == target or target in p.parents] if row.file else []
-            if not paths and row.error is None:
+            named = PurePosixPath(row.file)
+            linked = any(p == named or named in p.parents for p in refused)
+            if not paths and row.error is None and not linked:
                 result.problems.append(
                     f"{manifest.name} row {row.line}: '{row.file}' is not in the batch"
                 )
@@ -269,7 +323,7 @@ def _name(path: Path, root: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
-def _natural(relative: Path) -> list[Any]:
+def _natural(relative: PurePath) -> list[Any]:
     """`page-2` before `page-10`."""
     return [
         int(part) if part.isdigit() else part.lower()
