@@ -37,7 +37,7 @@ from sqlalchemy.orm import (
 
 from archive_schema.models import Document, Event, OriginalFile, Page, Retention, Status, StoredFile
 
-SCHEMA_REVISION = "0004"  # the newest migration in archive_schema/migrations/versions
+SCHEMA_REVISION = "0005"  # the newest migration in archive_schema/migrations/versions
 
 
 class Base(DeclarativeBase):

@@ -104,6 +104,10 @@ class TombstoneRow(Base):
     approvers: Mapped[list[str]] = mapped_column(JSON)
     decided_at: Mapped[datetime]
     destroyed_at: Mapped[datetime | None]
+    # the records office's act that lets the same content be archived again
+    readmitted_at: Mapped[datetime | None]
+    readmitted_by: Mapped[str | None] = mapped_column(String(64))
+    readmit_reason: Mapped[str | None] = mapped_column(Text)
 
 
 @dataclass(frozen=True)
@@ -140,7 +144,15 @@ class Tombstone:
     metadata: dict[str, Any]
     approvers: list[str]
     decided_at: datetime
-    destroyed_at: datetime | None
+    destroyed_at: datetime | None  # None: its destruction is under way
+    readmitted_at: datetime | None = None
+    readmitted_by: str | None = None
+    readmit_reason: str | None = None
+
+    @property
+    def bars_archiving(self) -> bool:
+        """The same content may not be archived again (until the records office readmits it)."""
+        return self.readmitted_at is None
 
 
 class Disposals:
@@ -235,7 +247,7 @@ class Disposals:
                 doc = session.get(DocumentRow, document_id)
                 if doc is not None and doc.status != Status.DESTROYING:
                     doc.status = Status.DESTROYING
-                    session.add(_tombstone(doc, row, approvers))
+                    session.merge(_tombstone(doc, row, approvers))  # over a readmitted one
                     session.add(
                         document_event(
                             doc, "destruction", f"destruction of proposal {number} begun"
@@ -283,22 +295,38 @@ class Disposals:
         with self.catalog.session() as session:
             return [_proposal(session, row) for row in session.scalars(query)]
 
-    def tombstones(self, number: int | None = None) -> list[Tombstone]:
+    def tombstones(
+        self, number: int | None = None, ids: Collection[str] | None = None
+    ) -> list[Tombstone]:
+        """The tombstones, newest first: of proposal `number`, of the records `ids`."""
         query = select(TombstoneRow).order_by(TombstoneRow.destroyed_at.desc())
         if number is not None:
             query = query.where(TombstoneRow.disposal_id == number)
+        if ids is not None:
+            query = query.where(TombstoneRow.document_id.in_(ids))
         with self.catalog.session() as session:
-            return [
-                Tombstone(
-                    t.document_id,
-                    t.disposal_id,
-                    t.metadata_,
-                    t.approvers,
-                    t.decided_at,
-                    t.destroyed_at,
+            return [_tombstone_of(t) for t in session.scalars(query)]
+
+    def readmit(self, document_id: str, reason: str, user: User, address: str = "") -> Tombstone:
+        """Let a destroyed record's content be archived again (its paper original found, a
+        destruction annulled): the records office's act, with its reason, audited."""
+        _require(user, Role.RECORDS_OFFICER, "readmit a destroyed record")
+        if not reason.strip():
+            raise UserError("readmitting a destroyed record needs its reason")
+        with self.catalog.session() as session, session.begin():
+            row = session.get(TombstoneRow, document_id)
+            if row is None or row.readmitted_at is not None:
+                raise UserError(f"{document_id}: no destroyed record barred from the archive")
+            if row.destroyed_at is None:
+                raise UserError(
+                    f"{document_id}: its destruction under proposal {row.disposal_id} is under"
+                    " way; execute it to the end first"
                 )
-                for t in session.scalars(query)
-            ]
+            row.readmitted_at, row.readmitted_by = now(), user.name
+            row.readmit_reason = reason.strip()
+            target = f"{document_id} (proposal {row.disposal_id}): {reason.strip()}"
+            session.add(audit_row(user.name, "readmit", target, address))
+            return _tombstone_of(row)
 
 
 def _not_destroyable(session: Session, document_id: str, today: date) -> str | None:
@@ -367,6 +395,20 @@ def _proposal(session: Session, row: DisposalRow) -> Proposal:
     )
 
 
+def _tombstone_of(row: TombstoneRow) -> Tombstone:
+    return Tombstone(
+        row.document_id,
+        row.disposal_id,
+        row.metadata_,
+        row.approvers,
+        row.decided_at,
+        row.destroyed_at,
+        row.readmitted_at,
+        row.readmitted_by,
+        row.readmit_reason,
+    )
+
+
 def _tombstone(doc: DocumentRow, disposal: DisposalRow, approvers: list[str]) -> TombstoneRow:
     values = {name: getattr(doc, name) for name in TOMBSTONE_FIELDS}
     metadata = {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}
@@ -377,4 +419,7 @@ def _tombstone(doc: DocumentRow, disposal: DisposalRow, approvers: list[str]) ->
         approvers=approvers,
         decided_at=disposal.decided_at or now(),
         destroyed_at=None,
+        readmitted_at=None,
+        readmitted_by=None,
+        readmit_reason=None,
     )

@@ -1,4 +1,5 @@
-"""The canonical form of Vietnamese text, shared by OCR, search and the web.
+"""The canonical form of Vietnamese text, shared by OCR, search and the web, and dates as
+Vietnamese write them (dd/mm/yyyy).
 
 - NFC (TCVN 6909:2001), with `Ð` (U+00D0, eth) mapped to `Đ` and `ð` to `đ`.
 - One tone-mark placement, the traditional one the archive's documents mostly use:
@@ -9,6 +10,7 @@
 
 import re
 import unicodedata
+from datetime import date, datetime
 from functools import lru_cache
 
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền sắc ngã hỏi nặng
@@ -22,6 +24,16 @@ def normalize(text: str) -> str:
     """Return `text` in the archive's canonical form (NFC, Đ, one tone placement)."""
     text = unicodedata.normalize("NFC", text.translate(_LOOKALIKES))
     return _WORD.sub(lambda m: _place_tone(m.group()), text)
+
+
+def vn_date(moment: date | datetime | None, with_time: bool = False) -> str:
+    """`02/12/2026` (`02/12/2026 14:05` `with_time`); a moment in the server's local time."""
+    if moment is None:
+        return ""
+    if isinstance(moment, datetime):
+        moment = moment.astimezone()
+        return moment.strftime("%d/%m/%Y %H:%M" if with_time else "%d/%m/%Y")
+    return moment.strftime("%d/%m/%Y")
 
 
 def fold(text: str) -> str:

@@ -5,7 +5,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from archive_schema.catalog import Catalog
+from archive_schema.disposal import Disposals, Tombstone
 from archive_schema.models import Document, Event, Status
+from archive_schema.vietnamese import vn_date
 from indexing.base import SearchBackend
 from pipelines.report import BatchReport, DocumentReport, Outcome
 from pipelines.stages.index import index
@@ -21,7 +23,8 @@ def open_batch(
     received: BatchIntake, source: str, store: Store, catalog: Catalog
 ) -> tuple[BatchReport, Events, list[DocumentSource]]:
     """Start the batch in the catalog; keep what it brought; return its report so far, its
-    events, and the documents still to archive (those archived by an earlier run are not)."""
+    events, and the documents still to archive (not those archived by an earlier run, nor
+    those destroyed: their content is quarantined, naming the decision)."""
     report = BatchReport(
         batch_id=received.batch_id,
         source=source,
@@ -30,6 +33,17 @@ def open_batch(
         warnings=received.warnings,
     )
     catalog.start_batch(received.batch_id, source)
+    barred = {
+        stone.document_id: stone
+        for stone in Disposals(catalog).tombstones(ids=[d.id for d in received.documents])
+        if stone.bars_archiving
+    }
+    received.rejected += [
+        Rejected(d.name, _destroyed(barred[d.id]), d.files)
+        for d in received.documents
+        if d.id in barred
+    ]
+    received.documents = [d for d in received.documents if d.id not in barred]
     events = _keep_what_came(store, received, report)
     todo = []
     for document in received.documents:
@@ -40,6 +54,18 @@ def open_batch(
         else:
             todo.append(document)
     return report, events, todo
+
+
+def _destroyed(stone: Tombstone) -> str:
+    """Why a destroyed record's content is not archived again (for the archivist)."""
+    decision = f"quyết định số {stone.disposal_id} ngày {vn_date(stone.decided_at)}"
+    if stone.destroyed_at is None:
+        return f"tài liệu {stone.document_id} đang được hủy theo {decision}: không lưu trữ lại"
+    return (
+        f"tài liệu {stone.document_id} đã hủy theo {decision} (ngày hủy"
+        f" {vn_date(stone.destroyed_at)}): không lưu trữ lại. Chỉ lưu lại được khi Sở Nội vụ"
+        f" cho phép: sohoa disposal readmit {stone.document_id} --reason …"
+    )
 
 
 def close_batch(report: BatchReport, events: Events, store: Store, catalog: Catalog) -> None:

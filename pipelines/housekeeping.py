@@ -37,7 +37,7 @@ def reindex(settings: Settings, progress: Callable[[int, int], None] | None = No
     store = settings.store()
     catalog = Catalog(settings.database_url)
     statuses = catalog.retention_statuses()
-    destroyed = {stone.document_id for stone in Disposals(catalog).tombstones()}
+    destroyed = {s.document_id for s in Disposals(catalog).tombstones() if s.bars_archiving}
     listed = finished_packages(store) - destroyed  # a destruction under way is not undone
     damaged: list[str] = []
 

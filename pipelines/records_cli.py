@@ -250,6 +250,22 @@ def disposal_execute(number: int, user_name: str, password_stdin: bool) -> None:
     )
 
 
+@disposal.command("readmit")
+@click.argument("document_id")
+@click.option("--reason", required=True, help="Why the destroyed record may be archived again.")
+@as_user
+@password_stdin
+def disposal_readmit(document_id: str, reason: str, user_name: str, password_stdin: bool) -> None:
+    """Let a destroyed record's content be archived again (an audited act): until then,
+    ingesting the same scans quarantines them."""
+    from archive_schema.access import Role
+
+    with _user_errors():
+        user, catalog = _signed_in(user_name, password_stdin, Role.RECORDS_OFFICER)
+        stone = _disposals(catalog).readmit(document_id, reason, user, CLI)
+    err.print(f"{document_id} (destroyed under proposal {stone.disposal_id}) may be archived again")
+
+
 @disposal.command("list")
 def disposal_list() -> None:
     """The proposals, newest first, with their votes."""

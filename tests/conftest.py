@@ -135,15 +135,17 @@ def mets_schema() -> etree.XMLSchema:
 
 
 def sohoa(
-    home: Path, *args: str, env: dict[str, str] | None = None
+    home: Path, *args: str, env: dict[str, str] | None = None, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run the installed `sohoa` command with SOHOA_HOME=`home` (and the settings `env`)."""
+    """Run the installed `sohoa` command with SOHOA_HOME=`home` (and the settings `env`),
+    `stdin` on its standard input."""
     env = {**os.environ, "SOHOA_HOME": str(home), "SOHOA_WORKERS": "2", **(env or {})}
     return subprocess.run(
         [str(ROOT / ".venv" / "bin" / "sohoa"), *args],
         capture_output=True,
         text=True,
         env=env,
+        input=stdin,
         timeout=900,
         check=False,
     )

@@ -44,6 +44,18 @@ def propose(
     return RedirectResponse(f"/disposals/{proposal.id}", status_code=303)
 
 
+@router.post("/disposals/readmit", dependencies=[CheckedForm])
+def readmit(
+    request: Request,
+    user: Officer,
+    document_id: Annotated[str, Form()],
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    """Let a destroyed record's content be archived again: the records office's act."""
+    _disposals(request).readmit(document_id, reason, user, address(request))
+    return RedirectResponse("/disposals", status_code=303)
+
+
 @router.get("/disposals/{number}", response_class=HTMLResponse)
 def proposal_page(request: Request, number: int, user: Involved) -> HTMLResponse:
     disposals = _disposals(request)

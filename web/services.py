@@ -6,15 +6,15 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
-from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from starlette.templating import Jinja2Templates
 
-from archive_schema.access import ROLE_LABELS, Accounts
+from archive_schema.access import ROLE_LABELS, Accounts, Role
 from archive_schema.catalog import Catalog
 from archive_schema.uploads import Uploads
+from archive_schema.vietnamese import vn_date
 from archive_schema.vocab import ACCESS_LEVELS, FIELD_LABELS
 from indexing.base import SearchBackend, Snippet
 from indexing.highlight import to_html
@@ -77,16 +77,13 @@ def _environment() -> Environment:
         "FIELD_LABELS": FIELD_LABELS,
         "ACCESS_LEVELS": ACCESS_LEVELS,
         "ROLE_LABELS": ROLE_LABELS,
+        "Role": Role,
     }
     environment.filters["marked"] = _marked
-    environment.filters["vn_date"] = _vn_date
+    environment.filters["vn_date"] = vn_date
     return environment
 
 
 def _marked(passage: Snippet) -> Markup:
     """A snippet with its matched words marked; its text escaped first (indexing.highlight)."""
     return Markup(to_html(passage))  # to_html escapes the page's text itself
-
-
-def _vn_date(value: Any) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
