@@ -37,7 +37,7 @@ from sqlalchemy.orm import (
 
 from archive_schema.models import Document, Event, OriginalFile, Page, Retention, Status, StoredFile
 
-SCHEMA_REVISION = "0005"  # the newest migration in archive_schema/migrations/versions
+SCHEMA_REVISION = "0006"  # the newest migration in archive_schema/migrations/versions
 
 
 class Base(DeclarativeBase):
@@ -322,6 +322,11 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+def aware(moment: datetime) -> datetime:
+    """SQLite gives back naive datetimes of what was stored in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def document_event(row: DocumentRow, stage: str, detail: str) -> EventRow:

@@ -17,7 +17,8 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from archive_schema.access import Role, User, audit_row
+from archive_schema.access import Role, User
+from archive_schema.audit import audit_row
 from archive_schema.catalog import Base, Catalog, DocumentRow, document_event, now
 from archive_schema.errors import UserError
 from archive_schema.models import Status

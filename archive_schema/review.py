@@ -14,7 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, Select, String, Text, extract, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from archive_schema.access import audit_row
+from archive_schema.audit import audit_row
 from archive_schema.catalog import Base, Catalog, DocumentRow, document_event, now
 from archive_schema.errors import UserError
 from archive_schema.models import Description, Status

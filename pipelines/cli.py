@@ -276,41 +276,6 @@ def serve(host: str, port: int) -> None:
     uvicorn.run("web.app:create_app", factory=True, host=host, port=port, log_level="info")
 
 
-@main.group()
-def user() -> None:
-    """Manage the users of the web application."""
-
-
-@user.command("add")
-@click.argument("name")
-@click.option(
-    "--role",
-    type=click.Choice(["reader", "archivist", "records_officer", "council", "admin"]),
-    required=True,
-    help="reader: searches; archivist: uploads; records_officer: retention and destruction;"
-    " council: approves destruction; admin: all.",
-)
-@click.option(
-    "--clearance",
-    type=click.Choice(list(ACCESS_LEVELS)),
-    help="The most closed access level the user may read (default: by role).",
-)
-@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def user_add(name: str, role: str, clearance: str | None, password_stdin: bool) -> None:
-    """Create a user; the password is asked for twice (at least 10 characters)."""
-    from archive_schema.access import Accounts, Role
-    from archive_schema.catalog import Catalog
-
-    settings = _settings()
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    with _user_errors():
-        added = Accounts(Catalog(settings.database_url)).add(name, password, Role(role), clearance)
-    err.print(f"User {added.name}: {added.role.value}, cleared for {added.clearance}")
-
-
 @main.command("process-uploads")
 def process_uploads() -> None:
     """Archive the batches uploaded through the web that wait (the web starts this)."""
@@ -483,9 +448,10 @@ def _results_json(results: "SearchResults") -> dict[str, Any]:
     }
 
 
-# The records office's commands (sohoa retention …, sohoa disposal …) and the archive's
-# integrity commands (sohoa verify, rebuild, export-package) join this group.
-from pipelines import archive_cli, records_cli  # noqa: E402, F401
+# The records office's commands (sohoa retention …, sohoa disposal …), the archive's
+# integrity commands (sohoa verify, rebuild, export-package) and the accounts' (sohoa
+# user …) join this group.
+from pipelines import archive_cli, records_cli, user_cli  # noqa: E402, F401
 
 if __name__ == "__main__":  # `python -m pipelines.cli`, as the web starts its worker
     main()

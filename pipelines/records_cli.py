@@ -296,7 +296,7 @@ def _vote(number: int, approve: bool, comment: str, user_name: str, password_std
 
 def _signed_in(name: str, from_stdin: bool, role: Any) -> "tuple[User, Any]":
     """The user, once their password is right, and the catalog; refused without `role`."""
-    from archive_schema.access import Accounts
+    from archive_schema.accounts import Accounts
     from archive_schema.catalog import Catalog
     from archive_schema.errors import UserError
 
@@ -313,9 +313,9 @@ def _signed_in(name: str, from_stdin: bool, role: Any) -> "tuple[User, Any]":
 
 
 def _audit(catalog: Any, user: "User", action: str, target: str) -> None:
-    from archive_schema.access import Accounts
+    from archive_schema.audit import AuditLog
 
-    Accounts(catalog).record(user.name, action, target, CLI)
+    AuditLog(catalog).record(user.name, action, target, CLI)
 
 
 def _disposals(catalog: Any) -> Any:

@@ -7,7 +7,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from archive_schema.access import Accounts, Role, User
+from archive_schema.access import Role, User
+from archive_schema.accounts import Accounts
+from archive_schema.audit import AuditLog
 from archive_schema.catalog import Catalog
 from archive_schema.disposal import Disposals
 from archive_schema.review import Review
@@ -70,7 +72,7 @@ def test_a_destroyed_record_is_not_archived_again_until_readmitted(tmp_path: Pat
     why = "Bản gốc tìm lại, Sở Nội vụ đồng ý lưu lại"
     readmitted = sohoa(home, *readmit, "--reason", why, stdin=PASSWORD + "\n")
     assert readmitted.returncode == 0, readmitted.stderr
-    (act,) = accounts.audit(action="readmit")
+    (act,) = AuditLog(accounts.catalog).entries(action="readmit")
     assert act.user == "thu" and record_id in act.target and why in act.target
     status, report = ingest_json(home, batch)
     assert status == 0 and report["documents"][0]["status"] == "archived", report

@@ -7,7 +7,8 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from archive_schema.access import Accounts, Role, User
+from archive_schema.access import Role, User
+from archive_schema.audit import AuditLog
 from archive_schema.disposal import Disposals, State
 from archive_schema.errors import UserError
 from archive_schema.models import Status
@@ -102,7 +103,7 @@ def test_reclassification_is_audited_and_moves_the_review_date(archive: Archive)
     assert review.unclassified() == []
     line = review.records(["invitation"])["invitation"]
     assert (line.row, line.years, line.review_from) == ("1.9", 10, date(2023, 1, 1))
-    audit = Accounts(archive.catalog).audit(action="reclassify")
+    audit = AuditLog(archive.catalog).entries(action="reclassify")
     assert audit[0].user == "thu"
     assert audit[0].target.endswith("no row of sample-2011@1 → row 1.9 of sample-2011@1")
     assert "reclassified by thu" in archive.catalog.events("invitation")[-1].detail
@@ -126,7 +127,7 @@ def test_a_record_under_legal_hold_is_neither_due_nor_destroyed(archive: Archive
     with pytest.raises(UserError, match="letter2010: Tòa án yêu cầu"):
         execute(archive.settings, number, OFFICER)
     assert "letter2010" in archive.searchable("treo cờ")
-    actions = [e.action for e in Accounts(archive.catalog).audit(target="letter2010")]
+    actions = [e.action for e in AuditLog(archive.catalog).entries(target="letter2010")]
     assert actions.count("hold") == 2 and "release_hold" in actions
 
 
@@ -196,7 +197,7 @@ def test_execution_destroys_store_index_and_catalog_and_keeps_a_tombstone(
     with pikepdf.open(record) as pdf:
         assert pdf.open_metadata().pdfa_status == "2B"
     assert set(verapdf([record]).values()) == {"PASS"}  # type: ignore[operator]
-    story = [e.action for e in reversed(Accounts(archive.catalog).audit())]
+    story = [e.action for e in reversed(AuditLog(archive.catalog).entries())]
     assert story == [
         "propose_destruction",
         "approve_destruction",

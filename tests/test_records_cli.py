@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from archive_schema.access import Accounts
+from archive_schema.audit import AuditLog
 from archive_schema.catalog import Catalog
 from tests.conftest import make_settings
 from tests.records_archive import Archive, sample_archive
@@ -128,7 +128,7 @@ def test_review_propose_approve_execute_and_the_audit_log(archive: Archive) -> N
     assert "executed" in listed and "an ✓, binh ✓" in listed
     story = [
         (e.user, e.action, e.address)
-        for e in reversed(Accounts(Catalog(archive.settings.database_url)).audit())
+        for e in reversed(AuditLog(Catalog(archive.settings.database_url)).entries())
     ]
     assert [s for s in story if s[1] != "login"] == [
         ("thu", "propose_destruction", "cli"),

@@ -12,6 +12,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from archive_schema.errors import UserError
 from pipelines.settings import Settings
 from web import (
+    account_pages,
     batches,
     disposal_pages,
     documents,
@@ -22,10 +23,9 @@ from web import (
 )
 from web.middleware import PostLimit, add_headers
 from web.render import page
-from web.security import NotLoggedIn
-from web.services import HERE, Services
+from web.security import PASSWORD_PAGE, NotLoggedIn, PasswordChangeRequired
+from web.services import HERE, SESSION_HOURS, Services
 
-SESSION_HOURS = 8
 log = logging.getLogger(__name__)
 
 
@@ -34,7 +34,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     services = Services(settings)
     app = FastAPI(title="sohoa", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.services = services
-    pages = (login, search_page, documents, upload_pages, batches, retention_pages, disposal_pages)
+    pages = (
+        login,
+        search_page,
+        documents,
+        upload_pages,
+        batches,
+        retention_pages,
+        disposal_pages,
+        account_pages,
+    )
     for router in pages:
         app.include_router(router.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
@@ -53,6 +62,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def to_login(request: Request, _: NotLoggedIn) -> Response:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+
+    @app.exception_handler(PasswordChangeRequired)
+    async def to_password(request: Request, _: PasswordChangeRequired) -> Response:
+        return RedirectResponse(PASSWORD_PAGE, status_code=303)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException) -> HTMLResponse:

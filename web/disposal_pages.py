@@ -107,7 +107,7 @@ def destruction_record(request: Request, number: int, user: Involved) -> Respons
 def audit_page(
     request: Request, user: Officer, who: str = "", action: str = "", target: str = ""
 ) -> HTMLResponse:
-    entries = services(request).accounts.audit(who or None, action or None, target or None, 500)
+    entries = services(request).audit_log.entries(who or None, action or None, target or None, 500)
     return page(request, "audit.html", user, entries=entries, who=who, action=action, target=target)
 
 

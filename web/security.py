@@ -1,20 +1,27 @@
-"""Who is asking: the signed session cookie names the user; every form carries the
-session's CSRF token; every act worth knowing goes to the audit log."""
+"""Who is asking: the signed session cookie carries a token of a session kept on the server
+(archive_schema.sessions), which names the user; every form carries the session's CSRF
+token; every act worth knowing, and every refusal, goes to the audit log."""
 
 import secrets
 from typing import Annotated, Any
 
 from fastapi import Depends, Form, HTTPException, Request
 
-from archive_schema.access import Role, User
+from archive_schema.access import ROLE_LABELS, Role, User
 from web.services import Services
 
-SESSION_USER = "user"
+SESSION_TOKEN = "session"
 SESSION_CSRF = "csrf"
+PASSWORD_PAGE = "/account/password"
+_NOT_LOOKED_UP = object()
 
 
 class NotLoggedIn(Exception):
     """Answered by a redirect to the login page, back to where the user was going."""
+
+
+class PasswordChangeRequired(Exception):
+    """Answered by a redirect to the page where the user changes their password."""
 
 
 def services(request: Request) -> Services:
@@ -22,21 +29,42 @@ def services(request: Request) -> Services:
     return found
 
 
-def current_user(request: Request) -> User:
-    name = request.session.get(SESSION_USER)
-    user = services(request).accounts.user(name) if name else None
+def session_user(request: Request) -> User | None:
+    """The user of the request's live session, if any (looked up once per request)."""
+    user = getattr(request.state, "user", _NOT_LOOKED_UP)
+    if user is _NOT_LOOKED_UP:
+        token = request.session.get(SESSION_TOKEN)
+        found = services(request)
+        name = found.sessions.user_of(token) if isinstance(token, str) else None
+        user = request.state.user = found.accounts.user(name) if name else None
+    assert user is None or isinstance(user, User)
+    return user
+
+
+def signed_in_user(request: Request) -> User:
+    """The user, whose password may still be the temporary one an administrator set."""
+    user = session_user(request)
     if user is None:
-        request.session.pop(SESSION_USER, None)
+        request.session.pop(SESSION_TOKEN, None)
         raise NotLoggedIn()
+    return user
+
+
+def current_user(request: Request) -> User:
+    user = signed_in_user(request)
+    if user.must_change_password:
+        raise PasswordChangeRequired()
     return user
 
 
 def requires(*roles: Role) -> Any:
     """A dependency: the current user, who must have one of `roles` (or be an admin)."""
 
-    def allowed(user: Annotated[User, Depends(current_user)]) -> User:
+    def allowed(request: Request, user: Annotated[User, Depends(current_user)]) -> User:
         if not user.has(*roles):
-            raise HTTPException(403, "Trang này dành cho " + ", ".join(r.value for r in roles))
+            audit(request, user.name, "denied", request.url.path)
+            named = ", ".join(ROLE_LABELS[role] for role in roles)
+            raise HTTPException(403, f"Trang này dành cho: {named}.")
         return user
 
     return Depends(allowed)
@@ -61,8 +89,9 @@ def address(request: Request) -> str:
 
 
 def audit(request: Request, user: str | None, action: str, target: str = "") -> None:
-    services(request).accounts.record(user, action, target, address(request))
+    services(request).audit_log.record(user, action, target, address(request))
 
 
 CurrentUser = Annotated[User, Depends(current_user)]
+SignedInUser = Annotated[User, Depends(signed_in_user)]
 CheckedForm = Depends(checked_form)

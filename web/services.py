@@ -1,5 +1,5 @@
-"""What every request works with: the settings, the catalog and its accounts and uploads,
-the archive store, the search backend (one per thread), and the templates."""
+"""What every request works with: the settings, the catalog and its accounts, sessions,
+audit log and uploads, the archive store, the search backend (one per thread), and the templates."""
 
 import secrets
 import subprocess
@@ -11,8 +11,11 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from starlette.templating import Jinja2Templates
 
-from archive_schema.access import ROLE_LABELS, Accounts, Role
+from archive_schema.access import ROLE_LABELS, Role
+from archive_schema.accounts import Accounts
+from archive_schema.audit import AuditLog
 from archive_schema.catalog import Catalog
+from archive_schema.sessions import Sessions
 from archive_schema.uploads import Uploads
 from archive_schema.vietnamese import vn_date
 from archive_schema.vocab import ACCESS_LEVELS, FIELD_LABELS
@@ -23,6 +26,7 @@ from pipelines.store import Store
 
 HERE = Path(__file__).resolve().parent
 SECRET_FILE = "web-secret-key"
+SESSION_HOURS = 8
 
 
 class Services:
@@ -30,6 +34,8 @@ class Services:
         self.settings = settings
         self.catalog = Catalog(settings.database_url)
         self.accounts = Accounts(self.catalog)
+        self.sessions = Sessions(self.catalog, SESSION_HOURS)
+        self.audit_log = AuditLog(self.catalog)
         self.uploads = Uploads(self.catalog)
         self.store: Store = settings.store()
         self.secret_key = settings.secret_key or _kept_secret(settings.home / SECRET_FILE)
