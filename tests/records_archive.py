@@ -4,6 +4,8 @@ catalog, store and search index (no OCR), as ingest leaves them."""
 import hashlib
 from datetime import date
 
+from fpdf import FPDF
+
 from archive_schema.catalog import Catalog
 from archive_schema.models import Document, Event, Page, StoredFile
 from archive_schema.schedules import Schedules
@@ -23,7 +25,15 @@ class Archive:
         self.store = settings.store()
         self.version = Schedules(self.catalog).current()
 
-    def add(self, doc_id: str, doc_type: str, subject: str, year: int | None) -> str:
+    def add(
+        self,
+        doc_id: str,
+        doc_type: str,
+        subject: str,
+        year: int | None,
+        access_level: str = "internal",
+        pages: int = 1,
+    ) -> str:
         doc = Document(
             id=doc_id,
             batch_id="b1",
@@ -31,11 +41,15 @@ class Archive:
             doc_type=doc_type,
             subject=subject,
             issue_date=date(year, 5, 1) if year else None,
-            pages=[Page(number=1, text=f"{subject} trang một", confidence=90)],
+            access_level=access_level,
+            pages=[
+                Page(number=n, text=f"{subject} trang {n}", confidence=90)
+                for n in range(1, pages + 1)
+            ],
         )
         doc.retention = self.version.schedule.classify(doc, year)
         pdf = f"{package_prefix(doc_id)}representations/pdfa/data/{doc_id}.pdf"
-        content = f"%PDF {doc_id}".encode()
+        content = pdf_of(doc)
         lock = record_lock(doc, self.settings.object_lock_permanent_years)
         self.store.put(pdf, content, lock)
         sha256 = hashlib.sha256(content).hexdigest()
@@ -75,3 +89,14 @@ def sample_archive(settings: Settings) -> "Archive":
     archive.add("undated", "Công văn", "V/v họp giao ban", None)  # end year unknown
     archive.add("invitation", "Giấy mời", "Mời dự hội nghị", 2012)  # no row takes it
     return archive
+
+
+def pdf_of(doc: Document) -> bytes:
+    """A real PDF of the record's pages, each with its text."""
+    pdf = FPDF(format="A4")
+    pdf.add_font("sans", fname="/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf")
+    pdf.set_font("sans", size=16)
+    for page in doc.pages:
+        pdf.add_page()
+        pdf.multi_cell(0, 10, f"{doc.doc_type}\n{page.text}")
+    return bytes(pdf.output())

@@ -1,8 +1,10 @@
 """A document's page: its metadata under their Vietnamese labels, the PDF/A open at the hit's
 page, its download (the PDF/A, or the whole package as an E-ARK DIP) when the reader's role
 and the document's access level allow it, what was done to it, and the OCR quality of
-each page. A document above the reader's clearance is not found, whichever way it is
-asked for."""
+each page. A reader who may not download the document reads it on screen only, as page
+images the server renders with a watermark (web.reading_copy): the file itself is never
+sent. A document above the reader's clearance is not found, whichever way it is asked for;
+every answer about a document is kept out of caches."""
 
 import shutil
 import tempfile
@@ -11,15 +13,21 @@ from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse, StreamingResponse
 from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
 
 from archive_schema.access import User
-from archive_schema.models import Document
+from archive_schema.catalog import now
+from archive_schema.models import Document, StoredFile
 from pipelines.dip import export_package
+from web.reading_copy import reading_page
 from web.render import page
 from web.security import CurrentUser, audit, services
+
+NO_STORE = {"Cache-Control": "no-store"}
+ON_SCREEN_ONLY = "Tài liệu hạn chế sử dụng chỉ được đọc trên màn hình, không được tải về."
 
 router = APIRouter(prefix="/documents")
 SHOWN_FIELDS = (
@@ -53,7 +61,7 @@ def document_page(
 ) -> HTMLResponse:
     doc = _readable(request, document_id, user)
     audit(request, user.name, "view", doc.id)
-    return page(
+    answer = page(
         request,
         "document.html",
         user,
@@ -63,13 +71,32 @@ def document_page(
         shown_page=min(max(1, page_number), max(1, doc.page_count)),
         downloadable=user.may_download(doc.access_level),
     )
+    answer.headers.update(NO_STORE)
+    return answer
 
 
 @router.get("/{document_id}/pdf")
 def document_pdf(request: Request, document_id: str, user: CurrentUser) -> StreamingResponse:
-    doc = _readable(request, document_id, user)
+    """The PDF/A in the browser's viewer, for those who may download it."""
+    doc = _downloadable(request, document_id, user)
     audit(request, user.name, "view_pdf", doc.id)
     return _pdf(request, doc, "inline")
+
+
+@router.get("/{document_id}/pages/{number}.png")
+async def reading_copy(
+    request: Request, document_id: str, number: int, user: CurrentUser
+) -> Response:
+    """A page as an image with the reader's name and the time across it."""
+    doc = await run_in_threadpool(_readable, request, document_id, user)
+    pdf = _pdfa(doc)
+    with services(request).store.open(pdf.key) as data:
+        try:
+            image = await run_in_threadpool(reading_page, data, number, user.name, now())
+        except IndexError:
+            raise HTTPException(404, f"Tài liệu này không có trang {number}.") from None
+    await run_in_threadpool(audit, request, user.name, "view_page", f"{doc.id} {number}")
+    return Response(image, media_type="image/png", headers=NO_STORE)
 
 
 @router.get("/{document_id}/download")
@@ -102,24 +129,30 @@ def document_package(request: Request, document_id: str, user: CurrentUser) -> F
 def _downloadable(request: Request, document_id: str, user: User) -> Document:
     doc = _readable(request, document_id, user)
     if not user.may_download(doc.access_level):
-        raise HTTPException(
-            403, "Tài liệu hạn chế sử dụng chỉ được đọc trên màn hình, không được tải về."
-        )
+        audit(request, user.name, "denied", f"{doc.id} {request.url.path}")
+        raise HTTPException(403, ON_SCREEN_ONLY)
     return doc
 
 
 def _readable(request: Request, document_id: str, user: User) -> Document:
     """The archived document, if this user may read it; otherwise, as if there were none."""
     found = list(services(request).catalog.documents(ids=[document_id]))
+    if found and not user.may_read(found[0].access_level):
+        audit(request, user.name, "denied", f"{document_id} {request.url.path}")
     if not found or not user.may_read(found[0].access_level):
         raise HTTPException(404, "Không tìm thấy tài liệu này.")
     return found[0]
 
 
-def _pdf(request: Request, doc: Document, disposition: str) -> StreamingResponse:
+def _pdfa(doc: Document) -> StoredFile:
     pdf = next((f for f in doc.files if f.role == "pdfa"), None)
     if pdf is None:
         raise HTTPException(404, "Tài liệu này không có bản PDF/A.")
+    return pdf
+
+
+def _pdf(request: Request, doc: Document, disposition: str) -> StreamingResponse:
+    pdf = _pdfa(doc)
     data = services(request).store.open(pdf.key)
 
     def chunks() -> Iterator[bytes]:
@@ -134,5 +167,6 @@ def _pdf(request: Request, doc: Document, disposition: str) -> StreamingResponse
         headers={
             "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(name)}",
             "Content-Length": str(pdf.size),
+            **NO_STORE,
         },
     )
