@@ -47,7 +47,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in pages:
         app.include_router(router.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    add_headers(app)
+    # Outermost last: the headers around every answer, the session, then who may post what.
+    app.add_middleware(PostLimit, upload_limit=settings.upload_max_mb << 20)
     app.add_middleware(
         SessionMiddleware,
         secret_key=services.secret_key,
@@ -56,7 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         same_site="lax",
         https_only=settings.cookie_secure,
     )
-    app.add_middleware(PostLimit, upload_limit=settings.upload_max_mb << 20)
+    add_headers(app)
 
     @app.exception_handler(NotLoggedIn)
     async def to_login(request: Request, _: NotLoggedIn) -> Response:

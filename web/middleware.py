@@ -1,14 +1,22 @@
-"""HTTP hygiene around every request: the size of what may be posted, the security headers
-of every answer, and the time the server took (Server-Timing)."""
+"""HTTP hygiene around every request: who may post how much, the security headers of every
+answer, and the time the server took (Server-Timing)."""
 
 import time
 from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request, Response
-from fastapi.responses import PlainTextResponse
+from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-FORM_LIMIT = 1 << 20  # a post that is not an upload: a login, a button
+from archive_schema.access import Role, User
+from web.render import page
+from web.security import session_user
+
+LOGIN_LIMIT = 64 << 10
+FORM_LIMIT = 1 << 20  # a post that is not an upload or a schedule: a button, a form
+SCHEDULE_LIMIT = 5 << 20
+UPLOADS, UPLOADERS = "/uploads", (Role.ARCHIVIST,)
+SCHEDULE_IMPORT, SCHEDULE_KEEPERS = "/retention/import", (Role.RECORDS_OFFICER,)
 HEADERS = {
     # Nothing but this site's own files: an injected script or image would not even load.
     "Content-Security-Policy": (
@@ -22,27 +30,55 @@ HEADERS = {
 
 
 class PostLimit:
-    """Posts must say their size, and may not be larger than allowed: an upload up to
-    SOHOA_UPLOAD_MAX_MB, any other form 1 MiB. Refused before a byte is read."""
+    """Who may post what, decided before a byte of the body is read: without a session only
+    the login form (64 KiB); an upload only by a role that uploads, up to its cap; a
+    schedule only by the records office (5 MiB); any other form 1 MiB. A post must say its
+    size (Content-Length)."""
 
-    def __init__(self, app: ASGIApp, upload_limit: int, upload_path: str = "/uploads"):
-        self.app, self.upload_limit, self.upload_path = app, upload_limit, upload_path
+    def __init__(self, app: ASGIApp, upload_limit: int):
+        self.app, self.upload_limit = app, upload_limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "POST":
-            limit = self.upload_limit if scope["path"] == self.upload_path else FORM_LIMIT
-            length = dict(scope["headers"]).get(b"content-length")
-            refusal = None
-            if length is None or not length.isdigit():
-                refusal = PlainTextResponse("Length required", status_code=411)
-            elif int(length) > limit:
-                refusal = PlainTextResponse(
-                    f"Quá lớn: tối đa {limit >> 20} MiB cho mỗi lần gửi.", status_code=413
-                )
+            request = Request(scope)
+            refusal = await self._refusal(request)
             if refusal is not None:
                 await refusal(scope, receive, send)
                 return
         await self.app(scope, receive, send)
+
+    async def _refusal(self, request: Request) -> Response | None:
+        length = request.headers.get("content-length", "")
+        if not length.isascii() or not length.isdigit():
+            return _refused(request, 411, "Yêu cầu phải cho biết độ dài (Content-Length).")
+        user = await run_in_threadpool(session_user, request)
+        allowed = self._limit(request.url.path, user)
+        if allowed is None:
+            message = "Hãy đăng nhập trước." if user is None else "Bạn không được gửi nội dung này."
+            return _refused(request, 401 if user is None else 403, message)
+        if int(length) > allowed:
+            return _refused(request, 413, f"Quá lớn: tối đa {_size(allowed)} cho mỗi lần gửi.")
+        return None
+
+    def _limit(self, path: str, user: User | None) -> int | None:
+        """The most this user may post to `path`; None: nothing at all."""
+        if user is None:
+            return LOGIN_LIMIT if path == "/login" else None
+        for prefix, roles, limit in (
+            (UPLOADS, UPLOADERS, self.upload_limit),
+            (SCHEDULE_IMPORT, SCHEDULE_KEEPERS, SCHEDULE_LIMIT),
+        ):
+            if path == prefix:
+                return limit if user.has(*roles) else None
+        return FORM_LIMIT
+
+
+def _refused(request: Request, status: int, message: str) -> Response:
+    return page(request, "error.html", None, status, message=message)
+
+
+def _size(limit: int) -> str:
+    return f"{limit >> 20} MiB" if limit >= 1 << 20 else f"{limit >> 10} KiB"
 
 
 def add_headers(app: FastAPI) -> None:
