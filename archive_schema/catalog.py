@@ -272,6 +272,10 @@ class Catalog:
                 for r in session.scalars(query)
             ]
 
+    def document_ids(self, status: Status = Status.ARCHIVED) -> set[str]:
+        with self.session() as session:
+            return set(session.scalars(select(DocumentRow.id).where(DocumentRow.status == status)))
+
     def retention_statuses(self) -> dict[str, str]:
         """Each registered document's retention status, which changes after packaging."""
         query = select(DocumentRow.id, DocumentRow.retention_status)

@@ -10,13 +10,29 @@ from pipelines.cli import _settings, _user_errors, err, main
 
 
 @main.command()
-def verify() -> None:
+@click.option(
+    "--repair",
+    is_flag=True,
+    help="First write again the METS.xml of each package that lost it (or whose METS cannot"
+    " be read), when the package's files match their checksums.",
+)
+def verify(repair: bool) -> None:
     """Hash every archived object again and compare it with the catalog and the package's
     METS; list missing, changed and unexpected objects (exit 1 when there are any)."""
     from pipelines.fixity import FixityFailed, audit_fixity
+    from pipelines.repair import repair_packages
 
     settings = _settings()
     with _user_errors(), Progress(console=err, transient=True) as bar:
+        if repair:
+            task = bar.add_task("Repairing packages", total=None)
+            done = repair_packages(
+                settings, lambda n, total: bar.update(task, completed=n, total=total)
+            )
+            for document_id in done.repaired:
+                bar.console.print(f"repaired: records/{document_id}/METS.xml written again")
+            for refusal in done.refused:
+                bar.console.print(f"not repaired: {refusal}", markup=False, highlight=False)
         task = bar.add_task("Verifying records", total=None)
         try:
             audit = audit_fixity(

@@ -9,9 +9,11 @@ from archive_schema.disposal import Disposals, Tombstone
 from archive_schema.models import Document, Event, Status
 from archive_schema.vietnamese import vn_date
 from indexing.base import SearchBackend
+from pipelines.repair import REPAIR_HINT
 from pipelines.report import BatchReport, DocumentReport, Outcome
 from pipelines.stages.index import index
 from pipelines.stages.intake import BatchIntake, DocumentSource, Rejected
+from pipelines.stages.package import METS_FILE, package_prefix
 from pipelines.stages.register import register
 from pipelines.store import Store
 from pipelines.worker import DocumentFailed
@@ -47,12 +49,21 @@ def open_batch(
     events = _keep_what_came(store, received, report)
     todo = []
     for document in received.documents:
-        if catalog.status(document.id) == Status.ARCHIVED:
+        if catalog.status(document.id) != Status.ARCHIVED:
+            todo.append(document)
+        elif not store.exists(package_prefix(document.id) + METS_FILE):
+            reason = (
+                f"archived, but its package in the store has lost its {METS_FILE}: {REPAIR_HINT}"
+            )
+            report.documents.append(
+                DocumentReport(
+                    name=document.name, status=Outcome.FAILED, id=document.id, reason=reason
+                )
+            )
+        else:
             report.documents.append(
                 DocumentReport(name=document.name, status=Outcome.ALREADY_ARCHIVED, id=document.id)
             )
-        else:
-            todo.append(document)
     return report, events, todo
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from archive_schema.catalog import Catalog
 from archive_schema.errors import UserError
 from archive_schema.models import Document, Event
+from pipelines.repair import REPAIR_HINT
 from pipelines.settings import Settings
 from pipelines.stages.package import (
     METS_FILE,
@@ -30,10 +31,20 @@ class FixityAudit:
     missing: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     unexpected: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)  # packages the catalog has no record of
 
     @property
     def problems(self) -> list[str]:
-        return self.missing + self.changed + [f"{k}: listed by no record" for k in self.unexpected]
+        return (
+            self.missing
+            + self.changed
+            + [f"{k}: listed by no record" for k in self.unexpected]
+            + [
+                f"{package_prefix(i)}: a package the catalog has no record of; `sohoa rebuild`"
+                " restores it"
+                for i in self.unknown
+            ]
+        )
 
 
 def audit_fixity(
@@ -46,42 +57,50 @@ def audit_fixity(
     documents = list(catalog.documents())
     present = set(store.keys(RECORDS))
     expected: set[str] = set()
+    damaged: set[str] = set()  # whose METS is lost: their other files are not unexpected
     audit = FixityAudit()
     for done, doc in enumerate(documents, start=1):
-        recorded, events = _recorded(store, doc, audit)
+        recorded, events = _recorded(store, doc, present, audit)
+        if events:
+            damaged.add(doc.id)
         events += [_check(store, key, sha, present, audit) for key, sha in recorded.items()]
         catalog.add_events(doc.id, doc.batch_id, events)
         audit.checked += len(events)
         expected |= recorded.keys()
         if progress:
             progress(done, len(documents))
-    archived = {doc.id for doc in documents}
-    audit.unexpected = sorted(
-        key
-        for key in present - expected
+    archived = {doc.id for doc in documents} - damaged
+    for key in sorted(present - expected):
         # a record still being archived or destroyed is not yet, or no longer, complete
-        if (id_ := key.split("/")[1]) in archived or catalog.status(id_) is None
-    )
+        if (id_ := key.split("/")[1]) in archived:
+            audit.unexpected.append(key)
+        elif id_ not in damaged and catalog.status(id_) is None and id_ not in audit.unknown:
+            audit.unknown.append(id_)
     if audit.problems:
         raise FixityFailed(
             f"{len(audit.problems)} problems in {store.url} ({audit.checked} objects checked:"
             f" {len(audit.missing)} missing, {len(audit.changed)} changed,"
-            f" {len(audit.unexpected)} unexpected):\n" + "\n".join(audit.problems)
+            f" {len(audit.unexpected) + len(audit.unknown)} unexpected):\n"
+            + "\n".join(audit.problems)
         )
     return audit
 
 
 def _recorded(
-    store: Store, doc: Document, audit: FixityAudit
+    store: Store, doc: Document, present: set[str], audit: FixityAudit
 ) -> tuple[dict[str, dict[str, str]], list[Event]]:
     """Each object of the record, with the SHA-256 each source (the catalog, the METS)
-    recorded; an unreadable METS is a failed check of its own."""
+    recorded; a lost or unreadable METS is a failed check of its own."""
     recorded = {f.path: {"the catalog": f.sha256} for f in data_files(doc)}
     mets = package_prefix(doc.id) + METS_FILE
+    if mets not in present:
+        lost = f"{mets}: missing, the package cannot be checked; {REPAIR_HINT}"
+        audit.missing.append(lost)
+        return recorded, [Event(stage="fixity", outcome="failed", detail=lost)]
     try:
         listed = package_files(store, doc.id)
     except StoreError as error:
-        audit.changed.append(str(error))
+        audit.changed.append(f"{error}; {REPAIR_HINT}")
         return recorded, [Event(stage="fixity", outcome="failed", detail=str(error))]
     recorded[mets] = {}  # the METS holds the checksums; whether it is there is checked
     for f in listed:

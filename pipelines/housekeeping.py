@@ -8,11 +8,9 @@ from archive_schema.disposal import Disposals
 from archive_schema.errors import UserError
 from archive_schema.models import Document
 from pipelines.records_office import index_again
+from pipelines.repair import REPAIR_HINT
 from pipelines.settings import Settings
-from pipelines.stages.package import (
-    finished_packages,
-    load_package,
-)
+from pipelines.stages.package import METS_FILE, finished_packages, load_package, package_prefix
 from pipelines.store import StoreError
 
 
@@ -46,7 +44,7 @@ def reindex(settings: Settings, progress: Callable[[int, int], None] | None = No
             try:
                 doc = load_package(store, document_id)
             except StoreError as error:
-                damaged.append(str(error))
+                damaged.append(f"{error}; {REPAIR_HINT}")
                 continue
             if doc is not None and doc.retention and document_id in statuses:
                 doc.retention.status = statuses[document_id]  # type: ignore[assignment]
@@ -58,12 +56,19 @@ def reindex(settings: Settings, progress: Callable[[int, int], None] | None = No
     search = settings.search()
     try:
         count = search.rebuild(packages(listed))
-        late = finished_packages(store) - listed - destroyed  # archived while it ran
+        finished = finished_packages(store)
+        late = finished - listed - destroyed  # archived while it ran
         search.index(packages(late))
     finally:
         search.close()
+    damaged += [
+        f"{package_prefix(i)}: archived, but its {METS_FILE} is missing: {REPAIR_HINT}, then"
+        " run `sohoa reindex` again"
+        for i in sorted(catalog.document_ids() - finished)
+    ]
     if damaged:
         raise ReindexFailed(
-            f"{len(damaged)} packages are damaged and were not indexed:\n" + "\n".join(damaged)
+            f"{count + len(late)} records indexed; {len(damaged)} packages are damaged and"
+            " were not:\n" + "\n".join(damaged)
         )
     return count + len(late)

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from archive_schema.catalog import Catalog
 from archive_schema.errors import UserError
 from archive_schema.models import Event, Status
+from pipelines.repair import REPAIR_HINT
 from pipelines.report import BatchReport
 from pipelines.settings import Settings
-from pipelines.stages.package import finished_packages, load_package
+from pipelines.stages.package import METS_FILE, load_package, package_prefix, packages_in
 from pipelines.store import Store, StoreError
 
 
@@ -32,7 +33,13 @@ def rebuild(settings: Settings, progress: Callable[[int, int], None] | None = No
     store = settings.store()
     catalog = Catalog(settings.database_url)
     result = Rebuilt()
-    ids = sorted(finished_packages(store))
+    finished, unfinished = packages_in(store)
+    ids = sorted(finished)
+    result.damaged += [
+        f"{package_prefix(i)}: no {METS_FILE} (lost, or the package was never finished);"
+        f" {REPAIR_HINT}, then run `sohoa rebuild` again"
+        for i in sorted(unfinished)
+    ]
     batches = {batch.id for batch in catalog.batches()}
     for done, document_id in enumerate(ids, start=1):
         if catalog.status(document_id) is not None:
@@ -41,7 +48,7 @@ def rebuild(settings: Settings, progress: Callable[[int, int], None] | None = No
             try:
                 doc = load_package(store, document_id)
             except StoreError as error:
-                result.damaged.append(str(error))
+                result.damaged.append(f"{error}; {REPAIR_HINT}")
                 continue
             assert doc is not None  # listed as finished
             if doc.batch_id not in batches:
@@ -62,8 +69,9 @@ def rebuild(settings: Settings, progress: Callable[[int, int], None] | None = No
         search.close()
     if result.damaged:
         raise RebuildFailed(
-            f"{len(result.damaged)} packages are damaged and were not restored:\n"
-            + "\n".join(result.damaged)
+            f"{result.restored} records restored, {result.present} were there,"
+            f" {result.indexed} indexed; {len(result.damaged)} packages are damaged and"
+            " were not restored:\n" + "\n".join(result.damaged)
         )
     return result
 

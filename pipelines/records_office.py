@@ -5,16 +5,11 @@ its objects in the store, and the search index."""
 from collections.abc import Collection
 
 from archive_schema.catalog import Catalog
-from archive_schema.models import Document
 from archive_schema.review import Review, legal_holds
 from archive_schema.schedules import Schedules, ScheduleVersion
+from pipelines.repair import current_record
 from pipelines.settings import Settings
-from pipelines.stages.package import (
-    RECORD,
-    describe_package,
-    package_prefix,
-    record_lock,
-)
+from pipelines.stages.package import describe_package, package_prefix, record_lock
 
 
 def assign_row(
@@ -51,11 +46,7 @@ def record_changed(settings: Settings, catalog: Catalog, ids: list[str]) -> None
     store = settings.store()
     with catalog.session() as session:
         held = {h.document_id for h in legal_holds(session, ids)}
-    for current in catalog.documents(ids=ids):
-        with store.open(package_prefix(current.id) + RECORD) as record:
-            doc = Document.model_validate_json(record.read())
-        doc.retention = current.retention
-        doc.events = catalog.events(doc.id)
+    for doc in (current_record(store, catalog, i) for i in ids):
         lock = record_lock(doc, settings.object_lock_permanent_years, held=doc.id in held)
         describe_package(store, doc, doc.events, lock)
         for key in list(store.keys(package_prefix(doc.id))):

@@ -60,11 +60,20 @@ def package_prefix(document_id: str) -> str:
 
 def finished_packages(store: Store) -> set[str]:
     """The ids of the documents whose package is finished (its METS written)."""
-    return {
-        key.removeprefix(RECORDS).split("/")[0]
-        for key in store.keys(RECORDS)
-        if key.endswith("/" + METS_FILE) and key.count("/") == 2
-    }
+    return packages_in(store)[0]
+
+
+def packages_in(store: Store) -> tuple[set[str], set[str]]:
+    """The ids of the finished packages in the store, and of those without a METS (being
+    written, left by a crash, or whose METS was lost), in one listing."""
+    finished: set[str] = set()
+    seen: set[str] = set()
+    for key in store.keys(RECORDS):
+        document_id = key.removeprefix(RECORDS).split("/")[0]
+        seen.add(document_id)
+        if key == package_prefix(document_id) + METS_FILE:
+            finished.add(document_id)
+    return finished, seen - finished
 
 
 def original_key(document_id: str, name: str) -> str:

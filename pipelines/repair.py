@@ -1,0 +1,108 @@
+"""Repair of a package whose METS.xml is lost or unreadable: when every data file (scans,
+PDF/A, text, layout) still matches the checksum its record gives, the package's metadata
+and its METS are written again from the record (the package's record.json brought up to
+date by the catalog, or the catalog's alone). A package whose files differ is not touched:
+its batch must be ingested again."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from pydantic import ValidationError
+
+from archive_schema.catalog import Catalog
+from archive_schema.models import Document, Event, Status
+from archive_schema.review import legal_holds
+from pipelines.settings import Settings
+from pipelines.stages.package import (
+    METS_FILE,
+    RECORD,
+    data_files,
+    describe_package,
+    package_files,
+    package_prefix,
+    packages_in,
+    record_lock,
+    stored_sha256,
+)
+from pipelines.store import Store, StoreError
+
+REPAIR_HINT = "`sohoa verify --repair` writes it again when the package's files match"
+
+
+@dataclass
+class Repaired:
+    repaired: list[str] = field(default_factory=list)  # the ids
+    refused: list[str] = field(default_factory=list)  # why each one could not be
+
+
+def damaged_packages(store: Store) -> set[str]:
+    """The ids of the packages with no METS, or one that cannot be read."""
+    finished, unfinished = packages_in(store)
+    unreadable = set()
+    for document_id in finished:
+        try:
+            package_files(store, document_id)
+        except StoreError:
+            unreadable.add(document_id)
+    return unfinished | unreadable
+
+
+def repair_packages(
+    settings: Settings, progress: Callable[[int, int], None] | None = None
+) -> Repaired:
+    store = settings.store()
+    catalog = Catalog(settings.database_url)
+    result = Repaired()
+    damaged = sorted(damaged_packages(store))
+    for done, document_id in enumerate(damaged, start=1):
+        try:
+            repair(store, catalog, document_id, settings.object_lock_permanent_years)
+        except StoreError as error:
+            result.refused.append(str(error))
+        else:
+            result.repaired.append(document_id)
+        if progress:
+            progress(done, len(damaged))
+    return result
+
+
+def repair(store: Store, catalog: Catalog, document_id: str, permanent_years: int) -> None:
+    """Write the package's metadata and METS again; StoreError says why it cannot be."""
+    prefix = package_prefix(document_id)
+    doc = current_record(store, catalog, document_id)
+    wrong = [
+        f.path
+        for f in data_files(doc)
+        if not store.exists(f.path) or stored_sha256(store, f.path) != f.sha256
+    ]
+    if wrong:
+        raise StoreError(
+            f"{prefix}: not repaired: {', '.join(wrong)} missing or changed; ingest its batch again"
+        )
+    with catalog.session() as session:
+        held = bool(legal_holds(session, [document_id]))
+    repaired = Event(stage="repair", outcome="ok", detail=f"{METS_FILE} written again")
+    doc.events.append(repaired)
+    describe_package(store, doc, doc.events, record_lock(doc, permanent_years, held=held))
+    if catalog.status(document_id) == Status.ARCHIVED:
+        catalog.add_events(document_id, doc.batch_id, [repaired])
+
+
+def current_record(store: Store, catalog: Catalog, document_id: str) -> Document:
+    """The record as the package keeps it, with what the catalog has since changed (its
+    retention, its events); the catalog's alone when the package's record is lost."""
+    in_catalog = next(catalog.documents(ids=[document_id]), None)
+    try:
+        with store.open(package_prefix(document_id) + RECORD) as record:
+            doc = Document.model_validate_json(record.read())
+    except (StoreError, ValidationError):
+        if in_catalog is None:
+            raise StoreError(
+                f"{package_prefix(document_id)}: no readable {RECORD} and no record in the"
+                " catalog: ingest its batch again"
+            ) from None
+        doc = in_catalog
+    if in_catalog is not None:
+        doc.retention = in_catalog.retention
+        doc.events = catalog.events(document_id)
+    return doc
