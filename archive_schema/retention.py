@@ -15,6 +15,7 @@ from typing import Any
 
 from archive_schema.errors import UserError
 from archive_schema.models import Description, Retention
+from archive_schema.spreadsheets import Formula
 from archive_schema.vietnamese import fold, normalize
 from archive_schema.vocab import DOC_TYPES
 
@@ -144,6 +145,14 @@ def parse_rows(
     rows: list[ScheduleRow] = []
     seen: dict[str, int] = {}
     for line, raw in lines:
+        formulas = [
+            f"row {line}, column {header}: {value.refusal()[0]}"
+            for header in columns.values()
+            if isinstance(value := raw.get(header), Formula)
+        ]
+        if formulas:
+            problems += formulas
+            continue
         cell = {field: _text(raw.get(header)) for field, header in columns.items()}
         if not any(cell.values()):
             continue  # an empty line of a spreadsheet

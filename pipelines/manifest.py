@@ -5,7 +5,6 @@ and `access_level`; headers are the English field names or their Vietnamese labe
 problem is reported with the row and column, as the archivist sees them in a spreadsheet.
 """
 
-import csv
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -14,6 +13,7 @@ from typing import Any
 
 from archive_schema.errors import UserError
 from archive_schema.models import DESCRIPTIVE_FIELDS
+from archive_schema.spreadsheets import Formula, SpreadsheetError, csv_rows, xlsx_rows
 from archive_schema.vietnamese import fold, normalize
 from archive_schema.vocab import ACCESS_LEVELS, DOC_TYPES, FIELD_LABELS, doc_type_named
 
@@ -64,7 +64,10 @@ def find_manifest(root: Path) -> Path | None:
 
 
 def read_manifest(path: Path) -> Manifest:
-    table = _read_xlsx(path) if path.suffix.lower() == ".xlsx" else _read_csv(path)
+    try:
+        table = xlsx_rows(path) if path.suffix.lower() == ".xlsx" else csv_rows(path.read_bytes())
+    except SpreadsheetError as error:
+        raise ManifestError(f"{path.name}: {error}", f"{path.name}: {error.vi}") from None
     if not table:
         raise ManifestError(f"{path.name} is empty")
     headers, *records = table
@@ -119,6 +122,8 @@ def _parse_row(manifest: str, line: int, cells: dict[str, Any]) -> ManifestRow:
 
 
 def _parse_value(name: str, raw: Any) -> Any:
+    if isinstance(raw, Formula):
+        raise ValueError(raw.refusal()[0])
     if name == "issue_date":
         return _parse_date(raw)
     if name in ("ordinal", "dossier_end_year"):
@@ -171,29 +176,6 @@ def _parse_int(name: str, raw: Any) -> int:
     if value < 1:
         raise ValueError("must be 1 or more")
     return value
-
-
-def _read_csv(path: Path) -> list[list[Any]]:
-    try:
-        text = path.read_text("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ManifestError(f"{path.name} is not UTF-8 text: save it as 'CSV UTF-8'") from error
-    header = text.split("\n", 1)[0]
-    delimiter = max(",;\t", key=header.count)  # Excel writes ';' where ',' is the decimal mark
-    return list(csv.reader(text.splitlines(), delimiter=delimiter))
-
-
-def _read_xlsx(path: Path) -> list[list[Any]]:
-    from openpyxl import load_workbook  # a third of a second to import; most batches use CSV
-
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a damaged workbook
-        raise ManifestError(f"{path.name} is not a readable Excel workbook: {error}") from error
-    try:
-        return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
-    finally:
-        workbook.close()
 
 
 def _blank(value: Any) -> bool:

@@ -111,5 +111,5 @@ def test_unreadable_manifest(tmp_path: Path, content: str, message: str) -> None
 
 def test_damaged_xlsx(tmp_path: Path) -> None:
     (tmp_path / "manifest.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
-    with pytest.raises(ManifestError, match=r"manifest\.xlsx is not a readable Excel workbook"):
+    with pytest.raises(ManifestError, match=r"manifest\.xlsx: not a readable XLSX workbook"):
         read_manifest(tmp_path / "manifest.xlsx")

@@ -2,7 +2,6 @@
 
 import io
 import re
-import unicodedata
 from collections.abc import Callable
 from datetime import date
 
@@ -12,11 +11,10 @@ from openpyxl import Workbook
 from archive_schema.models import Description
 from archive_schema.retention import ScheduleError, review_from
 from archive_schema.schedule_files import read_schedule, sample_schedule, write_schedule
+from tests.legacy_encodings import tcvn3, windows_1258
 
 HEADER = "Điều khoản,Nhóm,Tên nhóm hồ sơ tài liệu,Thời hạn bảo quản,Tên loại,Từ khóa,Ghi chú\n"
 # TCVN3 (ABC) bytes of the letters the tests write; the encoding has no Python codec.
-TCVN3 = {"Đ": 0xA7, "ề": 0xD2, "ả": 0xB6, "ờ": 0xEA, "ạ": 0xB9}
-TONES = "\u0300\u0301\u0303\u0309\u0323"  # Windows-1258 writes these as combining marks
 
 
 def record(doc_type: str | None, subject: str, **fields: str) -> Description:
@@ -126,21 +124,6 @@ def test_english_headers_are_accepted() -> None:
         "en", "row,group,description,retention,keywords\n1,G,D,Vĩnh viễn,\n".encode(), "s.csv"
     )
     assert schedule.rows[0].permanent
-
-
-def windows_1258(text: str) -> bytes:
-    """`text` as Windows-1258 writes it: letters with their tone mark apart."""
-    out = b""
-    for char in text:
-        parts = unicodedata.normalize("NFD", char)
-        tones = "".join(c for c in parts if c in TONES)
-        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in TONES))
-        out += (base + tones).encode("cp1258")
-    return out
-
-
-def tcvn3(text: str) -> bytes:
-    return bytes(TCVN3.get(char, ord(char)) for char in text)
 
 
 @pytest.mark.parametrize(
