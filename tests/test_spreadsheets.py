@@ -28,7 +28,7 @@ def workbook(*rows: Sequence[object]) -> bytes:
     sheet = book.active
     assert sheet is not None
     for row in rows:
-        sheet.append(row)
+        sheet.append(list(row))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
