@@ -5,7 +5,9 @@ Alembic migrations in `archive_schema/migrations`. The catalog can always be reb
 the archive store, which stays the source of truth.
 """
 
+import fcntl
 from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -26,6 +28,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
@@ -37,7 +40,8 @@ from sqlalchemy.orm import (
 
 from archive_schema.models import Document, Event, OriginalFile, Page, Retention, Status, StoredFile
 
-SCHEMA_REVISION = "0006"  # the newest migration in archive_schema/migrations/versions
+SCHEMA_REVISION = "0007"  # the newest migration in archive_schema/migrations/versions
+MIGRATION_LOCK = 0x736F686F61  # "sohoa": PostgreSQL's advisory lock of the migrations
 
 
 class Base(DeclarativeBase):
@@ -183,15 +187,18 @@ class Catalog:
         return Status(value) if value else None
 
     def start_batch(self, batch_id: str, source: str) -> None:
-        with self.session() as session, session.begin():
-            row = session.get(BatchRow, batch_id) or BatchRow(id=batch_id)
-            row.source, row.received_at, row.finished_at, row.status = (
-                source,
-                now(),
-                None,
-                "running",
-            )
-            session.add(row)
+        """The batch, received (again) now; two runs of it may start at once."""
+        for attempt in (1, 2):
+            try:
+                with self.session() as session, session.begin():
+                    row = session.get(BatchRow, batch_id) or BatchRow(id=batch_id)
+                    row.source, row.received_at, row.finished_at = source, now(), None
+                    row.status = "running"
+                    session.add(row)
+                return
+            except IntegrityError:  # the other run inserted it first: update it
+                if attempt == 2:
+                    raise
 
     def finish_batch(
         self,
@@ -300,21 +307,54 @@ class Catalog:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the catalog's schema to the newest migration (Alembic, a second to import, is
-    loaded only when there is something to upgrade)."""
-    with engine.connect() as connection:
-        if inspect(connection).has_table("alembic_version"):
-            current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-            if current == SCHEMA_REVISION:
-                return
-    from alembic import command
-    from alembic.config import Config
+    """Bring the catalog's schema to the newest migration, one process at a time: commands
+    started together on a new home wait for the first to build it (Alembic, a second to
+    import, is loaded only when there is something to upgrade)."""
+    if _revision(engine) == SCHEMA_REVISION:
+        return
+    with _migration_lock(engine):
+        if _revision(engine) == SCHEMA_REVISION:  # another process has just done it
+            return
+        from alembic import command
+        from alembic.config import Config
 
-    config = Config()
-    config.set_main_option("script_location", "archive_schema:migrations")
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        config = Config()
+        config.set_main_option("script_location", "archive_schema:migrations")
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+
+
+def _revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        found = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        return str(found) if found else None
+
+
+@contextmanager
+def _migration_lock(engine: Engine) -> Iterator[None]:
+    """A lock all processes agree on: a file lock beside a SQLite database, an advisory
+    lock of PostgreSQL."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+            try:
+                yield
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
+        return
+    database = engine.url.database
+    if not database or database == ":memory:":
+        yield
+        return
+    with Path(f"{database}.migration-lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:

@@ -2,7 +2,16 @@
 keeps its own table (accounts, sessions and the audit log, web uploads, the records office's
 work)."""
 
-from archive_schema import accounts, audit, disposal, review, schedules, sessions, uploads  # noqa: F401
+from archive_schema import (  # noqa: F401
+    accounts,
+    audit,
+    claims,
+    disposal,
+    review,
+    schedules,
+    sessions,
+    uploads,
+)
 from archive_schema.catalog import Base
 
 __all__ = ["Base"]

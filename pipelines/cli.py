@@ -1,7 +1,9 @@
 """The `sohoa` command line (DESIGN "Command line"): stable, scripts and checks use it.
 
 Exit status: 0 when everything asked for was done, 1 when some document was not archived,
-2 when the command could not run at all (bad batch, bad settings).
+2 when the command could not run at all (bad batch, bad settings), 3 when it failed for a
+reason of its own (a fault of the machine or of sohoa, a crash): never the status of an
+ordinary quarantine.
 
 Each worker process of `sohoa ingest` starts by importing this module again (processes are
 spawned, not forked), so it imports the catalog, OCR and search only in the commands that
@@ -11,6 +13,7 @@ use them: that saves every worker, and `sohoa --help`, seconds of start-up.
 import json
 import sys
 import time
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,6 +34,7 @@ from pipelines.settings import Settings
 if TYPE_CHECKING:
     from indexing.base import SearchResults
 
+INTERNAL_ERROR = 3
 SORTS = ("relevance", "date")
 FACET_NAMES = {
     "doc_type": ("type", "--type"),
@@ -53,7 +57,27 @@ out = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True, highlight=False, soft_wrap=True)  # messages never cut mid-path
 
 
-@click.group()
+class Commands(click.Group):
+    """The commands; one that fails unexpectedly ends with status 3 and its traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as error:
+            traceback.print_exc()
+            err.print(
+                Text("sohoa: internal error: ", style="red").append(
+                    f"{type(error).__name__}: {error} (not a fault of the input: the traceback"
+                    " above is for the operator; run the command again once it is fixed)",
+                    style="default",
+                )
+            )
+            sys.exit(INTERNAL_ERROR)
+
+
+@click.group(cls=Commands)
 @click.version_option(package_name="sohoa")
 def main() -> None:
     """sohoa: scanned records to a searchable PDF/A archive.

@@ -3,10 +3,12 @@
 Intake runs here; each document's OCR, description, classification and packaging run in a
 process pool (documents in parallel, OMP_THREAD_LIMIT=1, so every core OCRs); registering
 and indexing, which write to the catalog and the index, run here as results come back.
-Re-running a batch skips what is archived and finishes what a crash left undone.
+Re-running a batch skips what is archived and finishes what a crash left undone; running
+it twice at once archives each document once (archive_schema.claims).
 """
 
 import multiprocessing
+import time
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -15,12 +17,13 @@ from tempfile import TemporaryDirectory
 from typing import Protocol
 
 from archive_schema.catalog import Catalog
-from archive_schema.models import Document, Event
+from archive_schema.claims import POLL_SECONDS, Claims
+from archive_schema.models import Document, Event, Status
 from archive_schema.retention import Schedule
 from archive_schema.schedules import Schedules
 from pipelines import worker
 from pipelines.batch import archive, close_batch, not_archived, open_batch
-from pipelines.report import BatchReport, DocumentReport
+from pipelines.report import BatchReport, DocumentReport, Outcome
 from pipelines.settings import Settings
 from pipelines.stages.intake import DocumentSource, intake
 
@@ -33,31 +36,76 @@ class Progress(Protocol):
 
 
 def ingest(batch: Path, settings: Settings, progress: Progress | None = None) -> BatchReport:
-    """Process `batch` (a folder or zip) and return what happened to each document."""
+    """Process `batch` (a folder or zip) and return what happened to each document. A
+    document another run is archiving at the same time is waited for, not done twice."""
     store = settings.store()
     catalog = Catalog(settings.database_url)
+    claims = Claims(catalog)
     schedule = Schedules(catalog).current().schedule
     search = settings.search()
     with _workers(settings) as pool, TemporaryDirectory(prefix="sohoa-batch-") as work:
         rows = {row.row for row in schedule.rows}
         received = intake(batch, Path(work), rows, settings.max_page_megapixels)
-        report, events, todo = open_batch(received, str(batch), store, catalog)
+        report, events, waiting = open_batch(received, str(batch), store, catalog)
         # The longest documents first, so that no long one is left to run alone at the end.
-        todo.sort(key=lambda s: -sum(o.pages for o in s.originals))
+        waiting.sort(key=lambda s: -sum(o.pages for o in s.originals))
         if progress:
-            progress.started([source.name for source in todo])
-        for source, outcome in _process_all(pool, todo, received.batch_id, settings, schedule):
-            if isinstance(outcome, worker.DocumentFailed):
-                events += [(source.id, e) for e in outcome.events]
-                entry = not_archived(store, received.batch_id, received.root, source, outcome)
-            else:
-                entry = archive(outcome, source.name, catalog, search)
-            report.documents.append(entry)
-            if progress:
-                progress.finished(entry)
+            progress.started([source.name for source in waiting])
+        while waiting:
+            mine = claims.take([source.id for source in waiting])
+            claimed = [source for source in waiting if source.id in mine]
+            waiting = [source for source in waiting if source.id not in mine]
+            todo = _not_archived_since(claimed, catalog, report, progress)
+            try:
+                for source, outcome in _process_all(
+                    pool, todo, received.batch_id, settings, schedule
+                ):
+                    if isinstance(outcome, worker.DocumentFailed):
+                        events += [(source.id, e) for e in outcome.events]
+                        entry = not_archived(
+                            store, received.batch_id, received.root, source, outcome
+                        )
+                    else:
+                        entry = archive(outcome, source.name, catalog, search)
+                    report.documents.append(entry)
+                    if progress:
+                        progress.finished(entry)
+            finally:
+                claims.release(mine)
+            waiting = _archived_by_others(waiting, claims, catalog, report, progress)
     search.close()
     close_batch(report, events, store, catalog)
     return report
+
+
+def _archived_by_others(
+    waiting: list[DocumentSource],
+    claims: Claims,
+    catalog: Catalog,
+    report: BatchReport,
+    progress: Progress | None,
+) -> list[DocumentSource]:
+    """Wait until another run lets go of a document it was archiving; those it archived
+    are reported so, the others are left to this run."""
+    while waiting and len(claims.holders([s.id for s in waiting])) == len(waiting):
+        time.sleep(POLL_SECONDS)
+    return _not_archived_since(waiting, catalog, report, progress)
+
+
+def _not_archived_since(
+    sources: list[DocumentSource], catalog: Catalog, report: BatchReport, progress: Progress | None
+) -> list[DocumentSource]:
+    """The documents still to archive; those another run archived meanwhile are reported."""
+    left = []
+    for source in sources:
+        if catalog.status(source.id) == Status.ARCHIVED:
+            entry = DocumentReport(name=source.name, status=Outcome.ALREADY_ARCHIVED, id=source.id)
+            report.documents.append(entry)
+            if progress:
+                progress.finished(entry)
+        else:
+            left.append(source)
+    return left
 
 
 def _workers(settings: Settings) -> ProcessPoolExecutor:

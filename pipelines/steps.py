@@ -7,6 +7,7 @@ disk that another worker cannot see.
 """
 
 import shutil
+import time
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any
@@ -15,8 +16,9 @@ from urllib.parse import unquote, urlparse
 from pydantic import BaseModel, field_validator
 
 from archive_schema.catalog import Catalog
+from archive_schema.claims import POLL_SECONDS, Claims
 from archive_schema.errors import UserError
-from archive_schema.models import Description, Event, OriginalFile
+from archive_schema.models import Description, Event, OriginalFile, Status
 from archive_schema.schedules import Schedules
 from pipelines import worker
 from pipelines.batch import Events, archive, close_batch, not_archived, open_batch
@@ -92,6 +94,22 @@ def archive_document(staged: StagedDocument, settings: Settings) -> DocumentRepo
     DocumentNotArchived when the document is at fault, any other error when the machine is."""
     store = settings.store()
     catalog = Catalog(settings.database_url)
+    claims = Claims(catalog)
+    while not claims.take([staged.id]):  # another run is archiving it: wait for it
+        time.sleep(POLL_SECONDS)
+    try:
+        if catalog.status(staged.id) == Status.ARCHIVED:
+            entry = DocumentReport(name=staged.name, status=Outcome.ALREADY_ARCHIVED, id=staged.id)
+            _leave_outcome(store, staged, DocumentOutcome(report=entry, events=[]))
+            return entry
+        return _archive_claimed(staged, settings, store, catalog)
+    finally:
+        claims.release([staged.id])
+
+
+def _archive_claimed(
+    staged: StagedDocument, settings: Settings, store: Store, catalog: Catalog
+) -> DocumentReport:
     schedule = Schedules(catalog).current().schedule
     worker.start()
     with TemporaryDirectory(prefix="sohoa-doc-") as work:

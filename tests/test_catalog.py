@@ -101,6 +101,7 @@ def test_an_older_catalog_is_upgraded(tmp_path: Path) -> None:
         connection.execute(text("UPDATE alembic_version SET version_num = '0001'"))
         connection.execute(text("ALTER TABLE pages DROP COLUMN quality"))
         for table in (
+            "claims",  # of 0007
             *("sessions", "login_attempts"),  # of 0006
             *("tombstones", "disposal_votes", "disposal_items", "disposals"),  # of 0004
             *("legal_holds", "schedule_versions"),

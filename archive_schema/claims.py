@@ -1,0 +1,90 @@
+"""Claims: a document being archived is claimed by the process that does it, so that a
+second run of the same batch (another command, another Airflow run) waits for it instead
+of doing the same OCR again. A claim left by a process that died (killed, its machine
+restarted) does not hold: one on this machine whose process is gone, or any older than a
+lease, is taken over."""
+
+import os
+import socket
+from collections.abc import Collection
+from datetime import datetime, timedelta
+
+from sqlalchemy import String, delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, mapped_column
+
+from archive_schema.catalog import Base, Catalog, aware, now
+
+LEASE = timedelta(hours=12)  # longer than any document takes, shorter than a day
+POLL_SECONDS = 2  # how often a document another process is archiving is looked at again
+
+
+class ClaimRow(Base):
+    __tablename__ = "claims"
+
+    document_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(300))  # host:pid
+    claimed_at: Mapped[datetime]
+
+
+def this_process() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+class Claims:
+    def __init__(self, catalog: Catalog, owner: str | None = None):
+        self.catalog = catalog
+        self.owner = owner or this_process()
+
+    def take(self, ids: Collection[str]) -> set[str]:
+        """Claim what nobody else holds of `ids` (taking over dead claims); returns the ids
+        now this process's."""
+        taken = set()
+        for document_id in ids:
+            try:
+                with self.catalog.session() as session, session.begin():
+                    held = session.get(ClaimRow, document_id)
+                    if held is not None and held.owner != self.owner and _alive(held):
+                        continue
+                    if held is not None:  # dead: taken over, unless another took it first
+                        session.expunge(held)
+                        session.execute(
+                            delete(ClaimRow).where(
+                                ClaimRow.document_id == document_id, ClaimRow.owner == held.owner
+                            )
+                        )
+                    claim = ClaimRow(document_id=document_id, owner=self.owner, claimed_at=now())
+                    session.add(claim)
+            except IntegrityError:  # another process claimed it in the same instant
+                continue
+            taken.add(document_id)
+        return taken
+
+    def release(self, ids: Collection[str]) -> None:
+        with self.catalog.session() as session, session.begin():
+            session.execute(
+                delete(ClaimRow).where(ClaimRow.document_id.in_(ids), ClaimRow.owner == self.owner)
+            )
+
+    def holders(self, ids: Collection[str]) -> dict[str, str]:
+        """Who holds each of `ids` that another live process holds."""
+        query = select(ClaimRow).where(ClaimRow.document_id.in_(ids))
+        with self.catalog.session() as session:
+            return {
+                c.document_id: c.owner
+                for c in session.scalars(query)
+                if c.owner != self.owner and _alive(c)
+            }
+
+
+def _alive(claim: ClaimRow) -> bool:
+    """Whether the claim's process may still be at work."""
+    host, _, pid = claim.owner.rpartition(":")
+    if host == socket.gethostname() and pid.isdigit():
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+    return now() - aware(claim.claimed_at) < LEASE
