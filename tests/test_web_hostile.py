@@ -6,11 +6,14 @@ import re
 import socket
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 import httpx
 import pytest
 
+from archive_schema.catalog import Catalog
+from archive_schema.schedule_files import read_schedule
+from archive_schema.schedules import Schedules
 from tests.conftest import make_settings
 from tests.records_archive import sample_archive
 from tests.web_server import add_user, form_token, logged_in_client, web_server
@@ -77,3 +80,59 @@ def test_refusals_are_pages_in_vietnamese(site: tuple[str, Path]) -> None:
     refused = reader.post(f"{url}/uploads", data={"csrf": token}, files={"files": ("a.tif", b"x")})
     assert refused.status_code == 403 and "<html" in refused.text
     assert re.search(r"không được gửi", refused.text)
+
+
+ODD = ("²", "٣", "-1", "0", "99999999999999999999999", "1e3", "%00", "..%2F..", "x" * 3000)
+
+
+def test_odd_parameters_and_paths_are_answered_with_the_sites_pages(
+    site: tuple[str, Path],
+) -> None:
+    url, _ = site
+    officer = logged_in_client(url, "thu", PASSWORD)
+    pages = [
+        *(f"/?q=treo&page={v}" for v in ODD),
+        *(f"/?q=treo&year={v}" for v in ODD),
+        *(f"/retention/review?year={v}" for v in ODD),
+        *(f"/documents/letter2010?page={v}" for v in ODD),
+        *(f"/documents/letter2010/pages/{v}.png" for v in ODD),
+        *(f"/disposals/{v}" for v in ODD),
+        *(f"/retention/versions/{v}" for v in ODD),
+        *(f"/retention/versions/{v}/export.csv" for v in ODD),
+        "/retention/versions/1/export.pdf",
+        "/no/such/page",
+        "/static/../web-secret-key",
+        "/documents/",
+    ]
+    for path in pages:
+        answer = officer.get(f"{url}{path}")
+        assert answer.status_code in (200, 303, 400, 404), (path, answer.status_code)
+        if answer.status_code != 303:
+            assert answer.headers["content-type"].startswith("text/html"), path
+            assert '"detail"' not in answer.text and "Traceback" not in answer.text, path
+            assert '<html lang="vi">' in answer.text, path
+    not_found = officer.get(f"{url}/no/such/page")
+    assert not_found.status_code == 404 and "Không có trang hoặc tài liệu này." in not_found.text
+    wrong_method = officer.put(f"{url}/")
+    assert wrong_method.status_code == 405 and "không nhận yêu cầu" in wrong_method.text
+    token = form_token(officer, f"{url}/retention")
+    missing = officer.post(f"{url}/disposals/1/vote", data={"csrf": token})
+    assert missing.status_code in (400, 403) and '"detail"' not in missing.text
+
+
+@pytest.mark.parametrize("name", ["Lịch bảo quản 2025", 'Lịch "mới" (bản 2)'])
+def test_any_schedule_name_exports(site: tuple[str, Path], name: str) -> None:
+    url, home = site
+    schedules = Schedules(Catalog(make_settings(home).database_url))
+    table = f"Điều khoản,Tên nhóm hồ sơ tài liệu,Thời hạn bảo quản\n1.1,{name},10\n"
+    schedule = read_schedule(name, table.replace('"', "'").encode(), "lich.csv")
+    saved = schedules.save(name, schedule, "thu", f"đặt tên {name}")
+    officer = logged_in_client(url, "thu", PASSWORD)
+    for suffix in ("csv", "xlsx"):
+        answer = officer.get(f"{url}/retention/versions/{saved.version}/export.{suffix}")
+        assert answer.status_code == 200, answer.text
+        header = answer.headers["content-disposition"]
+        assert header.startswith('attachment; filename="') and header.count('"') == 2
+        assert (
+            f"filename*=UTF-8''{quote(saved.schedule.name.replace('@', '-v'), safe='')}" in header
+        )

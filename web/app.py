@@ -2,11 +2,14 @@
 traceback for the user: the log keeps it). `sohoa serve` runs it with uvicorn."""
 
 import logging
+from http import HTTPStatus
 from urllib.parse import quote
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from archive_schema.errors import UserError
@@ -27,6 +30,12 @@ from web.security import PASSWORD_PAGE, NotLoggedIn, PasswordChangeRequired
 from web.services import HERE, SESSION_HOURS, Services
 
 log = logging.getLogger(__name__)
+STATUS_MESSAGES = {
+    400: "Yêu cầu không hợp lệ.",
+    404: "Không có trang hoặc tài liệu này.",
+    405: "Trang này không nhận yêu cầu theo cách này.",
+    413: "Nội dung gửi lên quá lớn.",
+}
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -68,9 +77,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def to_password(request: Request, _: PasswordChangeRequired) -> Response:
         return RedirectResponse(PASSWORD_PAGE, status_code=303)
 
-    @app.exception_handler(HTTPException)
-    async def http_error(request: Request, error: HTTPException) -> HTMLResponse:
-        return page(request, "error.html", None, error.status_code, message=error.detail)
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> HTMLResponse:
+        """Ours say what is wrong in Vietnamese; the framework's (no such page, no such
+        method) get a Vietnamese message of their status."""
+        generic = error.detail == HTTPStatus(error.status_code).phrase
+        message = STATUS_MESSAGES.get(error.status_code, "Có lỗi.") if generic else error.detail
+        return page(request, "error.html", None, error.status_code, message=message)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_parameter(request: Request, error: RequestValidationError) -> HTMLResponse:
+        """A path that names nothing (a number out of range) is not found; anything else
+        sent wrong is named."""
+        where = [e["loc"] for e in error.errors()]
+        if any(loc[0] == "path" for loc in where):
+            return page(request, "error.html", None, 404, message=STATUS_MESSAGES[404])
+        names = ", ".join(sorted({str(loc[-1]) for loc in where}))
+        message = f"Yêu cầu gửi thiếu hoặc sai giá trị: {names}."
+        return page(request, "error.html", None, 400, message=message)
 
     @app.exception_handler(UserError)
     async def refused(request: Request, error: UserError) -> HTMLResponse:

@@ -11,6 +11,7 @@ from archive_schema.access import Role, User
 from archive_schema.disposal import STATE_LABELS, Disposals, State
 from archive_schema.review import Review
 from pipelines.destruction import execute
+from web.parameters import Number, disposition
 from web.render import page
 from web.security import CheckedForm, address, requires, services
 
@@ -57,7 +58,7 @@ def readmit(
 
 
 @router.get("/disposals/{number}", response_class=HTMLResponse)
-def proposal_page(request: Request, number: int, user: Involved) -> HTMLResponse:
+def proposal_page(request: Request, number: Number, user: Involved) -> HTMLResponse:
     disposals = _disposals(request)
     proposal = disposals.proposal(number)
     return page(
@@ -76,7 +77,7 @@ def proposal_page(request: Request, number: int, user: Involved) -> HTMLResponse
 @router.post("/disposals/{number}/vote", dependencies=[CheckedForm])
 def vote(
     request: Request,
-    number: int,
+    number: Number,
     user: Council,
     approve: Annotated[bool, Form()],
     comment: Annotated[str, Form()] = "",
@@ -86,20 +87,20 @@ def vote(
 
 
 @router.post("/disposals/{number}/execute", dependencies=[CheckedForm])
-def execute_proposal(request: Request, number: int, user: Officer) -> Response:
+def execute_proposal(request: Request, number: Number, user: Officer) -> Response:
     found = services(request)
     execute(found.settings, number, user, address(request), store=found.store)
     return RedirectResponse(f"/disposals/{number}", status_code=303)
 
 
 @router.get("/disposals/{number}/record.pdf")
-def destruction_record(request: Request, number: int, user: Involved) -> Response:
+def destruction_record(request: Request, number: Number, user: Involved) -> Response:
     proposal = _disposals(request).proposal(number)
     if proposal.record_key is None:
         return RedirectResponse(f"/disposals/{number}", status_code=303)
     with services(request).store.open(proposal.record_key) as stored:
         data = stored.read()
-    headers = {"Content-Disposition": f'inline; filename="bien-ban-huy-{number}.pdf"'}
+    headers = {"Content-Disposition": disposition(f"bien-ban-huy-{number}.pdf", inline=True)}
     return Response(data, media_type="application/pdf", headers=headers)
 
 

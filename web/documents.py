@@ -10,10 +10,8 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
-from urllib.parse import quote
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse, StreamingResponse
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
@@ -22,6 +20,7 @@ from archive_schema.access import User
 from archive_schema.catalog import now
 from archive_schema.models import Document, StoredFile
 from pipelines.dip import export_package
+from web.parameters import Number, PageNumber, disposition
 from web.reading_copy import reading_page
 from web.render import page
 from web.security import CurrentUser, audit, services
@@ -57,7 +56,7 @@ def document_page(
     request: Request,
     document_id: str,
     user: CurrentUser,
-    page_number: Annotated[int, Query(alias="page")] = 1,
+    page_number: PageNumber = 1,
 ) -> HTMLResponse:
     doc = _readable(request, document_id, user)
     audit(request, user.name, "view", doc.id)
@@ -80,12 +79,12 @@ def document_pdf(request: Request, document_id: str, user: CurrentUser) -> Strea
     """The PDF/A in the browser's viewer, for those who may download it."""
     doc = _downloadable(request, document_id, user)
     audit(request, user.name, "view_pdf", doc.id)
-    return _pdf(request, doc, "inline")
+    return _pdf(request, doc, inline=True)
 
 
 @router.get("/{document_id}/pages/{number}.png")
 async def reading_copy(
-    request: Request, document_id: str, number: int, user: CurrentUser
+    request: Request, document_id: str, number: Number, user: CurrentUser
 ) -> Response:
     """A page as an image with the reader's name and the time across it."""
     doc = await run_in_threadpool(_readable, request, document_id, user)
@@ -103,7 +102,7 @@ async def reading_copy(
 def document_download(request: Request, document_id: str, user: CurrentUser) -> StreamingResponse:
     doc = _downloadable(request, document_id, user)
     audit(request, user.name, "download", doc.id)
-    return _pdf(request, doc, "attachment")
+    return _pdf(request, doc, inline=False)
 
 
 @router.get("/{document_id}/package")
@@ -121,7 +120,7 @@ def document_package(request: Request, document_id: str, user: CurrentUser) -> F
     return FileResponse(
         written,
         media_type="application/zip",
-        filename=f"{doc.code or doc.id}.zip",
+        headers={"Content-Disposition": disposition(f"{doc.code or doc.id}.zip")},
         background=BackgroundTask(shutil.rmtree, folder),
     )
 
@@ -151,7 +150,7 @@ def _pdfa(doc: Document) -> StoredFile:
     return pdf
 
 
-def _pdf(request: Request, doc: Document, disposition: str) -> StreamingResponse:
+def _pdf(request: Request, doc: Document, inline: bool) -> StreamingResponse:
     pdf = _pdfa(doc)
     data = services(request).store.open(pdf.key)
 
@@ -165,7 +164,7 @@ def _pdf(request: Request, doc: Document, disposition: str) -> StreamingResponse
         chunks(),
         media_type="application/pdf",
         headers={
-            "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(name)}",
+            "Content-Disposition": disposition(name, inline),
             "Content-Length": str(pdf.size),
             **NO_STORE,
         },

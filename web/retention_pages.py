@@ -5,7 +5,7 @@ differences, importing a spreadsheet (with every bad row reported), the review l
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request, UploadFile
+from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from archive_schema.access import Role, User
@@ -14,6 +14,7 @@ from archive_schema.review import Filters, Review
 from archive_schema.schedule_files import MEDIA_TYPES, read_schedule, write_schedule
 from archive_schema.schedules import Schedules, diff
 from pipelines import records_office
+from web.parameters import Number, disposition, whole_number
 from web.render import page
 from web.security import CheckedForm, address, audit, requires, services
 
@@ -47,7 +48,7 @@ async def import_schedule(
 
 
 @router.get("/versions/{number}", response_class=HTMLResponse)
-def version_page(request: Request, number: int, user: Officer) -> HTMLResponse:
+def version_page(request: Request, number: Number, user: Officer) -> HTMLResponse:
     schedules = Schedules(services(request).catalog)
     version = schedules.version(number)
     before = schedules.version(number - 1) if number > 1 else None
@@ -56,11 +57,13 @@ def version_page(request: Request, number: int, user: Officer) -> HTMLResponse:
 
 
 @router.get("/versions/{number}/export.{suffix}")
-def export(request: Request, number: int, suffix: str, user: Officer) -> Response:
+def export(request: Request, number: Number, suffix: str, user: Officer) -> Response:
+    if f".{suffix}" not in MEDIA_TYPES:
+        raise HTTPException(404, "Bảng thời hạn chỉ tải về được dạng .csv hoặc .xlsx.")
     version = Schedules(services(request).catalog).version(number)
     data = write_schedule(version.schedule, f".{suffix}")
     filename = f"{version.schedule.name.replace('@', '-v')}.{suffix}"
-    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    headers = {"Content-Disposition": disposition(filename)}
     return Response(data, media_type=MEDIA_TYPES[f".{suffix}"], headers=headers)
 
 
@@ -69,11 +72,11 @@ def review_page(
     request: Request,
     user: Officer,
     type: str = "",
-    year: int | None = None,
+    year: str = "",
     agency: str = "",
     dossier: str = "",
 ) -> HTMLResponse:
-    filters = Filters(type or None, year, agency or None, dossier or None)
+    filters = Filters(type or None, whole_number(year, 1, 9999), agency or None, dossier or None)
     review = Review(services(request).catalog)
     return page(
         request,

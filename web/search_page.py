@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from indexing.base import FACETS, SearchQuery, SearchResults, Sort
+from web.parameters import whole_number
 from web.render import page
 from web.security import CurrentUser, audit, services
 
@@ -37,7 +38,7 @@ STATUS_LABELS = {
 @router.get("/", response_class=HTMLResponse)
 def search_page(request: Request, user: CurrentUser) -> HTMLResponse:
     text = request.query_params.get("q", "").strip()
-    number = _number(request.query_params.get("page"), 1)
+    number = whole_number(request.query_params.get("page"), 1, 10_000) or 1
     query = SearchQuery(
         text,
         user.readable_levels,
@@ -78,10 +79,9 @@ def search_page(request: Request, user: CurrentUser) -> HTMLResponse:
 
 def _filters(request: Request) -> dict[str, Any]:
     given = request.query_params
-    year = given.get("year", "")
     return {
         "doc_type": given.get("type") or None,
-        "year": int(year) if year.isdigit() else None,
+        "year": whole_number(given.get("year"), 1, 9999),
         "issuing_agency": given.get("agency") or None,
         "retention_status": given.get("status") or None,
         "needs_review": {"true": True, "false": False}.get(given.get("review", "")),
@@ -91,10 +91,6 @@ def _filters(request: Request) -> dict[str, Any]:
 def _encoded(value: Any) -> str:
     """A filter's value as the query string carries it."""
     return str(value).lower() if isinstance(value, bool) else str(value)
-
-
-def _number(value: str | None, default: int) -> int:
-    return int(value) if value and value.isdigit() and 0 < int(value) < 10_000 else default
 
 
 def _described(query: SearchQuery) -> str:
