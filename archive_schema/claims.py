@@ -79,12 +79,19 @@ class Claims:
 
 def _alive(claim: ClaimRow) -> bool:
     """Whether the claim's process may still be at work."""
-    host, _, pid = claim.owner.rpartition(":")
-    if host == socket.gethostname() and pid.isdigit():
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            return False
-        except PermissionError:
-            return True
-    return now() - aware(claim.claimed_at) < LEASE
+    known = process_alive(claim.owner)
+    return known if known is not None else now() - aware(claim.claimed_at) < LEASE
+
+
+def process_alive(owner: str) -> bool | None:
+    """Whether the process `host:pid` runs; None when it is another machine's."""
+    host, _, pid = owner.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return None
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's: it runs
+        pass
+    return True

@@ -14,7 +14,8 @@ from pipelines.cli import _settings, _user_errors, err, main
     "--repair",
     is_flag=True,
     help="First write again the METS.xml of each package that lost it (or whose METS cannot"
-    " be read), when the package's files match their checksums.",
+    " be read), when the package's files match their checksums, and remove what writes"
+    " killed half way left.",
 )
 def verify(repair: bool) -> None:
     """Hash every archived object again and compare it with the catalog and the package's
@@ -33,6 +34,8 @@ def verify(repair: bool) -> None:
                 bar.console.print(f"repaired: records/{document_id}/METS.xml written again")
             for refusal in done.refused:
                 bar.console.print(f"not repaired: {refusal}", markup=False, highlight=False)
+            swept = settings.store().sweep(thorough=True)
+            bar.console.print(f"removed {swept} objects left by writes killed half way")
         task = bar.add_task("Verifying records", total=None)
         try:
             audit = audit_fixity(

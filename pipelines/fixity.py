@@ -32,6 +32,7 @@ class FixityAudit:
     changed: list[str] = field(default_factory=list)
     unexpected: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)  # packages the catalog has no record of
+    strays: list[str] = field(default_factory=list)  # left by writes killed half way
 
     @property
     def problems(self) -> list[str]:
@@ -43,6 +44,10 @@ class FixityAudit:
                 f"{package_prefix(i)}: a package the catalog has no record of; `sohoa rebuild`"
                 " restores it"
                 for i in self.unknown
+            ]
+            + [
+                f"{k}: left by a write that was killed half way; `sohoa verify --repair` removes it"
+                for k in self.strays
             ]
         )
 
@@ -76,12 +81,13 @@ def audit_fixity(
             audit.unexpected.append(key)
         elif id_ not in damaged and catalog.status(id_) is None and id_ not in audit.unknown:
             audit.unknown.append(id_)
+    audit.strays = store.strays()
     if audit.problems:
         raise FixityFailed(
             f"{len(audit.problems)} problems in {store.url} ({audit.checked} objects checked:"
             f" {len(audit.missing)} missing, {len(audit.changed)} changed,"
-            f" {len(audit.unexpected) + len(audit.unknown)} unexpected):\n"
-            + "\n".join(audit.problems)
+            f" {len(audit.unexpected) + len(audit.unknown)} unexpected,"
+            f" {len(audit.strays)} left by killed writes):\n" + "\n".join(audit.problems)
         )
     return audit
 

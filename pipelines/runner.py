@@ -39,6 +39,7 @@ def ingest(batch: Path, settings: Settings, progress: Progress | None = None) ->
     """Process `batch` (a folder or zip) and return what happened to each document. A
     document another run is archiving at the same time is waited for, not done twice."""
     store = settings.store()
+    store.sweep()  # what writes killed half way left
     catalog = Catalog(settings.database_url)
     claims = Claims(catalog)
     schedule = Schedules(catalog).current().schedule

@@ -20,7 +20,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from pipelines.formats import sha256_file
-from pipelines.store import Lock, StoreError, checked_key
+from pipelines.store import ABANDONED, Lock, StoreError, checked_key
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -191,6 +191,33 @@ class S3Store:
                     VersionId=version,
                     LegalHold={"Status": "ON" if lock.legal_hold else "OFF"},
                 )
+
+    def strays(self) -> list[str]:
+        """Multipart uploads begun a day ago or more and never finished (their parts cost
+        storage and show nowhere): a process killed while it uploaded."""
+        return [f"{key} (unfinished upload {upload})" for key, upload in self._abandoned()]
+
+    def sweep(self, thorough: bool = False) -> int:
+        abandoned = self._abandoned()
+        for key, upload in abandoned:
+            with self._errors(f"cannot abort the unfinished upload of {key!r}"):
+                self.client.abort_multipart_upload(
+                    Bucket=self.bucket, Key=self.prefix + key, UploadId=upload
+                )
+        return len(abandoned)
+
+    def _abandoned(self) -> list[tuple[str, str]]:
+        cutoff = datetime.now(UTC) - ABANDONED
+        pages = self.client.get_paginator("list_multipart_uploads").paginate(
+            Bucket=self.bucket, Prefix=self.prefix
+        )
+        with self._errors("cannot list the unfinished uploads"):
+            return [
+                (item["Key"].removeprefix(self.prefix), item["UploadId"])
+                for page in pages
+                for item in page.get("Uploads", [])
+                if item["Initiated"] < cutoff
+            ]
 
     def _retained_until(self, full: str, version: str) -> datetime:
         answer = self.client.head_object(Bucket=self.bucket, Key=full, VersionId=version)

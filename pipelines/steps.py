@@ -26,6 +26,7 @@ from pipelines.report import BatchReport, DocumentReport, Outcome
 from pipelines.settings import Settings
 from pipelines.stages.intake import BatchError, DocumentSource, intake
 from pipelines.store import Store
+from pipelines.work_folders import own_work_folder
 
 
 class StagedDocument(BaseModel):
@@ -76,8 +77,10 @@ def batch_path(location: str) -> Path:
 
 def stage_batch(location: str, settings: Settings) -> tuple[StagedBatch, list[StagedDocument]]:
     """Intake: what the batch holds, and each document still to archive staged in the store."""
+    own_work_folder()
     batch = batch_path(location)
     store = settings.store()
+    store.sweep()
     catalog = Catalog(settings.database_url)
     rows = {row.row for row in Schedules(catalog).current().schedule.rows}
     with TemporaryDirectory(prefix="sohoa-batch-") as work:
@@ -92,6 +95,7 @@ def stage_batch(location: str, settings: Settings) -> tuple[StagedBatch, list[St
 def archive_document(staged: StagedDocument, settings: Settings) -> DocumentReport:
     """OCR, describe, classify, package, register and index one staged document. Raises
     DocumentNotArchived when the document is at fault, any other error when the machine is."""
+    own_work_folder()
     store = settings.store()
     catalog = Catalog(settings.database_url)
     claims = Claims(catalog)

@@ -2,20 +2,26 @@
 
 Keys are '/'-separated paths such as `records/<id>/METS.xml`. Writes are atomic per
 object, so a reader sees a whole object or none; a package counts as written only once its
-METS, written last, is there.
+METS, written last, is there. What a write killed half way leaves (a temporary file, an
+unfinished multipart upload) is a stray: `verify` lists them, `sweep` removes them.
 """
 
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Protocol
 from urllib.parse import unquote, urlparse
 
+from archive_schema.claims import process_alive, this_process
 from archive_schema.errors import UserError
+
+INCOMING = ".incoming"  # where a folder store writes an object before moving it in place
+ABANDONED = timedelta(days=1)  # a write of another machine not finished by then is dead
 
 
 class StoreError(UserError, RuntimeError):
@@ -45,6 +51,13 @@ class Store(Protocol):
     def keys(self, prefix: str = "") -> Iterator[str]: ...
     def protect(self, key: str, lock: Lock) -> None: ...
 
+    def strays(self) -> list[str]:
+        """What writes that died half way left behind (no live process is writing it)."""
+
+    def sweep(self, thorough: bool = False) -> int:
+        """Remove the strays of dead writes (never those of writes under way), those found
+        at a glance, or `thorough`ly all of them; returns how many."""
+
 
 def checked_key(key: str) -> PurePosixPath:
     """The parts of a key; a key that could leave the store is refused."""
@@ -56,12 +69,14 @@ def checked_key(key: str) -> PurePosixPath:
 
 class FileStore:
     """An archive folder on a local or mounted disk (`file:///srv/archive`). A folder cannot
-    enforce locks: a retention period needs an S3 store with Object Lock."""
+    enforce locks: a retention period needs an S3 store with Object Lock. Each object is
+    written into `.incoming/` first, named by the process writing it, then moved in place."""
 
     def __init__(self, root: Path):
         self.root = root
         self.url = root.as_uri()
-        root.mkdir(parents=True, exist_ok=True)
+        self.incoming = root / INCOMING
+        self.incoming.mkdir(parents=True, exist_ok=True)
 
     def _path(self, key: str) -> Path:
         return self.root.joinpath(*checked_key(key).parts)
@@ -71,7 +86,7 @@ class FileStore:
     ) -> None:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".incoming-")
+        fd, temporary = tempfile.mkstemp(dir=self.incoming, prefix=f"{this_process()}:")
         try:
             os.fchmod(fd, 0o644)  # mkstemp makes it private; the archive is read by others
             with os.fdopen(fd, "wb") as out:
@@ -102,11 +117,49 @@ class FileStore:
     def keys(self, prefix: str = "") -> Iterator[str]:
         for path in sorted(self.root.rglob("*")):
             key = path.relative_to(self.root).as_posix()
-            if path.is_file() and key.startswith(prefix) and not path.name.startswith(".incoming-"):
+            if path.is_file() and key.startswith(prefix) and not _temporary(key):
                 yield key
 
     def protect(self, key: str, lock: Lock) -> None:
         self._path(key)
+
+    def strays(self) -> list[str]:
+        """Temporary files of dead writers, in `.incoming/` and, as older versions of
+        sohoa left them, beside their objects (`.incoming-*`)."""
+        return [path.relative_to(self.root).as_posix() for path in self._strays(True)]
+
+    def sweep(self, thorough: bool = False) -> int:
+        """At a glance: the dead writers' files of `.incoming/`, one folder, cheap at every
+        start; `thorough`: every stray of the archive."""
+        strays = self._strays(thorough)
+        for path in strays:
+            path.unlink(missing_ok=True)
+        return len(strays)
+
+    def _strays(self, everywhere: bool) -> list[Path]:
+        paths = self.root.rglob("*") if everywhere else self.incoming.iterdir()
+        return sorted(
+            path
+            for path in paths
+            if path.is_file()
+            and _temporary(key := path.relative_to(self.root).as_posix())
+            and _abandoned(path, key)
+        )
+
+
+def _abandoned(path: Path, key: str) -> bool:
+    """A temporary file no live process is writing: its writer is dead, or of another
+    machine and a day gone, or of an older sohoa (named `.incoming-*` beside its object)."""
+    if not key.startswith(INCOMING + "/"):
+        return True
+    alive = process_alive(path.name.rsplit(":", 1)[0])
+    if alive is None:
+        return time.time() - path.stat().st_mtime > ABANDONED.total_seconds()
+    return not alive
+
+
+def _temporary(key: str) -> bool:
+    return key.startswith(INCOMING + "/") or key.rsplit("/", 1)[-1].startswith(".incoming-")
 
 
 def open_store(

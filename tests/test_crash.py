@@ -3,6 +3,7 @@ completes it without duplicates."""
 
 import os
 import signal
+import socket
 import subprocess
 import time
 from pathlib import Path
@@ -58,3 +59,47 @@ def test_killed_batch_is_completed_by_running_it_again(tmp_path: Path) -> None:
     assert sorted(d.source_name for d in documents) == ["002.png", "004.png", "006.png"]
     assert len({key.split("/")[1] for key in store.keys("records/")}) == 3
     assert all(load_package(store, d.id) is not None for d in documents)
+
+
+def test_what_a_kill_leaves_is_swept_at_the_next_start_and_verify_names_it(
+    tmp_path: Path,
+) -> None:
+    batch = write_batch(tmp_path / "batch", ["002", "004"], dpi=200, condition="clean")
+    home, scratch = tmp_path / "home", tmp_path / "tmp"
+    scratch.mkdir()
+    env = {**os.environ, "SOHOA_HOME": str(home), "SOHOA_WORKERS": "1", "TMPDIR": str(scratch)}
+    process = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "sohoa"), "ingest", str(batch.path)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 600
+    while not list(scratch.glob("sohoa-*/**/ocrmypdf.io.*")):  # OCR under way
+        assert process.poll() is None and time.monotonic() < deadline
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    (left,) = scratch.iterdir()
+    assert left.name == f"sohoa-{socket.gethostname()}:{process.pid}"
+    archive = home / "archive"
+    dead_write = archive / ".incoming" / f"{socket.gethostname()}:{2**22 + 1}:abc"
+    dead_write.write_bytes(b"half")
+    (archive / "records" / "old").mkdir(parents=True)
+    older = archive / "records" / "old" / ".incoming-x1y2"  # as sohoa 0.1 left them
+    older.write_bytes(b"half")
+
+    verify = sohoa(home, "verify", env={"TMPDIR": str(scratch)})
+    assert verify.returncode == 1
+    assert f".incoming/{dead_write.name}: left by a write that was killed" in verify.stderr
+    assert "records/old/.incoming-x1y2: left by a write" in verify.stderr
+    assert list(scratch.iterdir()) == []  # the killed run's work folder, swept at start
+
+    rerun = sohoa(home, "ingest", str(batch.path), env={"TMPDIR": str(scratch)})
+    assert rerun.returncode == 0, rerun.stderr
+    assert not dead_write.exists() and older.exists()  # swept at a glance, not the old one
+    repaired = sohoa(home, "verify", "--repair", env={"TMPDIR": str(scratch)})
+    assert repaired.returncode == 0, repaired.stderr
+    assert "removed 1 objects left by writes killed half way" in repaired.stderr
+    assert not older.exists() and list(scratch.iterdir()) == []

@@ -2,15 +2,17 @@
 Object Lock, checksums checked on read, multipart."""
 
 import os
+import socket
 from datetime import date, timedelta
 from pathlib import Path
 
 import boto3
 import pytest
 
+from archive_schema.claims import this_process
 from bench.s3_upload import random_file, upload_figures
 from pipelines.s3_store import PART_SIZE, S3Store
-from pipelines.store import Lock, Store, StoreError, open_store
+from pipelines.store import FileStore, Lock, Store, StoreError, open_store
 
 NEXT_YEAR = date.today() + timedelta(days=366)
 
@@ -169,3 +171,23 @@ def test_a_1_gib_file_goes_in_multipart_with_flat_memory(s3_url: str, tmp_path: 
     head = boto3.client("s3").head_object(Bucket=bucket, Key="archive/bench/large.tif")
     assert head["ETag"].strip('"').endswith(f"-{1024 * 2**20 // PART_SIZE}")
     assert head["ContentLength"] == 1024 * 2**20
+
+
+def test_a_write_killed_half_way_is_a_stray_until_swept(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.put("records/a/x.txt", b"whole")
+    assert store.strays() == []
+    if isinstance(store, S3Store):  # a multipart upload begun and never finished
+        monkeypatch.setattr("pipelines.s3_store.ABANDONED", timedelta(0))
+        store.client.create_multipart_upload(Bucket=store.bucket, Key=store.prefix + "records/a/y")
+    else:
+        assert isinstance(store, FileStore)
+        (store.incoming / f"{socket.gethostname()}:{2**22 + 1}:tmp").write_bytes(b"half")
+        (store.incoming / f"{this_process()}:tmp").write_bytes(b"being written")  # alive
+    (stray,) = store.strays()
+    assert "records/a/y" in stray or stray.startswith(".incoming/")
+    assert list(store.keys()) == ["records/a/x.txt"]  # never listed as an object
+    assert store.sweep() == 1 and store.strays() == []
+    with store.open("records/a/x.txt") as data:
+        assert data.read() == b"whole"
