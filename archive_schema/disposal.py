@@ -17,12 +17,13 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from archive_schema.access import Role, User
+from archive_schema.access import ROLE_LABELS, Role, User
 from archive_schema.audit import audit_row
 from archive_schema.catalog import Base, Catalog, DocumentRow, document_event, now
 from archive_schema.errors import UserError
 from archive_schema.models import Status
 from archive_schema.review import LegalHoldRow, legal_holds
+from archive_schema.vietnamese import vn_date
 
 DEFAULT_QUORUM = 2
 # The metadata a tombstone keeps of a destroyed record.
@@ -53,6 +54,7 @@ class State(StrEnum):
     REJECTED = "rejected"
     EXECUTING = "executing"  # begun; execute again to finish what a failure interrupted
     EXECUTED = "executed"
+    WITHDRAWN = "withdrawn"  # by the records office, before execution, with its reason
 
 
 STATE_LABELS = {
@@ -61,6 +63,7 @@ STATE_LABELS = {
     State.REJECTED: "Bị bác",
     State.EXECUTING: "Đang hủy",
     State.EXECUTED: "Đã hủy",
+    State.WITHDRAWN: "Đã rút",
 }
 OPEN = (State.PROPOSED, State.APPROVED, State.EXECUTING)
 
@@ -170,11 +173,23 @@ class Disposals:
         is not archived, permanent, not yet due, under a legal hold or already proposed."""
         _require(user, Role.RECORDS_OFFICER, "propose a destruction")
         if not ids:
-            raise UserError("a proposal lists at least one record")
+            raise UserError(
+                "a proposal lists at least one record",
+                "Hãy chọn ít nhất một tài liệu để đề nghị hủy.",
+            )
         with self.catalog.session() as session, session.begin():
             problems = [p for i in sorted(set(ids)) if (p := _not_destroyable(session, i, today))]
             if problems:
-                raise UserError("not proposed, nothing changed:\n" + "\n".join(problems))
+                raise UserError(
+                    "not proposed, nothing changed:\n" + "\n".join(en for en, _ in problems),
+                    "Chưa lập đề nghị, không có gì thay đổi:\n"
+                    + "\n".join(vi for _, vi in problems),
+                )
+            if not note.strip():
+                raise UserError(
+                    "a proposal needs its explanatory note: why the records may be destroyed",
+                    "Đề nghị hủy phải có thuyết minh: vì sao các tài liệu này hết giá trị.",
+                )
             row = DisposalRow(proposer=user.name, note=note.strip(), created_at=now())
             row.state = State.PROPOSED
             session.add(row)
@@ -191,20 +206,35 @@ class Disposals:
         """A council member's approval or rejection; one each, never the proposer's. The
         proposal is approved when a quorum has approved, rejected on the first rejection."""
         if user.role is not Role.COUNCIL:
-            raise UserError(f"{user.name} is not a member of the destruction council")
+            raise UserError(
+                f"{user.name} is not a member of the destruction council",
+                f"{user.name} không phải thành viên Hội đồng xét hủy tài liệu.",
+            )
         if not approve and not comment.strip():
-            raise UserError("a rejection needs its reason in the comment")
+            raise UserError(
+                "a rejection needs its reason in the comment",
+                "Không đồng ý hủy thì phải ghi lý do vào ô ý kiến.",
+            )
         with self.catalog.session() as session, session.begin():
             row = _disposal(session, number)
             if row.state != State.PROPOSED:
-                raise UserError(f"proposal {number} is {row.state}: it takes no more votes")
+                raise UserError(
+                    f"proposal {number} is {row.state}: it takes no more votes",
+                    f"Đề nghị số {number} {STATE_LABELS[State(row.state)].lower()}:"
+                    " không nhận thêm ý kiến.",
+                )
             if row.proposer == user.name:
-                raise UserError(f"{user.name} proposed {number} and may not vote on it")
+                raise UserError(
+                    f"{user.name} proposed {number} and may not vote on it",
+                    f"Người lập đề nghị số {number} không được cho ý kiến về đề nghị đó.",
+                )
             earlier = session.get(VoteRow, (number, user.name))
             if earlier is not None:
                 said = "approved" if earlier.approve else "rejected"
                 raise UserError(
-                    f"{user.name} has already {said} proposal {number} on {earlier.at:%Y-%m-%d}"
+                    f"{user.name} has already {said} proposal {number} on {earlier.at:%Y-%m-%d}",
+                    f"Bạn đã {'đồng ý' if earlier.approve else 'không đồng ý'} đề nghị số"
+                    f" {number} ngày {vn_date(earlier.at)}.",
                 )
             session.add(
                 VoteRow(
@@ -225,6 +255,27 @@ class Disposals:
             session.add(audit_row(user.name, action, target, address))
         return self.proposal(number)
 
+    def withdraw(self, number: int, reason: str, user: User, address: str = "") -> Proposal:
+        """The records office takes back a proposal not yet executed, saying why; its
+        records may be proposed again."""
+        _require(user, Role.RECORDS_OFFICER, "withdraw a destruction proposal")
+        if not reason.strip():
+            raise UserError(
+                "withdrawing a proposal needs its reason", "Rút đề nghị hủy phải nêu lý do."
+            )
+        with self.catalog.session() as session, session.begin():
+            row = _disposal(session, number)
+            if row.state not in (State.PROPOSED, State.APPROVED):
+                raise UserError(
+                    f"proposal {number} is {row.state}: it can no longer be withdrawn",
+                    f"Đề nghị số {number} {STATE_LABELS[State(row.state)].lower()}:"
+                    " không rút được nữa.",
+                )
+            row.state, row.decided_at = State.WITHDRAWN, now()
+            target = f"proposal {number}: {reason.strip()}"
+            session.add(audit_row(user.name, "withdraw_destruction", target, address))
+        return self.proposal(number)
+
     def begin(self, number: int, user: User, address: str = "") -> list[str]:
         """Start (or resume) executing an approved proposal: its records leave the archive's
         reach (status destroying) and get their tombstone, in one transaction. Returns the
@@ -233,16 +284,25 @@ class Disposals:
         with self.catalog.session() as session, session.begin():
             row = _disposal(session, number)
             if row.state not in (State.APPROVED, State.EXECUTING):
+                approvals = _approvals(session, number)
                 raise UserError(
-                    f"proposal {number} is {row.state}, with {_approvals(session, number)} of the"
-                    f" {self.quorum} approvals it needs: it cannot be executed"
+                    f"proposal {number} is {row.state}, with {approvals} of the"
+                    f" {self.quorum} approvals it needs: it cannot be executed",
+                    f"Đề nghị số {number} {STATE_LABELS[State(row.state)].lower()}, mới có"
+                    f" {approvals}/{self.quorum} ý kiến đồng ý cần có: chưa hủy được.",
                 )
             items = _items(session, number)
             remaining = [i.document_id for i in items if i.destroyed_at is None]
             held = legal_holds(session, remaining)
             if held:
                 named = "\n".join(f"{h.document_id}: {h.reason} (set by {h.set_by})" for h in held)
-                raise UserError(f"records of proposal {number} are under a legal hold:\n{named}")
+                shown = "\n".join(
+                    f"{_named(session, h.document_id)}: {h.reason} ({h.set_by})" for h in held
+                )
+                raise UserError(
+                    f"records of proposal {number} are under a legal hold:\n{named}",
+                    f"Tài liệu của đề nghị số {number} đang bị phong tỏa:\n{shown}",
+                )
             approvers = [v.user for v in _votes(session, number) if v.approve]
             for document_id in remaining:
                 doc = session.get(DocumentRow, document_id)
@@ -313,15 +373,22 @@ class Disposals:
         destruction annulled): the records office's act, with its reason, audited."""
         _require(user, Role.RECORDS_OFFICER, "readmit a destroyed record")
         if not reason.strip():
-            raise UserError("readmitting a destroyed record needs its reason")
+            raise UserError(
+                "readmitting a destroyed record needs its reason",
+                "Cho phép lưu trữ lại tài liệu đã hủy phải nêu lý do.",
+            )
         with self.catalog.session() as session, session.begin():
             row = session.get(TombstoneRow, document_id)
             if row is None or row.readmitted_at is not None:
-                raise UserError(f"{document_id}: no destroyed record barred from the archive")
+                raise UserError(
+                    f"{document_id}: no destroyed record barred from the archive",
+                    "Tài liệu này không thuộc diện đã hủy chờ cho phép lưu lại.",
+                )
             if row.destroyed_at is None:
                 raise UserError(
                     f"{document_id}: its destruction under proposal {row.disposal_id} is under"
-                    " way; execute it to the end first"
+                    " way; execute it to the end first",
+                    f"Đề nghị hủy số {row.disposal_id} đang thực hiện dở: hãy hủy xong trước.",
                 )
             row.readmitted_at, row.readmitted_by = now(), user.name
             row.readmit_reason = reason.strip()
@@ -330,38 +397,67 @@ class Disposals:
             return _tombstone_of(row)
 
 
-def _not_destroyable(session: Session, document_id: str, today: date) -> str | None:
+def _not_destroyable(session: Session, document_id: str, today: date) -> tuple[str, str] | None:
+    """Why a record may not be proposed, in English and in Vietnamese."""
     doc = session.get(DocumentRow, document_id)
     if doc is None or doc.status != Status.ARCHIVED:
-        return f"{document_id}: no archived record"
+        return f"{document_id}: no archived record", "Có tài liệu không còn trong kho."
+    named = _named(session, document_id)
     if doc.retention_permanent:
-        return f"{document_id}: kept permanently (Vĩnh viễn, row {doc.retention_row})"
+        return (
+            f"{document_id}: kept permanently (Vĩnh viễn, row {doc.retention_row})",
+            f"{named}: bảo quản vĩnh viễn (điều {doc.retention_row}).",
+        )
     if doc.review_from is None:
-        return f"{document_id}: its review date is unknown (unclassified, or no end year)"
+        return (
+            f"{document_id}: its review date is unknown (unclassified, or no end year)",
+            f"{named}: chưa rõ ngày hết hạn (chưa xác định thời hạn, hoặc chưa rõ năm).",
+        )
     if doc.review_from > today:
-        return f"{document_id}: kept until {doc.review_from}; not yet due for review"
+        return (
+            f"{document_id}: kept until {doc.review_from}; not yet due for review",
+            f"{named}: còn thời hạn bảo quản đến {vn_date(doc.review_from)}.",
+        )
     hold = session.get(LegalHoldRow, document_id)
     if hold is not None:
-        return f"{document_id}: under a legal hold set by {hold.set_by}: {hold.reason}"
+        return (
+            f"{document_id}: under a legal hold set by {hold.set_by}: {hold.reason}",
+            f"{named}: đang bị phong tỏa ({hold.set_by}): {hold.reason}.",
+        )
     other = session.scalar(
         select(DisposalRow.id)
         .join(DisposalItemRow, DisposalItemRow.disposal_id == DisposalRow.id)
         .where(DisposalItemRow.document_id == document_id, DisposalRow.state.in_(OPEN))
     )
     if other is not None:
-        return f"{document_id}: already in proposal {other}"
+        return (
+            f"{document_id}: already in proposal {other}",
+            f"{named}: đã có trong đề nghị hủy số {other}.",
+        )
     return None
+
+
+def _named(session: Session, document_id: str) -> str:
+    """A record as a person knows it: its number and notation, or its code."""
+    doc = session.get(DocumentRow, document_id)
+    known = doc and (doc.number_symbol or doc.code)
+    return f"Tài liệu {known}" if known else f"Tài liệu mã {document_id[:12]}"
 
 
 def _require(user: User, role: Role, act: str) -> None:
     if not user.has(role):
-        raise UserError(f"{user.name} ({user.role}) may not {act}")
+        raise UserError(
+            f"{user.name} ({user.role}) may not {act}",
+            f"{ROLE_LABELS[user.role]} không được thực hiện việc này.",
+        )
 
 
 def _disposal(session: Session, number: int) -> DisposalRow:
     row = session.get(DisposalRow, number)
     if row is None:
-        raise UserError(f"there is no destruction proposal {number}")
+        raise UserError(
+            f"there is no destruction proposal {number}", f"Không có đề nghị hủy số {number}."
+        )
     return row
 
 

@@ -100,7 +100,10 @@ class Review:
         schedule = version.schedule
         row = schedule.row(row_code)
         if row is None:
-            raise UserError(f"row {row_code!r} is not in version {version.version} of the schedule")
+            raise UserError(
+                f"row {row_code!r} is not in version {version.version} of the schedule",
+                f"Bảng thời hạn phiên bản {version.version} không có điều {row_code}.",
+            )
         with self.catalog.session() as session, session.begin():
             rows = _archived_rows(session, ids)
             for doc in rows:
@@ -115,13 +118,39 @@ class Review:
                 session.add(audit_row(user, "reclassify", f"{doc.id}: {detail}", address))
         return [doc.id for doc in rows]
 
+    def record_id(self, reference: str) -> str:
+        """The archived record a person names: by its id, its code (mã định danh), or its
+        number and notation when only one record has them."""
+        reference = reference.strip()
+        with self.catalog.session() as session:
+            for column in (DocumentRow.id, DocumentRow.code, DocumentRow.number_symbol):
+                found = session.scalars(
+                    select(DocumentRow.id)
+                    .where(column == reference, DocumentRow.status == Status.ARCHIVED)
+                    .limit(2)
+                ).all()
+                if len(found) == 1:
+                    return found[0]
+                if len(found) > 1:
+                    raise UserError(
+                        f"several records are {reference!r}: name one by its code",
+                        f"Có nhiều tài liệu mang số {reference}: hãy ghi mã định danh.",
+                    )
+        raise UserError(
+            f"no archived record {reference!r}",
+            f"Không có tài liệu nào mang mã hoặc số, ký hiệu '{reference}'.",
+        )
+
     def hold(self, document_id: str, reason: str, user: str, address: str = "") -> None:
         if not reason.strip():
-            raise UserError("a legal hold needs its reason")
+            raise UserError("a legal hold needs its reason", "Phong tỏa phải nêu lý do.")
         with self.catalog.session() as session, session.begin():
             (doc,) = _archived_rows(session, [document_id])
             if session.get(LegalHoldRow, document_id) is not None:
-                raise UserError(f"{document_id} is under a legal hold already")
+                raise UserError(
+                    f"{document_id} is under a legal hold already",
+                    "Tài liệu này đang bị phong tỏa rồi.",
+                )
             session.add(
                 LegalHoldRow(document_id=doc.id, reason=reason.strip(), set_by=user, set_at=now())
             )
@@ -132,7 +161,9 @@ class Review:
         with self.catalog.session() as session, session.begin():
             hold = session.get(LegalHoldRow, document_id)
             if hold is None:
-                raise UserError(f"{document_id} is not under a legal hold")
+                raise UserError(
+                    f"{document_id} is not under a legal hold", "Tài liệu này không bị phong tỏa."
+                )
             session.delete(hold)
             (doc,) = _archived_rows(session, [document_id])
             detail = f"legal hold released by {user} (was: {hold.reason})"
@@ -193,7 +224,10 @@ def _archived_rows(session: Session, ids: Collection[str]) -> list[DocumentRow]:
     )
     missing = sorted(set(ids) - {row.id for row in rows})
     if missing:
-        raise UserError(f"no archived record {', '.join(missing)}")
+        raise UserError(
+            f"no archived record {', '.join(missing)}",
+            f"{len(missing)} tài liệu không còn trong kho (đã hủy, hoặc chưa lưu xong).",
+        )
     return rows
 
 

@@ -72,7 +72,10 @@ class Schedules:
         with self.catalog.session() as session:
             row = session.get(ScheduleVersionRow, number)
         if row is None:
-            raise UserError(f"there is no version {number} of the retention schedule")
+            raise UserError(
+                f"there is no version {number} of the retention schedule",
+                f"Không có phiên bản {number} của bảng thời hạn bảo quản.",
+            )
         return _version(row)
 
     def of(self, label: str) -> ScheduleVersion:
@@ -93,14 +96,18 @@ class Schedules:
         """`schedule` as the next version; refused without a reason, or when it changes
         nothing (the current version stays)."""
         if not reason.strip():
-            raise UserError("say why the schedule changes (--reason): it is kept with the version")
+            raise UserError(
+                "say why the schedule changes (--reason): it is kept with the version",
+                "Hãy ghi lý do thay đổi bảng thời hạn: lý do được lưu cùng phiên bản.",
+            )
         with self.catalog.session() as session, session.begin():
             newest = session.scalars(
                 select(ScheduleVersionRow).order_by(ScheduleVersionRow.version.desc()).limit(1)
             ).first()
             if newest is not None and _version(newest).schedule.rows == schedule.rows:
                 raise UserError(
-                    f"the schedule is the same as version {newest.version}: nothing to save"
+                    f"the schedule is the same as version {newest.version}: nothing to save",
+                    f"Bảng thời hạn giống hệt phiên bản {newest.version}: không có gì để lưu.",
                 )
             row = ScheduleVersionRow(
                 version=(newest.version + 1) if newest else 1,

@@ -17,7 +17,7 @@ def export_package(catalog: Catalog, store: Store, document_id: str, output: Pat
     """Write the DIP of an archived record to `output` (a .zip file, or a folder to put
     `<id>.zip` in); returns the file written. Nothing is left behind on failure."""
     if catalog.status(document_id) is not Status.ARCHIVED:
-        raise UserError(f"no archived record {document_id}")
+        raise UserError(f"no archived record {document_id}", "Tài liệu này không còn trong kho.")
     files = package_files(store, document_id)
     if not files:
         raise StoreError(f"{document_id}: no finished package in {store.url}")

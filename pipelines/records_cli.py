@@ -150,35 +150,36 @@ def retention_assign(row: str, ids: tuple[str, ...], user_name: str, password_st
 
 
 @retention.command("hold")
-@click.argument("document_id")
+@click.argument("record")
 @click.option(
     "--reason", required=True, help="Why the record must be kept (an inspection, a case…)."
 )
 @as_user
 @password_stdin
-def retention_hold(document_id: str, reason: str, user_name: str, password_stdin: bool) -> None:
-    """Put a record under legal hold: never due for review, never destroyed."""
+def retention_hold(record: str, reason: str, user_name: str, password_stdin: bool) -> None:
+    """Put a record (its id, code, or number and notation) under legal hold: never due for
+    review, never destroyed."""
     from archive_schema.access import Role
     from pipelines.records_office import hold
 
     with _user_errors():
         user, catalog = _signed_in(user_name, password_stdin, Role.RECORDS_OFFICER)
-        hold(_settings(), catalog, document_id, reason, user.name, CLI)
+        document_id = hold(_settings(), catalog, record, reason, user.name, CLI)
     err.print(f"{document_id}: under legal hold")
 
 
 @retention.command("release")
-@click.argument("document_id")
+@click.argument("record")
 @as_user
 @password_stdin
-def retention_release(document_id: str, user_name: str, password_stdin: bool) -> None:
-    """Release a record's legal hold."""
+def retention_release(record: str, user_name: str, password_stdin: bool) -> None:
+    """Release a record's legal hold (the record by its id, code, or number)."""
     from archive_schema.access import Role
     from pipelines.records_office import release
 
     with _user_errors():
         user, catalog = _signed_in(user_name, password_stdin, Role.RECORDS_OFFICER)
-        release(_settings(), catalog, document_id, user.name, CLI)
+        document_id = release(_settings(), catalog, record, user.name, CLI)
     err.print(f"{document_id}: hold released")
 
 
@@ -190,7 +191,9 @@ def disposal() -> None:
 @disposal.command("propose")
 @click.argument("ids", nargs=-1)
 @click.option("--due", "all_due", is_flag=True, help="Propose every record on the review list.")
-@click.option("--note", default="", help="The explanatory note of the proposal.")
+@click.option(
+    "--note", required=True, help="The explanatory note: why the records may be destroyed."
+)
 @as_user
 @password_stdin
 def disposal_propose(
@@ -248,6 +251,21 @@ def disposal_execute(number: int, user_name: str, password_stdin: bool) -> None:
     err.print(
         f"Proposal {number}: {len(done.destroyed)} records destroyed; record {done.record_key}"
     )
+
+
+@disposal.command("withdraw")
+@click.argument("number", type=int)
+@click.option("--reason", required=True, help="Why the proposal is taken back.")
+@as_user
+@password_stdin
+def disposal_withdraw(number: int, reason: str, user_name: str, password_stdin: bool) -> None:
+    """Take back a proposal not yet executed; its records may be proposed again."""
+    from archive_schema.access import Role
+
+    with _user_errors():
+        user, catalog = _signed_in(user_name, password_stdin, Role.RECORDS_OFFICER)
+        _disposals(catalog).withdraw(number, reason, user, CLI)
+    err.print(f"Proposal {number}: withdrawn")
 
 
 @disposal.command("readmit")

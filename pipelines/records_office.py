@@ -24,18 +24,23 @@ def assign_row(
 
 
 def hold(
-    settings: Settings, catalog: Catalog, document_id: str, reason: str, user: str, address: str
-) -> None:
-    """Put a record under legal hold, and its objects under an S3 legal hold."""
-    Review(catalog).hold(document_id, reason, user, address)
+    settings: Settings, catalog: Catalog, reference: str, reason: str, user: str, address: str
+) -> str:
+    """Put a record (by its id, code or number) under legal hold, and its objects under an
+    S3 legal hold; returns its id."""
+    review = Review(catalog)
+    document_id = review.record_id(reference)
+    review.hold(document_id, reason, user, address)
     record_changed(settings, catalog, [document_id])
+    return document_id
 
 
-def release(
-    settings: Settings, catalog: Catalog, document_id: str, user: str, address: str
-) -> None:
-    Review(catalog).release(document_id, user, address)
+def release(settings: Settings, catalog: Catalog, reference: str, user: str, address: str) -> str:
+    review = Review(catalog)
+    document_id = review.record_id(reference)
+    review.release(document_id, user, address)
     record_changed(settings, catalog, [document_id])
+    return document_id
 
 
 def record_changed(settings: Settings, catalog: Catalog, ids: list[str]) -> None:

@@ -25,7 +25,16 @@ ABANDONED = timedelta(days=1)  # a write of another machine not finished by then
 
 
 class StoreError(UserError, RuntimeError):
-    """The store refused or failed an operation; the message names the key."""
+    """The store refused or failed an operation; the message names the key (for the
+    operator: the web says only that the archive store failed)."""
+
+    def __init__(self, message: str, vi: str | None = None):
+        super().__init__(
+            message,
+            vi
+            or "Kho lưu trữ không thực hiện được yêu cầu; lỗi đã được ghi lại để quản trị"
+            " viên xử lý.",
+        )
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ class Archive:
         year: int | None,
         access_level: str = "internal",
         pages: int = 1,
+        **fields: str,
     ) -> str:
         doc = Document(
             id=doc_id,
@@ -46,6 +47,7 @@ class Archive:
                 Page(number=n, text=f"{subject} trang {n}", confidence=90)
                 for n in range(1, pages + 1)
             ],
+            **fields,
         )
         doc.retention = self.version.schedule.classify(doc, year)
         pdf = f"{package_prefix(doc_id)}representations/pdfa/data/{doc_id}.pdf"

@@ -169,11 +169,11 @@ def test_the_council_quorum(archive: Archive) -> None:
 
 def test_a_rejection_closes_the_proposal_and_needs_a_reason(archive: Archive) -> None:
     disposals = Disposals(archive.catalog, quorum=3)
-    number = disposals.propose(["letter2010"], "", OFFICER, TODAY).id
+    number = disposals.propose(["letter2010"], "hết giá trị", OFFICER, TODAY).id
     with pytest.raises(UserError, match="needs its reason"):
         disposals.vote(number, COUNCIL[0], False, "")
     assert disposals.vote(number, COUNCIL[0], False, "còn giá trị tra cứu").state is State.REJECTED
-    assert Disposals(archive.catalog).propose(["letter2010"], "", OFFICER, TODAY).id == 2
+    assert Disposals(archive.catalog).propose(["letter2010"], "lần hai", OFFICER, TODAY).id == 2
 
 
 def test_execution_destroys_store_index_and_catalog_and_keeps_a_tombstone(

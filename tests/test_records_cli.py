@@ -103,7 +103,7 @@ def test_review_propose_approve_execute_and_the_audit_log(archive: Archive) -> N
     assert "1 records due for review" in due.stderr
     unclassified = sohoa(archive, "retention", "due", "--unclassified", "--json", password=None)
     assert json.loads(unclassified.stdout)["id"] == "invitation"
-    permanent = sohoa(archive, "disposal", "propose", "decision", "--user", "thu")
+    permanent = sohoa(archive, "disposal", "propose", "decision", "--note", "x", "--user", "thu")
     assert permanent.returncode == 2 and "kept permanently" in permanent.stderr
     proposed = sohoa(
         archive, "disposal", "propose", "--due", "--note", "Hết giá trị", "--user", "thu"

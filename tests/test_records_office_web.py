@@ -88,6 +88,8 @@ def test_a_schedule_is_imported_and_a_destruction_approved_and_executed(
     officer.select_option("form.assign select[name=row]", "1.11")
     officer.click("form.assign button")
     expect(officer.locator("table.review tbody tr")).to_have_count(2)  # 2012 + 5 years: due
+    for box in officer.locator("table.review input[name=ids]").all():
+        box.check()
     officer.fill("form.propose input[name=note]", "Hết giá trị sử dụng")
     officer.click("form.propose button")
     expect(officer.locator("[data-state]")).to_have_text("Chờ Hội đồng xét")
@@ -104,6 +106,7 @@ def test_a_schedule_is_imported_and_a_destruction_approved_and_executed(
     shot(council, "proposal-approved")
 
     officer.goto(proposal)
+    officer.fill("form.execute input[name=confirm]", proposal.rsplit("/", 1)[1])
     officer.click("form.execute button")
     expect(officer.locator("[data-state]")).to_have_text("Đã hủy", timeout=60_000)
     shot(officer, "proposal-executed")
@@ -139,7 +142,90 @@ def test_council_members_and_officers_keep_to_their_part(site: str) -> None:
     officer = logged_in_client(site, "thu", PASSWORD)
     token = form_token(officer, f"{site}/retention/review")
     refused = officer.post(f"{site}/disposals", data={"csrf": token, "ids": ["decision"]})
-    assert refused.status_code == 400 and "kept permanently" in refused.text
+    assert refused.status_code == 400 and "bảo quản vĩnh viễn (điều 1.2)" in refused.text
     forged = officer.post(f"{site}/disposals/1/vote", data={"csrf": token, "approve": "true"})
     assert forged.status_code == 403  # an officer is not in the council
     assert httpx.get(f"{site}/retention").status_code == 303  # not logged in: to the login
+
+
+@pytest.fixture
+def office(tmp_path: Path) -> Iterator[str]:
+    home = tmp_path / "home"
+    archive = sample_archive(make_settings(home))
+    archive.add(
+        "coded", "Công văn", "V/v kiểm kê kho", 2011, code="H01.05.2011.07", number_symbol="9/VP"
+    )
+    add_user(home, "thu", "records_officer", PASSWORD)
+    for member in ("an", "binh"):
+        add_user(home, member, "council", PASSWORD)
+    with web_server(home) as url:
+        yield url
+
+
+def test_the_records_offices_safeguards(office: str, browser: Browser) -> None:
+    from tests.web_server import form_token, logged_in_client
+
+    officer = logged_in(browser, office, "thu")
+    officer.goto(f"{office}/retention/review")
+    boxes = officer.locator("table.review input[name=ids]")
+    expect(boxes).to_have_count(2)
+    for index in range(2):
+        expect(boxes.nth(index)).not_to_be_checked()  # nothing proposed by default
+    client = logged_in_client(office, "thu", PASSWORD)
+    token = form_token(client, f"{office}/retention/review")
+    no_note = client.post(f"{office}/disposals", data={"csrf": token, "ids": ["letter2010"]})
+    assert no_note.status_code == 400 and "phải có thuyết minh" in no_note.text
+
+    officer.check("table.review input[value=letter2010]")
+    officer.fill("form.propose input[name=note]", "Hết giá trị")
+    officer.click("form.propose button")
+    expect(officer.locator("[data-state]")).to_have_text("Chờ Hội đồng xét")
+    proposal = officer.url
+    member = logged_in(browser, office, "an")
+    expect(member.locator("header nav")).not_to_contain_text("Lô tài liệu")
+    member.goto(proposal)
+    member.click("form.vote button[value=true]")
+    expect(member.locator("p.voted")).to_contain_text("Bạn đã đồng ý")
+    expect(member.locator("form.vote")).to_have_count(0)
+
+    officer.goto(proposal)
+    officer.fill("form.withdraw input[name=reason]", "Cần thẩm định lại")
+    officer.click("form.withdraw button")
+    expect(officer.locator("[data-state]")).to_have_text("Đã rút")
+    expect(officer.locator("form.execute")).to_have_count(0)
+
+    officer.goto(f"{office}/retention/review")
+    officer.check("table.review input[value=letter2010]")
+    officer.fill("form.propose input[name=note]", "Hết giá trị, thẩm định xong")
+    officer.click("form.propose button")
+    second = officer.url
+    for name in ("an", "binh"):
+        voter = logged_in(browser, office, name)
+        voter.goto(second)
+        voter.click("form.vote button[value=true]")
+        expect(voter.locator("p.voted")).to_be_visible()
+    number = second.rsplit("/", 1)[1]
+    token = form_token(client, second)
+    unconfirmed = client.post(f"{second}/execute", data={"csrf": token})
+    assert unconfirmed.status_code == 400 and "Chưa xác nhận" in unconfirmed.text
+    officer.goto(second)
+    expect(officer.locator("[data-state]")).to_have_text("Đã được duyệt")
+    shot(officer, "proposal-confirm")
+    officer.fill("form.execute input[name=confirm]", number)
+    officer.click("form.execute button")
+    expect(officer.locator("[data-state]")).to_have_text("Đã hủy", timeout=60_000)
+
+    officer.goto(f"{office}/retention/review")
+    officer.fill("form.hold input[name=document_id]", "H01.05.2011.07")  # the record's code
+    officer.fill("form.hold input[name=reason]", "Thanh tra tỉnh yêu cầu")
+    officer.click("form.hold button")
+    expect(officer.locator("table.held")).to_contain_text("Thanh tra tỉnh yêu cầu")
+    officer.goto(f"{office}/documents/letter2016")
+    officer.fill("form.hold input[name=reason]", "Vụ việc đang giải quyết")
+    officer.click("form.hold button")
+    expect(officer.locator("form.hold")).to_contain_text("Đang phong tỏa: Vụ việc đang giải quyết")
+    unknown = client.post(
+        f"{office}/retention/hold",
+        data={"csrf": token, "document_id": "H99.99", "reason": "x"},
+    )
+    assert unknown.status_code == 400 and "Không có tài liệu nào mang mã" in unknown.text

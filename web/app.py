@@ -3,7 +3,7 @@ traceback for the user: the log keeps it). `sohoa serve` runs it with uvicorn.""
 
 import logging
 from http import HTTPStatus
-from urllib.parse import quote
+from urllib.parse import quote, urlparse
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -26,7 +26,7 @@ from web import (
 )
 from web.middleware import PostLimit, add_headers
 from web.render import page
-from web.security import PASSWORD_PAGE, NotLoggedIn, PasswordChangeRequired
+from web.security import PASSWORD_PAGE, NotLoggedIn, PasswordChangeRequired, local_path
 from web.services import HERE, SESSION_HOURS, Services
 
 log = logging.getLogger(__name__)
@@ -98,9 +98,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(UserError)
     async def refused(request: Request, error: UserError) -> HTMLResponse:
-        """An act refused (a bad schedule, a vote twice…): nothing was changed."""
-        back = request.headers.get("referer", "/")
-        return page(request, "error.html", None, 400, message=str(error), back=back)
+        """An act refused (a bad schedule, a vote twice…): nothing was changed. The
+        message in Vietnamese; one without (a fault sohoa did not foresee) is logged."""
+        if error.vi is None:
+            log.warning("%s %s refused: %s", request.method, request.url.path, error)
+        message = error.vi or "Yêu cầu không thực hiện được; không có gì bị thay đổi."
+        came_from = urlparse(request.headers.get("referer", "/"))
+        back = local_path(came_from.path + (f"?{came_from.query}" if came_from.query else ""), "/")
+        return page(request, "error.html", None, 400, message=message, back=back)
 
     @app.exception_handler(Exception)
     async def server_error(request: Request, error: Exception) -> HTMLResponse:

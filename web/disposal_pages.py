@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from archive_schema.access import Role, User
 from archive_schema.disposal import STATE_LABELS, Disposals, State
+from archive_schema.errors import UserError
 from archive_schema.review import Review
 from pipelines.destruction import execute
 from web.parameters import Number, disposition
@@ -87,9 +88,25 @@ def vote(
 
 
 @router.post("/disposals/{number}/execute", dependencies=[CheckedForm])
-def execute_proposal(request: Request, number: Number, user: Officer) -> Response:
+def execute_proposal(
+    request: Request, number: Number, user: Officer, confirm: Annotated[str, Form()] = ""
+) -> Response:
+    """Destruction cannot be undone: the officer types the proposal's number to confirm."""
+    if confirm.strip() != str(number):
+        raise UserError(
+            f"execution of proposal {number} not confirmed",
+            f"Chưa xác nhận: gõ số đề nghị ({number}) vào ô xác nhận để thực hiện hủy.",
+        )
     found = services(request)
     execute(found.settings, number, user, address(request), store=found.store)
+    return RedirectResponse(f"/disposals/{number}", status_code=303)
+
+
+@router.post("/disposals/{number}/withdraw", dependencies=[CheckedForm])
+def withdraw(
+    request: Request, number: Number, user: Officer, reason: Annotated[str, Form()] = ""
+) -> Response:
+    _disposals(request).withdraw(number, reason, user, address(request))
     return RedirectResponse(f"/disposals/{number}", status_code=303)
 
 

@@ -16,9 +16,10 @@ from fastapi.responses import FileResponse, HTMLResponse, StreamingResponse
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
-from archive_schema.access import User
+from archive_schema.access import Role, User
 from archive_schema.catalog import now
 from archive_schema.models import Document, StoredFile
+from archive_schema.review import Review
 from pipelines.dip import export_package
 from web.parameters import Number, PageNumber, disposition
 from web.reading_copy import reading_page
@@ -60,6 +61,8 @@ def document_page(
 ) -> HTMLResponse:
     doc = _readable(request, document_id, user)
     audit(request, user.name, "view", doc.id)
+    officer = user.has(Role.RECORDS_OFFICER)
+    line = Review(services(request).catalog).records([doc.id]).get(doc.id) if officer else None
     answer = page(
         request,
         "document.html",
@@ -69,6 +72,8 @@ def document_page(
         events=services(request).catalog.events(doc.id),
         shown_page=min(max(1, page_number), max(1, doc.page_count)),
         downloadable=user.may_download(doc.access_level),
+        holdable=officer,
+        hold=line.hold if line else None,
     )
     answer.headers.update(NO_STORE)
     return answer

@@ -21,6 +21,7 @@ from web.security import (
     SignedInUser,
     address,
     audit,
+    local_path,
     services,
 )
 
@@ -30,7 +31,7 @@ FAILURE_DELAY = 1.0  # seconds
 
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request, next: str = "/") -> HTMLResponse:
-    return page(request, "login.html", None, next=_safe(next))
+    return page(request, "login.html", None, next=local_path(next, "/"))
 
 
 @router.post("/login", dependencies=[CheckedForm])
@@ -46,10 +47,20 @@ async def log_in(
     except LoginRefused as refused:
         await run_in_threadpool(audit, request, None, "login_failed", name[:64])
         await asyncio.sleep(FAILURE_DELAY)
-        return page(request, "login.html", None, 401, error=refused.vi, name=name, next=_safe(next))
+        return page(
+            request,
+            "login.html",
+            None,
+            401,
+            error=refused.vi,
+            name=name,
+            next=local_path(next, "/"),
+        )
     await run_in_threadpool(_start_session, request, user.name)
     await run_in_threadpool(audit, request, user.name, "login")
-    return RedirectResponse(PASSWORD_PAGE if user.must_change_password else _safe(next), 303)
+    return RedirectResponse(
+        PASSWORD_PAGE if user.must_change_password else local_path(next, "/"), 303
+    )
 
 
 @router.post("/logout", dependencies=[CheckedForm])
@@ -91,9 +102,3 @@ def _start_session(request: Request, name: str) -> None:
     request.session.clear()
     request.session[SESSION_TOKEN] = token
     request.session[SESSION_CSRF] = secrets.token_urlsafe(32)
-
-
-def _safe(target: str) -> str:
-    """Only a path of this site: never a redirect elsewhere."""
-    local = target.startswith("/") and not target.startswith("//") and "\\" not in target
-    return target if local else "/"

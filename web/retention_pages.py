@@ -16,7 +16,7 @@ from archive_schema.schedules import Schedules, diff
 from pipelines import records_office
 from web.parameters import Number, disposition, whole_number
 from web.render import page
-from web.security import CheckedForm, address, audit, requires, services
+from web.security import CheckedForm, address, audit, local_path, requires, services
 
 router = APIRouter(prefix="/retention")
 Officer = Annotated[User, requires(Role.RECORDS_OFFICER)]
@@ -109,7 +109,9 @@ def hold(
     document_id: Annotated[str, Form()],
     reason: Annotated[str, Form()] = "",
     release: Annotated[bool, Form()] = False,
+    back: Annotated[str, Form()] = "/retention/review",
 ) -> Response:
+    """A hold set or released, from the review list or a record's page (back there)."""
     found = services(request)
     if release:
         records_office.release(
@@ -119,7 +121,7 @@ def hold(
         records_office.hold(
             found.settings, found.catalog, document_id, reason, user.name, address(request)
         )
-    return RedirectResponse("/retention/review", status_code=303)
+    return RedirectResponse(local_path(back, "/retention/review"), status_code=303)
 
 
 def _schedule_page(

@@ -84,6 +84,12 @@ def checked_form(request: Request, csrf: Annotated[str, Form()] = "") -> None:
         )
 
 
+def local_path(target: str, otherwise: str) -> str:
+    """`target` if it is a path of this site, `otherwise` else: never a redirect elsewhere."""
+    local = target.startswith("/") and not target.startswith("//") and "\\" not in target
+    return target if local else otherwise
+
+
 def address(request: Request) -> str:
     return request.client.host if request.client else ""
 
