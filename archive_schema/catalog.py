@@ -39,6 +39,7 @@ from sqlalchemy.orm import (
 )
 
 from archive_schema.models import Document, Event, OriginalFile, Page, Retention, Status, StoredFile
+from archive_schema.paging import Paged, page_of
 
 SCHEMA_REVISION = "0007"  # the newest migration in archive_schema/migrations/versions
 MIGRATION_LOCK = 0x736F686F61  # "sohoa": PostgreSQL's advisory lock of the migrations
@@ -274,14 +275,29 @@ class Catalog:
         if ids is not None:
             query = query.where(BatchRow.id.in_(ids))
         with self.session() as session:
-            return [
-                BatchRecord(r.id, r.source, r.received_at, r.finished_at, r.status, r.report)
-                for r in session.scalars(query)
-            ]
+            return [_batch(r) for r in session.scalars(query)]
+
+    def known_as(self, ids: Collection[str]) -> dict[str, str]:
+        """How people know each record of `ids` the catalog has: its number and notation,
+        else its code (mã định danh)."""
+        query = select(DocumentRow.id, DocumentRow.number_symbol, DocumentRow.code).where(
+            DocumentRow.id.in_(ids)
+        )
+        with self.session() as session:
+            return {
+                i: known for i, number, code in session.execute(query) if (known := number or code)
+            }
 
     def document_ids(self, status: Status = Status.ARCHIVED) -> set[str]:
         with self.session() as session:
             return set(session.scalars(select(DocumentRow.id).where(DocumentRow.status == status)))
+
+    def batches_page(self, number: int) -> "Paged[BatchRecord]":
+        """A page of the batches received, newest first."""
+        query = select(BatchRow).order_by(BatchRow.received_at.desc())
+        with self.session() as session:
+            rows, total = page_of(session, query, number)
+        return Paged([_batch(r) for r in rows], total, number)
 
     def retention_statuses(self) -> dict[str, str]:
         """Each registered document's retention status, which changes after packaging."""
@@ -387,6 +403,10 @@ def _event_row(e: Event, document_id: str | None = None, batch_id: str | None = 
         detail=e.detail,
         at=e.at,
     )
+
+
+def _batch(row: BatchRow) -> BatchRecord:
+    return BatchRecord(row.id, row.source, row.received_at, row.finished_at, row.status, row.report)
 
 
 def _document_row(doc: Document) -> DocumentRow:

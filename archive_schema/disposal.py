@@ -22,6 +22,7 @@ from archive_schema.audit import audit_row
 from archive_schema.catalog import Base, Catalog, DocumentRow, document_event, now
 from archive_schema.errors import UserError
 from archive_schema.models import Status
+from archive_schema.paging import Paged, page_of
 from archive_schema.review import LegalHoldRow, legal_holds
 from archive_schema.vietnamese import vn_date
 
@@ -355,6 +356,19 @@ class Disposals:
             query = query.where(DisposalRow.state.in_(states))
         with self.catalog.session() as session:
             return [_proposal(session, row) for row in session.scalars(query)]
+
+    def proposals_page(self, number: int) -> Paged[Proposal]:
+        with self.catalog.session() as session:
+            rows, total = page_of(
+                session, select(DisposalRow).order_by(DisposalRow.id.desc()), number
+            )
+            return Paged([_proposal(session, row) for row in rows], total, number)
+
+    def tombstones_page(self, number: int) -> Paged[Tombstone]:
+        query = select(TombstoneRow).order_by(TombstoneRow.destroyed_at.desc())
+        with self.catalog.session() as session:
+            rows, total = page_of(session, query, number)
+        return Paged([_tombstone_of(t) for t in rows], total, number)
 
     def tombstones(
         self, number: int | None = None, ids: Collection[str] | None = None

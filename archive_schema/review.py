@@ -18,6 +18,7 @@ from archive_schema.audit import audit_row
 from archive_schema.catalog import Base, Catalog, DocumentRow, document_event, now
 from archive_schema.errors import UserError
 from archive_schema.models import Description, Status
+from archive_schema.paging import Paged, page_of
 from archive_schema.retention import end_year
 from archive_schema.schedules import ScheduleVersion
 
@@ -67,21 +68,20 @@ class Review:
 
     def due(self, today: date, filters: Filters = Filters()) -> list[RecordLine]:
         """Xem xét hủy: archived records whose period ran out before `today`, not held."""
-        query = _archived(filters).where(
-            DocumentRow.retention_permanent.is_(False),
-            DocumentRow.review_from <= today,
-            DocumentRow.id.not_in(select(LegalHoldRow.document_id)),
-        )
-        return self._lines(query.order_by(DocumentRow.review_from, DocumentRow.id))
+        return self._lines(due_query(today, filters))
 
     def unclassified(self, filters: Filters = Filters()) -> list[RecordLine]:
         """The records no schedule row took, for a records officer to assign one."""
-        query = _archived(filters).where(DocumentRow.retention_status == "unclassified")
-        return self._lines(query.order_by(DocumentRow.issue_date, DocumentRow.id))
+        return self._lines(unclassified_query(filters))
 
     def held(self) -> list[RecordLine]:
-        query = _archived(Filters()).where(DocumentRow.id.in_(select(LegalHoldRow.document_id)))
-        return self._lines(query.order_by(DocumentRow.id))
+        return self._lines(held_query())
+
+    def page(self, query: Select[DocumentRow], number: int) -> Paged[RecordLine]:
+        """Page `number` of one of the lists (due_query, unclassified_query, held_query)."""
+        with self.catalog.session() as session:
+            docs, total = page_of(session, query, number)
+        return Paged(self._of(docs), total, number)
 
     def records(self, ids: Collection[str]) -> dict[str, RecordLine]:
         query = select(DocumentRow).where(DocumentRow.id.in_(ids))
@@ -172,7 +172,10 @@ class Review:
 
     def _lines(self, query: Select[DocumentRow]) -> list[RecordLine]:
         with self.catalog.session() as session:
-            docs = list(session.scalars(query))
+            return self._of(list(session.scalars(query)))
+
+    def _of(self, docs: list[DocumentRow]) -> list[RecordLine]:
+        with self.catalog.session() as session:
             holds = {h.document_id: h.reason for h in legal_holds(session, [d.id for d in docs])}
         return [
             RecordLine(
@@ -193,6 +196,28 @@ class Review:
             )
             for d in docs
         ]
+
+
+def due_query(today: date, filters: Filters = Filters()) -> Select[DocumentRow]:
+    return (
+        _archived(filters)
+        .where(
+            DocumentRow.retention_permanent.is_(False),
+            DocumentRow.review_from <= today,
+            DocumentRow.id.not_in(select(LegalHoldRow.document_id)),
+        )
+        .order_by(DocumentRow.review_from, DocumentRow.id)
+    )
+
+
+def unclassified_query(filters: Filters = Filters()) -> Select[DocumentRow]:
+    query = _archived(filters).where(DocumentRow.retention_status == "unclassified")
+    return query.order_by(DocumentRow.issue_date, DocumentRow.id)
+
+
+def held_query() -> Select[DocumentRow]:
+    query = _archived(Filters()).where(DocumentRow.id.in_(select(LegalHoldRow.document_id)))
+    return query.order_by(DocumentRow.id)
 
 
 def legal_holds(session: Session, ids: Collection[str]) -> list[LegalHoldRow]:

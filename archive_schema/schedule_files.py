@@ -6,13 +6,16 @@ from importlib import resources
 from pathlib import Path
 
 from archive_schema.retention import COLUMNS, Schedule, ScheduleError, parse_rows
-from archive_schema.spreadsheets import SpreadsheetError, csv_bytes, csv_rows, xlsx_bytes, xlsx_rows
+from archive_schema.spreadsheets import (
+    MEDIA_TYPES,
+    SpreadsheetError,
+    csv_bytes,
+    csv_rows,
+    xlsx_bytes,
+    xlsx_rows,
+)
 
 SAMPLE_SCHEDULE = "retention_schedule_sample.csv"
-MEDIA_TYPES = {
-    ".csv": "text/csv; charset=utf-8",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 WIDTHS = (10, 28, 60, 16, 30, 30, 30, 24, 16, 30)
 
 

@@ -16,6 +16,10 @@ from openpyxl.styles import Font
 
 from archive_schema.errors import UserError
 
+MEDIA_TYPES = {
+    ".csv": "text/csv; charset=utf-8",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 FORMULA_STARTS = ("=", "+", "-", "@")
 GUARD = "'"  # Excel's own mark of a text typed as such
 # Bytes that TCVN3 uses for its commonest letters (ă â ê ô ơ ư đ, à ả ã á ạ) and that are

@@ -83,6 +83,24 @@ def doc_type_of_notation(notation: str) -> str | None:
 
 # Mức độ tiếp cận, from the most open to the most closed; a reader cleared for one level
 # may read every level before it.
+# The stages and acts of a record's history (its events), as the web names them.
+STAGE_LABELS = {
+    "intake": "Tiếp nhận",
+    "ocr": "Nhận dạng (OCR)",
+    "describe": "Mô tả",
+    "classify": "Xác định thời hạn",
+    "package": "Đóng gói",
+    "register": "Ghi vào danh mục",
+    "index": "Đánh chỉ mục tra cứu",
+    "archive": "Lưu trữ",
+    "retention": "Thời hạn bảo quản",
+    "hold": "Phong tỏa",
+    "destruction": "Hủy",
+    "fixity": "Kiểm tra toàn vẹn",
+    "rebuild": "Khôi phục danh mục",
+    "repair": "Sửa gói",
+}
+EVENT_OUTCOMES = {"ok": "Xong", "failed": "Lỗi", "skipped": "Bỏ qua"}
 ACCESS_LEVELS: dict[str, str] = {
     "public": "Công khai",
     "internal": "Nội bộ",

@@ -37,7 +37,12 @@ class OcrError(RuntimeError):
 
 
 class UnreadablePage(OcrError):
-    """A page of a scan cannot be decoded (truncated, corrupt): the scan must be made again."""
+    """A page of a scan cannot be decoded (truncated, corrupt): the scan must be made again;
+    `vi` says so in Vietnamese."""
+
+    def __init__(self, message: str, vi: str):
+        super().__init__(message)
+        self.vi = vi
 
 
 def scans_to_pdfa(
@@ -146,7 +151,10 @@ def _pdf_pages(path: Path) -> Iterator[bytes | str]:
             for frame in ImageSequence.Iterator(image):
                 yield _encode(frame, dpi)
     except (OSError, SyntaxError, ValueError) as error:
-        raise UnreadablePage(f"{path.name}: truncated or corrupt image: {error}") from error
+        raise UnreadablePage(
+            f"{path.name}: truncated or corrupt image: {error}",
+            f"{path.name}: ảnh bị cắt cụt hoặc hỏng, không đọc được: hãy quét lại",
+        ) from error
 
 
 def _encode(frame: Image.Image, dpi: tuple[float, float]) -> bytes:

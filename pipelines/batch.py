@@ -31,8 +31,10 @@ def open_batch(
         batch_id=received.batch_id,
         source=source,
         started_at=datetime.now(UTC),
-        problems=received.problems,
-        warnings=received.warnings,
+        problems=[said.en for said in received.problems],
+        warnings=[said.en for said in received.warnings],
+        problems_vi=[said.vi for said in received.problems],
+        warnings_vi=[said.vi for said in received.warnings],
     )
     catalog.start_batch(received.batch_id, source)
     barred = {
@@ -41,7 +43,7 @@ def open_batch(
         if stone.bars_archiving
     }
     received.rejected += [
-        Rejected(d.name, _destroyed(barred[d.id]), d.files)
+        Rejected(d.name, reason := _destroyed(barred[d.id]), d.files, reason)
         for d in received.documents
         if d.id in barred
     ]
@@ -57,7 +59,12 @@ def open_batch(
             )
             report.documents.append(
                 DocumentReport(
-                    name=document.name, status=Outcome.FAILED, id=document.id, reason=reason
+                    name=document.name,
+                    status=Outcome.FAILED,
+                    id=document.id,
+                    reason=reason,
+                    reason_vi=f"đã lưu trữ, nhưng gói trong kho mất tệp {METS_FILE}: quản trị"
+                    " viên cần chạy `sohoa verify --repair`",
                 )
             )
         else:
@@ -109,10 +116,14 @@ def not_archived(
     """A scan OCR could not decode is quarantined like one intake refused; another failure
     leaves the document to the next run."""
     if failure.unreadable:
-        rejected = Rejected(source.name, failure.reason, source.files)
+        rejected = Rejected(source.name, failure.reason, source.files, failure.reason_vi)
         return quarantine(store, batch_id, root, rejected)
     return DocumentReport(
-        name=source.name, status=Outcome.FAILED, id=source.id, reason=failure.reason
+        name=source.name,
+        status=Outcome.FAILED,
+        id=source.id,
+        reason=failure.reason,
+        reason_vi=failure.reason_vi,
     )
 
 
@@ -121,7 +132,12 @@ def quarantine(store: Store, batch_id: str, root: Path, rejected: Rejected) -> D
     for path in rejected.files:
         relative = path.relative_to(root) if root in path.parents else Path(path.name)
         store.put(f"batches/{batch_id}/quarantine/{relative.as_posix()}", path)
-    return DocumentReport(name=rejected.name, status=Outcome.QUARANTINED, reason=rejected.reason)
+    return DocumentReport(
+        name=rejected.name,
+        status=Outcome.QUARANTINED,
+        reason=rejected.reason,
+        reason_vi=rejected.reason_vi,
+    )
 
 
 def _keep_what_came(store: Store, received: BatchIntake, report: BatchReport) -> Events:

@@ -16,11 +16,17 @@ SCAN_IMAGE_TYPES = {"image/tiff", "image/jpeg", "image/png", "image/jp2"}
 PDF = "application/pdf"
 JPEG_END = b"\xff\xd9"
 DEFAULT_MAX_MEGAPIXELS = 200.0  # A0 at 300 dpi is 140
+BROKEN_IMAGE = "ảnh bị cắt cụt hoặc hỏng: hãy quét lại"
 STRIP_OFFSETS, STRIP_BYTE_COUNTS, TILE_OFFSETS, TILE_BYTE_COUNTS = 273, 279, 324, 325
 
 
 class UnreadableScan(ValueError):
-    """A file that cannot be archived as a scan; the message says why, for the archivist."""
+    """A file that cannot be archived as a scan; the message says why, for the archivist,
+    and `vi` the same in Vietnamese."""
+
+    def __init__(self, message: str, vi: str):
+        super().__init__(message)
+        self.vi = vi
 
 
 @dataclass(frozen=True)
@@ -47,7 +53,7 @@ def sha256_stream(data: BinaryIO, copy_to: IO[bytes] | None = None) -> str:
 def identify(path: Path, max_megapixels: float = DEFAULT_MAX_MEGAPIXELS) -> Scan:
     """The format and page count of a scan, after checking its structure and its size."""
     if path.stat().st_size == 0:
-        raise UnreadableScan("empty file (0 bytes)")
+        raise UnreadableScan("empty file (0 bytes)", "tệp rỗng (0 byte)")
     media_type = magic.from_file(str(path), mime=True)
     if media_type == PDF:
         return Scan(PDF, _pdf_pages(path))
@@ -57,7 +63,9 @@ def identify(path: Path, max_megapixels: float = DEFAULT_MAX_MEGAPIXELS) -> Scan
     raise UnreadableScan(
         f"not a scan: named '{path.suffix or '(no extension)'}'"
         f" but its content is {described} ({media_type});"
-        " accepted are TIFF, JPEG, PNG, JPEG 2000 and PDF"
+        " accepted are TIFF, JPEG, PNG, JPEG 2000 and PDF",
+        f"không phải ảnh quét: tên tệp đuôi '{path.suffix or '(không có)'}' nhưng nội dung là"
+        f" {media_type}; chỉ nhận TIFF, JPEG, PNG, JPEG 2000 và PDF",
     )
 
 
@@ -66,11 +74,14 @@ def _pdf_pages(path: Path) -> int:
         with pikepdf.open(path) as pdf:
             pages = len(pdf.pages)
     except pikepdf.PasswordError as error:
-        raise UnreadableScan("encrypted PDF: save it again without a password") from error
+        raise UnreadableScan(
+            "encrypted PDF: save it again without a password",
+            "PDF có mật khẩu: lưu lại bản không đặt mật khẩu",
+        ) from error
     except pikepdf.PdfError as error:
-        raise UnreadableScan(f"corrupt PDF: {error}") from error
+        raise UnreadableScan(f"corrupt PDF: {error}", "tệp PDF bị hỏng") from error
     if pages == 0:
-        raise UnreadableScan("PDF without pages")
+        raise UnreadableScan("PDF without pages", "tệp PDF không có trang nào")
     return pages
 
 
@@ -93,7 +104,7 @@ def _image_pages(path: Path, max_megapixels: float) -> int:
     except UnreadableScan:
         raise
     except (OSError, UnidentifiedImageError, SyntaxError, ValueError) as error:
-        raise UnreadableScan(f"truncated or corrupt image: {error}") from error
+        raise UnreadableScan(f"truncated or corrupt image: {error}", BROKEN_IMAGE) from error
 
 
 @contextmanager
@@ -113,7 +124,9 @@ def _check_size(image: Image.Image, max_megapixels: float) -> None:
     if megapixels > max_megapixels:
         raise UnreadableScan(
             f"image of {width}×{height} pixels ({megapixels:.0f} megapixels) is larger than the"
-            f" {max_megapixels:g} allowed (SOHOA_MAX_PAGE_MEGAPIXELS): scan at a lower resolution"
+            f" {max_megapixels:g} allowed (SOHOA_MAX_PAGE_MEGAPIXELS): scan at a lower resolution",
+            f"ảnh {width}×{height} điểm ({megapixels:.0f} megapixel) lớn hơn mức cho phép"
+            f" {max_megapixels:g}: hãy quét ở độ phân giải thấp hơn",
         )
 
 
@@ -122,7 +135,8 @@ def _check_jpeg_end(path: Path) -> None:
         data.seek(max(0, path.stat().st_size - 4096))
         if JPEG_END not in data.read():
             raise UnreadableScan(
-                "truncated or corrupt image: the JPEG data ends before its end marker"
+                "truncated or corrupt image: the JPEG data ends before its end marker",
+                BROKEN_IMAGE,
             )
 
 
@@ -137,6 +151,7 @@ def _tiff_frames(image: TiffImageFile, size: int, max_megapixels: float) -> int:
         if not ends or max(ends) > size:
             where = f"page {page + 1} of the TIFF"
             raise UnreadableScan(
-                f"truncated or corrupt image: {where} lies beyond the end of the file"
+                f"truncated or corrupt image: {where} lies beyond the end of the file",
+                f"{BROKEN_IMAGE} (trang {page + 1} nằm ngoài tệp)",
             )
     return image.n_frames

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from archive_schema.errors import UserError
+from archive_schema.errors import Said, UserError
 from archive_schema.models import DESCRIPTIVE_FIELDS
 from archive_schema.spreadsheets import Formula, SpreadsheetError, csv_rows, xlsx_rows
 from archive_schema.vietnamese import fold, normalize
@@ -38,28 +38,43 @@ class ManifestError(UserError, ValueError):
     """A manifest that cannot be read at all (not a table, no file column...)."""
 
 
+class CellError(ValueError):
+    """A cell's value that cannot be taken, with why in English and Vietnamese."""
+
+    def __init__(self, message: str, vi: str):
+        super().__init__(message)
+        self.vi = vi
+
+
 @dataclass(frozen=True)
 class ManifestRow:
     line: int  # the row number the archivist sees (the header is row 1)
     file: str
     values: dict[str, Any]
     error: str | None = None  # what is wrong with this row, naming the column
+    error_vi: str | None = None  # the same in Vietnamese
 
 
 @dataclass
 class Manifest:
     name: str
     rows: list[ManifestRow] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)  # about the manifest as a whole
+    problems: list[Said] = field(default_factory=list)  # about the manifest as a whole
 
 
 def find_manifest(root: Path) -> Path | None:
     for name in MANIFEST_NAMES:
         if (root / name).is_symlink():
-            raise ManifestError(f"{name} is a symbolic link: links are refused, not followed")
+            raise ManifestError(
+                f"{name} is a symbolic link: links are refused, not followed",
+                f"{name} là liên kết (symbolic link): không nhận liên kết",
+            )
     found = [root / name for name in MANIFEST_NAMES if (root / name).is_file()]
     if len(found) > 1:
-        raise ManifestError("the batch has both manifest.csv and manifest.xlsx: keep one")
+        raise ManifestError(
+            "the batch has both manifest.csv and manifest.xlsx: keep one",
+            "lô có cả manifest.csv và manifest.xlsx: chỉ giữ một bảng kê",
+        )
     return found[0] if found else None
 
 
@@ -69,7 +84,7 @@ def read_manifest(path: Path) -> Manifest:
     except SpreadsheetError as error:
         raise ManifestError(f"{path.name}: {error}", f"{path.name}: {error.vi}") from None
     if not table:
-        raise ManifestError(f"{path.name} is empty")
+        raise ManifestError(f"{path.name} is empty", f"bảng kê {path.name} trống")
     headers, *records = table
     manifest = Manifest(path.name)
     columns: dict[int, str] = {}
@@ -80,12 +95,20 @@ def read_manifest(path: Path) -> Manifest:
             columns[index] = name
         elif text:
             manifest.problems.append(
-                f"{path.name}: unknown column '{text}' (ignored); known columns are the record"
-                " fields or their Vietnamese labels, e.g."
-                f" {FIELD_LABELS['file']}, {FIELD_LABELS['issue_date']}"
+                Said(
+                    f"{path.name}: unknown column '{text}' (ignored); known columns are the"
+                    " record fields or their Vietnamese labels, e.g."
+                    f" {FIELD_LABELS['file']}, {FIELD_LABELS['issue_date']}",
+                    f"{path.name}: cột '{text}' không có trong mẫu (bỏ qua); các cột là các"
+                    f" trường của văn bản, ví dụ {FIELD_LABELS['file']},"
+                    f" {FIELD_LABELS['issue_date']}",
+                )
             )
     if "file" not in columns.values():
-        raise ManifestError(f"{path.name}: no file column ('file' or '{FIELD_LABELS['file']}')")
+        raise ManifestError(
+            f"{path.name}: no file column ('file' or '{FIELD_LABELS['file']}')",
+            f"{path.name}: thiếu cột tên tệp ('{FIELD_LABELS['file']}')",
+        )
     seen: set[str] = set()
     for line, record in enumerate(records, start=2):
         cells = {name: record[i] for i, name in columns.items() if i < len(record)}
@@ -94,7 +117,11 @@ def read_manifest(path: Path) -> Manifest:
         row = _parse_row(path.name, line, cells)
         if row.file in seen:
             row = ManifestRow(
-                line, row.file, {}, f"{path.name} row {line}: file '{row.file}' is listed twice"
+                line,
+                row.file,
+                {},
+                f"{path.name} row {line}: file '{row.file}' is listed twice",
+                f"{path.name} dòng {line}: tệp '{row.file}' được kê hai lần",
             )
         seen.add(row.file)
         manifest.rows.append(row)
@@ -105,7 +132,11 @@ def _parse_row(manifest: str, line: int, cells: dict[str, Any]) -> ManifestRow:
     file = str(cells.pop("file", "") or "").strip().strip("/")
     if not file:
         return ManifestRow(
-            line, "", {}, f"{manifest} row {line}: column {FIELD_LABELS['file']} (file) is empty"
+            line,
+            "",
+            {},
+            f"{manifest} row {line}: column {FIELD_LABELS['file']} (file) is empty",
+            f"{manifest} dòng {line}: cột {FIELD_LABELS['file']} để trống",
         )
     values: dict[str, Any] = {}
     for name, raw in cells.items():
@@ -113,17 +144,21 @@ def _parse_row(manifest: str, line: int, cells: dict[str, Any]) -> ManifestRow:
             continue
         try:
             values[name] = _parse_value(name, raw)
-        except ValueError as error:
+        except CellError as error:
             label = FIELD_LABELS.get(name, name)
             return ManifestRow(
-                line, file, {}, f"{manifest} row {line}, column {label} ({name}): {error}"
+                line,
+                file,
+                {},
+                f"{manifest} row {line}, column {label} ({name}): {error}",
+                f"{manifest} dòng {line}, cột {label}: {error.vi}",
             )
     return ManifestRow(line, file, values)
 
 
 def _parse_value(name: str, raw: Any) -> Any:
     if isinstance(raw, Formula):
-        raise ValueError(raw.refusal()[0])
+        raise CellError(*raw.refusal())
     if name == "issue_date":
         return _parse_date(raw)
     if name in ("ordinal", "dossier_end_year"):
@@ -132,8 +167,9 @@ def _parse_value(name: str, raw: Any) -> Any:
     if name == "doc_type":
         known = doc_type_named(text)
         if known is None:
-            raise ValueError(
-                f"'{text}' is not a document type; known types: {', '.join(DOC_TYPES)}"
+            raise CellError(
+                f"'{text}' is not a document type; known types: {', '.join(DOC_TYPES)}",
+                f"'{text}' không phải tên loại văn bản; các tên loại: {', '.join(DOC_TYPES)}",
             )
         return known
     if name == "access_level":
@@ -141,8 +177,9 @@ def _parse_value(name: str, raw: Any) -> Any:
             fold(v): k for k, v in ACCESS_LEVELS.items()
         }
         if fold(text) not in levels:
-            raise ValueError(
-                f"'{text}' is not an access level; use one of {', '.join(ACCESS_LEVELS)}"
+            raise CellError(
+                f"'{text}' is not an access level; use one of {', '.join(ACCESS_LEVELS)}",
+                f"'{text}' không phải mức độ tiếp cận; chọn: {', '.join(ACCESS_LEVELS.values())}",
             )
         return levels[fold(text)]
     if name == "recipients":
@@ -161,20 +198,23 @@ def _parse_date(raw: Any) -> date:
             return datetime.strptime(text, form).date()
         except ValueError:
             continue
-    raise ValueError(f"'{text}' is not a date; write it as YYYY-MM-DD or DD/MM/YYYY")
+    raise CellError(
+        f"'{text}' is not a date; write it as YYYY-MM-DD or DD/MM/YYYY",
+        f"'{text}' không phải ngày; hãy ghi dạng DD/MM/YYYY",
+    )
 
 
 def _parse_int(name: str, raw: Any) -> int:
     text = str(raw).strip()
     if isinstance(raw, float) and raw.is_integer():
         text = str(int(raw))
-    if not text.isdigit():
-        raise ValueError(f"'{text}' is not a whole number")
+    if not (text.isascii() and text.isdigit()):
+        raise CellError(f"'{text}' is not a whole number", f"'{text}' không phải số nguyên")
     value = int(text)
     if name == "dossier_end_year" and not 1800 <= value <= 2200:
-        raise ValueError(f"{value} is not a plausible year")
+        raise CellError(f"{value} is not a plausible year", f"{value} không phải năm hợp lý")
     if value < 1:
-        raise ValueError("must be 1 or more")
+        raise CellError("must be 1 or more", "phải từ 1 trở lên")
     return value
 
 

@@ -23,6 +23,7 @@ class DocumentReport(BaseModel):
     issue_date: date | None = None
     pages_to_review: list[int] = Field(default_factory=list)
     reason: str | None = None
+    reason_vi: str | None = None  # the same in Vietnamese, for the web
 
 
 class BatchReport(BaseModel):
@@ -33,6 +34,8 @@ class BatchReport(BaseModel):
     documents: list[DocumentReport] = Field(default_factory=list)
     problems: list[str] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    problems_vi: list[str] = Field(default_factory=list)  # the same in Vietnamese
+    warnings_vi: list[str] = Field(default_factory=list)
 
     @property
     def ok(self) -> bool:

@@ -145,6 +145,8 @@ def _process_all(
             yield (
                 source,
                 worker.DocumentFailed(
-                    reason, [Event(stage="ocr", outcome="failed", detail=reason)]
+                    reason,
+                    [Event(stage="ocr", outcome="failed", detail=reason)],
+                    reason_vi="tiến trình xử lý bị dừng (bị tắt, hoặc hết bộ nhớ): hãy chạy lại lô",
                 ),
             )

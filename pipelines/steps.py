@@ -150,7 +150,12 @@ def finish_batch(
             reason = "its task did not finish: see its log in Airflow, then run the batch again"
             outcome = DocumentOutcome(
                 report=DocumentReport(
-                    name=staged.name, status=Outcome.FAILED, id=staged.id, reason=reason
+                    name=staged.name,
+                    status=Outcome.FAILED,
+                    id=staged.id,
+                    reason=reason,
+                    reason_vi="tác vụ của văn bản này trong Airflow chưa xong: xem nhật ký của nó,"
+                    " rồi chạy lại lô",
                 ),
                 events=[Event(stage="ocr", outcome="failed", detail=reason)],
             )

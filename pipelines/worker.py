@@ -12,6 +12,7 @@ from typing import TypeVar
 
 from archive_schema.models import Document, Event
 from archive_schema.retention import Schedule
+from archive_schema.vocab import STAGE_LABELS
 from ocr.convert import UnreadablePage
 from pipelines.settings import Settings
 from pipelines.stages.classify import classify
@@ -30,11 +31,19 @@ class DocumentFailed(Exception):
     machine failed, not the document (a disk, a connection), so trying again may succeed."""
 
     def __init__(
-        self, reason: str, events: list[Event], unreadable: bool = False, transient: bool = False
+        self,
+        reason: str,
+        events: list[Event],
+        unreadable: bool = False,
+        transient: bool = False,
+        reason_vi: str = "",
     ):
-        super().__init__(reason, events, unreadable, transient)
+        super().__init__(reason, events, unreadable, transient, reason_vi)
         self.reason, self.events = reason, events
         self.unreadable, self.transient = unreadable, transient
+        self.reason_vi = (
+            reason_vi or "không xử lý được văn bản này (chi tiết kỹ thuật trong báo cáo)"
+        )
 
 
 def start() -> None:
@@ -83,4 +92,8 @@ def _stage(doc: Document, name: str, run: Callable[[], T]) -> T:
             doc.events,
             unreadable=isinstance(error, UnreadablePage),
             transient=isinstance(error, OSError),
+            reason_vi=error.vi
+            if isinstance(error, UnreadablePage)
+            else f"lỗi ở công đoạn {STAGE_LABELS.get(name, name)}: hãy chạy lại lô; nếu còn lỗi,"
+            " báo quản trị viên (chi tiết kỹ thuật trong báo cáo)",
         ) from error

@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 
+from archive_schema.errors import Said
 from pipelines.stages.intake import BatchError, intake
 from tests.bad_files import image_bytes, pdf_bytes
 
@@ -28,7 +29,7 @@ def test_files_and_folders_become_documents_in_natural_page_order(tmp_path: Path
     assert sorted(by_name) == ["a.tif", "dossier"]
     assert [p.name for p in by_name["dossier"].files] == ["page-1.png", "page-2.png", "page-10.png"]
     assert [o.pages for o in by_name["a.tif"].originals] == [2]
-    assert result.warnings == ["ignored system files: .DS_Store, Thumbs.db"]
+    assert [w.en for w in result.warnings] == ["ignored system files: .DS_Store, Thumbs.db"]
     assert result.rejected == [] and result.problems == []
 
 
@@ -61,8 +62,15 @@ def test_manifest_reconciled_with_the_files(tmp_path: Path) -> None:
         "a.png": {"ordinal": 1, "retention_row": "1.2"},
         "b.png": {},
     }
-    assert result.problems == ["manifest.csv row 3: 'missing.tif' is not in the batch"]
-    assert result.warnings == ["not in manifest.csv (archived without its metadata): b.png"]
+    assert result.problems == [
+        Said(
+            "manifest.csv row 3: 'missing.tif' is not in the batch",
+            "manifest.csv dòng 3: lô không có 'missing.tif'",
+        )
+    ]
+    assert [w.en for w in result.warnings] == [
+        "not in manifest.csv (archived without its metadata): b.png"
+    ]
     reasons = {r.name: r.reason for r in result.rejected}
     assert (
         reasons["c.png"]

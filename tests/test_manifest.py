@@ -52,10 +52,11 @@ def test_xlsx_with_english_headers_and_real_dates(tmp_path: Path) -> None:
 
 def test_unknown_column_is_reported_and_ignored(tmp_path: Path) -> None:
     manifest = read_manifest(write(tmp_path / "manifest.csv", "Tệp,Ghi chú riêng\na.tif,xyz\n"))
-    assert manifest.problems == [
+    assert [problem.en for problem in manifest.problems] == [
         "manifest.csv: unknown column 'Ghi chú riêng' (ignored); known columns are"
         " the record fields or their Vietnamese labels, e.g. Tệp, Ngày ban hành"
     ]
+    assert manifest.problems[0].vi.startswith("manifest.csv: cột 'Ghi chú riêng' không có")
     assert manifest.rows[0].values == {}
 
 

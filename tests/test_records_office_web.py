@@ -121,13 +121,7 @@ def test_a_schedule_is_imported_and_a_destruction_approved_and_executed(
     officer.goto(f"{site}/audit?target=proposal+1")
     actions = officer.locator("table.audit td:nth-child(3)")
     expect(actions).to_have_text(
-        [
-            "destroyed",
-            "execute_destruction",
-            "approve_destruction",
-            "approve_destruction",
-            "propose_destruction",
-        ]
+        ["Đã hủy", "Bắt đầu hủy", "Đồng ý hủy", "Đồng ý hủy", "Đề nghị hủy"]
     )
     shot(officer, "audit")
 

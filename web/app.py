@@ -16,6 +16,7 @@ from archive_schema.errors import UserError
 from pipelines.settings import Settings
 from web import (
     account_pages,
+    audit_pages,
     batches,
     disposal_pages,
     documents,
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         retention_pages,
         disposal_pages,
         account_pages,
+        audit_pages,
     )
     for router in pages:
         app.include_router(router.router)

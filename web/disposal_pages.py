@@ -1,18 +1,19 @@
 """Destruction on the web: proposals from the review list, the council's votes, execution,
-the destruction record (biên bản), tombstones, and the audit log that tells the story."""
+the destruction record (biên bản), tombstones, and readmission."""
 
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from archive_schema.access import Role, User
 from archive_schema.disposal import STATE_LABELS, Disposals, State
 from archive_schema.errors import UserError
+from archive_schema.paging import PER_PAGE, Paged
 from archive_schema.review import Review
 from pipelines.destruction import execute
-from web.parameters import Number, disposition
+from web.parameters import Number, disposition, whole_number
 from web.render import page
 from web.security import CheckedForm, address, requires, services
 
@@ -23,14 +24,19 @@ Council = Annotated[User, requires(Role.COUNCIL)]
 
 
 @router.get("/disposals", response_class=HTMLResponse)
-def proposals_page(request: Request, user: Involved) -> HTMLResponse:
+def proposals_page(
+    request: Request,
+    user: Involved,
+    page_number: Annotated[str, Query(alias="page")] = "",
+    tombstones_page: str = "",
+) -> HTMLResponse:
     disposals = _disposals(request)
     return page(
         request,
         "disposals.html",
         user,
-        proposals=disposals.proposals(),
-        tombstones=disposals.tombstones(),
+        proposals=disposals.proposals_page(whole_number(page_number) or 1),
+        tombstones=disposals.tombstones_page(whole_number(tombstones_page) or 1),
         labels=STATE_LABELS,
     )
 
@@ -59,16 +65,24 @@ def readmit(
 
 
 @router.get("/disposals/{number}", response_class=HTMLResponse)
-def proposal_page(request: Request, number: Number, user: Involved) -> HTMLResponse:
+def proposal_page(
+    request: Request,
+    number: Number,
+    user: Involved,
+    page_number: Annotated[str, Query(alias="page")] = "",
+) -> HTMLResponse:
     disposals = _disposals(request)
     proposal = disposals.proposal(number)
+    at = whole_number(page_number) or 1
+    shown = proposal.documents[(at - 1) * PER_PAGE : at * PER_PAGE]
     return page(
         request,
         "disposal.html",
         user,
         proposal=proposal,
-        records=Review(services(request).catalog).records(proposal.documents),
-        tombstones={t.document_id: t for t in disposals.tombstones(number)},
+        shown=Paged(shown, len(proposal.documents), at),
+        records=Review(services(request).catalog).records(shown),
+        tombstones={t.document_id: t for t in disposals.tombstones(number, ids=shown)},
         quorum=disposals.quorum,
         labels=STATE_LABELS,
         State=State,
@@ -119,14 +133,6 @@ def destruction_record(request: Request, number: Number, user: Involved) -> Resp
         data = stored.read()
     headers = {"Content-Disposition": disposition(f"bien-ban-huy-{number}.pdf", inline=True)}
     return Response(data, media_type="application/pdf", headers=headers)
-
-
-@router.get("/audit", response_class=HTMLResponse)
-def audit_page(
-    request: Request, user: Officer, who: str = "", action: str = "", target: str = ""
-) -> HTMLResponse:
-    entries = services(request).audit_log.entries(who or None, action or None, target or None, 500)
-    return page(request, "audit.html", user, entries=entries, who=who, action=action, target=target)
 
 
 def _disposals(request: Request) -> Disposals:

@@ -4,6 +4,7 @@ a page of the site's own saying what is wrong, never a server error. And the nam
 file sent, which any Vietnamese name, quote or bracket leaves intact."""
 
 import re
+from datetime import date, datetime
 from typing import Annotated
 from urllib.parse import quote
 
@@ -23,6 +24,16 @@ def whole_number(value: str | None, low: int = 1, high: int = LARGEST) -> int | 
         return None
     number = int(value)
     return number if low <= number <= high else None
+
+
+def day(value: str | None) -> date | None:
+    """A day as a form gives it (`2026-12-02`) or as Vietnamese write it (`02/12/2026`)."""
+    for form in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime((value or "").strip(), form).date()
+        except ValueError:
+            continue
+    return None
 
 
 def disposition(name: str, inline: bool = False) -> str:

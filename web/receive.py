@@ -93,7 +93,7 @@ def _check_zip(path: Path, name: str) -> None:
     except zipfile.BadZipFile as error:
         raise UploadRefused(f"{name}: tệp zip bị hỏng ({error}).") from error
     refused = [
-        f"{m.filename}: {reason}" for m in members if (reason := unsafe_path(m) or zip_bomb(m))
+        f"{m.filename}: {reason.vi}" for m in members if (reason := unsafe_path(m) or zip_bomb(m))
     ]
     if refused:
         raise UploadRefused(f"{name} bị từ chối, không có gì được lưu: " + "; ".join(refused[:5]))

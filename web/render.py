@@ -1,4 +1,5 @@
-"""Pages rendered from the templates, with what every page shows: the user and the form token."""
+"""Pages rendered from the templates, with what every page shows: the user, the form token,
+and the links to the other pages of a long list."""
 
 from typing import Any
 
@@ -12,9 +13,19 @@ from web.security import csrf_token, services
 def page(
     request: Request, template: str, user: User | None, status: int = 200, **context: Any
 ) -> HTMLResponse:
+    def page_url(number: int, name: str = "page") -> str:
+        """This page's URL, at page `number` of its list `name`."""
+        return str(request.url.include_query_params(**{name: number}))
+
     return services(request).templates.TemplateResponse(
         request,
         template,
-        {"user": user, "csrf": csrf_token(request), "status_code": status, **context},
+        {
+            "user": user,
+            "csrf": csrf_token(request),
+            "status_code": status,
+            "page_url": page_url,
+            **context,
+        },
         status_code=status,
     )

@@ -5,14 +5,15 @@ differences, importing a spreadsheet (with every bad row reported), the review l
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from archive_schema.access import Role, User
 from archive_schema.retention import ScheduleError
-from archive_schema.review import Filters, Review
-from archive_schema.schedule_files import MEDIA_TYPES, read_schedule, write_schedule
+from archive_schema.review import Filters, Review, due_query, held_query, unclassified_query
+from archive_schema.schedule_files import read_schedule, write_schedule
 from archive_schema.schedules import Schedules, diff
+from archive_schema.spreadsheets import MEDIA_TYPES
 from pipelines import records_office
 from web.parameters import Number, disposition, whole_number
 from web.render import page
@@ -75,6 +76,9 @@ def review_page(
     year: str = "",
     agency: str = "",
     dossier: str = "",
+    page_number: Annotated[str, Query(alias="page")] = "",
+    unclassified_page: str = "",
+    held_page: str = "",
 ) -> HTMLResponse:
     filters = Filters(type or None, whole_number(year, 1, 9999), agency or None, dossier or None)
     review = Review(services(request).catalog)
@@ -82,9 +86,9 @@ def review_page(
         request,
         "review.html",
         user,
-        due=review.due(date.today(), filters),
-        unclassified=review.unclassified(),
-        held=review.held(),
+        due=review.page(due_query(date.today(), filters), whole_number(page_number) or 1),
+        unclassified=review.page(unclassified_query(), whole_number(unclassified_page) or 1),
+        held=review.page(held_query(), whole_number(held_page) or 1),
         filters=filters,
         schedule=Schedules(services(request).catalog).current().schedule,
     )

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath, PurePosixPath
 from typing import Any
 
-from archive_schema.errors import UserError
+from archive_schema.errors import Said, UserError
 from archive_schema.identifiers import batch_id, document_id
 from archive_schema.models import OriginalFile
 from archive_schema.vocab import FIELD_LABELS
@@ -23,6 +23,16 @@ MAX_BATCH_BYTES = 50 * 1024**3
 
 class BatchError(UserError, ValueError):
     """The batch as a whole cannot be read; nothing in it was processed."""
+
+
+LINK = Said(
+    "a symbolic link: links are refused and not followed, nothing it points to was read",
+    "là liên kết (symbolic link): không nhận liên kết, không đọc gì ở nơi nó trỏ tới",
+)
+SPECIAL = Said(
+    "not a regular file (a pipe, socket or device): not read",
+    "không phải tệp thông thường (pipe, socket, thiết bị): không đọc",
+)
 
 
 @dataclass(frozen=True)
@@ -43,6 +53,11 @@ class Rejected:
     name: str
     reason: str
     files: tuple[Path, ...] = ()
+    reason_vi: str = ""  # the same, in Vietnamese
+
+    @classmethod
+    def said(cls, name: str, reason: Said, files: tuple[Path, ...] = ()) -> "Rejected":
+        return cls(name, reason.en, files, reason.vi)
 
 
 @dataclass
@@ -51,8 +66,8 @@ class BatchIntake:
     root: Path
     documents: list[DocumentSource] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)  # make the batch fail
-    warnings: list[str] = field(default_factory=list)  # reported only
+    problems: list[Said] = field(default_factory=list)  # make the batch fail
+    warnings: list[Said] = field(default_factory=list)  # reported only
     manifest: Path | None = None
 
     @property
@@ -73,9 +88,12 @@ def intake(
     elif batch.is_file() and zipfile.is_zipfile(batch):
         root = _unzip(batch, work / "batch", work / "unsafe", rejected)
     elif batch.exists():
-        raise BatchError(f"{batch} is neither a folder nor a zip file")
+        raise BatchError(
+            f"{batch} is neither a folder nor a zip file",
+            f"{batch.name} không phải thư mục hay tệp zip",
+        )
     else:
-        raise BatchError(f"{batch} does not exist")
+        raise BatchError(f"{batch} does not exist", f"không có lô {batch.name}")
 
     files, not_files = _walk(root)
     files.sort(key=lambda p: _natural(p.relative_to(root)))
@@ -86,15 +104,16 @@ def intake(
         batch_id((_name(p, root), sha) for p, sha in hashes.items()), root, rejected=rejected
     )
     if ignored:
+        names = ", ".join(_name(p, root) for p in ignored)
         result.warnings.append(
-            "ignored system files: " + ", ".join(_name(p, root) for p in ignored)
+            Said(f"ignored system files: {names}", f"bỏ qua các tệp của hệ điều hành: {names}")
         )
 
     try:
         result.manifest = find_manifest(root)
         manifest = read_manifest(result.manifest) if result.manifest else None
     except ManifestError as error:
-        raise BatchError(str(error)) from error
+        raise BatchError(str(error), error.vi) from error
     refused = _refused_entries(root, not_files)
     listed = [p for p in files if p != result.manifest]
     units = _units(root, listed, manifest, result, set(refused))
@@ -102,19 +121,25 @@ def intake(
     for name, paths, row in units:
         problem = _refusal(name, refused) or _row_problem(row, manifest, schedule_rows)
         if problem:
-            result.rejected.append(Rejected(name, problem, tuple(paths)))
+            result.rejected.append(Rejected.said(name, problem, tuple(paths)))
             continue
         source = _document(name, paths, root, hashes, row, max_megapixels)
         if isinstance(source, Rejected):
             result.rejected.append(source)
         elif source.id in seen:
+            same = seen[source.id]
             result.rejected.append(
-                Rejected(name, f"same content as '{seen[source.id]}' in this batch", tuple(paths))
+                Rejected(
+                    name,
+                    f"same content as '{same}' in this batch",
+                    tuple(paths),
+                    f"trùng nội dung với '{same}' trong lô này",
+                )
             )
         else:
             seen[source.id] = name
             result.documents.append(source)
-    result.rejected += [Rejected(str(p), refused[p]) for p in sorted(refused, key=_natural)]
+    result.rejected += [Rejected.said(str(p), refused[p]) for p in sorted(refused, key=_natural)]
     return result
 
 
@@ -139,42 +164,43 @@ def _walk(root: Path) -> tuple[list[Path], list[Path]]:
     return files, others
 
 
-def _refused_entries(root: Path, entries: list[Path]) -> dict[PurePosixPath, str]:
+def _refused_entries(root: Path, entries: list[Path]) -> dict[PurePosixPath, Said]:
     """Why each link or special file is refused, by its path in the batch."""
     refused = {}
     for path in entries:
         relative = PurePosixPath(path.relative_to(root).as_posix())
         if not system_file(relative):
-            refused[relative] = (
-                "a symbolic link: links are refused and not followed, nothing it points to was read"
-                if path.is_symlink()
-                else "not a regular file (a pipe, socket or device): not read"
-            )
+            refused[relative] = LINK if path.is_symlink() else SPECIAL
     return refused
 
 
-def _refusal(name: str, refused: dict[PurePosixPath, str]) -> str | None:
+def _refusal(name: str, refused: dict[PurePosixPath, Said]) -> Said | None:
     """Why the document `name` is refused whole for a link or special file in it (each
     one taken off `refused`, so that those of no document are reported by themselves)."""
     unit = PurePosixPath(name)
     inside = sorted((p for p in refused if p == unit or unit in p.parents), key=_natural)
-    reasons = [f"{p}: {refused.pop(p)}" if p != unit else refused.pop(p) for p in inside]
-    return "; ".join(reasons) or None
+    if not inside:
+        return None
+    reasons = [(p, refused.pop(p)) for p in inside]
+    en = "; ".join(r.en if p == unit else f"{p}: {r.en}" for p, r in reasons)
+    vi = "; ".join(r.vi if p == unit else f"{p}: {r.vi}" for p, r in reasons)
+    return Said(en, vi)
 
 
 def _row_problem(
     row: ManifestRow | None, manifest: Manifest | None, schedule_rows: Collection[str]
-) -> str | None:
+) -> Said | None:
     if row is None or manifest is None:
         return None
     code = row.values.get("retention_row")
     if row.error is None and code is not None and code not in schedule_rows:
-        return (
-            f"{manifest.name} row {row.line},"
-            f" column {FIELD_LABELS['retention_row']} (retention_row):"
-            f" '{code}' is not a row of the retention schedule"
+        column = FIELD_LABELS["retention_row"]
+        return Said(
+            f"{manifest.name} row {row.line}, column {column} (retention_row):"
+            f" '{code}' is not a row of the retention schedule",
+            f"{manifest.name} dòng {row.line}, cột {column}: bảng thời hạn không có điều '{code}'",
         )
-    return row.error
+    return Said(row.error, row.error_vi or row.error) if row.error else None
 
 
 def _units(
@@ -198,7 +224,10 @@ def _units(
             linked = any(p == named or named in p.parents for p in refused)
             if not paths and row.error is None and not linked:
                 result.problems.append(
-                    f"{manifest.name} row {row.line}: '{row.file}' is not in the batch"
+                    Said(
+                        f"{manifest.name} row {row.line}: '{row.file}' is not in the batch",
+                        f"{manifest.name} dòng {row.line}: lô không có '{row.file}'",
+                    )
                 )
                 continue
             claimed.update(paths)
@@ -208,8 +237,12 @@ def _units(
         if path not in claimed:
             by_top.setdefault(path.relative_to(root).parts[0], []).append(path)
     if manifest is not None and by_top:
+        names = ", ".join(by_top)
         result.warnings.append(
-            f"not in {manifest.name} (archived without its metadata): " + ", ".join(by_top)
+            Said(
+                f"not in {manifest.name} (archived without its metadata): {names}",
+                f"không có trong {manifest.name} (lưu trữ không kèm thông tin bảng kê): {names}",
+            )
         )
     return units + [(name, paths, None) for name, paths in by_top.items()]
 
@@ -227,7 +260,8 @@ def _document(
         try:
             scan = identify(path, max_megapixels)
         except UnreadableScan as error:
-            return Rejected(name, f"{_name(path, root)}: {error}", tuple(paths))
+            where = _name(path, root)
+            return Rejected(name, f"{where}: {error}", tuple(paths), f"{where}: {error.vi}")
         originals.append(
             OriginalFile(
                 name=_name(path, root),
@@ -243,6 +277,7 @@ def _document(
             name,
             f"a document of several files must be images only, but {pdfs[0]} is a PDF",
             tuple(paths),
+            f"một văn bản gồm nhiều tệp chỉ được là ảnh, nhưng {pdfs[0]} là PDF",
         )
     return DocumentSource(
         name=name,
@@ -262,7 +297,8 @@ def _unzip(archive: Path, target: Path, unsafe: Path, rejected: list[Rejected]) 
             members = [m for m in zipped.infolist() if not m.is_dir()]
             if sum(m.file_size for m in members) > MAX_BATCH_BYTES:
                 raise BatchError(
-                    f"{archive.name} would unpack to more than {MAX_BATCH_BYTES >> 30} GiB"
+                    f"{archive.name} would unpack to more than {MAX_BATCH_BYTES >> 30} GiB",
+                    f"{archive.name} giải nén ra hơn {MAX_BATCH_BYTES >> 30} GiB",
                 )
             for member in members:
                 if reason := unsafe_path(member):
@@ -271,34 +307,40 @@ def _unzip(archive: Path, target: Path, unsafe: Path, rejected: list[Rejected]) 
                         / f"{len(rejected):03d}-{PurePosixPath(member.filename).name or 'entry'}"
                     )
                     _extract(zipped, member, kept)
-                    rejected.append(Rejected(member.filename, reason, (kept,)))
+                    rejected.append(Rejected.said(member.filename, reason, (kept,)))
                 elif reason := zip_bomb(member):
-                    rejected.append(Rejected(member.filename, reason))
+                    rejected.append(Rejected.said(member.filename, reason))
                 else:
                     _extract(zipped, member, target.joinpath(*PurePosixPath(member.filename).parts))
     except zipfile.BadZipFile as error:
-        raise BatchError(f"{archive.name} is a damaged zip file: {error}") from error
+        raise BatchError(
+            f"{archive.name} is a damaged zip file: {error}", f"{archive.name}: tệp zip bị hỏng"
+        ) from error
     return target
 
 
-def unsafe_path(member: zipfile.ZipInfo) -> str | None:
+def unsafe_path(member: zipfile.ZipInfo) -> Said | None:
     """Why a zip entry may not be unpacked where it says (a path out of the batch, a link)."""
     path = PurePosixPath(member.filename.replace("\\", "/"))
     if path.is_absolute() or ".." in path.parts or re.match(r"^[A-Za-z]:", member.filename):
-        return (
+        return Said(
             "zip entry with an unsafe path (absolute or '..'):"
-            " it would be written outside the batch"
+            " it would be written outside the batch",
+            "đường dẫn trong zip không an toàn (tuyệt đối hoặc có '..'): sẽ ghi ra ngoài lô",
         )
     if (member.external_attr >> 16) & 0o170000 == 0o120000:
-        return "zip entry is a symbolic link"
+        return Said("zip entry is a symbolic link", "mục trong zip là liên kết (symbolic link)")
     return None
 
 
-def zip_bomb(member: zipfile.ZipInfo) -> str | None:
+def zip_bomb(member: zipfile.ZipInfo) -> Said | None:
     """Why a zip entry looks like a decompression bomb."""
     if member.compress_size and member.file_size / member.compress_size > MAX_COMPRESSION_RATIO:
         ratio = member.file_size // member.compress_size
-        return f"zip entry compression ratio {ratio}:1 looks like a zip bomb; not unpacked"
+        return Said(
+            f"zip entry compression ratio {ratio}:1 looks like a zip bomb; not unpacked",
+            f"tỉ lệ nén {ratio}:1 của mục trong zip như một quả bom nén; không giải nén",
+        )
     return None
 
 
@@ -310,7 +352,10 @@ def _extract(zipped: zipfile.ZipFile, member: zipfile.ZipInfo, path: Path) -> No
         while chunk := data.read(min(1 << 20, remaining + 1)):
             remaining -= len(chunk)
             if remaining < 0:
-                raise BatchError(f"zip entry {member.filename} is larger than it declares")
+                raise BatchError(
+                    f"zip entry {member.filename} is larger than it declares",
+                    f"mục {member.filename} trong zip lớn hơn kích thước nó khai",
+                )
             out.write(chunk)
 
 
