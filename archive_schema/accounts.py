@@ -19,7 +19,7 @@ from sqlalchemy import Boolean, String, Text, case, delete, func, or_, select, u
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from archive_schema.access import DEFAULT_CLEARANCE, Role, User
+from archive_schema.access import DEFAULT_CLEARANCE, ROLE_LABELS, Role, User
 from archive_schema.audit import audit_row
 from archive_schema.catalog import Base, Catalog, aware, now
 from archive_schema.errors import UserError
@@ -136,7 +136,8 @@ class Accounts:
                     must_change_password=must_change,
                 )
             )
-            session.add(audit_row(by, "add_user", f"{name}: {role.value}, {clearance}", address))
+            target = f"{name}: {ROLE_LABELS[role]}, {ACCESS_LEVELS[clearance]}"
+            session.add(audit_row(by, "add_user", target, address))
         return User(name, role, clearance, must_change)
 
     def user(self, name: str) -> User | None:
@@ -246,7 +247,7 @@ class Accounts:
             row = self._row(session, name)
             if role is not Role.ADMIN:
                 self._keep_an_admin(session, row)
-            target = f"{name}: {row.role} → {role.value}"
+            target = f"{name}: {ROLE_LABELS[Role(row.role)]} → {ROLE_LABELS[role]}"
             row.role = role
             end_sessions(session, name)
             session.add(audit_row(by, "change_role", target, address))
@@ -255,7 +256,7 @@ class Accounts:
         clearance = _clearance(clearance)
         with self.catalog.session() as session, session.begin():
             row = self._row(session, name)
-            target = f"{name}: {row.clearance} → {clearance}"
+            target = f"{name}: {ACCESS_LEVELS[row.clearance]} → {ACCESS_LEVELS[clearance]}"
             row.clearance = clearance
             end_sessions(session, name)
             session.add(audit_row(by, "change_clearance", target, address))
@@ -271,7 +272,7 @@ class Accounts:
         with self.catalog.session() as session, session.begin():
             self._row(session, name)
             ended = end_sessions(session, name)
-            session.add(audit_row(by, "end_sessions", f"{name}: {ended}", address))
+            session.add(audit_row(by, "end_sessions", f"{name}: {ended} phiên", address))
         return ended
 
     def _count_attempt(self, name: str) -> tuple[int, datetime | None]:

@@ -269,11 +269,16 @@ class Catalog:
         with self.session() as session:
             return [Event.model_validate(r, from_attributes=True) for r in session.scalars(query)]
 
-    def batches(self, ids: Collection[str] | None = None) -> list[BatchRecord]:
-        """The batches received (only those of `ids` when given), newest first."""
+    def batches(
+        self, ids: Collection[str] | None = None, source: str | None = None
+    ) -> list[BatchRecord]:
+        """The batches received (only those of `ids`, or from `source`, when given), newest
+        first."""
         query = select(BatchRow).order_by(BatchRow.received_at.desc())
         if ids is not None:
             query = query.where(BatchRow.id.in_(ids))
+        if source is not None:
+            query = query.where(BatchRow.source == source)
         with self.session() as session:
             return [_batch(r) for r in session.scalars(query)]
 

@@ -27,6 +27,7 @@ from archive_schema.review import LegalHoldRow, legal_holds
 from archive_schema.vietnamese import vn_date
 
 DEFAULT_QUORUM = 2
+PROPOSAL = "đề nghị"  # how the audit log names a proposal, as the web searches it
 # The metadata a tombstone keeps of a destroyed record.
 TOMBSTONE_FIELDS = (
     "code",
@@ -196,7 +197,8 @@ class Disposals:
             session.add(row)
             session.flush()
             session.add_all(DisposalItemRow(disposal_id=row.id, document_id=i) for i in set(ids))
-            target = f"proposal {row.id}: {len(set(ids))} records: {', '.join(sorted(set(ids)))}"
+            listed = ", ".join(sorted(set(ids)))
+            target = f"{PROPOSAL} {row.id}: {len(set(ids))} tài liệu: {listed}"
             session.add(audit_row(user.name, "propose_destruction", target, address))
             number = row.id
         return self.proposal(number)
@@ -252,7 +254,7 @@ class Disposals:
             elif _approvals(session, number) >= self.quorum:
                 row.state, row.decided_at = State.APPROVED, now()
             action = "approve_destruction" if approve else "reject_destruction"
-            target = f"proposal {number}: {comment.strip()}".rstrip(": ")
+            target = f"{PROPOSAL} {number}: {comment.strip()}".rstrip(": ")
             session.add(audit_row(user.name, action, target, address))
         return self.proposal(number)
 
@@ -273,7 +275,7 @@ class Disposals:
                     " không rút được nữa.",
                 )
             row.state, row.decided_at = State.WITHDRAWN, now()
-            target = f"proposal {number}: {reason.strip()}"
+            target = f"{PROPOSAL} {number}: {reason.strip()}"
             session.add(audit_row(user.name, "withdraw_destruction", target, address))
         return self.proposal(number)
 
@@ -317,7 +319,7 @@ class Disposals:
                     )
             if row.state == State.APPROVED:
                 session.add(
-                    audit_row(user.name, "execute_destruction", f"proposal {number}", address)
+                    audit_row(user.name, "execute_destruction", f"{PROPOSAL} {number}", address)
                 )
             row.state = State.EXECUTING
         return remaining
@@ -341,7 +343,8 @@ class Disposals:
         with self.catalog.session() as session, session.begin():
             row = _disposal(session, number)
             row.state, row.executed_at, row.record_key = State.EXECUTED, now(), record_key
-            target = f"proposal {number}: {len(_items(session, number))} records; {record_key}"
+            count = len(_items(session, number))
+            target = f"{PROPOSAL} {number}: {count} tài liệu; biên bản {record_key}"
             session.add(audit_row(user.name, "destroyed", target, address))
         return self.proposal(number)
 
@@ -406,7 +409,7 @@ class Disposals:
                 )
             row.readmitted_at, row.readmitted_by = now(), user.name
             row.readmit_reason = reason.strip()
-            target = f"{document_id} (proposal {row.disposal_id}): {reason.strip()}"
+            target = f"{document_id} ({PROPOSAL} {row.disposal_id}): {reason.strip()}"
             session.add(audit_row(user.name, "readmit", target, address))
             return _tombstone_of(row)
 

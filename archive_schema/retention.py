@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, fields
 from datetime import date
 from typing import Any
 
-from archive_schema.errors import UserError
+from archive_schema.errors import Said, UserError
 from archive_schema.models import Description, Retention
 from archive_schema.spreadsheets import Formula
 from archive_schema.vietnamese import fold, normalize
@@ -41,9 +41,11 @@ LISTS = ("doc_types", "agencies", "notations", "keywords")  # ';'-separated in a
 class ScheduleError(UserError, ValueError):
     """A schedule that cannot be read; each problem names its row and field."""
 
-    def __init__(self, problems: Sequence[str]):
-        super().__init__("\n".join(problems))
-        self.problems = list(problems)
+    def __init__(self, problems: Sequence[Said]):
+        super().__init__("\n".join(p.en for p in problems), "\n".join(p.vi for p in problems))
+        self.problems = [p.en for p in problems]
+        self.problems_vi = [p.vi for p in problems]
+        self.said = list(problems)
 
 
 @dataclass(frozen=True)
@@ -146,7 +148,10 @@ def parse_rows(
     seen: dict[str, int] = {}
     for line, raw in lines:
         formulas = [
-            f"row {line}, column {header}: {value.refusal()[0]}"
+            Said(
+                f"row {line}, column {header}: {value.refusal()[0]}",
+                f"dòng {line}, cột {header}: {value.refusal()[1]}",
+            )
             for header in columns.values()
             if isinstance(value := raw.get(header), Formula)
         ]
@@ -159,7 +164,12 @@ def parse_rows(
         row, row_problems = _row(cell, line)
         number = cell["row"]
         if number in seen:
-            row_problems.append(f"row {line}: number {number} is used by row {seen[number]} too")
+            row_problems.append(
+                Said(
+                    f"row {line}: number {number} is used by row {seen[number]} too",
+                    f"dòng {line}: điều {number} đã có ở dòng {seen[number]}",
+                )
+            )
         elif number:
             seen[number] = line
         problems += row_problems
@@ -168,7 +178,7 @@ def parse_rows(
     if problems:
         raise ScheduleError(problems)
     if not rows:
-        raise ScheduleError(["the schedule has no rows"])
+        raise ScheduleError([Said("the schedule has no rows", "bảng thời hạn không có dòng nào")])
     return Schedule(name=name, rows=tuple(rows))
 
 
@@ -186,23 +196,41 @@ def rows_from_data(name: str, data: Iterable[Mapping[str, Any]]) -> Schedule:
     return Schedule(name=name, rows=tuple(rows))
 
 
-def _row(cell: dict[str, str], line: int) -> tuple[ScheduleRow | None, list[str]]:
+def _row(cell: dict[str, str], line: int) -> tuple[ScheduleRow | None, list[Said]]:
     problems = [
-        f"row {line}: {COLUMNS[field][0]} is empty" for field in REQUIRED if not cell[field]
+        Said(
+            f"row {line}: {COLUMNS[field][0]} is empty",
+            f"dòng {line}: {COLUMNS[field][0]} để trống",
+        )
+        for field in REQUIRED
+        if not cell[field]
     ]
     years = None
     if cell["retention"] and fold(cell["retention"]) != fold(PERMANENT):
-        if cell["retention"].isdigit() and 0 < int(cell["retention"]) <= 200:
+        if (
+            cell["retention"].isascii()
+            and cell["retention"].isdigit()
+            and 0 < int(cell["retention"]) <= 200
+        ):
             years = int(cell["retention"])
         else:
             problems.append(
-                f"row {line}: retention '{cell['retention']}' is not a number of years"
-                f" or {PERMANENT}"
+                Said(
+                    f"row {line}: retention '{cell['retention']}' is not a number of years"
+                    f" or {PERMANENT}",
+                    f"dòng {line}: thời hạn '{cell['retention']}' không phải số năm hay"
+                    f" {PERMANENT}",
+                )
             )
     lists = {field: _list(cell[field]) for field in LISTS}
     unknown = [name for name in lists["doc_types"] if name not in DOC_TYPES]
     if unknown:
-        problems.append(f"row {line}: unknown document type '{unknown[0]}' in Tên loại")
+        problems.append(
+            Said(
+                f"row {line}: unknown document type '{unknown[0]}' in Tên loại",
+                f"dòng {line}: tên loại '{unknown[0]}' không có trong danh mục",
+            )
+        )
     if problems:
         return None, problems
     row = ScheduleRow(
@@ -220,13 +248,16 @@ def _row(cell: dict[str, str], line: int) -> tuple[ScheduleRow | None, list[str]
     return row, []
 
 
-def _map_columns(headers: Sequence[str]) -> tuple[dict[str, str], list[str]]:
+def _map_columns(headers: Sequence[str]) -> tuple[dict[str, str], list[Said]]:
     by_name = {fold(str(header or "").strip()): str(header) for header in headers}
-    columns, problems = {}, []
+    columns: dict[str, str] = {}
+    problems: list[Said] = []
     for field, names in COLUMNS.items():
         header = next((by_name[fold(n)] for n in names if fold(n) in by_name), None)
         if header is None and field in REQUIRED:
-            problems.append(f"missing column '{names[0]}' ({names[1]})")
+            problems.append(
+                Said(f"missing column '{names[0]}' ({names[1]})", f"thiếu cột '{names[0]}'")
+            )
         columns[field] = header or ""
     return columns, problems
 

@@ -107,7 +107,11 @@ class Review:
         with self.catalog.session() as session, session.begin():
             rows = _archived_rows(session, ids)
             for doc in rows:
-                before = f"{doc.retention_row or 'no row'} of {doc.retention_schedule or '-'}"
+                before = (
+                    f"điều {doc.retention_row} của {doc.retention_schedule}"
+                    if doc.retention_row
+                    else "chưa xác định"
+                )
                 record = _description(doc)
                 retention = schedule.classify(record, end_year(record), row_code)
                 doc.retention_schedule, doc.retention_row = retention.schedule, retention.row
@@ -115,7 +119,8 @@ class Review:
                 doc.review_from, doc.retention_status = retention.review_from, "classified"
                 detail = f"reclassified by {user}: {before} → row {row.row} of {schedule.name}"
                 session.add(document_event(doc, "retention", detail))
-                session.add(audit_row(user, "reclassify", f"{doc.id}: {detail}", address))
+                moved = f"{doc.id}: {before} → điều {row.row} của {schedule.name}"
+                session.add(audit_row(user, "reclassify", moved, address))
         return [doc.id for doc in rows]
 
     def record_id(self, reference: str) -> str:
@@ -168,7 +173,8 @@ class Review:
             (doc,) = _archived_rows(session, [document_id])
             detail = f"legal hold released by {user} (was: {hold.reason})"
             session.add(document_event(doc, "hold", detail))
-            session.add(audit_row(user, "release_hold", f"{doc.id}: {detail}", address))
+            was = f"{doc.id}: lý do phong tỏa đã gỡ: {hold.reason}"
+            session.add(audit_row(user, "release_hold", was, address))
 
     def _lines(self, query: Select[DocumentRow]) -> list[RecordLine]:
         with self.catalog.session() as session:

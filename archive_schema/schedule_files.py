@@ -5,6 +5,7 @@ encoding of a CSV named when it is not UTF-8)."""
 from importlib import resources
 from pathlib import Path
 
+from archive_schema.errors import Said
 from archive_schema.retention import COLUMNS, Schedule, ScheduleError, parse_rows
 from archive_schema.spreadsheets import (
     MEDIA_TYPES,
@@ -24,7 +25,14 @@ def read_schedule(name: str, data: bytes, filename: str) -> Schedule:
     suffix = Path(filename).suffix.lower()
     try:
         if suffix not in MEDIA_TYPES:
-            raise ScheduleError(["a schedule is a .csv or .xlsx file"])
+            raise ScheduleError(
+                [
+                    Said(
+                        "a schedule is a .csv or .xlsx file",
+                        "bảng thời hạn phải là tệp .csv hoặc .xlsx",
+                    )
+                ]
+            )
         table = csv_rows(data) if suffix == ".csv" else xlsx_rows(data)
         headers, *records = table or [[]]
         names = [str(cell or "") for cell in headers]
@@ -34,9 +42,11 @@ def read_schedule(name: str, data: bytes, filename: str) -> Schedule:
         )
         return parse_rows(name, names, lines)
     except SpreadsheetError as error:
-        raise ScheduleError([f"{filename}: {error}"]) from None
+        raise ScheduleError([Said(f"{filename}: {error}", f"{filename}: {error.vi}")]) from None
     except ScheduleError as error:
-        raise ScheduleError([f"{filename}: {problem}" for problem in error.problems]) from None
+        raise ScheduleError(
+            [Said(f"{filename}: {p.en}", f"{filename}: {p.vi}") for p in error.said]
+        ) from None
 
 
 def sample_schedule(name: str = "sample-2011@1") -> Schedule:
@@ -53,4 +63,6 @@ def write_schedule(schedule: Schedule, suffix: str) -> bytes:
         return csv_bytes(headers, rows)
     if suffix == ".xlsx":
         return xlsx_bytes(schedule.name, "Bảng thời hạn", headers, rows, WIDTHS)
-    raise ScheduleError([f"cannot write a schedule as {suffix!r}: .csv or .xlsx"])
+    raise ScheduleError(
+        [Said(f"cannot write a schedule as {suffix!r}: .csv or .xlsx", "chỉ xuất được .csv, .xlsx")]
+    )

@@ -21,7 +21,7 @@ from archive_schema.retention import (
 from archive_schema.schedule_files import sample_schedule
 
 SAMPLE_NAME = "sample-2011"
-SAMPLE_REASON = "the sample shipped with sohoa; the records office must check it against TT 10/2022"
+SAMPLE_REASON = "bảng mẫu kèm theo sohoa: Sở Nội vụ cần đối chiếu với Thông tư 10/2022/TT-BNV"
 
 
 class ScheduleVersionRow(Base):

@@ -19,6 +19,11 @@ GENERATED_PASSWORDS = "airflow/simple_auth_manager_passwords.json.generated"
 class AirflowError(UserError):
     """Airflow cannot be reached, refused the credentials, or refused the request."""
 
+    def __init__(self, message: str, vi: str | None = None):
+        super().__init__(
+            message, vi or "Chưa liên lạc được với Airflow; lô sẽ được theo dõi lại sau ít phút."
+        )
+
 
 class Airflow:
     def __init__(self, settings: Settings):

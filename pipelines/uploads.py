@@ -64,9 +64,10 @@ def follow_airflow(upload: Upload, settings: Settings, uploads: Uploads) -> None
     if state not in FINISHED:
         return
     catalog = Catalog(settings.database_url)
-    done = [b for b in catalog.batches() if b.source == upload.path and b.report]
+    done = [b for b in catalog.batches(source=upload.path) if b.report]
     if not done:
-        uploads.finish(upload.id, UploadState.FAILED, error=f"the Airflow run ended {state}")
+        ended = {"failed": "thất bại"}.get(state, state)
+        uploads.finish(upload.id, UploadState.FAILED, error=f"Lượt chạy trong Airflow {ended}.")
         return
     report = BatchReport.model_validate(done[0].report)
     uploads.set_stages(upload.id, [stage_of(entry) for entry in report.documents])
@@ -75,8 +76,11 @@ def follow_airflow(upload: Upload, settings: Settings, uploads: Uploads) -> None
 
 def stage_of(entry: DocumentReport) -> UploadDocument:
     archived = entry.status in (Outcome.ARCHIVED, Outcome.ALREADY_ARCHIVED)
-    return UploadDocument(
-        entry.name, Stage.ARCHIVED if archived else Stage.FAILED, entry.reason, entry.id
+    return UploadDocument(  # for the web: the reason in Vietnamese
+        entry.name,
+        Stage.ARCHIVED if archived else Stage.FAILED,
+        entry.reason_vi or entry.reason,
+        entry.id,
     )
 
 
@@ -111,11 +115,13 @@ def _archive(upload: Upload, settings: Settings, uploads: Uploads) -> None:
     try:
         report = ingest(Path(upload.path), settings, _Stages(uploads, upload.id, settings.workers))
     except UserError as error:
-        uploads.finish(upload.id, UploadState.FAILED, error=str(error))
+        log.warning("upload %s refused: %s", upload.id, error)
+        uploads.finish(upload.id, UploadState.FAILED, error=error.vi or str(error))
         return
-    except Exception as error:  # the next upload must still be processed
+    except Exception:  # the next upload must still be processed
         log.exception("upload %s failed", upload.id)
-        uploads.finish(upload.id, UploadState.FAILED, error=f"{type(error).__name__}: {error}")
+        message = "Máy chủ gặp lỗi khi xử lý lô này; lỗi đã được ghi lại để quản trị viên xử lý."
+        uploads.finish(upload.id, UploadState.FAILED, error=message)
         return
     uploads.set_stages(upload.id, [stage_of(entry) for entry in report.documents])
     uploads.finish(upload.id, state_of(report), batch_id=report.batch_id)

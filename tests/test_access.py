@@ -147,16 +147,16 @@ def test_each_administrator_act_is_audited_and_ends_the_users_sessions(
 
     story = [(e.user, e.action, e.target) for e in reversed(AuditLog(accounts.catalog).entries())]
     assert story == [
-        (None, "add_user", "root: admin, secret"),
-        ("root", "add_user", "minh: reader, internal"),
-        ("root", "change_role", "minh: reader → archivist"),
-        ("root", "change_clearance", "minh: internal → restricted"),
+        (None, "add_user", "root: Quản trị hệ thống, Mật"),
+        ("root", "add_user", "minh: Cán bộ tra cứu, Nội bộ"),
+        ("root", "change_role", "minh: Cán bộ tra cứu → Lưu trữ viên"),
+        ("root", "change_clearance", "minh: Nội bộ → Hạn chế sử dụng"),
         ("root", "disable_user", "minh"),
         ("root", "enable_user", "minh"),
         ("root", "reset_password", "minh"),
         ("minh", "change_password", "minh"),
         ("root", "unlock_user", "minh"),
-        ("root", "end_sessions", "minh: 2"),
+        ("root", "end_sessions", "minh: 2 phiên"),
     ]
 
 

@@ -105,7 +105,7 @@ def test_reclassification_is_audited_and_moves_the_review_date(archive: Archive)
     assert (line.row, line.years, line.review_from) == ("1.9", 10, date(2023, 1, 1))
     audit = AuditLog(archive.catalog).entries(action="reclassify")
     assert audit[0].user == "thu"
-    assert audit[0].target.endswith("no row of sample-2011@1 → row 1.9 of sample-2011@1")
+    assert audit[0].target.endswith("chưa xác định → điều 1.9 của sample-2011@1")
     assert "reclassified by thu" in archive.catalog.events("invitation")[-1].detail
     with pytest.raises(UserError, match=r"row '99\.9' is not in version 1"):
         review.reclassify(["invitation"], "99.9", version, "thu")

@@ -64,8 +64,8 @@ def test_a_schedule_is_imported_and_a_destruction_approved_and_executed(
     officer.fill("input[name=reason]", "TT 10/2022")
     officer.click("form.import button")
     problems = officer.locator(".problems li")
-    expect(problems.first).to_contain_text("bad.xlsx: row 2: retention 'mười năm'")
-    expect(problems.nth(1)).to_contain_text("row 3: number 1.9 is used by row 2 too")
+    expect(problems.first).to_contain_text("bad.xlsx: dòng 2: thời hạn 'mười năm'")
+    expect(problems.nth(1)).to_contain_text("dòng 3: điều 1.9 đã có ở dòng 2")
     shot(officer, "retention-import-errors")
     good = spreadsheet(
         tmp_path / "tt10.xlsx",
@@ -118,7 +118,7 @@ def test_a_schedule_is_imported_and_a_destruction_approved_and_executed(
     shot(officer, "disposals")
     officer.goto(f"{site}/?q=treo+co")
     expect(officer.locator("p.total")).to_contain_text("0 văn bản")
-    officer.goto(f"{site}/audit?target=proposal+1")
+    officer.goto(f"{site}/audit?target=đề+nghị+1")
     actions = officer.locator("table.audit td:nth-child(3)")
     expect(actions).to_have_text(
         ["Đã hủy", "Bắt đầu hủy", "Đồng ý hủy", "Đồng ý hủy", "Đề nghị hủy"]

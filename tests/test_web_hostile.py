@@ -136,3 +136,19 @@ def test_any_schedule_name_exports(site: tuple[str, Path], name: str) -> None:
         assert (
             f"filename*=UTF-8''{quote(saved.schedule.name.replace('@', '-v'), safe='')}" in header
         )
+
+
+def test_a_fault_of_the_server_is_its_page_and_the_connection_stays(
+    site: tuple[str, Path],
+) -> None:
+    """Last of the module: it breaks the search index under the running server."""
+    url, home = site
+    reader = logged_in_client(url, "minh", PASSWORD)
+    (home / "search.db").write_bytes(b"not a database " * 1000)
+    for name in ("search.db-wal", "search.db-shm"):
+        (home / name).unlink(missing_ok=True)
+    broken = reader.get(f"{url}/?q=treo+co")
+    assert broken.status_code == 500
+    assert "Đã có lỗi ở máy chủ" in broken.text and "Traceback" not in broken.text
+    assert broken.headers["content-security-policy"].startswith("default-src 'self'")
+    assert reader.get(f"{url}/documents/letter2010").status_code == 200  # the same connection

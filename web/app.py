@@ -109,10 +109,4 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         back = local_path(came_from.path + (f"?{came_from.query}" if came_from.query else ""), "/")
         return page(request, "error.html", None, 400, message=message, back=back)
 
-    @app.exception_handler(Exception)
-    async def server_error(request: Request, error: Exception) -> HTMLResponse:
-        log.error("%s %s failed", request.method, request.url.path, exc_info=error)
-        message = "Đã có lỗi ở máy chủ; lỗi đã được ghi lại. Hãy thử lại sau ít phút."
-        return page(request, "error.html", None, 500, message=message)
-
     return app

@@ -3,12 +3,13 @@ manifest said against what came, and what was set aside (quarantined) with the r
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
 from archive_schema.access import Role, User
 from archive_schema.uploads import Stage
 from pipelines.report import BatchReport, Outcome
+from web.parameters import whole_number
 from web.render import page
 from web.security import requires, services
 from web.upload_pages import STATE_LABELS
@@ -24,18 +25,19 @@ OUTCOME_LABELS = {
 
 
 @router.get("", response_class=HTMLResponse)
-def batch_list(request: Request, user: Staff) -> HTMLResponse:
+def batch_list(
+    request: Request, user: Staff, page_number: Annotated[str, Query(alias="page")] = ""
+) -> HTMLResponse:
     found = services(request)
-    batches = [
-        (record, BatchReport.model_validate(record.report) if record.report else None)
-        for record in found.catalog.batches()
-    ]
+    batches = found.catalog.batches_page(whole_number(page_number) or 1)
     return page(
         request,
         "batches.html",
         user,
         uploads=found.uploads.newest(20),
         batches=batches,
+        reports={r.id: BatchReport.model_validate(r.report) for r in batches.items if r.report},
+        summary=summary,
         state_labels=STATE_LABELS,
         Stage=Stage,
     )
@@ -56,7 +58,14 @@ def batch_report(request: Request, batch_id: str, user: Staff) -> HTMLResponse:
         user,
         record=record,
         report=report,
+        summary=summary,
         quarantined=kept,
         outcome_labels=OUTCOME_LABELS,
         Outcome=Outcome,
     )
+
+
+def summary(report: BatchReport) -> str:
+    """How many documents ended how, in Vietnamese: '4 đã lưu trữ, 1 cách ly'."""
+    counts = [f"{report.count(o)} {OUTCOME_LABELS[o].lower()}" for o in Outcome if report.count(o)]
+    return ", ".join(counts) or "lô không có văn bản nào"

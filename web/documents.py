@@ -69,7 +69,8 @@ def document_page(
         user,
         doc=doc,
         fields=[(name, getattr(doc, name)) for name in SHOWN_FIELDS if getattr(doc, name)],
-        events=services(request).catalog.events(doc.id),
+        # what was done to the record, its paths and tools: for those who keep the archive
+        events=services(request).catalog.events(doc.id) if user.role is not Role.READER else None,
         shown_page=min(max(1, page_number), max(1, doc.page_count)),
         downloadable=user.may_download(doc.access_level),
         holdable=officer,

@@ -1,6 +1,7 @@
 """HTTP hygiene around every request: who may post how much, the security headers of every
 answer, and the time the server took (Server-Timing)."""
 
+import logging
 import time
 from collections.abc import Awaitable, Callable
 
@@ -12,6 +13,7 @@ from archive_schema.access import Role, User
 from web.render import page
 from web.security import session_user
 
+log = logging.getLogger(__name__)
 LOGIN_LIMIT = 64 << 10
 FORM_LIMIT = 1 << 20  # a post that is not an upload or a schedule: a button, a form
 SCHEDULE_LIMIT = 5 << 20
@@ -86,8 +88,16 @@ def add_headers(app: FastAPI) -> None:
     async def secured(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
+        """Around every answer; a fault of the server becomes the site's page of it, the
+        traceback in the log, and the connection stays up."""
         started = time.perf_counter()
-        response = await call_next(request)
+        try:
+            response = await call_next(request)
+        except Exception:
+            log.exception("%s %s failed", request.method, request.url.path)
+            request.scope.setdefault("session", {})
+            message = "Đã có lỗi ở máy chủ; lỗi đã được ghi lại. Hãy thử lại sau ít phút."
+            response = page(request, "error.html", None, 500, message=message)
         response.headers.update(HEADERS)
         response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
         return response

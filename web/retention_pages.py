@@ -42,7 +42,7 @@ async def import_schedule(
     try:
         schedule = read_schedule(label, data, filename)
     except ScheduleError as error:
-        return _schedule_page(request, user, error.problems, 400)
+        return _schedule_page(request, user, error.problems_vi, 400)
     saved = Schedules(services(request).catalog).save(label, schedule, user.name, reason)
     audit(request, user.name, "import_schedule", f"{saved.schedule.name}: {reason}")
     return RedirectResponse(f"/retention/versions/{saved.version}", status_code=303)

@@ -18,7 +18,7 @@ from archive_schema.catalog import Catalog
 from archive_schema.sessions import Sessions
 from archive_schema.uploads import Uploads
 from archive_schema.vietnamese import vn_date
-from archive_schema.vocab import ACCESS_LEVELS, FIELD_LABELS
+from archive_schema.vocab import ACCESS_LEVELS, EVENT_OUTCOMES, FIELD_LABELS, STAGE_LABELS
 from indexing.base import SearchBackend, Snippet
 from indexing.highlight import to_html
 from pipelines.settings import Settings
@@ -84,6 +84,8 @@ def _environment() -> Environment:
         "ACCESS_LEVELS": ACCESS_LEVELS,
         "ROLE_LABELS": ROLE_LABELS,
         "Role": Role,
+        "STAGE_LABELS": STAGE_LABELS,
+        "EVENT_OUTCOMES": EVENT_OUTCOMES,
     }
     environment.filters["marked"] = _marked
     environment.filters["vn_date"] = vn_date

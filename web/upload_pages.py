@@ -124,7 +124,7 @@ def _hand_off(request: Request, upload_id: str) -> None:
     try:
         submit_to_airflow(upload, found.settings, found.uploads)
     except UserError as error:
-        found.uploads.finish(upload_id, UploadState.FAILED, error=str(error))
+        found.uploads.finish(upload_id, UploadState.FAILED, error=error.vi or str(error))
 
 
 def _followed(request: Request, upload_id: str) -> Upload:
@@ -135,7 +135,7 @@ def _followed(request: Request, upload_id: str) -> Upload:
         try:
             follow_airflow(upload, found.settings, found.uploads)
         except UserError as error:  # Airflow away for a moment: show what is known
-            return Upload(**{**upload.__dict__, "error": str(error)})
+            return Upload(**{**upload.__dict__, "error": error.vi or str(error)})
         upload = _upload(request, upload_id)
     return upload
 
