@@ -208,6 +208,10 @@ def test_the_records_offices_safeguards(office: str, browser: Browser) -> None:
     officer.fill("form.execute input[name=confirm]", number)
     officer.click("form.execute button")
     expect(officer.locator("[data-state]")).to_have_text("Đã hủy", timeout=60_000)
+    officer.goto(f"{office}/disposals")
+    officer.fill("form.readmit input[name=reason]", "Tìm thấy bản gốc, Sở Nội vụ đồng ý")
+    officer.click("form.readmit button")
+    expect(officer.locator("table.tombstones")).to_contain_text("Cho phép ngày")
 
     officer.goto(f"{office}/retention/review")
     officer.fill("form.hold input[name=document_id]", "H01.05.2011.07")  # the record's code
