@@ -6,6 +6,7 @@ import signal
 import socket
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from archive_schema.catalog import Catalog
@@ -19,26 +20,34 @@ from samples.batch import write_batch
 from tests.conftest import ROOT, sohoa
 
 
-def test_killed_batch_is_completed_by_running_it_again(tmp_path: Path) -> None:
-    batch = write_batch(
-        tmp_path / "batch", ["002", "004", "006"], dpi=200, condition="clean", formats=["png"]
-    )
-    home = tmp_path / "home"
-    env = {**os.environ, "SOHOA_HOME": str(home), "SOHOA_WORKERS": "1"}
+def killed_ingest(batch: Path, env: dict[str, str], when: Callable[[], bool]) -> int:
+    """`sohoa ingest` of `batch`, killed with its workers (SIGKILL) once `when()`; its pid."""
     process = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "sohoa"), "ingest", str(batch.path)],
-        env=env,
+        [str(ROOT / ".venv" / "bin" / "sohoa"), "ingest", str(batch)],
+        env={**os.environ, "SOHOA_WORKERS": "1", **env},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
     deadline = time.monotonic() + 600
-    while not list((home / "archive" / "records").glob("*/METS.xml")):
+    while not when():
         assert process.poll() is None, "ingest ended before it could be interrupted"
         assert time.monotonic() < deadline
         time.sleep(0.05)
-    os.killpg(process.pid, signal.SIGKILL)  # the command and its workers, mid-batch
+    os.killpg(process.pid, signal.SIGKILL)
     process.wait()
+    return process.pid
+
+
+def test_killed_batch_is_completed_by_running_it_again(tmp_path: Path) -> None:
+    batch = write_batch(
+        tmp_path / "batch", ["002", "004", "006"], dpi=200, condition="clean", formats=["png"]
+    )
+    home = tmp_path / "home"
+    records = home / "archive" / "records"
+    killed_ingest(
+        batch.path, {"SOHOA_HOME": str(home)}, lambda: bool(list(records.glob("*/METS.xml")))
+    )
 
     settings = Settings(home=home)
     catalog, store = Catalog(settings.database_url), settings.store()
@@ -67,22 +76,13 @@ def test_what_a_kill_leaves_is_swept_at_the_next_start_and_verify_names_it(
     batch = write_batch(tmp_path / "batch", ["002", "004"], dpi=200, condition="clean")
     home, scratch = tmp_path / "home", tmp_path / "tmp"
     scratch.mkdir()
-    env = {**os.environ, "SOHOA_HOME": str(home), "SOHOA_WORKERS": "1", "TMPDIR": str(scratch)}
-    process = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "sohoa"), "ingest", str(batch.path)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
+    pid = killed_ingest(
+        batch.path,
+        {"SOHOA_HOME": str(home), "TMPDIR": str(scratch)},
+        lambda: bool(list(scratch.glob("sohoa-*/**/ocrmypdf.io.*"))),  # OCR under way
     )
-    deadline = time.monotonic() + 600
-    while not list(scratch.glob("sohoa-*/**/ocrmypdf.io.*")):  # OCR under way
-        assert process.poll() is None and time.monotonic() < deadline
-        time.sleep(0.05)
-    os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
     (left,) = scratch.iterdir()
-    assert left.name == f"sohoa-{socket.gethostname()}:{process.pid}"
+    assert left.name == f"sohoa-{socket.gethostname()}:{pid}"
     archive = home / "archive"
     dead_write = archive / ".incoming" / f"{socket.gethostname()}:{2**22 + 1}:abc"
     dead_write.write_bytes(b"half")

