@@ -2,7 +2,7 @@
 ocrmypdf's own folders) in one folder of TMPDIR named by the process, `sohoa-host:pid`, and
 removes it when it ends. What a killed process left is removed at the next start of any
 sohoa process, once its owner is gone; so are the `sohoa-*` and `ocrmypdf.io.*` folders of
-older versions, a day untouched. Processes a sohoa process starts work inside its folder."""
+older versions, a day untouched. The pool workers of a process work inside its folder."""
 
 import atexit
 import os
@@ -21,10 +21,11 @@ FORGOTTEN = 24 * 3600  # seconds untouched before an older version's folder is r
 def own_work_folder() -> Path:
     """This process's work folder, made TMPDIR for it and the processes it starts."""
     given = Path(tempfile.gettempdir())
-    if given.name.startswith(PREFIX):  # started by a sohoa process: work beside it
-        return given
-    sweep(given)
-    mine = given / f"{PREFIX}{this_process()}"
+    # started by a sohoa process (the web starts its upload worker): work beside it, for
+    # the other may end first
+    base = given.parent if given.name.startswith(PREFIX) else given
+    sweep(base)
+    mine = base / f"{PREFIX}{this_process()}"
     mine.mkdir(mode=0o700, exist_ok=True)
     os.environ["TMPDIR"] = tempfile.tempdir = str(mine)
     atexit.register(shutil.rmtree, mine, ignore_errors=True)

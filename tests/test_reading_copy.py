@@ -53,11 +53,11 @@ def test_a_restricted_record_is_read_on_screen_only(
         assert refused.status_code == 403, path
         assert "chỉ được đọc trên màn hình" in refused.text
         assert b"%PDF" not in refused.content
-    image = reader.get(f"{url}/documents/{RECORD}/pages/1.png")
-    assert image.status_code == 200 and image.headers["content-type"] == "image/png"
+    image = reader.get(f"{url}/documents/{RECORD}/pages/1.jpg")
+    assert image.status_code == 200 and image.headers["content-type"] == "image/jpeg"
     assert image.headers["cache-control"] == "no-store"
     for missing in (0, 3):
-        assert reader.get(f"{url}/documents/{RECORD}/pages/{missing}.png").status_code == 404
+        assert reader.get(f"{url}/documents/{RECORD}/pages/{missing}.jpg").status_code == 404
     picture = Image.open(io.BytesIO(image.content))
     band = tmp_path / "band.png"
     width, height = picture.size

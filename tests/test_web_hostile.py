@@ -95,7 +95,7 @@ def test_odd_parameters_and_paths_are_answered_with_the_sites_pages(
         *(f"/?q=treo&year={v}" for v in ODD),
         *(f"/retention/review?year={v}" for v in ODD),
         *(f"/documents/letter2010?page={v}" for v in ODD),
-        *(f"/documents/letter2010/pages/{v}.png" for v in ODD),
+        *(f"/documents/letter2010/pages/{v}.jpg" for v in ODD),
         *(f"/disposals/{v}" for v in ODD),
         *(f"/retention/versions/{v}" for v in ODD),
         *(f"/retention/versions/{v}/export.csv" for v in ODD),

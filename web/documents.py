@@ -88,7 +88,7 @@ def document_pdf(request: Request, document_id: str, user: CurrentUser) -> Strea
     return _pdf(request, doc, inline=True)
 
 
-@router.get("/{document_id}/pages/{number}.png")
+@router.get("/{document_id}/pages/{number}.jpg")
 async def reading_copy(
     request: Request, document_id: str, number: Number, user: CurrentUser
 ) -> Response:
@@ -101,7 +101,7 @@ async def reading_copy(
         except IndexError:
             raise HTTPException(404, f"Tài liệu này không có trang {number}.") from None
     await run_in_threadpool(audit, request, user.name, "view_page", f"{doc.id} {number}")
-    return Response(image, media_type="image/png", headers=NO_STORE)
+    return Response(image, media_type="image/jpeg", headers=NO_STORE)
 
 
 @router.get("/{document_id}/download")

@@ -17,7 +17,7 @@ INK = (150, 20, 20)
 
 
 def reading_page(pdf: BinaryIO, number: int, reader: str, at: datetime) -> bytes:
-    """Page `number` (from 1) of the PDF as a watermarked PNG; IndexError past the end."""
+    """Page `number` (from 1) of the PDF as a watermarked JPEG; IndexError past the end."""
     source = pdf if pdf.seekable() else io.BytesIO(pdf.read())
     with pypdfium2.PdfDocument(source) as document:
         if not 1 <= number <= len(document):
@@ -25,7 +25,7 @@ def reading_page(pdf: BinaryIO, number: int, reader: str, at: datetime) -> bytes
         image = document[number - 1].render(scale=SCALE).to_pil().convert("RGB")
     mark = f"Bản đọc trên màn hình · {reader} · {vn_date(at, with_time=True)}"
     out = io.BytesIO()
-    watermarked(image, mark).save(out, "PNG", optimize=False)
+    watermarked(image, mark).save(out, "JPEG", quality=80)
     return out.getvalue()
 
 
