@@ -162,7 +162,7 @@ class BatchRecord:
     received_at: datetime
     finished_at: datetime | None
     status: str  # running, archived, problems
-    report: dict[str, Any] | None  # a pipelines.report.BatchReport, as JSON
+    report: dict[str, Any] | None  # a pipelines.ingest.report.BatchReport, as JSON
 
 
 _COLUMNS = [c.name for c in DocumentRow.__table__.columns if c.name in Document.model_fields]

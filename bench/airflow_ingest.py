@@ -20,8 +20,8 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from pipelines.airflow_api import Airflow
 from pipelines.settings import Settings
+from pipelines.uploads.airflow import Airflow
 from samples.batch import write_batch
 from samples.corpus import corpus
 from tests.airflow_setup import standalone

@@ -23,7 +23,7 @@ from pathlib import Path
 import boto3
 
 from bench.measure import measured
-from pipelines.formats import sha256_stream
+from pipelines.ingest.formats import sha256_stream
 from pipelines.store import Lock, open_store
 from tests.s3_server import new_bucket, s3_server
 

@@ -5,8 +5,8 @@ record. The run fails, listing them, when an object is missing, altered or unexp
 from airflow.sdk import dag, task
 from common import DEFAULT_ARGS, START, no_retry_for_bad_input
 
-from pipelines.fixity import audit_fixity
 from pipelines.settings import Settings
+from pipelines.upkeep.fixity import audit_fixity
 
 
 @dag(

@@ -9,7 +9,7 @@ from airflow.providers.standard.operators.trigger_dagrun import TriggerDagRunOpe
 from airflow.sdk import PokeReturnValue, dag, task
 from common import DEFAULT_ARGS, START
 
-from pipelines.inbox import take_ready_batches
+from pipelines.ingest.inbox import take_ready_batches
 from pipelines.settings import Settings
 
 settings = Settings()

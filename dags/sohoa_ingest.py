@@ -13,7 +13,7 @@ from airflow.sdk import Param, TriggerRule, dag, get_current_context, task
 from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 from common import DEFAULT_ARGS, OCR_POOL, START, no_retry_for_bad_input
 
-from pipelines import steps
+from pipelines.ingest import steps
 from pipelines.settings import Settings
 
 

@@ -4,8 +4,8 @@ changing the search engine or its analysers, or losing the index). Started by ha
 from airflow.sdk import dag, task
 from common import DEFAULT_ARGS, START, no_retry_for_bad_input
 
-from pipelines.housekeeping import reindex
 from pipelines.settings import Settings
+from pipelines.upkeep.reindex import reindex
 
 
 @dag(

@@ -6,8 +6,8 @@ from datetime import date
 from airflow.sdk import dag, task
 from common import DEFAULT_ARGS, START
 
-from pipelines.housekeeping import review_due
 from pipelines.settings import Settings
+from pipelines.upkeep.reindex import review_due
 
 
 @dag(

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from pipelines.report import BatchReport
-from pipelines.runner import ingest
+from pipelines.ingest.report import BatchReport
+from pipelines.ingest.runner import ingest
 from pipelines.settings import Settings
 from samples.batch import SampleBatch, write_batch
 from tests.opensearch_node import opensearch_node

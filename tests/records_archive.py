@@ -10,8 +10,8 @@ from archive_schema.catalog import Catalog
 from archive_schema.models import Document, Event, Page, StoredFile
 from archive_schema.schedules import Schedules
 from indexing.base import SearchQuery
+from pipelines.package.layout import describe_package, package_prefix, record_lock
 from pipelines.settings import Settings
-from pipelines.stages.package import describe_package, package_prefix, record_lock
 
 EVERYONE = frozenset({"public", "internal", "restricted", "secret"})
 

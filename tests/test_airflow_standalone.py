@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from archive_schema.catalog import Catalog
-from pipelines.airflow_api import Airflow
 from pipelines.settings import Settings
+from pipelines.uploads.airflow import Airflow
 from samples.batch import write_batch
 from tests import airflow_setup
 from tests.services import free_port

@@ -14,9 +14,9 @@ from archive_schema.models import Status
 from archive_schema.vocab import cleared_for
 from indexing import open_search
 from indexing.base import SearchQuery
-from pipelines.report import BatchReport, Outcome
+from pipelines.ingest.report import BatchReport, Outcome
+from pipelines.package.layout import package_files
 from pipelines.settings import Settings
-from pipelines.stages.package import package_files
 from samples.batch import write_batch
 from tests import airflow_setup
 from tests.bad_files import corrupt_tiff_bytes

@@ -14,7 +14,7 @@ from archive_schema.catalog import Catalog
 from archive_schema.disposal import Disposals
 from archive_schema.review import Review
 from archive_schema.vietnamese import vn_date
-from pipelines.destruction import execute
+from pipelines.records_office.destruction import execute
 from samples.batch import write_batch
 from tests.conftest import make_settings, sohoa
 

@@ -15,11 +15,11 @@ from archive_schema.models import Status
 from archive_schema.review import Filters, Review
 from archive_schema.schedule_files import read_schedule, sample_schedule
 from archive_schema.schedules import Schedules, diff
-from pipelines.destruction import DestructionIncomplete, execute
-from pipelines.records_office import assign_row, hold, release
-from pipelines.s3_store import S3Store
-from pipelines.stages.package import METS_FILE, finished_packages, package_prefix
+from pipelines.package.layout import METS_FILE, finished_packages, package_prefix
+from pipelines.records_office.acts import assign_row, hold, release
+from pipelines.records_office.destruction import DestructionIncomplete, execute
 from pipelines.store import Lock, Store, StoreError
+from pipelines.store.s3 import S3Store
 from tests.conftest import make_settings
 from tests.records_archive import Archive, sample_archive
 

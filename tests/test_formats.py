@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from pipelines.formats import UnreadableScan, identify
+from pipelines.ingest.formats import UnreadableScan, identify
 from tests.bad_files import BAD_FILES, image_bytes, pdf_bytes, write_bad_files
 
 

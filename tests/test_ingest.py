@@ -12,11 +12,11 @@ from archive_schema.vietnamese import fold
 from archive_schema.vocab import cleared_for
 from indexing import open_search
 from indexing.base import SearchQuery
-from pipelines.formats import sha256_stream
-from pipelines.report import Outcome
-from pipelines.runner import ingest
-from pipelines.stages.package import RECORD, original_key, package_files, package_prefix
-from pipelines.xmp import NAMESPACE
+from pipelines.ingest.formats import sha256_stream
+from pipelines.ingest.report import Outcome
+from pipelines.ingest.runner import ingest
+from pipelines.package.layout import RECORD, original_key, package_files, package_prefix
+from pipelines.package.xmp import NAMESPACE
 from tests.conftest import Ingested, sohoa
 
 

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from archive_schema.errors import Said
-from pipelines.stages.intake import BatchError, intake
+from pipelines.ingest.intake import BatchError, intake
 from tests.bad_files import image_bytes, pdf_bytes
 
 ROWS = {"1.2", "12.1"}

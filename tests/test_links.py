@@ -5,8 +5,8 @@ import json
 import os
 from pathlib import Path
 
-from pipelines.inbox import REFUSED, take_ready_batches
-from pipelines.stages.intake import intake
+from pipelines.ingest.inbox import REFUSED, take_ready_batches
+from pipelines.ingest.intake import intake
 from tests.bad_files import image_bytes
 from tests.conftest import sohoa
 

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from pipelines.manifest import ManifestError, read_manifest
+from pipelines.ingest.manifest import ManifestError, read_manifest
 
 
 def write(path: Path, text: str) -> Path:

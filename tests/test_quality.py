@@ -5,8 +5,8 @@ from pathlib import Path
 from ocr.layout import read_page
 from ocr.quality import page_quality, syllable_share, syllables
 from ocr.repair import repair
-from pipelines.stages.intake import DocumentSource
-from pipelines.stages.ocr import ocr
+from pipelines.ingest.intake import DocumentSource
+from pipelines.ingest.stages.ocr import ocr
 from samples.batch import render
 from tests.conftest import make_settings
 from tests.layout_builder import words

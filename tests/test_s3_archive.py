@@ -10,9 +10,9 @@ import boto3
 import pytest
 
 from archive_schema.catalog import Catalog
-from pipelines.s3_store import S3Store
+from pipelines.package.layout import METS_FILE, package_prefix, record_lock
 from pipelines.settings import Settings
-from pipelines.stages.package import METS_FILE, package_prefix, record_lock
+from pipelines.store.s3 import S3Store
 from samples.batch import write_batch
 from tests.conftest import make_settings, sohoa
 from tests.s3_server import new_bucket

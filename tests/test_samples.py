@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.formats import identify
+from pipelines.ingest.formats import identify
 from samples.batch import render, write_batch
 from samples.corpus import corpus, document, parts
 

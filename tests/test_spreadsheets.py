@@ -13,8 +13,8 @@ from openpyxl import Workbook, load_workbook
 
 from archive_schema.retention import ScheduleError
 from archive_schema.schedule_files import read_schedule, write_schedule
-from pipelines.manifest import ManifestError, read_manifest
-from pipelines.stages.intake import intake
+from pipelines.ingest.intake import intake
+from pipelines.ingest.manifest import ManifestError, read_manifest
 from tests.bad_files import image_bytes
 from tests.conftest import sohoa
 from tests.legacy_encodings import windows_1258

@@ -9,12 +9,12 @@ from PIL import Image
 from archive_schema.models import Document, OriginalFile, Page, Source
 from archive_schema.schedule_files import sample_schedule
 from ocr.layout import PageLayout, read_page
-from pipelines.formats import sha256_file
-from pipelines.stages.classify import classify
-from pipelines.stages.describe import describe
-from pipelines.stages.intake import DocumentSource
-from pipelines.stages.ocr import ocr
-from pipelines.stages.package import load_package, package
+from pipelines.ingest.formats import sha256_file
+from pipelines.ingest.intake import DocumentSource
+from pipelines.ingest.stages.classify import classify
+from pipelines.ingest.stages.describe import describe
+from pipelines.ingest.stages.ocr import ocr
+from pipelines.package.layout import load_package, package
 from pipelines.store import Lock, StoreError, open_store
 from tests.bad_files import pdf_bytes
 from tests.conftest import make_settings

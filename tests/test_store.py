@@ -11,8 +11,8 @@ import pytest
 
 from archive_schema.claims import this_process
 from bench.s3_upload import random_file, upload_figures
-from pipelines.s3_store import PART_SIZE, S3Store
 from pipelines.store import FileStore, Lock, Store, StoreError, open_store
+from pipelines.store.s3 import PART_SIZE, S3Store
 
 NEXT_YEAR = date.today() + timedelta(days=366)
 
@@ -179,7 +179,7 @@ def test_a_write_killed_half_way_is_a_stray_until_swept(
     store.put("records/a/x.txt", b"whole")
     assert store.strays() == []
     if isinstance(store, S3Store):  # a multipart upload begun and never finished
-        monkeypatch.setattr("pipelines.s3_store.ABANDONED", timedelta(0))
+        monkeypatch.setattr("pipelines.store.s3.ABANDONED", timedelta(0))
         store.client.create_multipart_upload(Bucket=store.bucket, Key=store.prefix + "records/a/y")
     else:
         assert isinstance(store, FileStore)

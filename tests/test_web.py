@@ -21,7 +21,7 @@ from archive_schema.audit import AuditLog
 from archive_schema.catalog import Catalog
 from archive_schema.models import Document
 from archive_schema.models import Page as PageText
-from pipelines.batch import archive
+from pipelines.ingest.batch import archive
 from pipelines.settings import Settings
 from samples.batch import write_batch
 from tests.bad_files import corrupt_tiff_bytes

@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse
 
 from archive_schema.access import Role, User
 from archive_schema.uploads import Stage
-from pipelines.report import BatchReport, Outcome
+from pipelines.ingest.report import BatchReport, Outcome
 from web.parameters import whole_number
 from web.render import page
 from web.security import requires, services

@@ -12,7 +12,7 @@ from archive_schema.disposal import STATE_LABELS, Disposals, State
 from archive_schema.errors import UserError
 from archive_schema.paging import PER_PAGE, Paged
 from archive_schema.review import Review
-from pipelines.destruction import execute
+from pipelines.records_office.destruction import execute
 from web.parameters import Number, disposition, whole_number
 from web.render import page
 from web.security import CheckedForm, address, requires, services

@@ -20,7 +20,7 @@ from archive_schema.access import Role, User
 from archive_schema.catalog import now
 from archive_schema.models import Document, StoredFile
 from archive_schema.review import Review
-from pipelines.dip import export_package
+from pipelines.package.dip import export_package
 from web.parameters import Number, PageNumber, disposition
 from web.reading_copy import reading_page
 from web.render import page

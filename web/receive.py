@@ -10,9 +10,9 @@ import magic
 from fastapi import UploadFile
 
 from archive_schema.errors import UserError
-from pipelines.formats import PDF, SCAN_IMAGE_TYPES
-from pipelines.manifest import MANIFEST_NAMES
-from pipelines.stages.intake import MAX_BATCH_BYTES, system_file, unsafe_path, zip_bomb
+from pipelines.ingest.formats import PDF, SCAN_IMAGE_TYPES
+from pipelines.ingest.intake import MAX_BATCH_BYTES, system_file, unsafe_path, zip_bomb
+from pipelines.ingest.manifest import MANIFEST_NAMES
 
 ZIP = "application/zip"
 SPREADSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -14,7 +14,7 @@ from archive_schema.review import Filters, Review, due_query, held_query, unclas
 from archive_schema.schedule_files import read_schedule, write_schedule
 from archive_schema.schedules import Schedules, diff
 from archive_schema.spreadsheets import MEDIA_TYPES
-from pipelines import records_office
+from pipelines.records_office import acts as records_office
 from web.parameters import Number, disposition, whole_number
 from web.render import page
 from web.security import CheckedForm, address, audit, local_path, requires, services

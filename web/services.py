@@ -58,7 +58,7 @@ class Services:
         with log.open("ab") as output:
             self._workers.append(
                 subprocess.Popen(
-                    [sys.executable, "-m", "pipelines.cli", "process-uploads"],
+                    [sys.executable, "-m", "pipelines.cli.main", "process-uploads"],
                     stdout=output,
                     stderr=subprocess.STDOUT,
                     start_new_session=True,  # goes on if the server restarts

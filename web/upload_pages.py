@@ -1,7 +1,7 @@
 """Archivists upload a batch (a zip, or a folder of scans, and a manifest if they have one),
 then follow each document on the batch's page as it is processed; a failed document can
 be run again. The work goes to Airflow when SOHOA_AIRFLOW_URL is set, otherwise to the
-embedded worker (pipelines.uploads)."""
+embedded worker (pipelines.uploads.queue)."""
 
 from typing import Annotated, Any
 from uuid import uuid4
@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from archive_schema.access import Role, User
 from archive_schema.errors import UserError
 from archive_schema.uploads import Stage, Upload, UploadState
-from pipelines.uploads import follow_airflow, submit_to_airflow
+from pipelines.uploads.queue import follow_airflow, submit_to_airflow
 from web.receive import UploadRefused, receive
 from web.render import page
 from web.security import CheckedForm, audit, requires, services

@@ -13,8 +13,20 @@ from archive_schema.errors import Said, UserError
 from archive_schema.identifiers import batch_id, document_id
 from archive_schema.models import OriginalFile
 from archive_schema.vocab import FIELD_LABELS
-from pipelines.formats import DEFAULT_MAX_MEGAPIXELS, PDF, UnreadableScan, identify, sha256_file
-from pipelines.manifest import Manifest, ManifestError, ManifestRow, find_manifest, read_manifest
+from pipelines.ingest.formats import (
+    DEFAULT_MAX_MEGAPIXELS,
+    PDF,
+    UnreadableScan,
+    identify,
+    sha256_file,
+)
+from pipelines.ingest.manifest import (
+    Manifest,
+    ManifestError,
+    ManifestRow,
+    find_manifest,
+    read_manifest,
+)
 
 IGNORED_NAMES = {"thumbs.db", "desktop.ini"}
 MAX_COMPRESSION_RATIO = 200  # scans barely compress; far more than this is a zip bomb

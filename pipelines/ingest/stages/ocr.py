@@ -6,8 +6,8 @@ from archive_schema.models import Document, Page
 from ocr.convert import scans_to_pdfa
 from ocr.layout import PageLayout
 from ocr.quality import page_quality
+from pipelines.ingest.intake import DocumentSource
 from pipelines.settings import Settings
-from pipelines.stages.intake import DocumentSource
 
 
 def ocr(

@@ -10,7 +10,7 @@ import click
 from rich.table import Table
 
 from archive_schema.vocab import ACCESS_LEVELS
-from pipelines.cli import _settings, _user_errors, err, main, out
+from pipelines.cli.common import err, out, read_settings, user_errors
 
 if TYPE_CHECKING:
     from archive_schema.accounts import Accounts
@@ -19,7 +19,7 @@ ROLES = ("reader", "archivist", "records_officer", "council", "admin")
 ADDRESS = "cli"
 
 
-@main.group()
+@click.group()
 def user() -> None:
     """Manage the users of the web application."""
 
@@ -47,7 +47,7 @@ def user_add(name: str, role: str, clearance: str | None, password_stdin: bool) 
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    with _user_errors():
+    with user_errors():
         added = _accounts().add(name, password, Role(role), clearance, _operator(), ADDRESS)
     err.print(f"User {added.name}: {added.role.value}, cleared for {added.clearance}")
 
@@ -81,7 +81,7 @@ def user_list() -> None:
 @click.argument("name")
 def user_disable(name: str) -> None:
     """Disable a user: no more logins, and their sessions end."""
-    with _user_errors():
+    with user_errors():
         _accounts().set_active(name, False, _operator(), ADDRESS)
     err.print(f"{name}: disabled, sessions ended")
 
@@ -90,7 +90,7 @@ def user_disable(name: str) -> None:
 @click.argument("name")
 def user_enable(name: str) -> None:
     """Enable a disabled user again."""
-    with _user_errors():
+    with user_errors():
         _accounts().set_active(name, True, _operator(), ADDRESS)
     err.print(f"{name}: enabled")
 
@@ -99,7 +99,7 @@ def user_enable(name: str) -> None:
 @click.argument("name")
 def user_reset_password(name: str) -> None:
     """Give the user a temporary password (printed), to change at their next login."""
-    with _user_errors():
+    with user_errors():
         temporary = _accounts().reset_password(name, _operator(), ADDRESS)
     err.print(f"{name}: sessions ended; temporary password, to change at the next login:")
     click.echo(temporary)
@@ -112,7 +112,7 @@ def user_set_role(name: str, role: str) -> None:
     """Change a user's role; their sessions end."""
     from archive_schema.access import Role
 
-    with _user_errors():
+    with user_errors():
         _accounts().set_role(name, Role(role), _operator(), ADDRESS)
     err.print(f"{name}: {role}, sessions ended")
 
@@ -122,7 +122,7 @@ def user_set_role(name: str, role: str) -> None:
 @click.argument("clearance", type=click.Choice(list(ACCESS_LEVELS)))
 def user_set_clearance(name: str, clearance: str) -> None:
     """Change the most closed access level a user may read; their sessions end."""
-    with _user_errors():
+    with user_errors():
         _accounts().set_clearance(name, clearance, _operator(), ADDRESS)
     err.print(f"{name}: cleared for {clearance}, sessions ended")
 
@@ -131,7 +131,7 @@ def user_set_clearance(name: str, clearance: str) -> None:
 @click.argument("name")
 def user_unlock(name: str) -> None:
     """Lift the lockout after repeated failed logins."""
-    with _user_errors():
+    with user_errors():
         _accounts().unlock(name, _operator(), ADDRESS)
     err.print(f"{name}: unlocked")
 
@@ -140,7 +140,7 @@ def user_unlock(name: str) -> None:
 @click.argument("name")
 def user_sign_out(name: str) -> None:
     """End every session of a user."""
-    with _user_errors():
+    with user_errors():
         ended = _accounts().end_sessions(name, _operator(), ADDRESS)
     err.print(f"{name}: {ended} sessions ended")
 
@@ -149,7 +149,7 @@ def _accounts() -> "Accounts":
     from archive_schema.accounts import Accounts
     from archive_schema.catalog import Catalog
 
-    return Accounts(Catalog(_settings().database_url))
+    return Accounts(Catalog(read_settings().database_url))
 
 
 def _operator() -> str:

@@ -14,9 +14,9 @@ from archive_schema.access import User
 from archive_schema.catalog import Catalog
 from archive_schema.disposal import Disposals, Proposal
 from archive_schema.errors import UserError
-from pipelines.destruction_record import destruction_record
+from pipelines.package.layout import METS_FILE, package_prefix, years_ahead
+from pipelines.records_office.destruction_record import destruction_record
 from pipelines.settings import Settings
-from pipelines.stages.package import METS_FILE, package_prefix, years_ahead
 from pipelines.store import Lock, Store, StoreError
 
 DISPOSALS = "disposals/"  # where destruction records are kept in the archive store

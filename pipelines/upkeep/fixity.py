@@ -8,9 +8,7 @@ from dataclasses import dataclass, field
 from archive_schema.catalog import Catalog
 from archive_schema.errors import UserError
 from archive_schema.models import Document, Event
-from pipelines.repair import REPAIR_HINT
-from pipelines.settings import Settings
-from pipelines.stages.package import (
+from pipelines.package.layout import (
     METS_FILE,
     RECORDS,
     data_files,
@@ -18,7 +16,9 @@ from pipelines.stages.package import (
     package_prefix,
     stored_sha256,
 )
+from pipelines.settings import Settings
 from pipelines.store import Store, StoreError
+from pipelines.upkeep.repair import REPAIR_HINT
 
 
 class FixityFailed(UserError):

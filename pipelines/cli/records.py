@@ -5,7 +5,6 @@ input with --password-stdin), and is written in the audit log with the address "
 """
 
 import json
-import sys
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
@@ -15,7 +14,7 @@ import click
 from rich.progress import Progress
 from rich.table import Table
 
-from pipelines.cli import _settings, _user_errors, err, main, out
+from pipelines.cli.common import err, out, read_settings, signed_in, user_errors
 
 if TYPE_CHECKING:
     from archive_schema.access import User
@@ -28,7 +27,7 @@ password_stdin = click.option(
 )
 
 
-@main.group()
+@click.group()
 def retention() -> None:
     """Retention schedules, the review list ("Xem xét hủy"), reclassification, legal holds."""
 
@@ -47,8 +46,8 @@ def retention_import(
     from archive_schema.schedule_files import read_schedule
     from archive_schema.schedules import Schedules, diff
 
-    with _user_errors():
-        user, catalog = _signed_in(user_name, password_stdin, Role.RECORDS_OFFICER)
+    with user_errors():
+        user, catalog = signed_in(user_name, password_stdin, Role.RECORDS_OFFICER)
         schedules = Schedules(catalog)
         before = schedules.current()
         schedule = read_schedule(name or path.stem, path.read_bytes(), path.name)
@@ -74,8 +73,8 @@ def retention_export(path: Path, number: int | None) -> None:
     from archive_schema.schedule_files import write_schedule
     from archive_schema.schedules import Schedules
 
-    with _user_errors():
-        schedules = Schedules(Catalog(_settings().database_url))
+    with user_errors():
+        schedules = Schedules(Catalog(read_settings().database_url))
         version = schedules.version(number) if number else schedules.current()
         path.write_bytes(write_schedule(version.schedule, path.suffix.lower()))
     err.print(f"{path}: version {version.version} ({len(version.schedule.rows)} rows)")
@@ -88,7 +87,7 @@ def retention_versions() -> None:
     from archive_schema.schedules import Schedules
 
     table = Table("version", "name", "rows", "by", "at", "why")
-    for v in Schedules(Catalog(_settings().database_url)).history():
+    for v in Schedules(Catalog(read_settings().database_url)).history():
         name = v.schedule.name
         table.add_row(
             str(v.version),
@@ -124,7 +123,7 @@ def retention_due(
     from archive_schema.catalog import Catalog
     from archive_schema.review import Filters, Review
 
-    review = Review(Catalog(_settings().database_url))
+    review = Review(Catalog(read_settings().database_url))
     filters = Filters(doc_type, year, agency, dossier)
     today = on.date() if on else date.today()
     lines = review.unclassified(filters) if unclassified else review.due(today, filters)
@@ -141,11 +140,11 @@ def retention_due(
 def retention_assign(row: str, ids: tuple[str, ...], user_name: str, password_stdin: bool) -> None:
     """Put records under ROW of the newest schedule (an audited reclassification)."""
     from archive_schema.access import Role
-    from pipelines.records_office import assign_row
+    from pipelines.records_office.acts import assign_row
 
-    with _user_errors():
-        user, catalog = _signed_in(user_name, password_stdin, Role.RECORDS_OFFICER)
-        done, version = assign_row(_settings(), catalog, ids, row, user.name, CLI)
+    with user_errors():
+        user, catalog = signed_in(user_name, password_stdin, Role.RECORDS_OFFICER)
+        done, version = assign_row(read_settings(), catalog, ids, row, user.name, CLI)
     err.print(f"{len(done)} records under row {row} of {version.schedule.name}")
 
 
@@ -160,11 +159,11 @@ def retention_hold(record: str, reason: str, user_name: str, password_stdin: boo
     """Put a record (its id, code, or number and notation) under legal hold: never due for
     review, never destroyed."""
     from archive_schema.access import Role
-    from pipelines.records_office import hold
+    from pipelines.records_office.acts import hold
 
-    with _user_errors():
-        user, catalog = _signed_in(user_name, password_stdin, Role.RECORDS_OFFICER)
-        document_id = hold(_settings(), catalog, record, reason, user.name, CLI)
+    with user_errors():
+        user, catalog = signed_in(user_name, password_stdin, Role.RECORDS_OFFICER)
+        document_id = hold(read_settings(), catalog, record, reason, user.name, CLI)
     err.print(f"{document_id}: under legal hold")
 
 
@@ -175,15 +174,15 @@ def retention_hold(record: str, reason: str, user_name: str, password_stdin: boo
 def retention_release(record: str, user_name: str, password_stdin: bool) -> None:
     """Release a record's legal hold (the record by its id, code, or number)."""
     from archive_schema.access import Role
-    from pipelines.records_office import release
+    from pipelines.records_office.acts import release
 
-    with _user_errors():
-        user, catalog = _signed_in(user_name, password_stdin, Role.RECORDS_OFFICER)
-        document_id = release(_settings(), catalog, record, user.name, CLI)
+    with user_errors():
+        user, catalog = signed_in(user_name, password_stdin, Role.RECORDS_OFFICER)
+        document_id = release(read_settings(), catalog, record, user.name, CLI)
     err.print(f"{document_id}: hold released")
 
 
-@main.group()
+@click.group()
 def disposal() -> None:
     """Destruction under the council's approval: propose, approve or reject, execute."""
 
@@ -203,8 +202,8 @@ def disposal_propose(
     from archive_schema.access import Role
     from archive_schema.review import Review
 
-    with _user_errors():
-        user, catalog = _signed_in(user_name, password_stdin, Role.RECORDS_OFFICER)
+    with user_errors():
+        user, catalog = signed_in(user_name, password_stdin, Role.RECORDS_OFFICER)
         chosen = list(ids) + (
             [line.id for line in Review(catalog).due(date.today())] if all_due else []
         )
@@ -239,11 +238,11 @@ def disposal_reject(number: int, comment: str, user_name: str, password_stdin: b
 def disposal_execute(number: int, user_name: str, password_stdin: bool) -> None:
     """Destroy the records of an approved proposal (again, to finish one interrupted)."""
     from archive_schema.access import Role
-    from pipelines.destruction import execute
+    from pipelines.records_office.destruction import execute
 
-    settings = _settings()
-    with _user_errors(), Progress(console=err, transient=True) as bar:
-        user, _ = _signed_in(user_name, password_stdin, Role.RECORDS_OFFICER)
+    settings = read_settings()
+    with user_errors(), Progress(console=err, transient=True) as bar:
+        user, _ = signed_in(user_name, password_stdin, Role.RECORDS_OFFICER)
         task = bar.add_task("destroying", total=None)
         done = execute(
             settings, number, user, CLI, lambda n, total: bar.update(task, completed=n, total=total)
@@ -262,8 +261,8 @@ def disposal_withdraw(number: int, reason: str, user_name: str, password_stdin: 
     """Take back a proposal not yet executed; its records may be proposed again."""
     from archive_schema.access import Role
 
-    with _user_errors():
-        user, catalog = _signed_in(user_name, password_stdin, Role.RECORDS_OFFICER)
+    with user_errors():
+        user, catalog = signed_in(user_name, password_stdin, Role.RECORDS_OFFICER)
         _disposals(catalog).withdraw(number, reason, user, CLI)
     err.print(f"Proposal {number}: withdrawn")
 
@@ -278,8 +277,8 @@ def disposal_readmit(document_id: str, reason: str, user_name: str, password_std
     ingesting the same scans quarantines them."""
     from archive_schema.access import Role
 
-    with _user_errors():
-        user, catalog = _signed_in(user_name, password_stdin, Role.RECORDS_OFFICER)
+    with user_errors():
+        user, catalog = signed_in(user_name, password_stdin, Role.RECORDS_OFFICER)
         stone = _disposals(catalog).readmit(document_id, reason, user, CLI)
     err.print(f"{document_id} (destroyed under proposal {stone.disposal_id}) may be archived again")
 
@@ -290,7 +289,7 @@ def disposal_list() -> None:
     from archive_schema.catalog import Catalog
 
     table = Table("no.", "state", "records", "proposed by", "on", "votes")
-    for p in _disposals(Catalog(_settings().database_url)).proposals():
+    for p in _disposals(Catalog(read_settings().database_url)).proposals():
         votes = ", ".join(f"{v.user} {'✓' if v.approve else '✗'}" for v in p.votes)
         table.add_row(
             str(p.id),
@@ -306,28 +305,10 @@ def disposal_list() -> None:
 def _vote(number: int, approve: bool, comment: str, user_name: str, password_stdin: bool) -> None:
     from archive_schema.access import Role
 
-    with _user_errors():
-        user, catalog = _signed_in(user_name, password_stdin, Role.COUNCIL)
+    with user_errors():
+        user, catalog = signed_in(user_name, password_stdin, Role.COUNCIL)
         proposal = _disposals(catalog).vote(number, user, approve, comment, CLI)
     err.print(f"Proposal {number}: {proposal.state.value}, {len(proposal.approvers)} approvals")
-
-
-def _signed_in(name: str, from_stdin: bool, role: Any) -> "tuple[User, Any]":
-    """The user, once their password is right, and the catalog; refused without `role`."""
-    from archive_schema.accounts import Accounts
-    from archive_schema.catalog import Catalog
-    from archive_schema.errors import UserError
-
-    password = (
-        sys.stdin.readline().rstrip("\n")
-        if from_stdin
-        else click.prompt("Password", hide_input=True)
-    )
-    catalog = Catalog(_settings().database_url)
-    user = Accounts(catalog).authenticate(name, password)
-    if not user.has(role):
-        raise UserError(f"{user.name} is a {user.role.value}: this needs a {role.value}")
-    return user, catalog
 
 
 def _audit(catalog: Any, user: "User", action: str, target: str) -> None:
@@ -339,7 +320,7 @@ def _audit(catalog: Any, user: "User", action: str, target: str) -> None:
 def _disposals(catalog: Any) -> Any:
     from archive_schema.disposal import Disposals
 
-    return Disposals(catalog, _settings().disposal_quorum)
+    return Disposals(catalog, read_settings().disposal_quorum)
 
 
 def _print_lines(lines: "list[RecordLine]", as_json: bool) -> None:

@@ -19,8 +19,8 @@ from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from pipelines.formats import sha256_file
-from pipelines.store import ABANDONED, Lock, StoreError, checked_key
+from pipelines.ingest.formats import sha256_file
+from pipelines.store.base import ABANDONED, Lock, StoreError, checked_key
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client

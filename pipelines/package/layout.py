@@ -27,11 +27,11 @@ from lxml import etree
 
 from archive_schema.models import Document, Event, StoredFile
 from ocr.layout import PageLayout
-from pipelines.formats import sha256_file, sha256_stream
-from pipelines.mets import PackageFile, dublin_core, listed_files, mets_document, premis
-from pipelines.stages.intake import DocumentSource
+from pipelines.ingest.formats import sha256_file, sha256_stream
+from pipelines.ingest.intake import DocumentSource
+from pipelines.package.mets import PackageFile, dublin_core, listed_files, mets_document, premis
+from pipelines.package.xmp import write_record_metadata
 from pipelines.store import Lock, Store, StoreError
-from pipelines.xmp import write_record_metadata
 
 RECORDS = "records/"
 METS_FILE = "METS.xml"

@@ -9,14 +9,14 @@ from archive_schema.disposal import Disposals, Tombstone
 from archive_schema.models import Document, Event, Status
 from archive_schema.vietnamese import vn_date
 from indexing.base import SearchBackend
-from pipelines.repair import REPAIR_HINT
-from pipelines.report import BatchReport, DocumentReport, Outcome
-from pipelines.stages.index import index
-from pipelines.stages.intake import BatchIntake, DocumentSource, Rejected
-from pipelines.stages.package import METS_FILE, package_prefix
-from pipelines.stages.register import register
+from pipelines.ingest.intake import BatchIntake, DocumentSource, Rejected
+from pipelines.ingest.report import BatchReport, DocumentReport, Outcome
+from pipelines.ingest.stages.index import index
+from pipelines.ingest.stages.register import register
+from pipelines.ingest.worker import DocumentFailed
+from pipelines.package.layout import METS_FILE, package_prefix
 from pipelines.store import Store
-from pipelines.worker import DocumentFailed
+from pipelines.upkeep.repair import REPAIR_HINT
 
 Events = list[tuple[str | None, Event]]  # (document id, event) to keep in the catalog
 

@@ -12,8 +12,7 @@ from pydantic import ValidationError
 from archive_schema.catalog import Catalog
 from archive_schema.models import Document, Event, Status
 from archive_schema.review import legal_holds
-from pipelines.settings import Settings
-from pipelines.stages.package import (
+from pipelines.package.layout import (
     METS_FILE,
     RECORD,
     data_files,
@@ -24,6 +23,7 @@ from pipelines.stages.package import (
     record_lock,
     stored_sha256,
 )
+from pipelines.settings import Settings
 from pipelines.store import Store, StoreError
 
 REPAIR_HINT = "`sohoa verify --repair` writes it again when the package's files match"

@@ -7,9 +7,9 @@ from collections.abc import Collection
 from archive_schema.catalog import Catalog
 from archive_schema.review import Review, legal_holds
 from archive_schema.schedules import Schedules, ScheduleVersion
-from pipelines.repair import current_record
+from pipelines.package.layout import describe_package, package_prefix, record_lock
 from pipelines.settings import Settings
-from pipelines.stages.package import describe_package, package_prefix, record_lock
+from pipelines.upkeep.repair import current_record
 
 
 def assign_row(

@@ -21,11 +21,11 @@ from archive_schema.claims import POLL_SECONDS, Claims
 from archive_schema.models import Document, Event, Status
 from archive_schema.retention import Schedule
 from archive_schema.schedules import Schedules
-from pipelines import worker
-from pipelines.batch import archive, close_batch, not_archived, open_batch
-from pipelines.report import BatchReport, DocumentReport, Outcome
+from pipelines.ingest import worker
+from pipelines.ingest.batch import archive, close_batch, not_archived, open_batch
+from pipelines.ingest.intake import DocumentSource, intake
+from pipelines.ingest.report import BatchReport, DocumentReport, Outcome
 from pipelines.settings import Settings
-from pipelines.stages.intake import DocumentSource, intake
 
 
 class Progress(Protocol):

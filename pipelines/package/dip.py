@@ -7,9 +7,9 @@ from pathlib import Path
 from archive_schema.catalog import Catalog
 from archive_schema.errors import UserError
 from archive_schema.models import Status
-from pipelines.formats import sha256_stream
-from pipelines.mets import as_dip
-from pipelines.stages.package import METS_FILE, package_files, package_prefix
+from pipelines.ingest.formats import sha256_stream
+from pipelines.package.layout import METS_FILE, package_files, package_prefix
+from pipelines.package.mets import as_dip
 from pipelines.store import Store, StoreError
 
 

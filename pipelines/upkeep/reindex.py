@@ -7,11 +7,11 @@ from archive_schema.catalog import Catalog
 from archive_schema.disposal import Disposals
 from archive_schema.errors import UserError
 from archive_schema.models import Document
-from pipelines.records_office import index_again
-from pipelines.repair import REPAIR_HINT
+from pipelines.package.layout import METS_FILE, finished_packages, load_package, package_prefix
+from pipelines.records_office.acts import index_again
 from pipelines.settings import Settings
-from pipelines.stages.package import METS_FILE, finished_packages, load_package, package_prefix
 from pipelines.store import StoreError
+from pipelines.upkeep.repair import REPAIR_HINT
 
 
 class ReindexFailed(UserError):

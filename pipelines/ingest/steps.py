@@ -20,13 +20,13 @@ from archive_schema.claims import POLL_SECONDS, Claims
 from archive_schema.errors import UserError
 from archive_schema.models import Description, Event, OriginalFile, Status
 from archive_schema.schedules import Schedules
-from pipelines import worker
-from pipelines.batch import Events, archive, close_batch, not_archived, open_batch
-from pipelines.report import BatchReport, DocumentReport, Outcome
+from pipelines.ingest import worker
+from pipelines.ingest.batch import Events, archive, close_batch, not_archived, open_batch
+from pipelines.ingest.intake import BatchError, DocumentSource, intake
+from pipelines.ingest.report import BatchReport, DocumentReport, Outcome
 from pipelines.settings import Settings
-from pipelines.stages.intake import BatchError, DocumentSource, intake
 from pipelines.store import Store
-from pipelines.work_folders import own_work_folder
+from pipelines.upkeep.work_folders import own_work_folder
 
 
 class StagedDocument(BaseModel):

@@ -6,10 +6,10 @@ from pathlib import Path
 import click
 from rich.progress import Progress
 
-from pipelines.cli import _settings, _user_errors, err, main
+from pipelines.cli.common import err, read_settings, user_errors
 
 
-@main.command()
+@click.command()
 @click.option(
     "--repair",
     is_flag=True,
@@ -20,11 +20,11 @@ from pipelines.cli import _settings, _user_errors, err, main
 def verify(repair: bool) -> None:
     """Hash every archived object again and compare it with the catalog and the package's
     METS; list missing, changed and unexpected objects (exit 1 when there are any)."""
-    from pipelines.fixity import FixityFailed, audit_fixity
-    from pipelines.repair import repair_packages
+    from pipelines.upkeep.fixity import FixityFailed, audit_fixity
+    from pipelines.upkeep.repair import repair_packages
 
-    settings = _settings()
-    with _user_errors(), Progress(console=err, transient=True) as bar:
+    settings = read_settings()
+    with user_errors(), Progress(console=err, transient=True) as bar:
         if repair:
             task = bar.add_task("Repairing packages", total=None)
             done = repair_packages(
@@ -48,14 +48,14 @@ def verify(repair: bool) -> None:
     err.print(f"{audit.checked} objects in {settings.storage_url}: all match")
 
 
-@main.command()
+@click.command()
 def rebuild() -> None:
     """Recreate the catalog and the search index from the packages in the archive store
     alone (after losing the catalog): records already in the catalog are left as they are."""
-    from pipelines.rebuild import rebuild as rebuild_archive
+    from pipelines.upkeep.rebuild import rebuild as rebuild_archive
 
-    settings = _settings()
-    with _user_errors(), Progress(console=err, transient=True) as bar:
+    settings = read_settings()
+    with user_errors(), Progress(console=err, transient=True) as bar:
         task = bar.add_task("Reading packages", total=None)
         done = rebuild_archive(
             settings, lambda n, total: bar.update(task, completed=n, total=total)
@@ -66,7 +66,7 @@ def rebuild() -> None:
     )
 
 
-@main.command("export-package")
+@click.command("export-package")
 @click.argument("document_id")
 @click.option(
     "--output",
@@ -79,9 +79,9 @@ def export_package(document_id: str, output: Path) -> None:
     """Write an archived record as an E-ARK DIP (a ZIP of its package, checked against its
     METS) for a user."""
     from archive_schema.catalog import Catalog
-    from pipelines.dip import export_package as write_dip
+    from pipelines.package.dip import export_package as write_dip
 
-    settings = _settings()
-    with _user_errors():
+    settings = read_settings()
+    with user_errors():
         written = write_dip(Catalog(settings.database_url), settings.store(), document_id, output)
     err.print(f"{document_id}: {written} ({written.stat().st_size / 1e6:.1f} MB)")

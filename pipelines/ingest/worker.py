@@ -14,12 +14,12 @@ from archive_schema.models import Document, Event
 from archive_schema.retention import Schedule
 from archive_schema.vocab import STAGE_LABELS
 from ocr.convert import UnreadablePage
+from pipelines.ingest.intake import DocumentSource
+from pipelines.ingest.stages.classify import classify
+from pipelines.ingest.stages.describe import describe
+from pipelines.ingest.stages.ocr import ocr
+from pipelines.package.layout import load_package, package, record_lock
 from pipelines.settings import Settings
-from pipelines.stages.classify import classify
-from pipelines.stages.describe import describe
-from pipelines.stages.intake import DocumentSource
-from pipelines.stages.ocr import ocr
-from pipelines.stages.package import load_package, package, record_lock
 from pipelines.store import StoreError
 
 T = TypeVar("T")

@@ -18,10 +18,10 @@ from pathlib import Path
 from archive_schema.catalog import Catalog
 from archive_schema.errors import UserError
 from archive_schema.uploads import Stage, Upload, UploadDocument, Uploads, UploadState
-from pipelines.airflow_api import FINISHED, Airflow
-from pipelines.report import BatchReport, DocumentReport, Outcome
-from pipelines.runner import ingest
+from pipelines.ingest.report import BatchReport, DocumentReport, Outcome
+from pipelines.ingest.runner import ingest
 from pipelines.settings import Settings
+from pipelines.uploads.airflow import FINISHED, Airflow
 
 LOCK = "uploads.lock"
 AIRFLOW_STAGES = {  # the state of a document's mapped `archive` task

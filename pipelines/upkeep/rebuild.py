@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from archive_schema.catalog import Catalog
 from archive_schema.errors import UserError
 from archive_schema.models import Event, Status
-from pipelines.repair import REPAIR_HINT
-from pipelines.report import BatchReport
+from pipelines.ingest.report import BatchReport
+from pipelines.package.layout import METS_FILE, load_package, package_prefix, packages_in
 from pipelines.settings import Settings
-from pipelines.stages.package import METS_FILE, load_package, package_prefix, packages_in
 from pipelines.store import Store, StoreError
+from pipelines.upkeep.repair import REPAIR_HINT
 
 
 class RebuildFailed(UserError):

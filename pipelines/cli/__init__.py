@@ -1,0 +1,1 @@
+"""The `sohoa` command (DESIGN "Command line"): `main` gathers the command families."""

@@ -1,0 +1,199 @@
+"""`sohoa ingest`, `submit`, `process-uploads`, `samples` and `demo`: batches in."""
+
+import sys
+import time
+from pathlib import Path
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from archive_schema.vocab import cleared_for
+from pipelines.cli.common import err, fail, out, read_settings, user_errors
+from pipelines.cli.search import print_results
+from pipelines.ingest.report import BatchReport, DocumentReport, Outcome
+from pipelines.settings import Settings
+
+DEMO_DOCUMENTS = ("002", "004", "006", "010", "016")
+DEMO_QUERIES = ("gia ban xi mang", "quy hoach khu kinh te")
+STYLE = {
+    Outcome.ARCHIVED: "green",
+    Outcome.ALREADY_ARCHIVED: "cyan",
+    Outcome.QUARANTINED: "yellow",
+    Outcome.FAILED: "red",
+}
+
+
+@click.command()
+@click.argument("batch", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option(
+    "--workers", type=click.IntRange(1), help="Documents processed at once (default: the cores)."
+)
+def ingest(batch: Path, as_json: bool, workers: int | None) -> None:
+    """Archive a batch: a folder or zip of scans, with an optional manifest."""
+    settings = read_settings(workers=workers)
+    with user_errors():
+        report = _ingest_with_progress(batch, settings)
+    if as_json:
+        click.echo(report.model_dump_json(indent=2))
+    else:
+        _print_report(report)
+    sys.exit(0 if report.ok else 1)
+
+
+@click.command()
+@click.argument("batch")
+@click.option("--wait", is_flag=True, help="Follow the run until it ends; exit 1 if it failed.")
+def submit(batch: str, wait: bool) -> None:
+    """Archive a batch through Airflow: start a sohoa_ingest run and say where to watch it.
+
+    BATCH is a folder or zip the Airflow workers can read, or a file:// URI."""
+    from pipelines.uploads.airflow import FINISHED, Airflow
+
+    settings = read_settings()
+    if "://" not in batch:
+        if not Path(batch).exists():
+            fail(f"{batch} does not exist")
+        batch = str(Path(batch).resolve())
+    with user_errors():
+        airflow = Airflow(settings)
+        run_id = airflow.start_ingest(batch)
+        err.print(f"Started run {run_id} of {batch}; watch it at {airflow.run_page(run_id)}")
+        click.echo(run_id)
+        if not wait:
+            return
+        with err.status(f"Airflow is archiving {Path(batch).name} …"):
+            while (state := airflow.run(run_id)["state"]) not in FINISHED:
+                time.sleep(2)
+    style = "green" if state == "success" else "red"
+    err.print(Text(f"run {run_id}: ").append(state, style=style))
+    sys.exit(0 if state == "success" else 1)
+
+
+@click.command()
+@click.argument("output", type=click.Path(path_type=Path))
+@click.option(
+    "--docs",
+    default=",".join(DEMO_DOCUMENTS),
+    show_default=True,
+    help="Corpus ids, comma-separated, or 'all'.",
+)
+@click.option("--dpi", type=click.Choice(["200", "300"]), default="300", show_default=True)
+@click.option(
+    "--condition",
+    default="medium",
+    show_default=True,
+    help="clean, light, medium, heavy or binarised",
+)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--manifest/--no-manifest", default=False, show_default=True)
+def samples(output: Path, docs: str, dpi: str, condition: str, seed: int, manifest: bool) -> None:
+    """Render corpus documents into a scan batch, with its ground truth beside it."""
+    from samples.batch import write_batch
+    from samples.corpus import corpus
+    from samples.scan import CONDITIONS
+
+    if condition not in CONDITIONS:
+        raise click.BadParameter(f"choose one of {', '.join(CONDITIONS)}", param_hint="--condition")
+    ids = (
+        [doc.id for doc in corpus()]
+        if docs == "all"
+        else [d.strip() for d in docs.split(",") if d.strip()]
+    )
+    try:
+        batch = write_batch(
+            output, ids, dpi=int(dpi), condition=condition, seed=seed, manifest=manifest
+        )
+    except KeyError as error:
+        raise click.BadParameter(str(error.args[0]), param_hint="--docs") from error
+    err.print(
+        f"{len(batch.documents)} documents, {batch.page_count} pages in {batch.path};"
+        f" ground truth in {batch.truth_path}"
+    )
+
+
+@click.command()
+def demo() -> None:
+    """Render a sample batch from the corpus, archive it, and search it without accents."""
+    from indexing.base import SearchQuery
+    from samples.batch import write_batch
+
+    settings = read_settings()
+    batch = settings.home / "demo-batch"
+    if not batch.exists():
+        err.print(f"Rendering {len(DEMO_DOCUMENTS)} sample documents into {batch} …")
+        write_batch(batch, DEMO_DOCUMENTS, dpi=300, condition="medium", manifest=True)
+    with user_errors():
+        report = _ingest_with_progress(batch, settings)
+    _print_report(report)
+    backend = settings.search()
+    for query in DEMO_QUERIES:
+        out.print()
+        print_results(query, backend.search(SearchQuery(query, cleared_for("secret"), limit=3)))
+    backend.close()
+    sys.exit(0 if report.ok else 1)
+
+
+@click.command("process-uploads")
+def process_uploads() -> None:
+    """Archive the batches uploaded through the web that wait (the web starts this)."""
+    from pipelines.uploads.queue import process_uploads as drain
+
+    settings = read_settings()
+    with user_errors():
+        count = drain(settings)
+    err.print(f"{count} uploaded batches processed")
+
+
+def _ingest_with_progress(batch: Path, settings: Settings) -> BatchReport:
+    from pipelines.ingest.runner import ingest
+
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err, transient=True) as bar:
+
+        class Reporter:
+            task = bar.add_task("OCR", total=None)
+
+            def started(self, names: list[str]) -> None:
+                bar.update(self.task, total=len(names), description=f"Archiving {batch.name}")
+
+            def finished(self, entry: DocumentReport) -> None:
+                bar.advance(self.task)
+                line = Text(f"{entry.status:>16}  ", style=STYLE[entry.status]).append(
+                    entry.name, style="default"
+                )
+                bar.console.print(line)
+
+        return ingest(batch, settings, Reporter())
+
+
+def _print_report(report: BatchReport) -> None:
+    table = Table(title=f"Batch {report.batch_id} ({report.source})", title_justify="left")
+    for column in ("status", "document", "pages", "type", "number", "date", "note"):
+        table.add_column(column)
+    for doc in report.documents:
+        note = doc.reason or (
+            f"review page {', '.join(map(str, doc.pages_to_review))}" if doc.pages_to_review else ""
+        )
+        table.add_row(
+            Text(str(doc.status), style=STYLE[doc.status]),
+            doc.name,
+            str(doc.pages or ""),
+            doc.doc_type or "",
+            doc.number_symbol or "",
+            str(doc.issue_date or ""),
+            note,
+        )
+    out.print(table)
+    for problem in report.problems:
+        out.print(Text("problem: ", style="red").append(problem, style="default"))
+    for warning in report.warnings:
+        out.print(Text("warning: ", style="yellow").append(warning, style="default"))
+    out.print(report.summary)
