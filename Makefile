@@ -19,6 +19,7 @@ test: deps tools
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	PYTHONPATH=dags $(VENV)/bin/lint-imports
 	$(VENV)/bin/pytest
 
 airflow: deps

@@ -2,6 +2,8 @@
 
 import hashlib
 from collections.abc import Iterable
+from pathlib import Path
+from typing import IO, BinaryIO
 
 
 def document_id(original_sha256s: Iterable[str]) -> str:
@@ -33,3 +35,18 @@ def document_code(dossier_code: str | None, ordinal: int | None) -> str | None:
 
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    with path.open("rb") as data:
+        return sha256_stream(data)
+
+
+def sha256_stream(data: BinaryIO, copy_to: IO[bytes] | None = None) -> str:
+    """The SHA-256 of what `data` holds, copied on the way into `copy_to` when given."""
+    digest = hashlib.sha256()
+    while chunk := data.read(1 << 20):
+        digest.update(chunk)
+        if copy_to is not None:
+            copy_to.write(chunk)
+    return digest.hexdigest()

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import boto3
 
+from archive_schema.identifiers import sha256_stream
 from bench.measure import measured
-from pipelines.ingest.formats import sha256_stream
 from pipelines.store import Lock, open_store
 from tests.s3_server import new_bucket, s3_server
 

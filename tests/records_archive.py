@@ -10,7 +10,9 @@ from archive_schema.catalog import Catalog
 from archive_schema.models import Document, Event, Page, StoredFile
 from archive_schema.schedules import Schedules
 from indexing.base import SearchQuery
-from pipelines.package.layout import describe_package, package_prefix, record_lock
+from pipelines.package.layout import package_prefix
+from pipelines.package.locks import record_lock
+from pipelines.package.write import describe_package
 from pipelines.settings import Settings
 
 EVERYONE = frozenset({"public", "internal", "restricted", "secret"})

@@ -14,7 +14,7 @@ from archive_schema.models import Status
 from archive_schema.vocab import cleared_for
 from indexing import open_search
 from indexing.base import SearchQuery
-from pipelines.package.layout import load_package
+from pipelines.package.read import load_package
 from pipelines.settings import Settings
 from samples.batch import write_batch
 from tests.conftest import ROOT, sohoa

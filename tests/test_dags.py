@@ -15,7 +15,7 @@ from archive_schema.vocab import cleared_for
 from indexing import open_search
 from indexing.base import SearchQuery
 from pipelines.ingest.report import BatchReport, Outcome
-from pipelines.package.layout import package_files
+from pipelines.package.read import package_files
 from pipelines.settings import Settings
 from samples.batch import write_batch
 from tests import airflow_setup

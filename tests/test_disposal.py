@@ -15,7 +15,8 @@ from archive_schema.models import Status
 from archive_schema.review import Filters, Review
 from archive_schema.schedule_files import read_schedule, sample_schedule
 from archive_schema.schedules import Schedules, diff
-from pipelines.package.layout import METS_FILE, finished_packages, package_prefix
+from pipelines.package.layout import METS_FILE, package_prefix
+from pipelines.package.read import finished_packages
 from pipelines.records_office.acts import assign_row, hold, release
 from pipelines.records_office.destruction import DestructionIncomplete, execute
 from pipelines.store import Lock, Store, StoreError

@@ -7,15 +7,16 @@ from pathlib import Path
 import pikepdf
 
 from archive_schema.catalog import Catalog
+from archive_schema.identifiers import sha256_stream
 from archive_schema.models import Document
 from archive_schema.vietnamese import fold
 from archive_schema.vocab import cleared_for
 from indexing import open_search
 from indexing.base import SearchQuery
-from pipelines.ingest.formats import sha256_stream
 from pipelines.ingest.report import Outcome
 from pipelines.ingest.runner import ingest
-from pipelines.package.layout import RECORD, original_key, package_files, package_prefix
+from pipelines.package.layout import RECORD, original_key, package_prefix
+from pipelines.package.read import package_files
 from pipelines.package.xmp import NAMESPACE
 from tests.conftest import Ingested, sohoa
 

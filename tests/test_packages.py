@@ -13,8 +13,9 @@ from lxml import etree
 from archive_schema.catalog import Catalog
 from archive_schema.errors import UserError
 from pipelines.package.dip import export_package
-from pipelines.package.layout import METS_FILE, RECORD, package_prefix, stored_sha256
+from pipelines.package.layout import METS_FILE, RECORD, package_prefix
 from pipelines.package.mets import CSIP_NS, DC_NS, METS_NS, PREMIS_NS, listed_files
+from pipelines.package.read import stored_sha256
 from tests.conftest import Ingested, sohoa
 
 QUERIES = ("quyết định", "quyet dinh", "ủy ban nhân dân", "khu kinh tế")

@@ -10,7 +10,8 @@ import boto3
 import pytest
 
 from archive_schema.catalog import Catalog
-from pipelines.package.layout import METS_FILE, package_prefix, record_lock
+from pipelines.package.layout import METS_FILE, package_prefix
+from pipelines.package.locks import record_lock
 from pipelines.settings import Settings
 from pipelines.store.s3 import S3Store
 from samples.batch import write_batch

@@ -6,15 +6,16 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from archive_schema.identifiers import sha256_file
 from archive_schema.models import Document, OriginalFile, Page, Source
 from archive_schema.schedule_files import sample_schedule
 from ocr.layout import PageLayout, read_page
-from pipelines.ingest.formats import sha256_file
 from pipelines.ingest.intake import DocumentSource
 from pipelines.ingest.stages.classify import classify
 from pipelines.ingest.stages.describe import describe
 from pipelines.ingest.stages.ocr import ocr
-from pipelines.package.layout import load_package, package
+from pipelines.package.read import load_package
+from pipelines.package.write import package
 from pipelines.store import Lock, StoreError, open_store
 from tests.bad_files import pdf_bytes
 from tests.conftest import make_settings
@@ -110,7 +111,9 @@ def test_package_is_verified_and_a_damaged_one_is_refused(tmp_path: Path) -> Non
     doc.pages = [Page(number=1, text="Trang một", confidence=90)]
     store = open_store((tmp_path / "archive").as_uri())
     layout = read_page(1, 50, 50, 300, [])
-    package(doc, source, pdf, [layout], store, Lock())
+    package(
+        doc, list(zip(source.files, source.originals, strict=True)), pdf, [layout], store, Lock()
+    )
     assert load_package(store, "d") == doc
     assert sorted(store.keys("records/d/")) == [
         "records/d/METS.xml",

@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 from archive_schema.access import Role, User
 from archive_schema.uploads import Stage
 from pipelines.ingest.report import BatchReport, Outcome
+from pipelines.package.layout import quarantine_prefix
 from web.parameters import whole_number
 from web.render import page
 from web.security import requires, services
@@ -51,7 +52,7 @@ def batch_report(request: Request, batch_id: str, user: Staff) -> HTMLResponse:
         raise HTTPException(404, "Không có lô này.")
     record = records[0]
     report = BatchReport.model_validate(record.report) if record.report else None
-    kept = sorted(found.store.keys(f"batches/{batch_id}/quarantine/"))
+    kept = sorted(found.store.keys(quarantine_prefix(batch_id)))
     return page(
         request,
         "batch.html",

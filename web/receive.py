@@ -11,8 +11,9 @@ from fastapi import UploadFile
 
 from archive_schema.errors import UserError
 from pipelines.ingest.formats import PDF, SCAN_IMAGE_TYPES
-from pipelines.ingest.intake import MAX_BATCH_BYTES, system_file, unsafe_path, zip_bomb
+from pipelines.ingest.intake import system_file
 from pipelines.ingest.manifest import MANIFEST_NAMES
+from pipelines.ingest.zips import MAX_BATCH_BYTES, unsafe_path, zip_bomb
 
 ZIP = "application/zip"
 SPREADSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -24,7 +24,7 @@ def main() -> None:
     Everything a run writes goes under SOHOA_HOME (default ./var); the catalog, archive
     store and search index can be moved with SOHOA_DATABASE_URL, SOHOA_STORAGE_URL and
     SOHOA_SEARCH_URL."""
-    from pipelines.upkeep.work_folders import own_work_folder
+    from pipelines.ingest.work_folders import own_work_folder
 
     own_work_folder()
 

@@ -14,9 +14,15 @@ from pipelines.ingest.report import BatchReport, DocumentReport, Outcome
 from pipelines.ingest.stages.index import index
 from pipelines.ingest.stages.register import register
 from pipelines.ingest.worker import DocumentFailed
-from pipelines.package.layout import METS_FILE, package_prefix
+from pipelines.package.layout import (
+    METS_FILE,
+    batch_prefix,
+    package_prefix,
+    quarantine_prefix,
+    report_key,
+)
+from pipelines.package.read import REPAIR_HINT
 from pipelines.store import Store
-from pipelines.upkeep.repair import REPAIR_HINT
 
 Events = list[tuple[str | None, Event]]  # (document id, event) to keep in the catalog
 
@@ -90,7 +96,7 @@ def close_batch(report: BatchReport, events: Events, store: Store, catalog: Cata
     """The report, beside the batch in the store and in the catalog with the batch's events."""
     report.documents.sort(key=lambda d: d.name)
     report.finished_at = datetime.now(UTC)
-    store.put(f"batches/{report.batch_id}/report.json", report.model_dump_json(indent=2).encode())
+    store.put(report_key(report.batch_id), report.model_dump_json(indent=2).encode())
     catalog.finish_batch(report.batch_id, report.status, report.model_dump(mode="json"), events)
 
 
@@ -131,7 +137,7 @@ def quarantine(store: Store, batch_id: str, root: Path, rejected: Rejected) -> D
     """Keep what cannot be archived beside the batch's report: nothing a batch brought is lost."""
     for path in rejected.files:
         relative = path.relative_to(root) if root in path.parents else Path(path.name)
-        store.put(f"batches/{batch_id}/quarantine/{relative.as_posix()}", path)
+        store.put(quarantine_prefix(batch_id) + relative.as_posix(), path)
     return DocumentReport(
         name=rejected.name,
         status=Outcome.QUARANTINED,
@@ -143,7 +149,7 @@ def quarantine(store: Store, batch_id: str, root: Path, rejected: Rejected) -> D
 def _keep_what_came(store: Store, received: BatchIntake, report: BatchReport) -> Events:
     """The manifest and every rejected file go to the store: nothing a batch brought is lost."""
     if received.manifest is not None:
-        store.put(f"batches/{received.batch_id}/{received.manifest.name}", received.manifest)
+        store.put(batch_prefix(received.batch_id) + received.manifest.name, received.manifest)
     events: Events = [(None, Event(stage="intake", outcome="ok", detail=received.summary))]
     for rejected in received.rejected:
         report.documents.append(quarantine(store, received.batch_id, received.root, rejected))

@@ -1,11 +1,9 @@
 """What a file in a batch is, judged from its content (never its name), and whether it reads."""
 
-import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, BinaryIO
 
 import magic
 import pikepdf
@@ -33,21 +31,6 @@ class UnreadableScan(ValueError):
 class Scan:
     media_type: str
     pages: int
-
-
-def sha256_file(path: Path) -> str:
-    with path.open("rb") as data:
-        return sha256_stream(data)
-
-
-def sha256_stream(data: BinaryIO, copy_to: IO[bytes] | None = None) -> str:
-    """The SHA-256 of what `data` holds, copied on the way into `copy_to` when given."""
-    digest = hashlib.sha256()
-    while chunk := data.read(1 << 20):
-        digest.update(chunk)
-        if copy_to is not None:
-            copy_to.write(chunk)
-    return digest.hexdigest()
 
 
 def identify(path: Path, max_megapixels: float = DEFAULT_MAX_MEGAPIXELS) -> Scan:

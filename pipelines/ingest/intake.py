@@ -10,16 +10,10 @@ from pathlib import Path, PurePath, PurePosixPath
 from typing import Any
 
 from archive_schema.errors import Said, UserError
-from archive_schema.identifiers import batch_id, document_id
+from archive_schema.identifiers import batch_id, document_id, sha256_file
 from archive_schema.models import OriginalFile
 from archive_schema.vocab import FIELD_LABELS
-from pipelines.ingest.formats import (
-    DEFAULT_MAX_MEGAPIXELS,
-    PDF,
-    UnreadableScan,
-    identify,
-    sha256_file,
-)
+from pipelines.ingest.formats import DEFAULT_MAX_MEGAPIXELS, PDF, UnreadableScan, identify
 from pipelines.ingest.manifest import (
     Manifest,
     ManifestError,
@@ -27,10 +21,9 @@ from pipelines.ingest.manifest import (
     find_manifest,
     read_manifest,
 )
+from pipelines.ingest.zips import ZipRefused, unpack
 
 IGNORED_NAMES = {"thumbs.db", "desktop.ini"}
-MAX_COMPRESSION_RATIO = 200  # scans barely compress; far more than this is a zip bomb
-MAX_BATCH_BYTES = 50 * 1024**3
 
 
 class BatchError(UserError, ValueError):
@@ -98,7 +91,12 @@ def intake(
     if batch.is_dir():
         root = batch
     elif batch.is_file() and zipfile.is_zipfile(batch):
-        root = _unzip(batch, work / "batch", work / "unsafe", rejected)
+        root = work / "batch"
+        try:
+            unsafe = unpack(batch, root, work / "unsafe")
+        except ZipRefused as error:
+            raise BatchError(str(error), error.vi) from error
+        rejected += [Rejected.said(name, why, kept) for name, why, kept in unsafe]
     elif batch.exists():
         raise BatchError(
             f"{batch} is neither a folder nor a zip file",
@@ -298,77 +296,6 @@ def _document(
         originals=tuple(originals),
         manifest=dict(row.values) if row else {},
     )
-
-
-def _unzip(archive: Path, target: Path, unsafe: Path, rejected: list[Rejected]) -> Path:
-    """Unpack the members that are safe; a member with an absolute or `..` path, a link, or
-    an implausible compression ratio is rejected by name and never written where it points."""
-    target.mkdir(parents=True)
-    try:
-        with zipfile.ZipFile(archive) as zipped:
-            members = [m for m in zipped.infolist() if not m.is_dir()]
-            if sum(m.file_size for m in members) > MAX_BATCH_BYTES:
-                raise BatchError(
-                    f"{archive.name} would unpack to more than {MAX_BATCH_BYTES >> 30} GiB",
-                    f"{archive.name} giải nén ra hơn {MAX_BATCH_BYTES >> 30} GiB",
-                )
-            for member in members:
-                if reason := unsafe_path(member):
-                    kept = (
-                        unsafe
-                        / f"{len(rejected):03d}-{PurePosixPath(member.filename).name or 'entry'}"
-                    )
-                    _extract(zipped, member, kept)
-                    rejected.append(Rejected.said(member.filename, reason, (kept,)))
-                elif reason := zip_bomb(member):
-                    rejected.append(Rejected.said(member.filename, reason))
-                else:
-                    _extract(zipped, member, target.joinpath(*PurePosixPath(member.filename).parts))
-    except zipfile.BadZipFile as error:
-        raise BatchError(
-            f"{archive.name} is a damaged zip file: {error}", f"{archive.name}: tệp zip bị hỏng"
-        ) from error
-    return target
-
-
-def unsafe_path(member: zipfile.ZipInfo) -> Said | None:
-    """Why a zip entry may not be unpacked where it says (a path out of the batch, a link)."""
-    path = PurePosixPath(member.filename.replace("\\", "/"))
-    if path.is_absolute() or ".." in path.parts or re.match(r"^[A-Za-z]:", member.filename):
-        return Said(
-            "zip entry with an unsafe path (absolute or '..'):"
-            " it would be written outside the batch",
-            "đường dẫn trong zip không an toàn (tuyệt đối hoặc có '..'): sẽ ghi ra ngoài lô",
-        )
-    if (member.external_attr >> 16) & 0o170000 == 0o120000:
-        return Said("zip entry is a symbolic link", "mục trong zip là liên kết (symbolic link)")
-    return None
-
-
-def zip_bomb(member: zipfile.ZipInfo) -> Said | None:
-    """Why a zip entry looks like a decompression bomb."""
-    if member.compress_size and member.file_size / member.compress_size > MAX_COMPRESSION_RATIO:
-        ratio = member.file_size // member.compress_size
-        return Said(
-            f"zip entry compression ratio {ratio}:1 looks like a zip bomb; not unpacked",
-            f"tỉ lệ nén {ratio}:1 của mục trong zip như một quả bom nén; không giải nén",
-        )
-    return None
-
-
-def _extract(zipped: zipfile.ZipFile, member: zipfile.ZipInfo, path: Path) -> None:
-    """Copy one member, never more bytes than it declares."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with zipped.open(member) as data, path.open("wb") as out:
-        remaining = member.file_size
-        while chunk := data.read(min(1 << 20, remaining + 1)):
-            remaining -= len(chunk)
-            if remaining < 0:
-                raise BatchError(
-                    f"zip entry {member.filename} is larger than it declares",
-                    f"mục {member.filename} trong zip lớn hơn kích thước nó khai",
-                )
-            out.write(chunk)
 
 
 def system_file(relative: PurePath) -> bool:

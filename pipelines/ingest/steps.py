@@ -24,9 +24,10 @@ from pipelines.ingest import worker
 from pipelines.ingest.batch import Events, archive, close_batch, not_archived, open_batch
 from pipelines.ingest.intake import BatchError, DocumentSource, intake
 from pipelines.ingest.report import BatchReport, DocumentReport, Outcome
+from pipelines.ingest.work_folders import own_work_folder
+from pipelines.package.layout import incoming_prefix, outcomes_prefix
 from pipelines.settings import Settings
 from pipelines.store import Store
-from pipelines.upkeep.work_folders import own_work_folder
 
 
 class StagedDocument(BaseModel):
@@ -85,7 +86,7 @@ def stage_batch(location: str, settings: Settings) -> tuple[StagedBatch, list[St
     rows = {row.row for row in Schedules(catalog).current().schedule.rows}
     with TemporaryDirectory(prefix="sohoa-batch-") as work:
         received = intake(batch, Path(work), rows, settings.max_page_megapixels)
-        for stale in list(store.keys(_outcomes(received.batch_id))):
+        for stale in list(store.keys(outcomes_prefix(received.batch_id))):
             store.delete(stale)  # from an earlier run of the same batch
         report, events, todo = open_batch(received, str(batch), store, catalog)
         staged = [_stage(store, received.batch_id, source) for source in todo]
@@ -162,7 +163,7 @@ def finish_batch(
         report.documents.append(outcome.report)
         events += [(staged.id, e) for e in outcome.events]
     close_batch(report, events, store, Catalog(settings.database_url))
-    for prefix in (_incoming(report.batch_id), _outcomes(report.batch_id)):
+    for prefix in (incoming_prefix(report.batch_id), outcomes_prefix(report.batch_id)):
         for key in list(store.keys(prefix)):
             store.delete(key)
     return report
@@ -171,7 +172,7 @@ def finish_batch(
 def _stage(store: Store, batch_id: str, source: DocumentSource) -> StagedDocument:
     keys = []
     for path, original in zip(source.files, source.originals, strict=True):
-        keys.append(_incoming(batch_id) + original.name)
+        keys.append(incoming_prefix(batch_id) + original.name)
         store.put(keys[-1], path)
     return StagedDocument(
         batch_id=batch_id,
@@ -205,13 +206,5 @@ def _leave_outcome(store: Store, staged: StagedDocument, outcome: DocumentOutcom
     store.put(_outcome_key(staged), outcome.model_dump_json().encode())
 
 
-def _incoming(batch_id: str) -> str:
-    return f"batches/{batch_id}/incoming/"
-
-
-def _outcomes(batch_id: str) -> str:
-    return f"batches/{batch_id}/outcomes/"
-
-
 def _outcome_key(staged: StagedDocument) -> str:
-    return f"{_outcomes(staged.batch_id)}{staged.id}.json"
+    return f"{outcomes_prefix(staged.batch_id)}{staged.id}.json"

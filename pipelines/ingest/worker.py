@@ -18,7 +18,9 @@ from pipelines.ingest.intake import DocumentSource
 from pipelines.ingest.stages.classify import classify
 from pipelines.ingest.stages.describe import describe
 from pipelines.ingest.stages.ocr import ocr
-from pipelines.package.layout import load_package, package, record_lock
+from pipelines.package.locks import record_lock
+from pipelines.package.read import load_package
+from pipelines.package.write import package
 from pipelines.settings import Settings
 from pipelines.store import StoreError
 
@@ -77,7 +79,18 @@ def process_document(
         row = source.manifest.get("retention_row")
         _stage(doc, "classify", lambda: classify(doc, schedule, row))
         lock = record_lock(doc, settings.object_lock_permanent_years)
-        _stage(doc, "package", lambda: package(doc, source, pdf, layouts, store, lock))
+        _stage(
+            doc,
+            "package",
+            lambda: package(
+                doc,
+                list(zip(source.files, source.originals, strict=True)),
+                pdf,
+                layouts,
+                store,
+                lock,
+            ),
+        )
     return doc
 
 

@@ -6,10 +6,11 @@ from pathlib import Path
 
 from archive_schema.catalog import Catalog
 from archive_schema.errors import UserError
+from archive_schema.identifiers import sha256_stream
 from archive_schema.models import Status
-from pipelines.ingest.formats import sha256_stream
-from pipelines.package.layout import METS_FILE, package_files, package_prefix
+from pipelines.package.layout import METS_FILE, package_prefix
 from pipelines.package.mets import as_dip
+from pipelines.package.read import package_files
 from pipelines.store import Store, StoreError
 
 

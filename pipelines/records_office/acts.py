@@ -7,9 +7,11 @@ from collections.abc import Collection
 from archive_schema.catalog import Catalog
 from archive_schema.review import Review, legal_holds
 from archive_schema.schedules import Schedules, ScheduleVersion
-from pipelines.package.layout import describe_package, package_prefix, record_lock
+from pipelines.package.layout import package_prefix
+from pipelines.package.locks import record_lock
+from pipelines.package.read import current_record
+from pipelines.package.write import describe_package
 from pipelines.settings import Settings
-from pipelines.upkeep.repair import current_record
 
 
 def assign_row(

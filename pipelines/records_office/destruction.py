@@ -14,12 +14,11 @@ from archive_schema.access import User
 from archive_schema.catalog import Catalog
 from archive_schema.disposal import Disposals, Proposal
 from archive_schema.errors import UserError
-from pipelines.package.layout import METS_FILE, package_prefix, years_ahead
+from pipelines.package.layout import METS_FILE, destruction_record_key, package_prefix
+from pipelines.package.locks import years_ahead
 from pipelines.records_office.destruction_record import destruction_record
 from pipelines.settings import Settings
 from pipelines.store import Lock, Store, StoreError
-
-DISPOSALS = "disposals/"  # where destruction records are kept in the archive store
 
 
 class DestructionIncomplete(UserError):
@@ -60,7 +59,7 @@ def execute(
             f" {store.url}; execute it again once the store allows it:\n" + "\n".join(kept)
         )
     proposal = disposals.proposal(number)
-    key = f"{DISPOSALS}{number}/bien-ban-huy-{number}.pdf"
+    key = destruction_record_key(number)
     kept_for_ever = Lock(retain_until=years_ahead(settings.object_lock_permanent_years))
     record = destruction_record(proposal, disposals.tombstones(number), user.name)
     store.put(key, record, kept_for_ever)

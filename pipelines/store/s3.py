@@ -19,7 +19,7 @@ from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from pipelines.ingest.formats import sha256_file
+from archive_schema.identifiers import sha256_file
 from pipelines.store.base import ABANDONED, Lock, StoreError, checked_key
 
 if TYPE_CHECKING:

@@ -8,17 +8,10 @@ from dataclasses import dataclass, field
 from archive_schema.catalog import Catalog
 from archive_schema.errors import UserError
 from archive_schema.models import Document, Event
-from pipelines.package.layout import (
-    METS_FILE,
-    RECORDS,
-    data_files,
-    package_files,
-    package_prefix,
-    stored_sha256,
-)
+from pipelines.package.layout import METS_FILE, RECORDS, package_prefix
+from pipelines.package.read import REPAIR_HINT, data_files, package_files, stored_sha256
 from pipelines.settings import Settings
 from pipelines.store import Store, StoreError
-from pipelines.upkeep.repair import REPAIR_HINT
 
 
 class FixityFailed(UserError):

@@ -9,10 +9,10 @@ from archive_schema.catalog import Catalog
 from archive_schema.errors import UserError
 from archive_schema.models import Event, Status
 from pipelines.ingest.report import BatchReport
-from pipelines.package.layout import METS_FILE, load_package, package_prefix, packages_in
+from pipelines.package.layout import METS_FILE, package_prefix, report_key
+from pipelines.package.read import REPAIR_HINT, load_package, packages_in
 from pipelines.settings import Settings
 from pipelines.store import Store, StoreError
-from pipelines.upkeep.repair import REPAIR_HINT
 
 
 class RebuildFailed(UserError):
@@ -78,7 +78,7 @@ def rebuild(settings: Settings, progress: Callable[[int, int], None] | None = No
 
 def _restore_batch(store: Store, catalog: Catalog, batch_id: str) -> None:
     """The batch as its report describes it; a batch without one is named by the store."""
-    key = f"batches/{batch_id}/report.json"
+    key = report_key(batch_id)
     if not store.exists(key):
         catalog.start_batch(batch_id, f"restored from {store.url}")
         catalog.finish_batch(batch_id, "archived", {}, [])

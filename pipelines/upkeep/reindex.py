@@ -1,30 +1,19 @@
-"""The archive's upkeep, run on a schedule: retention review and reindexing."""
+"""Reindexing: the search index rebuilt from the packages in the archive store."""
 
 from collections.abc import Callable, Iterator
-from datetime import date
 
 from archive_schema.catalog import Catalog
 from archive_schema.disposal import Disposals
 from archive_schema.errors import UserError
 from archive_schema.models import Document
-from pipelines.package.layout import METS_FILE, finished_packages, load_package, package_prefix
-from pipelines.records_office.acts import index_again
+from pipelines.package.layout import METS_FILE, package_prefix
+from pipelines.package.read import REPAIR_HINT, finished_packages, load_package
 from pipelines.settings import Settings
 from pipelines.store import StoreError
-from pipelines.upkeep.repair import REPAIR_HINT
 
 
 class ReindexFailed(UserError):
     """Some packages in the store could not be read back; the rest were indexed."""
-
-
-def review_due(settings: Settings, today: date) -> list[str]:
-    """Mark "Xem xét hủy" the archived records whose retention period ended before today,
-    in the catalog and in the search index (its retention status facet)."""
-    catalog = Catalog(settings.database_url)
-    marked = catalog.mark_due_for_review(today)
-    index_again(settings, catalog, marked)
-    return marked
 
 
 def reindex(settings: Settings, progress: Callable[[int, int], None] | None = None) -> int:

@@ -7,26 +7,21 @@ its batch must be ingested again."""
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from pydantic import ValidationError
-
 from archive_schema.catalog import Catalog
-from archive_schema.models import Document, Event, Status
+from archive_schema.models import Event, Status
 from archive_schema.review import legal_holds
-from pipelines.package.layout import (
-    METS_FILE,
-    RECORD,
+from pipelines.package.layout import METS_FILE, package_prefix
+from pipelines.package.locks import record_lock
+from pipelines.package.read import (
+    current_record,
     data_files,
-    describe_package,
     package_files,
-    package_prefix,
     packages_in,
-    record_lock,
     stored_sha256,
 )
+from pipelines.package.write import describe_package
 from pipelines.settings import Settings
 from pipelines.store import Store, StoreError
-
-REPAIR_HINT = "`sohoa verify --repair` writes it again when the package's files match"
 
 
 @dataclass
@@ -86,23 +81,3 @@ def repair(store: Store, catalog: Catalog, document_id: str, permanent_years: in
     describe_package(store, doc, doc.events, record_lock(doc, permanent_years, held=held))
     if catalog.status(document_id) == Status.ARCHIVED:
         catalog.add_events(document_id, doc.batch_id, [repaired])
-
-
-def current_record(store: Store, catalog: Catalog, document_id: str) -> Document:
-    """The record as the package keeps it, with what the catalog has since changed (its
-    retention, its events); the catalog's alone when the package's record is lost."""
-    in_catalog = next(catalog.documents(ids=[document_id]), None)
-    try:
-        with store.open(package_prefix(document_id) + RECORD) as record:
-            doc = Document.model_validate_json(record.read())
-    except (StoreError, ValidationError):
-        if in_catalog is None:
-            raise StoreError(
-                f"{package_prefix(document_id)}: no readable {RECORD} and no record in the"
-                " catalog: ingest its batch again"
-            ) from None
-        doc = in_catalog
-    if in_catalog is not None:
-        doc.retention = in_catalog.retention
-        doc.events = catalog.events(document_id)
-    return doc

@@ -3,10 +3,10 @@ the SHA-256 the catalog and the package's METS recorded; each check is an event 
 record. The run fails, listing them, when an object is missing, altered or unexpected."""
 
 from airflow.sdk import dag, task
-from common import DEFAULT_ARGS, START, no_retry_for_bad_input
 
 from pipelines.settings import Settings
 from pipelines.upkeep.fixity import audit_fixity
+from sohoa_dags.defaults import DEFAULT_ARGS, START, no_retry_for_bad_input
 
 
 @dag(

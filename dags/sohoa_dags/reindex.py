@@ -2,10 +2,10 @@
 changing the search engine or its analysers, or losing the index). Started by hand."""
 
 from airflow.sdk import dag, task
-from common import DEFAULT_ARGS, START, no_retry_for_bad_input
 
 from pipelines.settings import Settings
 from pipelines.upkeep.reindex import reindex
+from sohoa_dags.defaults import DEFAULT_ARGS, START, no_retry_for_bad_input
 
 
 @dag(

@@ -4,10 +4,10 @@ marked "Xem xét hủy" (for review) for the records office, each with an event 
 from datetime import date
 
 from airflow.sdk import dag, task
-from common import DEFAULT_ARGS, START
 
 from pipelines.settings import Settings
-from pipelines.upkeep.reindex import review_due
+from pipelines.upkeep.review import review_due
+from sohoa_dags.defaults import DEFAULT_ARGS, START
 
 
 @dag(

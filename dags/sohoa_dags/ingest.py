@@ -11,10 +11,10 @@ from typing import Any
 
 from airflow.sdk import Param, TriggerRule, dag, get_current_context, task
 from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
-from common import DEFAULT_ARGS, OCR_POOL, START, no_retry_for_bad_input
 
 from pipelines.ingest import steps
 from pipelines.settings import Settings
+from sohoa_dags.defaults import DEFAULT_ARGS, OCR_POOL, START, no_retry_for_bad_input
 
 
 @dag(

@@ -7,10 +7,10 @@ from datetime import timedelta
 
 from airflow.providers.standard.operators.trigger_dagrun import TriggerDagRunOperator
 from airflow.sdk import PokeReturnValue, dag, task
-from common import DEFAULT_ARGS, START
 
 from pipelines.ingest.inbox import take_ready_batches
 from pipelines.settings import Settings
+from sohoa_dags.defaults import DEFAULT_ARGS, START
 
 settings = Settings()
 log = logging.getLogger(__name__)

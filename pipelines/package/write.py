@@ -1,0 +1,118 @@
+"""Writing a package: the record to the archive store as an E-ARK CSIP package (TT 05/2025),
+every file read back and checked after writing. The METS is written last: a package without
+it is unfinished and is written again by the next run. Every object gets the record's lock."""
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from archive_schema.identifiers import sha256_file
+from archive_schema.models import Document, Event, OriginalFile, StoredFile
+from ocr.layout import PageLayout
+from pipelines.package.layout import (
+    DUBLIN_CORE,
+    JSON,
+    METS_FILE,
+    PDF,
+    PREMIS_FILE,
+    README,
+    RECORD,
+    SCHEMA,
+    TEXT,
+    XML,
+    original_key,
+    package_prefix,
+    page_key,
+    pdfa_key,
+)
+from pipelines.package.mets import PackageFile, dublin_core, mets_document, premis
+from pipelines.package.read import data_files, stored_sha256
+from pipelines.package.xmp import write_record_metadata
+from pipelines.store import Lock, Store, StoreError
+
+README_TEXT = """\
+Gói tài liệu lưu trữ (E-ARK CSIP, Thông tư 05/2025/TT-BNV) / An archival package.
+
+METS.xml                         lists every file with its size and SHA-256 checksum
+metadata/descriptive/dc.xml      the description of the record in Dublin Core
+metadata/descriptive/record.json the complete record (schema: schemas/record.schema.json)
+metadata/preservation/premis.xml PREMIS 3: the files' fixity and what was done to them
+representations/original/data/   the scans as received
+representations/pdfa/data/       the searchable PDF/A, its metadata in XMP
+representations/text/data/       the recognised text and layout of every page
+"""
+
+
+def package(
+    doc: Document,
+    originals: Sequence[tuple[Path, OriginalFile]],
+    pdf: Path,
+    layouts: list[PageLayout],
+    store: Store,
+    lock: Lock,
+) -> None:
+    prefix = package_prefix(doc.id)
+    write_record_metadata(pdf, doc)
+    for path, original in originals:  # each scan, where it is now and as the batch had it
+        _put(store, original_key(doc.id, original.name), path, lock, original.media_type)
+    pdf_key = pdfa_key(doc.id, doc.code)
+    files = [_stored(store, pdf_key, pdf, "pdfa", lock, PDF)]
+    for page, layout in zip(doc.pages, layouts, strict=True):
+        name = page_key(doc.id, page.number)
+        files.append(_stored(store, f"{name}.txt", page.text.encode(), "text", lock, TEXT))
+        layout_json = layout.model_dump_json().encode()
+        files.append(_stored(store, f"{name}.layout.json", layout_json, "layout", lock, JSON))
+    doc.files = files
+    doc.pdf_sha256 = files[0].sha256
+    doc.package = prefix
+    total = sum(f.size for f in files) + sum(o.size for o in doc.originals)
+    doc.record(
+        "package",
+        "ok",
+        f"{len(files) + len(doc.originals)} files, {total / 1e6:.1f} MB written to"
+        f" {store.url} and verified",
+    )
+    describe_package(store, doc, doc.events, lock)
+
+
+def describe_package(store: Store, doc: Document, events: list[Event], lock: Lock) -> None:
+    """Write the metadata, documentation and METS of a package whose data files are in the
+    store; written again when the record changes (reclassified, held), its METS last."""
+    prefix = package_prefix(doc.id)
+    data = [replace(f, path=f.path.removeprefix(prefix)) for f in data_files(doc)]
+    record = _put(store, prefix + RECORD, doc.model_dump_json(indent=2).encode(), lock, JSON)
+    dc = _put(store, prefix + DUBLIN_CORE, dublin_core(doc), lock, XML)
+    readme = _put(store, prefix + README, README_TEXT.encode(), lock, TEXT)
+    schema_json = json.dumps(Document.model_json_schema(), indent=2, ensure_ascii=False)
+    schema = _put(store, prefix + SCHEMA, schema_json.encode(), lock, JSON)
+    listed = [*data, record, dc, readme, schema]
+    preservation = _put(store, prefix + PREMIS_FILE, premis(doc, listed, events), lock, XML)
+    groups: dict[str, list[PackageFile]] = {"Documentation": [readme], "Schemas": [schema]}
+    for f in data:
+        groups.setdefault(f"Representations/{f.path.split('/')[1]}", []).append(f)
+    created = next((e.at for e in events if e.stage == "package"), datetime.now(UTC))
+    metadata = {"descriptive": [dc, record], "preservation": [preservation]}
+    _put(store, prefix + METS_FILE, mets_document(doc, created, metadata, groups), lock, XML)
+
+
+def _stored(
+    store: Store, key: str, source: Path | bytes, role: str, lock: Lock, media_type: str
+) -> StoredFile:
+    f = _put(store, key, source, lock, media_type)
+    return StoredFile(role=role, key=key, sha256=f.sha256, size=f.size, media_type=media_type)
+
+
+def _put(store: Store, key: str, source: Path | bytes, lock: Lock, media_type: str) -> PackageFile:
+    """Write, read back, and compare: a store that loses or alters bytes is caught here.
+    The path returned is inside the package."""
+    if isinstance(source, bytes):
+        sha256, size = hashlib.sha256(source).hexdigest(), len(source)
+    else:
+        sha256, size = sha256_file(source), source.stat().st_size
+    store.put(key, source, lock, sha256)
+    if stored_sha256(store, key) != sha256:
+        raise StoreError(f"{key} read back from {store.url} differs from what was written")
+    return PackageFile(key.split("/", 2)[2], sha256, size, media_type)
