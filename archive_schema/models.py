@@ -1,7 +1,6 @@
 """What an archival record is: the document, its pages, files, retention and events.
 
-Field names are the contract between the stages, the command line, the index and the web
-(DESIGN "Record fields").
+Field names are the contract between the stages, the command line, the index and the web.
 """
 
 from datetime import UTC, date, datetime

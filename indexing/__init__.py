@@ -3,7 +3,7 @@
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from indexing.base import SearchBackend, SearchIndexError
+from indexing.base import SearchBackend, SearchIndexError, SearchIndexRefused
 
 __all__ = ["SearchBackend", "SearchIndexError", "open_search"]
 
@@ -20,6 +20,6 @@ def open_search(url: str, ca_file: Path | None = None) -> SearchBackend:
         from indexing.opensearch import OpenSearchSearch  # opensearch-py only when used
 
         return OpenSearchSearch(url, ca_file)
-    raise SearchIndexError(
+    raise SearchIndexRefused(
         f"SOHOA_SEARCH_URL {url!r}: use sqlite:///path/to/search.db or http(s)://host:9200"
     )

@@ -10,7 +10,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Protocol
 
-from archive_schema.errors import UserError
+from archive_schema.errors import ServiceUnavailable, SohoaError, UserError
 from archive_schema.models import Document
 
 # The fields a search can be narrowed by, each counted in the results' facets.
@@ -20,8 +20,24 @@ FACET_SIZE = 20  # values listed per facet, the most frequent first
 FacetValue = str | int | bool
 
 
-class SearchIndexError(UserError, RuntimeError):
-    """The search index cannot be used; the message says what to do."""
+class SearchIndexError(SohoaError, RuntimeError):
+    """The search index cannot be used; the message says what to do. One of the two below."""
+
+    default_vi: str | None = (
+        "Không tra cứu được lúc này; lỗi đã được ghi lại để quản trị viên xử lý."
+    )
+
+
+class SearchIndexRefused(SearchIndexError, UserError):
+    """A setting to fix, an index of another version to rebuild, a document refused."""
+
+    default_vi = SearchIndexError.default_vi
+
+
+class SearchIndexUnavailable(SearchIndexError, ServiceUnavailable):
+    """The search engine cannot be reached, or is too busy: retried."""
+
+    default_vi: str | None = "Hệ thống tra cứu tạm thời không sẵn sàng; hãy thử lại sau ít phút."
 
 
 class Sort(StrEnum):

@@ -30,7 +30,15 @@ from opensearchpy.exceptions import (
 from opensearchpy.exceptions import ConnectionError as Unreachable
 
 from archive_schema.models import Document
-from indexing.base import FACETS, Facet, Hit, SearchIndexError, SearchQuery, SearchResults
+from indexing.base import (
+    FACETS,
+    Facet,
+    Hit,
+    SearchIndexRefused,
+    SearchIndexUnavailable,
+    SearchQuery,
+    SearchResults,
+)
 from indexing.entry import IndexEntry, entry
 from indexing.highlight import shown_page
 from indexing.opensearch_mapping import DEFAULT_ALIAS, MAPPING_VERSION, index_template
@@ -56,7 +64,7 @@ class OpenSearchSearch:
         self.alias = parsed.path.strip("/") or DEFAULT_ALIAS
         self.where = f"{parsed.scheme}://{parsed.hostname}:{parsed.port or 9200}/{self.alias}"
         if not _ALIAS.match(self.alias):
-            raise SearchIndexError(
+            raise SearchIndexRefused(
                 f"SOHOA_SEARCH_URL {self.where}: the index name {self.alias!r} must be lower"
                 " case letters, digits, '-' and '_'"
             )
@@ -180,7 +188,7 @@ class OpenSearchSearch:
                 failures += sent.result()
         if failures:
             shown = [f"{info['_id']}: {info.get('error')}" for f in failures for info in f.values()]
-            raise SearchIndexError(
+            raise SearchIndexRefused(
                 f"{len(failures)} documents could not be indexed in {self.where}:\n"
                 + "\n".join(shown[:10])
             )
@@ -203,7 +211,7 @@ class OpenSearchSearch:
 
     def _check_mapping(self) -> None:
         if not self.current:
-            raise SearchIndexError(
+            raise SearchIndexRefused(
                 f"the search index {self.where} was made by another version of sohoa:"
                 " rebuild it from the archive with `sohoa reindex`"
             )
@@ -214,22 +222,25 @@ class OpenSearchSearch:
         try:
             yield
         except SSLError as error:
-            raise SearchIndexError(
+            raise SearchIndexRefused(
                 f"TLS with OpenSearch at {self.where} failed ({error.info}): set"
                 " SOHOA_SEARCH_CA_FILE to the certificate authority of its certificate"
             ) from error
         except Unreachable as error:
-            raise SearchIndexError(
+            raise SearchIndexUnavailable(
                 f"cannot reach OpenSearch at {self.where} ({error.info}): start it"
                 " (`make opensearch`) or set SOHOA_SEARCH_URL"
             ) from error
         except (AuthenticationException, AuthorizationException) as error:
-            raise SearchIndexError(
+            raise SearchIndexRefused(
                 f"OpenSearch at {self.where} refused the user and password of"
                 f" SOHOA_SEARCH_URL ({error.status_code})"
             ) from error
         except TransportError as error:
-            raise SearchIndexError(
+            busy = isinstance(error.status_code, int) and (
+                error.status_code >= 500 or error.status_code == 429
+            )
+            raise (SearchIndexUnavailable if busy else SearchIndexRefused)(
                 f"OpenSearch at {self.where} refused the request: {error.status_code}"
                 f" {error.error} {error.info}"[:1000]
             ) from error

@@ -26,7 +26,7 @@ from indexing.base import (
     Facet,
     FacetValue,
     Hit,
-    SearchIndexError,
+    SearchIndexRefused,
     SearchQuery,
     SearchResults,
     Sort,
@@ -89,7 +89,9 @@ class SqliteSearch:
                     self._create()
                     version = SCHEMA_VERSION
         except sqlite3.OperationalError as error:
-            raise SearchIndexError(f"{path}: {error} (this Python's SQLite lacks FTS5)") from error
+            raise SearchIndexRefused(
+                f"{path}: {error} (this Python's SQLite lacks FTS5)"
+            ) from error
         self.current = version == SCHEMA_VERSION  # else made by an older sohoa
 
     def index(self, documents: Iterable[Document]) -> None:
@@ -271,7 +273,7 @@ class SqliteSearch:
 
     def _check_schema(self) -> None:
         if not self.current:
-            raise SearchIndexError(
+            raise SearchIndexRefused(
                 f"the search index {self.path} was made by an older sohoa: rebuild it from"
                 " the archive with `sohoa reindex`"
             )

@@ -1,10 +1,12 @@
-"""Scans to PDF/A-2b with an image layer and a Vietnamese text layer, through ocrmypdf."""
+"""Every call of ocrmypdf: scans to PDF/A-2b with an image layer and a Vietnamese text
+layer, and a PDF sohoa made itself to PDF/A-2b."""
 
 import io
 import logging
 import shutil
+import sys
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stderr
 from itertools import islice
 from pathlib import Path
 from tempfile import TemporaryDirectory
@@ -15,6 +17,7 @@ import ocrmypdf
 import pikepdf
 from PIL import Image, ImageSequence
 
+from ocr import MAX_PAGE_MEGAPIXELS
 from ocr.layout import PageLayout
 from ocr.plugin import layout_path
 from ocr.quality import page_quality
@@ -53,7 +56,7 @@ def scans_to_pdfa(
     page_timeout: float = 180.0,
     jobs: int = 1,
     pagesegmode: int | None = None,
-    max_megapixels: float = 200.0,
+    max_megapixels: float = MAX_PAGE_MEGAPIXELS,
 ) -> tuple[list[PageLayout], list[str]]:
     """OCR the pages of `scans` (one PDF, or images in page order) into a PDF/A at `output`.
 
@@ -201,3 +204,20 @@ def _warnings() -> Iterator[list[str]]:
     finally:
         logger.removeHandler(handler)
         logger.propagate = propagate
+
+
+def text_to_pdfa(source: Path, output: Path, title: str) -> None:
+    """A PDF that already has its text (made by sohoa itself) as PDF/A-2b, nothing OCRed."""
+    # ocrmypdf, run in this process, leaves sys.stderr swapped for a buffer: put it back.
+    with redirect_stderr(sys.stderr):
+        ocrmypdf.ocr(
+            source,
+            output,
+            mode="skip",
+            output_type="pdfa-2",
+            pdfa_backend="internal",
+            language=["vie"],
+            optimize=0,
+            progress_bar=False,
+            title=title,
+        )

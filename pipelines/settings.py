@@ -1,4 +1,5 @@
-"""Settings from `SOHOA_*` environment variables; every backend is chosen by URL."""
+"""Settings from `SOHOA_*` environment variables, values only: every backend is chosen by
+URL, and opened by `pipelines.archive.Archive`."""
 
 import os
 from pathlib import Path
@@ -6,8 +7,7 @@ from pathlib import Path
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from indexing import SearchBackend, open_search
-from pipelines.store import Store, open_store
+from ocr import MAX_PAGE_MEGAPIXELS
 
 
 class Settings(BaseSettings):
@@ -20,13 +20,14 @@ class Settings(BaseSettings):
     s3_region: str = ""  # an S3 store's region; default boto3's (AWS_REGION)
     object_lock_mode: str = "compliance"  # or governance: how S3 Object Lock retains records
     object_lock_permanent_years: int = 100  # how far ahead permanent records are retained
+    s3_attempts: int = 8  # tries of each S3 request (botocore's own retries, with backoff)
     search_url: str = ""  # search index; default sqlite:///$SOHOA_HOME/search.db
     search_ca_file: Path | None = None  # certificate authority of an https OpenSearch
     workers: int = os.cpu_count() or 1  # documents processed at once
     ocr_language: str = "vie"
     ocr_page_timeout: float = 180.0  # seconds of tesseract per page before giving up on it
     review_quality: float = 80.0  # pages whose OCR quality score is lower need review
-    max_page_megapixels: float = 200.0  # larger page images are refused (decompression bombs)
+    max_page_megapixels: float = MAX_PAGE_MEGAPIXELS  # larger page images are refused
     inbox: Path = Path("inbox")  # batches dropped here are archived by Airflow; under home
     inbox_settle_seconds: float = 60.0  # a batch unchanged this long is completely copied
     inbox_poll_seconds: float = 30.0  # how often Airflow looks into the inbox
@@ -37,6 +38,8 @@ class Settings(BaseSettings):
     cookie_secure: bool = False  # send session cookies over https only (behind TLS: true)
     upload_max_mb: int = 2048  # the largest batch the web accepts
     disposal_quorum: int = 2  # council approvals a destruction needs, the proposer's not counting
+    service_attempts: int = 4  # tries of a document's work while a service is unavailable
+    service_retry_seconds: float = 5.0  # the first wait before trying again; then doubled
 
     @model_validator(mode="after")
     def _default_urls(self) -> "Settings":
@@ -51,11 +54,3 @@ class Settings(BaseSettings):
     def airflow_configured(self) -> bool:
         """Batches uploaded through the web go to Airflow only when SOHOA_AIRFLOW_URL is set."""
         return "airflow_url" in self.model_fields_set
-
-    def store(self) -> Store:
-        return open_store(
-            self.storage_url, self.object_lock_mode, self.s3_endpoint_url, self.s3_region
-        )
-
-    def search(self) -> SearchBackend:
-        return open_search(self.search_url, self.search_ca_file)

@@ -15,8 +15,9 @@ from pathlib import Path
 import img2pdf
 from PIL import Image
 
+from samples.conditions import CONDITIONS
 from samples.corpus import document, parts
-from samples.scan import CONDITIONS, degrade
+from samples.scan import degrade
 from samples.typeset import typeset
 
 FORMATS = ("tiff", "jpeg", "pdf", "png")

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from pipelines.archive import Archive
 from pipelines.ingest.report import BatchReport
 from pipelines.ingest.runner import ingest
 from pipelines.settings import Settings
@@ -59,7 +60,7 @@ def sample_batch(tmp_path_factory: pytest.TempPathFactory) -> SampleBatch:
 def ingested(sample_batch: SampleBatch, tmp_path_factory: pytest.TempPathFactory) -> Ingested:
     """The sample batch archived once, for every test that reads the result."""
     settings = make_settings(tmp_path_factory.mktemp("home"))
-    return Ingested(sample_batch, settings, ingest(sample_batch.path, settings))
+    return Ingested(sample_batch, settings, ingest(sample_batch.path, Archive(settings)))
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ from datetime import date
 
 from fpdf import FPDF
 
-from archive_schema.catalog import Catalog
+import pipelines.archive
 from archive_schema.models import Document, Event, Page, StoredFile
 from archive_schema.schedules import Schedules
 from indexing.base import SearchQuery
@@ -18,13 +18,11 @@ from pipelines.settings import Settings
 EVERYONE = frozenset({"public", "internal", "restricted", "secret"})
 
 
-class Archive:
+class Archive(pipelines.archive.Archive):
     """A few archived records, each with its package in the store and its index entry."""
 
     def __init__(self, settings: Settings):
-        self.settings = settings
-        self.catalog = Catalog(settings.database_url)
-        self.store = settings.store()
+        super().__init__(settings)
         self.version = Schedules(self.catalog).current()
 
     def add(
@@ -69,17 +67,13 @@ class Archive:
             self.catalog.start_batch("b1", "test")
         self.catalog.register(doc)
         self.catalog.mark_archived(doc_id, Event(stage="archive", outcome="ok"))
-        search = self.settings.search()
-        search.index(self.catalog.documents(ids=[doc_id]))
-        search.close()
+        self.search.index(self.catalog.documents(ids=[doc_id]))
+        self.close()  # no connection of this process left open on the index's files
         return doc_id
 
     def searchable(self, text: str) -> set[str]:
-        search = self.settings.search()
-        try:
-            hits = search.search(SearchQuery(text=text, access_levels=EVERYONE)).hits
-        finally:
-            search.close()
+        hits = self.search.search(SearchQuery(text=text, access_levels=EVERYONE)).hits
+        self.close()
         return {hit.document_id for hit in hits}
 
 

@@ -42,3 +42,15 @@ def new_bucket(object_lock: bool = True) -> str:
         ObjectLockEnabledForBucket=object_lock,
     )
     return name
+
+
+def s3_settings(endpoint: str, bucket: str, attempts: int) -> dict[str, str]:
+    """The archive in `bucket` behind `endpoint`; one try per S3 request, so that what is
+    measured is sohoa's own waiting, `attempts` times, from one second on."""
+    return {
+        "SOHOA_STORAGE_URL": f"s3://{bucket}/archive",
+        "SOHOA_S3_ENDPOINT_URL": endpoint,
+        "SOHOA_S3_ATTEMPTS": "1",
+        "SOHOA_SERVICE_ATTEMPTS": str(attempts),
+        "SOHOA_SERVICE_RETRY_SECONDS": "1",
+    }

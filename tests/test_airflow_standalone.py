@@ -106,8 +106,33 @@ def test_submit_refuses_wrong_credentials(airflow_env: dict[str, str], tmp_path:
 
 def test_submit_says_when_airflow_is_not_running(tmp_path: Path) -> None:
     env = os.environ | {"SOHOA_AIRFLOW_URL": f"http://127.0.0.1:{free_port()}"}
-    result = _sohoa(env | {"SOHOA_AIRFLOW_PASSWORD": "x"}, "submit", str(tmp_path))
-    assert result.returncode == 2 and "cannot reach Airflow" in result.stderr
+    env |= {"SOHOA_AIRFLOW_PASSWORD": "x", "SOHOA_SERVICE_ATTEMPTS": "2"}
+    result = _sohoa(env, "submit", str(tmp_path))
+    # a service unavailable (issue 16): its own exit status, after its retries
+    assert result.returncode == 4 and "cannot reach Airflow" in result.stderr
+
+
+def test_a_web_upload_says_when_airflow_is_not_running(tmp_path: Path) -> None:
+    """The upload is kept and marked failed with the reason in Vietnamese; the page is no
+    server fault."""
+    home = tmp_path / "home"
+    add_user(home, "lan", "archivist", "lan-luu-tru-2026")
+    batch = write_batch(tmp_path / "batch", ("002",), dpi=150, condition="light")
+    upload = tmp_path / "batch.zip"
+    shutil.make_archive(str(upload.with_suffix("")), "zip", batch.path)
+    unreachable = f"http://127.0.0.1:{free_port()}"
+    with web_server(home, SOHOA_AIRFLOW_URL=unreachable, SOHOA_AIRFLOW_PASSWORD="x") as url:
+        client = logged_in_client(url, "lan", "lan-luu-tru-2026")
+        sent = client.post(
+            f"{url}/uploads",
+            data={"csrf": form_token(client, f"{url}/uploads/new")},
+            files={"files": (upload.name, upload.read_bytes())},
+        )
+        assert sent.status_code == 303, sent.text
+        progress = client.get(f"{url}{sent.headers['location']}/progress").json()
+        page = client.get(f"{url}{sent.headers['location']}")
+    assert progress["state"] == "failed", progress
+    assert page.status_code == 200 and "Chưa liên lạc được với Airflow" in page.text
 
 
 def test_submit_names_a_missing_batch(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from archive_schema.models import Status
 from archive_schema.vocab import cleared_for
 from indexing import open_search
 from indexing.base import SearchQuery
+from pipelines.archive import Archive
 from pipelines.package.read import load_package
 from pipelines.settings import Settings
 from samples.batch import write_batch
@@ -50,7 +51,7 @@ def test_killed_batch_is_completed_by_running_it_again(tmp_path: Path) -> None:
     )
 
     settings = Settings(home=home)
-    catalog, store = Catalog(settings.database_url), settings.store()
+    catalog, store = Catalog(settings.database_url), Archive(settings).store
     visible = list(catalog.documents())
     assert len(visible) < 3
     for doc in visible:  # whatever is visible is whole

@@ -10,16 +10,21 @@ import pytest
 from sqlalchemy import select
 
 from archive_schema.catalog import Catalog, EventRow
+from archive_schema.errors import UserError
 from archive_schema.models import Status
 from archive_schema.vocab import cleared_for
 from indexing import open_search
 from indexing.base import SearchQuery
+from pipelines.archive import Archive
 from pipelines.ingest.report import BatchReport, Outcome
 from pipelines.package.read import package_files
 from pipelines.settings import Settings
+from pipelines.store import StoreUnavailable
 from samples.batch import write_batch
 from tests import airflow_setup
 from tests.bad_files import corrupt_tiff_bytes
+from tests.outage import outage
+from tests.s3_server import new_bucket, s3_settings
 
 if TYPE_CHECKING:
     from airflow.dag_processing.dagbag import DagBag
@@ -67,7 +72,7 @@ def ingested(dagbag: "DagBag", tmp_path_factory: pytest.TempPathFactory) -> Airf
     runs, keys, reports = [], [], []
     with pytest.MonkeyPatch.context() as env:
         env.setenv("SOHOA_HOME", str(home))
-        store = Settings().store()
+        store = Archive(Settings()).store
         for _ in range(2):
             runs.append(_run(dagbag, "sohoa_ingest", {"batch": str(batch.path)}))
             keys.append(set(store.keys()))
@@ -166,7 +171,7 @@ def test_fixity_audit_passes_then_catches_an_altered_and_a_missing_object(
     assert sorted(e.detail.split(":")[0] for e in failed) == sorted([pdf, text])
     assert any("missing" in e.detail for e in failed)
     checked = len(_events(catalog, "fixity", "ok")) + len(failed)
-    store = archive_copy.store()
+    store = Archive(archive_copy).store
     objects = sum(len(package_files(store, d.id)) + 1 for d in catalog.documents())  # + METS
     assert checked == 2 * objects
 
@@ -196,6 +201,39 @@ def test_reindex_rebuilds_the_search_index_from_the_store(
     expected = {doc.id for doc in Catalog(archive_copy.database_url).documents()}
     assert search.document_ids() == expected
     search.close()
+
+
+def test_a_task_fails_at_once_on_bad_input_and_is_retried_in_an_outage(
+    dagbag: "DagBag", tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from airflow.sdk.exceptions import AirflowFailException
+    from sohoa_dags.defaults import archive_task
+
+    monkeypatch.setenv("SOHOA_HOME", str(tmp_path / "home"))
+    with pytest.raises(AirflowFailException), archive_task():
+        raise UserError("a bad batch")
+    with pytest.raises(StoreUnavailable), archive_task():  # left to Airflow's retries
+        raise StoreUnavailable("s3://x: cannot reach the S3 server")
+
+
+def test_a_store_down_for_a_while_is_waited_for_by_the_tasks(
+    dagbag: "DagBag",
+    s3_environment: dict[str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    batch = write_batch(tmp_path / "batch", ["004"], dpi=200, condition="clean").path
+    bucket = new_bucket()
+    with outage(s3_environment["AWS_ENDPOINT_URL"]) as proxy:
+        monkeypatch.setenv("SOHOA_HOME", str(tmp_path / "home"))
+        for name, value in s3_settings(proxy.url, bucket, attempts=5).items():
+            monkeypatch.setenv(name, value)
+        proxy.up_after(4)
+        run = _run(dagbag, "sohoa_ingest", {"batch": str(batch)})
+    assert run.state == "success"
+    assert proxy.refused >= 1
+    archived = list(Catalog(Settings().database_url).documents())
+    assert len(archived) == 1 and archived[0].status == Status.ARCHIVED
 
 
 def _run(dagbag: "DagBag", dag_id: str, conf: dict[str, Any] | None = None) -> Any:

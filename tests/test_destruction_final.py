@@ -14,6 +14,7 @@ from archive_schema.catalog import Catalog
 from archive_schema.disposal import Disposals
 from archive_schema.review import Review
 from archive_schema.vietnamese import vn_date
+from pipelines.archive import Archive
 from pipelines.records_office.destruction import execute
 from samples.batch import write_batch
 from tests.conftest import make_settings, sohoa
@@ -49,7 +50,7 @@ def test_a_destroyed_record_is_not_archived_again_until_readmitted(tmp_path: Pat
     home, batch, document = archived_once(tmp_path)
     record_id = document["id"]
     accounts, disposals, officer, number = approved_destruction(home, record_id)
-    execute(make_settings(home), number, officer)
+    execute(Archive(make_settings(home)), number, officer)
     decided = disposals.proposal(number).decided_at
     assert decided is not None
 

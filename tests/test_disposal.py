@@ -7,6 +7,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
+import pipelines.archive
 from archive_schema.access import Role, User
 from archive_schema.audit import AuditLog
 from archive_schema.disposal import Disposals, State
@@ -19,7 +20,7 @@ from pipelines.package.layout import METS_FILE, package_prefix
 from pipelines.package.read import finished_packages
 from pipelines.records_office.acts import assign_row, hold, release
 from pipelines.records_office.destruction import DestructionIncomplete, execute
-from pipelines.store import Lock, Store, StoreError
+from pipelines.store import Lock, Store, StoreError, StoreRefused
 from pipelines.store.s3 import S3Store
 from tests.conftest import make_settings
 from tests.records_archive import Archive, sample_archive
@@ -126,7 +127,7 @@ def test_a_record_under_legal_hold_is_neither_due_nor_destroyed(archive: Archive
     number = approved(archive, ["letter2010"])
     review.hold("letter2010", "Tòa án yêu cầu", "thu")  # held after the approval
     with pytest.raises(UserError, match="letter2010: Tòa án yêu cầu"):
-        execute(archive.settings, number, OFFICER)
+        execute(archive, number, OFFICER)
     assert "letter2010" in archive.searchable("treo cờ")
     actions = [e.action for e in AuditLog(archive.catalog).entries(target="letter2010")]
     assert actions.count("hold") == 2 and "release_hold" in actions
@@ -151,7 +152,7 @@ def test_the_council_quorum(archive: Archive) -> None:
     with pytest.raises(UserError, match="already in proposal"):
         disposals.propose(["letter2010"], "", OFFICER, TODAY)
     with pytest.raises(UserError, match="0 of the 2 approvals"):
-        execute(archive.settings, number, OFFICER)
+        execute(archive, number, OFFICER)
     with pytest.raises(UserError, match="thu is not a member"):
         disposals.vote(number, OFFICER, True, "")
     proposer_in_council = User("thu", Role.COUNCIL, "secret")
@@ -161,7 +162,7 @@ def test_the_council_quorum(archive: Archive) -> None:
     with pytest.raises(UserError, match="an has already approved proposal 1"):
         disposals.vote(number, COUNCIL[0], True, "again")
     with pytest.raises(UserError, match="1 of the 2 approvals"):
-        execute(archive.settings, number, OFFICER)
+        execute(archive, number, OFFICER)
     decided = disposals.vote(number, COUNCIL[1], True, "đồng ý hủy")
     assert decided.state is State.APPROVED and decided.approvers == ["an", "binh"]
     with pytest.raises(UserError, match="is approved: it takes no more votes"):
@@ -182,7 +183,7 @@ def test_execution_destroys_store_index_and_catalog_and_keeps_a_tombstone(
 ) -> None:
     number = approved(archive, ["letter2010"])
     assert "letter2010" in archive.searchable("treo cờ")
-    done = execute(archive.settings, number, OFFICER, "127.0.0.1")
+    done = execute(archive, number, OFFICER, "127.0.0.1")
     assert done.state is State.EXECUTED and done.destroyed == {"letter2010"}
     assert archive.searchable("treo cờ") == set()
     assert list(archive.store.keys(package_prefix("letter2010"))) == []
@@ -220,8 +221,15 @@ class FailingStore:
 
     def delete(self, key: str) -> None:
         if key.startswith(package_prefix(self.failing)) and not key.endswith(METS_FILE):
-            raise StoreError(f"{key}: input/output error")
+            raise StoreRefused(f"{key}: input/output error")
         self.store.delete(key)
+
+
+def with_store(archive: Archive, store: object) -> pipelines.archive.Archive:
+    """The archive's settings with another store (one that injects a fault)."""
+    other = pipelines.archive.Archive(archive.settings)
+    other.store = store  # type: ignore[assignment]
+    return other
 
 
 def test_a_destruction_that_fails_half_way_is_resumed(archive: Archive) -> None:
@@ -231,7 +239,7 @@ def test_a_destruction_that_fails_half_way_is_resumed(archive: Archive) -> None:
     with pytest.raises(
         DestructionIncomplete, match=r"(?s)1 of 2 records.*letter2011: .*input/output"
     ):
-        execute(archive.settings, number, OFFICER, store=failing)  # type: ignore[arg-type]
+        execute(with_store(archive, failing), number, OFFICER)
     proposal = Disposals(archive.catalog).proposal(number)
     assert proposal.state is State.EXECUTING and proposal.destroyed == {"letter2010"}
     # the half-destroyed record is out of reach: not searchable, not a finished package
@@ -239,7 +247,7 @@ def test_a_destruction_that_fails_half_way_is_resumed(archive: Archive) -> None:
     assert "letter2011" not in finished_packages(archive.store)
     assert archive.catalog.status("letter2011") is Status.DESTROYING
     assert list(archive.catalog.documents(ids=["letter2011"])) == []
-    done = execute(archive.settings, number, OFFICER)
+    done = execute(archive, number, OFFICER)
     assert done.state is State.EXECUTED and done.destroyed == {"letter2010", "letter2011"}
     for gone in ("letter2010", "letter2011"):
         assert list(archive.store.keys(package_prefix(gone))) == []
@@ -262,12 +270,12 @@ def test_s3_keeps_what_object_lock_retains_and_the_destruction_says_so(
         "short.csv",
     )
     Schedules(archive.catalog).save("short", shorter, "thu", "rút ngắn")
-    assign_row(archive.settings, archive.catalog, ["letter2016", "invitation"], "1.9", "thu", "")
+    assign_row(archive, ["letter2016", "invitation"], "1.9", "thu", "")
     assert store.lock(invitation) == Lock()  # classified, due since 2018: nothing retains it
     assert store.lock(pdf) == Lock(retain_until=date(2027, 1, 1))  # never shortened
     number = approved(archive, ["letter2016", "invitation"])
     with pytest.raises(DestructionIncomplete, match=r"(?s)1 of 2 records.*letter2016: .*refused"):
-        execute(archive.settings, number, OFFICER)
+        execute(archive, number, OFFICER)
     proposal = Disposals(archive.catalog).proposal(number)
     assert proposal.state is State.EXECUTING and proposal.destroyed == {"invitation"}
     assert list(store.keys(package_prefix("invitation"))) == []
@@ -279,12 +287,12 @@ def test_a_legal_hold_of_the_records_office_is_an_s3_legal_hold(s3_archive: Arch
     assert isinstance(store, S3Store)
     pdf = package_prefix("letter2010") + "representations/pdfa/data/letter2010.pdf"
     assert store.lock(pdf) == Lock()
-    hold(s3_archive.settings, s3_archive.catalog, "letter2010", "Thanh tra", "thu", "")
+    hold(s3_archive, "letter2010", "Thanh tra", "thu", "")
     assert store.lock(pdf) == Lock(legal_hold=True)
     assert store.lock(package_prefix("letter2010") + METS_FILE) == Lock(legal_hold=True)
     with pytest.raises(StoreError, match="refused to delete"):
         store.delete(pdf)
     premis = store.open(package_prefix("letter2010") + "metadata/preservation/premis.xml").read()
     assert b"legal hold set by thu: Thanh tra" in premis
-    release(s3_archive.settings, s3_archive.catalog, "letter2010", "thu", "")
+    release(s3_archive, "letter2010", "thu", "")
     assert store.lock(pdf) == Lock()

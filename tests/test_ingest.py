@@ -13,6 +13,7 @@ from archive_schema.vietnamese import fold
 from archive_schema.vocab import cleared_for
 from indexing import open_search
 from indexing.base import SearchQuery
+from pipelines.archive import Archive
 from pipelines.ingest.report import Outcome
 from pipelines.ingest.runner import ingest
 from pipelines.package.layout import RECORD, original_key, package_prefix
@@ -88,7 +89,7 @@ def test_every_pdf_is_valid_pdfa_2b_with_the_record_in_xmp(
 
 
 def test_package_holds_verified_originals_text_and_metadata(ingested: Ingested) -> None:
-    store = ingested.settings.store()
+    store = Archive(ingested.settings).store
     for sample in ingested.batch.documents:
         doc = archived(ingested)[sample.name]
         prefix = package_prefix(doc.id)
@@ -107,11 +108,11 @@ def test_package_holds_verified_originals_text_and_metadata(ingested: Ingested) 
 
 
 def test_ingesting_again_adds_nothing(ingested: Ingested) -> None:
-    store_keys = set(ingested.settings.store().keys("records/"))
-    again = ingest(ingested.batch.path, ingested.settings)
+    store_keys = set(Archive(ingested.settings).store.keys("records/"))
+    again = ingest(ingested.batch.path, Archive(ingested.settings))
     assert again.ok
     assert [d.status for d in again.documents] == [Outcome.ALREADY_ARCHIVED] * 5
-    assert set(ingested.settings.store().keys("records/")) == store_keys
+    assert set(Archive(ingested.settings).store.keys("records/")) == store_keys
     assert len(archived(ingested)) == 5
 
 

@@ -12,6 +12,7 @@ from lxml import etree
 
 from archive_schema.catalog import Catalog
 from archive_schema.errors import UserError
+from pipelines.archive import Archive
 from pipelines.package.dip import export_package
 from pipelines.package.layout import METS_FILE, RECORD, package_prefix
 from pipelines.package.mets import CSIP_NS, DC_NS, METS_NS, PREMIS_NS, listed_files
@@ -24,7 +25,7 @@ QUERIES = ("quyết định", "quyet dinh", "ủy ban nhân dân", "khu kinh t�
 def test_every_package_is_valid_mets_listing_every_object(
     ingested: Ingested, mets_schema: etree.XMLSchema
 ) -> None:
-    store = ingested.settings.store()
+    store = Archive(ingested.settings).store
     documents = list(Catalog(ingested.settings.database_url).documents())
     assert len(documents) == 5
     for doc in documents:
@@ -50,7 +51,7 @@ def test_every_package_is_valid_mets_listing_every_object(
 
 
 def test_premis_and_dublin_core_describe_the_record(ingested: Ingested) -> None:
-    store = ingested.settings.store()
+    store = Archive(ingested.settings).store
     doc = next(Catalog(ingested.settings.database_url).documents())
     prefix = package_prefix(doc.id)
     premis = etree.fromstring(store.open(prefix + "metadata/preservation/premis.xml").read())
@@ -68,7 +69,7 @@ def test_the_mets_schema_refuses_a_broken_mets(
 ) -> None:
     doc = next(Catalog(ingested.settings.database_url).documents())
     tree = etree.fromstring(
-        ingested.settings.store().open(package_prefix(doc.id) + METS_FILE).read()
+        Archive(ingested.settings).store.open(package_prefix(doc.id) + METS_FILE).read()
     )
     next(tree.iter(f"{{{METS_NS}}}file")).attrib.pop("ID")
     assert not mets_schema.validate(tree)
@@ -96,7 +97,7 @@ def test_a_dip_unpacks_to_one_folder_that_its_mets_describes(
         assert (root / f.path).stat().st_size == f.size, f.path
     assert json.loads((root / RECORD).read_text())["id"] == doc.id
     with pytest.raises(UserError, match="no archived record nowhere"):
-        export_package(catalog, ingested.settings.store(), "nowhere", tmp_path)
+        export_package(Archive(ingested.settings), "nowhere", tmp_path)
     assert not list(tmp_path.glob("*.part"))
 
 

@@ -63,21 +63,23 @@ def test_reindex_rebuilds_from_the_archive(archive: tuple[Path, dict[str, str]])
 
 
 @pytest.mark.parametrize(
-    ("url", "message"),
-    [
-        ("http://127.0.0.1:9/sohoa", "cannot reach OpenSearch at http://127.0.0.1:9/sohoa"),
-        ("http://127.0.0.1:9/Bad Name", "must be lower case letters, digits"),
-        ("elastic://127.0.0.1", "use sqlite:///path/to/search.db or http(s)://host:9200"),
+    ("url", "status", "message"),
+    [  # 4: a service unavailable, 2: a setting to fix (issue 16)
+        ("http://127.0.0.1:9/sohoa", 4, "cannot reach OpenSearch at http://127.0.0.1:9/sohoa"),
+        ("http://127.0.0.1:9/Bad Name", 2, "must be lower case letters, digits"),
+        ("elastic://127.0.0.1", 2, "use sqlite:///path/to/search.db or http(s)://host:9200"),
     ],
 )
-def test_a_wrong_search_url_is_a_clear_error(tmp_path: Path, url: str, message: str) -> None:
+def test_a_wrong_search_url_is_a_clear_error(
+    tmp_path: Path, url: str, status: int, message: str
+) -> None:
     result = sohoa(tmp_path, "search", "xi mang", env={"SOHOA_SEARCH_URL": url})
-    assert result.returncode == 2
+    assert result.returncode == status
     assert message in result.stderr and "Traceback" not in result.stderr
 
 
 def test_the_password_in_the_url_is_never_shown(tmp_path: Path) -> None:
     url = "http://archivist:s3cret@127.0.0.1:9"
     result = sohoa(tmp_path, "search", "xi mang", env={"SOHOA_SEARCH_URL": url})
-    assert result.returncode == 2
+    assert result.returncode == 4  # a service unavailable (issue 16)
     assert "cannot reach OpenSearch" in result.stderr and "s3cret" not in result.stderr

@@ -10,6 +10,7 @@ import pytest
 from archive_schema.vocab import cleared_for
 from indexing import SearchIndexError, open_search
 from indexing.base import SearchQuery
+from pipelines.archive import Archive
 from pipelines.settings import Settings
 from tests.test_search import CORPUS
 from tests.tls_proxy import tls_proxy
@@ -31,7 +32,7 @@ def test_https_with_a_password_and_a_ca_file(proxy: tuple[str, Path], tmp_path: 
         search_url=f"https://sohoa:m%E1%BA%ADt-kh%E1%BA%A9u%201@{host}/tls-{uuid4().hex[:8]}",
         search_ca_file=ca_file,
     )
-    search = settings.search()
+    search = Archive(settings).search
     search.index(CORPUS)
     hits = search.search(SearchQuery("xi mang", cleared_for("internal"))).hits
     assert [hit.document_id for hit in hits] == ["price"]

@@ -21,7 +21,8 @@ from archive_schema.audit import AuditLog
 from archive_schema.catalog import Catalog
 from archive_schema.models import Document
 from archive_schema.models import Page as PageText
-from pipelines.ingest.batch import archive
+from pipelines.archive import Archive
+from pipelines.ingest.batch import archive_record
 from pipelines.settings import Settings
 from samples.batch import write_batch
 from tests.bad_files import corrupt_tiff_bytes
@@ -95,10 +96,9 @@ def _archive_markup(home: Path) -> str:
         subject="<b>in đậm</b> thông báo",
         pages=[PageText(number=1, text=XSS, confidence=90)],
     )
-    search, catalog = settings.search(), Catalog(settings.database_url)
-    catalog.start_batch(doc.batch_id, "văn bản do bài kiểm thử tạo")
-    archive(doc, doc.source_name, catalog, search)
-    search.close()
+    with Archive(settings) as archive:
+        archive.catalog.start_batch(doc.batch_id, "văn bản do bài kiểm thử tạo")
+        archive_record(doc, doc.source_name, archive.catalog, archive.search)
     return doc.id
 
 

@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from archive_schema.errors import UserError
+from pipelines.archive import Archive
 from pipelines.settings import Settings
 from web import (
     account_pages,
@@ -40,8 +41,9 @@ STATUS_MESSAGES = {
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or Settings()
-    services = Services(settings)
+    archive = Archive(settings)
+    settings = archive.settings
+    services = Services(archive)
     app = FastAPI(title="sohoa", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.services = services
     pages = (

@@ -112,7 +112,7 @@ def execute_proposal(
             f"Chưa xác nhận: gõ số đề nghị ({number}) vào ô xác nhận để thực hiện hủy.",
         )
     found = services(request)
-    execute(found.settings, number, user, address(request), store=found.store)
+    execute(found.archive, number, user, address(request))
     return RedirectResponse(f"/disposals/{number}", status_code=303)
 
 

@@ -118,7 +118,7 @@ def document_package(request: Request, document_id: str, user: CurrentUser) -> F
     folder = Path(tempfile.mkdtemp(prefix="sohoa-dip-"))
     try:
         found = services(request)
-        written = export_package(found.catalog, found.store, doc.id, folder)
+        written = export_package(found.archive, doc.id, folder)
     except BaseException:
         shutil.rmtree(folder)
         raise

@@ -10,6 +10,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from archive_schema.access import Role, User
+from archive_schema.errors import IntegrityError
+from pipelines.retry import unavailable
 from web.render import page
 from web.security import session_user
 
@@ -93,11 +95,18 @@ def add_headers(app: FastAPI) -> None:
         started = time.perf_counter()
         try:
             response = await call_next(request)
-        except Exception:
-            log.exception("%s %s failed", request.method, request.url.path)
+        except Exception as error:
             request.scope.setdefault("session", {})
-            message = "Đã có lỗi ở máy chủ; lỗi đã được ghi lại. Hãy thử lại sau ít phút."
-            response = page(request, "error.html", None, 500, message=message)
+            down = unavailable(error)
+            if down is not None:  # the store, the index or the database: for a while
+                log.warning("%s %s: %s", request.method, request.url.path, down)
+                response = page(request, "error.html", None, 503, message=down.vi)
+            else:
+                log.exception("%s %s failed", request.method, request.url.path)
+                message = "Đã có lỗi ở máy chủ; lỗi đã được ghi lại. Hãy thử lại sau ít phút."
+                if isinstance(error, IntegrityError):
+                    message = error.vi or message
+                response = page(request, "error.html", None, 500, message=message)
         response.headers.update(HEADERS)
         response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
         return response

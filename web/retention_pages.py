@@ -102,7 +102,7 @@ def assign(
     ids: Annotated[list[str], Form()],
 ) -> Response:
     found = services(request)
-    records_office.assign_row(found.settings, found.catalog, ids, row, user.name, address(request))
+    records_office.assign_row(found.archive, ids, row, user.name, address(request))
     return RedirectResponse("/retention/review", status_code=303)
 
 
@@ -118,13 +118,9 @@ def hold(
     """A hold set or released, from the review list or a record's page (back there)."""
     found = services(request)
     if release:
-        records_office.release(
-            found.settings, found.catalog, document_id, user.name, address(request)
-        )
+        records_office.release(found.archive, document_id, user.name, address(request))
     else:
-        records_office.hold(
-            found.settings, found.catalog, document_id, reason, user.name, address(request)
-        )
+        records_office.hold(found.archive, document_id, reason, user.name, address(request))
     return RedirectResponse(local_path(back, "/retention/review"), status_code=303)
 
 

@@ -1,10 +1,10 @@
-"""What every request works with: the settings, the catalog and its accounts, sessions,
-audit log and uploads, the archive store, the search backend (one per thread), and the templates."""
+"""What every request works with: the archive (pipelines.archive: the settings, the catalog,
+the store, the search index, one per thread), the catalog's accounts, sessions, audit log
+and uploads, and the templates."""
 
 import secrets
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -14,15 +14,13 @@ from starlette.templating import Jinja2Templates
 from archive_schema.access import ROLE_LABELS, Role
 from archive_schema.accounts import Accounts
 from archive_schema.audit import AuditLog
-from archive_schema.catalog import Catalog
 from archive_schema.sessions import Sessions
 from archive_schema.uploads import Uploads
 from archive_schema.vietnamese import vn_date
 from archive_schema.vocab import ACCESS_LEVELS, EVENT_OUTCOMES, FIELD_LABELS, STAGE_LABELS
 from indexing.base import SearchBackend, Snippet
 from indexing.highlight import to_html
-from pipelines.settings import Settings
-from pipelines.store import Store
+from pipelines.archive import Archive
 
 HERE = Path(__file__).resolve().parent
 SECRET_FILE = "web-secret-key"
@@ -30,25 +28,23 @@ SESSION_HOURS = 8
 
 
 class Services:
-    def __init__(self, settings: Settings):
-        self.settings = settings
-        self.catalog = Catalog(settings.database_url)
+    def __init__(self, archive: Archive):
+        self.archive = archive
+        self.settings = archive.settings
+        self.catalog = archive.catalog
         self.accounts = Accounts(self.catalog)
         self.sessions = Sessions(self.catalog, SESSION_HOURS)
         self.audit_log = AuditLog(self.catalog)
         self.uploads = Uploads(self.catalog)
-        self.store: Store = settings.store()
-        self.secret_key = settings.secret_key or _kept_secret(settings.home / SECRET_FILE)
+        self.store = archive.store
+        home = self.settings.home
+        self.secret_key = self.settings.secret_key or _kept_secret(home / SECRET_FILE)
         self.templates = Jinja2Templates(env=_environment())
-        self._searches = threading.local()
         self._workers: list[subprocess.Popen[bytes]] = []
 
     def search(self) -> SearchBackend:
         """This thread's search backend (a SQLite connection serves one thread only)."""
-        backend: SearchBackend | None = getattr(self._searches, "backend", None)
-        if backend is None:
-            backend = self._searches.backend = self.settings.search()
-        return backend
+        return self.archive.search
 
     def start_upload_worker(self) -> None:
         """The embedded worker that archives queued uploads (`sohoa process-uploads`)."""

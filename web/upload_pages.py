@@ -11,8 +11,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from archive_schema.access import Role, User
-from archive_schema.errors import UserError
 from archive_schema.uploads import Stage, Upload, UploadState
+from pipelines.uploads.airflow import AirflowError
 from pipelines.uploads.queue import follow_airflow, submit_to_airflow
 from web.receive import UploadRefused, receive
 from web.render import page
@@ -122,8 +122,8 @@ def _hand_off(request: Request, upload_id: str) -> None:
         return
     upload = _upload(request, upload_id)
     try:
-        submit_to_airflow(upload, found.settings, found.uploads)
-    except UserError as error:
+        submit_to_airflow(upload, found.archive, found.uploads)
+    except AirflowError as error:  # refused, or unreachable: the archivist sees why
         found.uploads.finish(upload_id, UploadState.FAILED, error=error.vi or str(error))
 
 
@@ -133,8 +133,8 @@ def _followed(request: Request, upload_id: str) -> Upload:
     upload = _upload(request, upload_id)
     if upload.airflow_run:
         try:
-            follow_airflow(upload, found.settings, found.uploads)
-        except UserError as error:  # Airflow away for a moment: show what is known
+            follow_airflow(upload, found.archive, found.uploads)
+        except AirflowError as error:  # Airflow away for a moment: show what is known
             return Upload(**{**upload.__dict__, "error": error.vi or str(error)})
         upload = _upload(request, upload_id)
     return upload

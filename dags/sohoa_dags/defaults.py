@@ -1,4 +1,5 @@
-"""What sohoa's DAGs share: defaults, the OCR pool, and bad input failing without retries."""
+"""What sohoa's DAGs share: defaults, the OCR pool, and the archive of each task, whose
+input and integrity errors fail it without retries."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -6,7 +7,8 @@ from datetime import datetime, timedelta
 
 from airflow.sdk.exceptions import AirflowFailException
 
-from archive_schema.errors import UserError
+from archive_schema.errors import IntegrityError, UserError
+from pipelines.archive import Archive
 
 START = datetime(2026, 1, 1)
 OCR_POOL = "sohoa_ocr"  # slots: the cores of the machine (or the cluster) given to OCR
@@ -20,10 +22,13 @@ DEFAULT_ARGS = {
 
 
 @contextmanager
-def no_retry_for_bad_input() -> Iterator[None]:
-    """An error the input caused (UserError) fails the task at once: trying again would
-    give the same result. Any other error is retried."""
+def archive_task() -> Iterator[Archive]:
+    """The archive a task works with, from the SOHOA_* settings of the worker. An input or
+    integrity error fails the task at once: trying again would give the same answer. A
+    service unavailable (the store, the index, the database), or any other fault, is tried
+    again (DEFAULT_ARGS)."""
     try:
-        yield
-    except UserError as error:
+        with Archive() as archive:
+            yield archive
+    except (UserError, IntegrityError) as error:
         raise AirflowFailException(str(error)) from error

@@ -4,9 +4,8 @@ record. The run fails, listing them, when an object is missing, altered or unexp
 
 from airflow.sdk import dag, task
 
-from pipelines.settings import Settings
 from pipelines.upkeep.fixity import audit_fixity
-from sohoa_dags.defaults import DEFAULT_ARGS, START, no_retry_for_bad_input
+from sohoa_dags.defaults import DEFAULT_ARGS, START, archive_task
 
 
 @dag(
@@ -23,8 +22,8 @@ def sohoa_fixity_audit() -> None:
     @task
     def check_every_object() -> int:
         """How many objects were checked (all of them matched)."""
-        with no_retry_for_bad_input():
-            return audit_fixity(Settings()).checked
+        with archive_task() as opened:
+            return audit_fixity(opened).checked
 
     check_every_object()
 

@@ -13,8 +13,7 @@ from airflow.sdk import Param, TriggerRule, dag, get_current_context, task
 from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 
 from pipelines.ingest import steps
-from pipelines.settings import Settings
-from sohoa_dags.defaults import DEFAULT_ARGS, OCR_POOL, START, no_retry_for_bad_input
+from sohoa_dags.defaults import DEFAULT_ARGS, OCR_POOL, START, archive_task
 
 
 @dag(
@@ -31,8 +30,8 @@ def sohoa_ingest() -> None:
     @task
     def intake() -> list[dict[str, Any]]:
         context = get_current_context()
-        with no_retry_for_bad_input():
-            batch, documents = steps.stage_batch(context["params"]["batch"], Settings())
+        with archive_task() as opened:
+            batch, documents = steps.stage_batch(context["params"]["batch"], opened)
         context["ti"].xcom_push(key="batch", value=batch.model_dump(mode="json"))
         return [d.model_dump(mode="json") for d in documents]
 
@@ -40,8 +39,8 @@ def sohoa_ingest() -> None:
     def archive(document: dict[str, Any]) -> dict[str, Any]:
         staged = steps.StagedDocument.model_validate(document)
         get_current_context()["document_name"] = staged.name  # type: ignore[typeddict-unknown-key]
-        with no_retry_for_bad_input():
-            return steps.archive_document(staged, Settings()).model_dump(mode="json")
+        with archive_task() as opened:
+            return steps.archive_document(staged, opened).model_dump(mode="json")
 
     @task(trigger_rule=TriggerRule.ALL_DONE)
     def finalize() -> dict[str, Any]:
@@ -50,11 +49,12 @@ def sohoa_ingest() -> None:
         if batch is None:
             raise AirflowSkipException("intake failed: there is no batch to report on")
         documents = ti.xcom_pull(task_ids="intake") or []
-        report = steps.finish_batch(
-            steps.StagedBatch.model_validate(batch),
-            [steps.StagedDocument.model_validate(d) for d in documents],
-            Settings(),
-        )
+        with archive_task() as opened:
+            report = steps.finish_batch(
+                steps.StagedBatch.model_validate(batch),
+                [steps.StagedDocument.model_validate(d) for d in documents],
+                opened,
+            )
         if not report.ok:
             raise AirflowFailException(
                 f"batch {report.batch_id}: {report.summary}; {len(report.problems)} problems."

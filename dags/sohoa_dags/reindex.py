@@ -3,9 +3,8 @@ changing the search engine or its analysers, or losing the index). Started by ha
 
 from airflow.sdk import dag, task
 
-from pipelines.settings import Settings
 from pipelines.upkeep.reindex import reindex
-from sohoa_dags.defaults import DEFAULT_ARGS, START, no_retry_for_bad_input
+from sohoa_dags.defaults import DEFAULT_ARGS, START, archive_task
 
 
 @dag(
@@ -22,8 +21,8 @@ def sohoa_reindex() -> None:
     @task
     def index_every_package() -> int:
         """How many documents were indexed."""
-        with no_retry_for_bad_input():
-            return reindex(Settings())
+        with archive_task() as opened:
+            return reindex(opened)
 
     index_every_package()
 

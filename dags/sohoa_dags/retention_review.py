@@ -5,9 +5,8 @@ from datetime import date
 
 from airflow.sdk import dag, task
 
-from pipelines.settings import Settings
 from pipelines.upkeep.review import review_due
-from sohoa_dags.defaults import DEFAULT_ARGS, START
+from sohoa_dags.defaults import DEFAULT_ARGS, START, archive_task
 
 
 @dag(
@@ -24,7 +23,8 @@ def sohoa_retention_review() -> None:
     @task
     def mark_due_for_review() -> list[str]:
         """The ids of the records marked by this run."""
-        return review_due(Settings(), date.today())
+        with archive_task() as opened:
+            return review_due(opened, date.today())
 
     mark_due_for_review()
 

@@ -1,1 +1,1 @@
-"""The `sohoa` command (DESIGN "Command line"): `main` gathers the command families."""
+"""The `sohoa` command: `main` gathers the command families."""

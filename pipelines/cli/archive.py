@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 from rich.progress import Progress
 
-from pipelines.cli.common import err, read_settings, user_errors
+from pipelines.cli.common import err, open_archive, reported_errors
 
 
 @click.command()
@@ -23,29 +23,29 @@ def verify(repair: bool) -> None:
     from pipelines.upkeep.fixity import FixityFailed, audit_fixity
     from pipelines.upkeep.repair import repair_packages
 
-    settings = read_settings()
-    with user_errors(), Progress(console=err, transient=True) as bar:
+    archive = open_archive()
+    with reported_errors(), archive, Progress(console=err, transient=True) as bar:
         if repair:
             task = bar.add_task("Repairing packages", total=None)
             done = repair_packages(
-                settings, lambda n, total: bar.update(task, completed=n, total=total)
+                archive, lambda n, total: bar.update(task, completed=n, total=total)
             )
             for document_id in done.repaired:
                 bar.console.print(f"repaired: records/{document_id}/METS.xml written again")
             for refusal in done.refused:
                 bar.console.print(f"not repaired: {refusal}", markup=False, highlight=False)
-            swept = settings.store().sweep(thorough=True)
+            swept = archive.store.sweep(thorough=True)
             bar.console.print(f"removed {swept} objects left by writes killed half way")
         task = bar.add_task("Verifying records", total=None)
         try:
             audit = audit_fixity(
-                settings, lambda n, total: bar.update(task, completed=n, total=total)
+                archive, lambda n, total: bar.update(task, completed=n, total=total)
             )
         except FixityFailed as failed:
             bar.stop()
             err.print(str(failed), markup=False, highlight=False)
             raise SystemExit(1) from failed
-    err.print(f"{audit.checked} objects in {settings.storage_url}: all match")
+    err.print(f"{audit.checked} objects in {archive.settings.storage_url}: all match")
 
 
 @click.command()
@@ -54,12 +54,9 @@ def rebuild() -> None:
     alone (after losing the catalog): records already in the catalog are left as they are."""
     from pipelines.upkeep.rebuild import rebuild as rebuild_archive
 
-    settings = read_settings()
-    with user_errors(), Progress(console=err, transient=True) as bar:
+    with reported_errors(), open_archive() as archive, Progress(console=err, transient=True) as bar:
         task = bar.add_task("Reading packages", total=None)
-        done = rebuild_archive(
-            settings, lambda n, total: bar.update(task, completed=n, total=total)
-        )
+        done = rebuild_archive(archive, lambda n, total: bar.update(task, completed=n, total=total))
     err.print(
         f"{done.restored} records restored into the catalog ({done.present} were there),"
         f" {done.indexed} indexed"
@@ -78,10 +75,8 @@ def rebuild() -> None:
 def export_package(document_id: str, output: Path) -> None:
     """Write an archived record as an E-ARK DIP (a ZIP of its package, checked against its
     METS) for a user."""
-    from archive_schema.catalog import Catalog
     from pipelines.package.dip import export_package as write_dip
 
-    settings = read_settings()
-    with user_errors():
-        written = write_dip(Catalog(settings.database_url), settings.store(), document_id, output)
+    with reported_errors():
+        written = write_dip(open_archive(), document_id, output)
     err.print(f"{document_id}: {written} ({written.stat().st_size / 1e6:.1f} MB)")

@@ -1,6 +1,7 @@
-"""What every command of `sohoa` shares: its consoles, its settings, how an error ends it
-(exit status 2 with the message for what the user can fix, 3 with the traceback for a
-fault of sohoa or the machine), and the password prompt of the acts done as a user."""
+"""What every command of `sohoa` shares: its consoles, its settings and archive, how an
+error ends it (its exit status: 2 for what the user can fix, 3 with the traceback for a
+fault of sohoa or the machine, 4 for a service still unavailable after its retries, 5 for
+stored data that does not match its record), and the password prompt of acts done as a user."""
 
 import sys
 import traceback
@@ -12,14 +13,15 @@ import click
 from rich.console import Console
 from rich.text import Text
 
-from archive_schema.errors import UserError
+from archive_schema.errors import IntegrityError, UserError
 from pipelines.settings import Settings
 
 if TYPE_CHECKING:
     from archive_schema.access import Role, User
-    from archive_schema.catalog import Catalog
+    from pipelines.archive import Archive
 
-INTERNAL_ERROR = 3
+# Exit statuses (0: done; 1: some document not archived, said by the command itself)
+INPUT_ERROR, INTERNAL_ERROR, UNAVAILABLE, DAMAGED = 2, 3, 4, 5
 # Not on a terminal (a log, a pipe) rich would wrap at 80 columns: keep report rows whole.
 out = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True, highlight=False, soft_wrap=True)  # messages never cut mid-path
@@ -57,32 +59,49 @@ def read_settings(**overrides: Any) -> Settings:
 
 
 @contextmanager
-def user_errors() -> Iterator[None]:
-    """Errors a user can cause end the command with their message and status 2, no traceback."""
+def reported_errors() -> Iterator[None]:
+    """The three kinds of errors (archive_schema.errors) end the command with their message,
+    no traceback: an input error with status 2, a service still unavailable after its
+    retries with 4, an integrity error with 5."""
     try:
         yield
     except UserError as error:
         fail(str(error))
+    except IntegrityError as error:
+        fail(str(error), DAMAGED, "integrity error")
+    except Exception as error:
+        from pipelines.retry import unavailable  # sqlalchemy: when it failed
+
+        down = unavailable(error)
+        if down is None:
+            raise
+        fail(str(down), UNAVAILABLE, "service unavailable")
 
 
-def fail(message: str) -> NoReturn:
-    err.print(Text("sohoa: error: ", style="red").append(message, style="default"))
-    sys.exit(2)
+def fail(message: str, status: int = INPUT_ERROR, kind: str = "error") -> NoReturn:
+    err.print(Text(f"sohoa: {kind}: ", style="red").append(message, style="default"))
+    sys.exit(status)
 
 
-def signed_in(name: str, from_stdin: bool, role: "Role") -> "tuple[User, Catalog]":
+def open_archive(**overrides: Any) -> "Archive":
+    """The archive the command works with, from the SOHOA_* settings (and `overrides`)."""
+    from pipelines.archive import Archive  # the catalog and the backends: when a command needs them
+
+    return Archive(read_settings(**overrides))
+
+
+def signed_in(name: str, from_stdin: bool, role: "Role") -> "tuple[User, Archive]":
     """The user of an act done on the command line, once their password (asked for, or
-    read from standard input) is right, and the catalog; refused without `role`."""
+    read from standard input) is right, and the archive; refused without `role`."""
     from archive_schema.accounts import Accounts
-    from archive_schema.catalog import Catalog
 
     password = (
         sys.stdin.readline().rstrip("\n")
         if from_stdin
         else click.prompt("Password", hide_input=True)
     )
-    catalog = Catalog(read_settings().database_url)
-    user = Accounts(catalog).authenticate(name, password)
+    archive = open_archive()
+    user = Accounts(archive.catalog).authenticate(name, password)
     if not user.has(role):
         raise UserError(f"{user.name} is a {user.role.value}: this needs a {role.value}")
-    return user, catalog
+    return user, archive

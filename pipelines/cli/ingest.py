@@ -3,6 +3,7 @@
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -10,10 +11,13 @@ from rich.table import Table
 from rich.text import Text
 
 from archive_schema.vocab import cleared_for
-from pipelines.cli.common import err, fail, out, read_settings, user_errors
+from pipelines.cli.common import err, fail, open_archive, out, reported_errors
 from pipelines.cli.search import print_results
 from pipelines.ingest.report import BatchReport, DocumentReport, Outcome
-from pipelines.settings import Settings
+from samples.conditions import CONDITIONS
+
+if TYPE_CHECKING:
+    from pipelines.archive import Archive
 
 DEMO_DOCUMENTS = ("002", "004", "006", "010", "016")
 DEMO_QUERIES = ("gia ban xi mang", "quy hoach khu kinh te")
@@ -33,9 +37,8 @@ STYLE = {
 )
 def ingest(batch: Path, as_json: bool, workers: int | None) -> None:
     """Archive a batch: a folder or zip of scans, with an optional manifest."""
-    settings = read_settings(workers=workers)
-    with user_errors():
-        report = _ingest_with_progress(batch, settings)
+    with reported_errors(), open_archive(workers=workers) as archive:
+        report = _ingest_with_progress(batch, archive)
     if as_json:
         click.echo(report.model_dump_json(indent=2))
     else:
@@ -52,20 +55,23 @@ def submit(batch: str, wait: bool) -> None:
     BATCH is a folder or zip the Airflow workers can read, or a file:// URI."""
     from pipelines.uploads.airflow import FINISHED, Airflow
 
-    settings = read_settings()
+    archive = open_archive()
     if "://" not in batch:
         if not Path(batch).exists():
             fail(f"{batch} does not exist")
         batch = str(Path(batch).resolve())
-    with user_errors():
-        airflow = Airflow(settings)
+    with reported_errors():
+        airflow = archive.retried(lambda: Airflow(archive.settings), "Airflow")
         run_id = airflow.start_ingest(batch)
         err.print(f"Started run {run_id} of {batch}; watch it at {airflow.run_page(run_id)}")
         click.echo(run_id)
         if not wait:
             return
         with err.status(f"Airflow is archiving {Path(batch).name} …"):
-            while (state := airflow.run(run_id)["state"]) not in FINISHED:
+            # Airflow away for a while (restarted, too busy) is waited for
+            while (
+                state := archive.retried(lambda: airflow.run(run_id), "Airflow")["state"]
+            ) not in FINISHED:
                 time.sleep(2)
     style = "green" if state == "success" else "red"
     err.print(Text(f"run {run_id}: ").append(state, style=style))
@@ -82,10 +88,7 @@ def submit(batch: str, wait: bool) -> None:
 )
 @click.option("--dpi", type=click.Choice(["200", "300"]), default="300", show_default=True)
 @click.option(
-    "--condition",
-    default="medium",
-    show_default=True,
-    help="clean, light, medium, heavy or binarised",
+    "--condition", type=click.Choice(list(CONDITIONS)), default="medium", show_default=True
 )
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--manifest/--no-manifest", default=False, show_default=True)
@@ -93,10 +96,7 @@ def samples(output: Path, docs: str, dpi: str, condition: str, seed: int, manife
     """Render corpus documents into a scan batch, with its ground truth beside it."""
     from samples.batch import write_batch
     from samples.corpus import corpus
-    from samples.scan import CONDITIONS
 
-    if condition not in CONDITIONS:
-        raise click.BadParameter(f"choose one of {', '.join(CONDITIONS)}", param_hint="--condition")
     ids = (
         [doc.id for doc in corpus()]
         if docs == "all"
@@ -120,19 +120,18 @@ def demo() -> None:
     from indexing.base import SearchQuery
     from samples.batch import write_batch
 
-    settings = read_settings()
-    batch = settings.home / "demo-batch"
+    archive = open_archive()
+    batch = archive.settings.home / "demo-batch"
     if not batch.exists():
         err.print(f"Rendering {len(DEMO_DOCUMENTS)} sample documents into {batch} …")
         write_batch(batch, DEMO_DOCUMENTS, dpi=300, condition="medium", manifest=True)
-    with user_errors():
-        report = _ingest_with_progress(batch, settings)
-    _print_report(report)
-    backend = settings.search()
-    for query in DEMO_QUERIES:
-        out.print()
-        print_results(query, backend.search(SearchQuery(query, cleared_for("secret"), limit=3)))
-    backend.close()
+    with reported_errors(), archive:
+        report = _ingest_with_progress(batch, archive)
+        _print_report(report)
+        for query in DEMO_QUERIES:
+            out.print()
+            found = archive.search.search(SearchQuery(query, cleared_for("secret"), limit=3))
+            print_results(query, found)
     sys.exit(0 if report.ok else 1)
 
 
@@ -141,13 +140,12 @@ def process_uploads() -> None:
     """Archive the batches uploaded through the web that wait (the web starts this)."""
     from pipelines.uploads.queue import process_uploads as drain
 
-    settings = read_settings()
-    with user_errors():
-        count = drain(settings)
+    with reported_errors(), open_archive() as archive:
+        count = drain(archive)
     err.print(f"{count} uploaded batches processed")
 
 
-def _ingest_with_progress(batch: Path, settings: Settings) -> BatchReport:
+def _ingest_with_progress(batch: Path, archive: "Archive") -> BatchReport:
     from pipelines.ingest.runner import ingest
 
     columns = (
@@ -171,7 +169,7 @@ def _ingest_with_progress(batch: Path, settings: Settings) -> BatchReport:
                 )
                 bar.console.print(line)
 
-        return ingest(batch, settings, Reporter())
+        return ingest(batch, archive, Reporter())
 
 
 def _print_report(report: BatchReport) -> None:

@@ -1,9 +1,11 @@
-"""The `sohoa` command line (DESIGN "Command line"): stable, scripts and checks use it.
+"""The `sohoa` command line: stable, scripts and checks use it (README, "Using it").
 
 Exit status: 0 when everything asked for was done, 1 when some document was not archived,
 2 when the command could not run at all (bad batch, bad settings), 3 when it failed for a
-reason of its own (a fault of the machine or of sohoa, a crash): never the status of an
-ordinary quarantine.
+reason of its own (a fault of the machine or of sohoa, a crash), 4 when a service (the
+archive store, the search index, the database, Airflow) stayed unavailable through the
+retries, 5 when stored data no longer matches its record: never the status of an ordinary
+quarantine.
 
 Each worker process of `sohoa ingest` starts by importing this module again (processes are
 spawned, not forked), so it imports the catalog, OCR and search only in the commands that
@@ -38,7 +40,7 @@ def serve(host: str, port: int) -> None:
 
     read_settings()  # a bad setting is said here, not in a traceback of the server
     err.print(f"sohoa on http://{host}:{port} (Ctrl-C stops it)")
-    # The application by name: the command line does not import the web (DESIGN layout).
+    # The application by name: the command line does not import the web (the import arrows).
     uvicorn.run("web.app:create_app", factory=True, host=host, port=port, log_level="info")
 
 

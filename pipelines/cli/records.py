@@ -14,7 +14,7 @@ import click
 from rich.progress import Progress
 from rich.table import Table
 
-from pipelines.cli.common import err, out, read_settings, signed_in, user_errors
+from pipelines.cli.common import err, open_archive, out, read_settings, reported_errors, signed_in
 
 if TYPE_CHECKING:
     from archive_schema.access import User
@@ -46,13 +46,13 @@ def retention_import(
     from archive_schema.schedule_files import read_schedule
     from archive_schema.schedules import Schedules, diff
 
-    with user_errors():
-        user, catalog = signed_in(user_name, password_stdin, Role.RECORDS_OFFICER)
-        schedules = Schedules(catalog)
+    with reported_errors():
+        user, archive = signed_in(user_name, password_stdin, Role.RECORDS_OFFICER)
+        schedules = Schedules(archive.catalog)
         before = schedules.current()
         schedule = read_schedule(name or path.stem, path.read_bytes(), path.name)
         saved = schedules.save(name or path.stem, schedule, user.name, reason)
-        _audit(catalog, user, "import_schedule", f"{saved.schedule.name}: {reason}")
+        _audit(archive.catalog, user, "import_schedule", f"{saved.schedule.name}: {reason}")
     changes = diff(before.schedule, saved.schedule)
     counts = {
         kind: sum(c.change == kind for c in changes) for kind in ("added", "changed", "removed")
@@ -69,12 +69,11 @@ def retention_import(
 @click.option("--version", "number", type=int, help="The version (default: the newest).")
 def retention_export(path: Path, number: int | None) -> None:
     """Write the schedule as a spreadsheet (.csv in UTF-8, or .xlsx) to edit and import."""
-    from archive_schema.catalog import Catalog
     from archive_schema.schedule_files import write_schedule
     from archive_schema.schedules import Schedules
 
-    with user_errors():
-        schedules = Schedules(Catalog(read_settings().database_url))
+    with reported_errors():
+        schedules = Schedules(open_archive().catalog)
         version = schedules.version(number) if number else schedules.current()
         path.write_bytes(write_schedule(version.schedule, path.suffix.lower()))
     err.print(f"{path}: version {version.version} ({len(version.schedule.rows)} rows)")
@@ -83,11 +82,10 @@ def retention_export(path: Path, number: int | None) -> None:
 @retention.command("versions")
 def retention_versions() -> None:
     """The schedule's versions: who changed it, when and why."""
-    from archive_schema.catalog import Catalog
     from archive_schema.schedules import Schedules
 
     table = Table("version", "name", "rows", "by", "at", "why")
-    for v in Schedules(Catalog(read_settings().database_url)).history():
+    for v in Schedules(open_archive().catalog).history():
         name = v.schedule.name
         table.add_row(
             str(v.version),
@@ -120,10 +118,9 @@ def retention_due(
     as_json: bool,
 ) -> None:
     """The review list: records whose retention period has run out ("Xem xét hủy")."""
-    from archive_schema.catalog import Catalog
     from archive_schema.review import Filters, Review
 
-    review = Review(Catalog(read_settings().database_url))
+    review = Review(open_archive().catalog)
     filters = Filters(doc_type, year, agency, dossier)
     today = on.date() if on else date.today()
     lines = review.unclassified(filters) if unclassified else review.due(today, filters)
@@ -142,9 +139,9 @@ def retention_assign(row: str, ids: tuple[str, ...], user_name: str, password_st
     from archive_schema.access import Role
     from pipelines.records_office.acts import assign_row
 
-    with user_errors():
-        user, catalog = signed_in(user_name, password_stdin, Role.RECORDS_OFFICER)
-        done, version = assign_row(read_settings(), catalog, ids, row, user.name, CLI)
+    with reported_errors():
+        user, archive = signed_in(user_name, password_stdin, Role.RECORDS_OFFICER)
+        done, version = assign_row(archive, ids, row, user.name, CLI)
     err.print(f"{len(done)} records under row {row} of {version.schedule.name}")
 
 
@@ -161,9 +158,9 @@ def retention_hold(record: str, reason: str, user_name: str, password_stdin: boo
     from archive_schema.access import Role
     from pipelines.records_office.acts import hold
 
-    with user_errors():
-        user, catalog = signed_in(user_name, password_stdin, Role.RECORDS_OFFICER)
-        document_id = hold(read_settings(), catalog, record, reason, user.name, CLI)
+    with reported_errors():
+        user, archive = signed_in(user_name, password_stdin, Role.RECORDS_OFFICER)
+        document_id = hold(archive, record, reason, user.name, CLI)
     err.print(f"{document_id}: under legal hold")
 
 
@@ -176,9 +173,9 @@ def retention_release(record: str, user_name: str, password_stdin: bool) -> None
     from archive_schema.access import Role
     from pipelines.records_office.acts import release
 
-    with user_errors():
-        user, catalog = signed_in(user_name, password_stdin, Role.RECORDS_OFFICER)
-        document_id = release(read_settings(), catalog, record, user.name, CLI)
+    with reported_errors():
+        user, archive = signed_in(user_name, password_stdin, Role.RECORDS_OFFICER)
+        document_id = release(archive, record, user.name, CLI)
     err.print(f"{document_id}: hold released")
 
 
@@ -202,12 +199,12 @@ def disposal_propose(
     from archive_schema.access import Role
     from archive_schema.review import Review
 
-    with user_errors():
-        user, catalog = signed_in(user_name, password_stdin, Role.RECORDS_OFFICER)
+    with reported_errors():
+        user, archive = signed_in(user_name, password_stdin, Role.RECORDS_OFFICER)
         chosen = list(ids) + (
-            [line.id for line in Review(catalog).due(date.today())] if all_due else []
+            [line.id for line in Review(archive.catalog).due(date.today())] if all_due else []
         )
-        proposal = _disposals(catalog).propose(chosen, note, user, date.today(), CLI)
+        proposal = _disposals(archive.catalog).propose(chosen, note, user, date.today(), CLI)
     err.print(f"Proposal {proposal.id}: {len(proposal.documents)} records, for the council")
 
 
@@ -240,13 +237,17 @@ def disposal_execute(number: int, user_name: str, password_stdin: bool) -> None:
     from archive_schema.access import Role
     from pipelines.records_office.destruction import execute
 
-    settings = read_settings()
-    with user_errors(), Progress(console=err, transient=True) as bar:
-        user, _ = signed_in(user_name, password_stdin, Role.RECORDS_OFFICER)
+    with reported_errors(), Progress(console=err, transient=True) as bar:
+        user, archive = signed_in(user_name, password_stdin, Role.RECORDS_OFFICER)
         task = bar.add_task("destroying", total=None)
-        done = execute(
-            settings, number, user, CLI, lambda n, total: bar.update(task, completed=n, total=total)
-        )
+        with archive:
+            done = execute(
+                archive,
+                number,
+                user,
+                CLI,
+                lambda n, total: bar.update(task, completed=n, total=total),
+            )
     err.print(
         f"Proposal {number}: {len(done.destroyed)} records destroyed; record {done.record_key}"
     )
@@ -261,9 +262,9 @@ def disposal_withdraw(number: int, reason: str, user_name: str, password_stdin: 
     """Take back a proposal not yet executed; its records may be proposed again."""
     from archive_schema.access import Role
 
-    with user_errors():
-        user, catalog = signed_in(user_name, password_stdin, Role.RECORDS_OFFICER)
-        _disposals(catalog).withdraw(number, reason, user, CLI)
+    with reported_errors():
+        user, archive = signed_in(user_name, password_stdin, Role.RECORDS_OFFICER)
+        _disposals(archive.catalog).withdraw(number, reason, user, CLI)
     err.print(f"Proposal {number}: withdrawn")
 
 
@@ -277,19 +278,18 @@ def disposal_readmit(document_id: str, reason: str, user_name: str, password_std
     ingesting the same scans quarantines them."""
     from archive_schema.access import Role
 
-    with user_errors():
-        user, catalog = signed_in(user_name, password_stdin, Role.RECORDS_OFFICER)
-        stone = _disposals(catalog).readmit(document_id, reason, user, CLI)
+    with reported_errors():
+        user, archive = signed_in(user_name, password_stdin, Role.RECORDS_OFFICER)
+        stone = _disposals(archive.catalog).readmit(document_id, reason, user, CLI)
     err.print(f"{document_id} (destroyed under proposal {stone.disposal_id}) may be archived again")
 
 
 @disposal.command("list")
 def disposal_list() -> None:
     """The proposals, newest first, with their votes."""
-    from archive_schema.catalog import Catalog
 
     table = Table("no.", "state", "records", "proposed by", "on", "votes")
-    for p in _disposals(Catalog(read_settings().database_url)).proposals():
+    for p in _disposals(open_archive().catalog).proposals():
         votes = ", ".join(f"{v.user} {'✓' if v.approve else '✗'}" for v in p.votes)
         table.add_row(
             str(p.id),
@@ -305,9 +305,9 @@ def disposal_list() -> None:
 def _vote(number: int, approve: bool, comment: str, user_name: str, password_stdin: bool) -> None:
     from archive_schema.access import Role
 
-    with user_errors():
-        user, catalog = signed_in(user_name, password_stdin, Role.COUNCIL)
-        proposal = _disposals(catalog).vote(number, user, approve, comment, CLI)
+    with reported_errors():
+        user, archive = signed_in(user_name, password_stdin, Role.COUNCIL)
+        proposal = _disposals(archive.catalog).vote(number, user, approve, comment, CLI)
     err.print(f"Proposal {number}: {proposal.state.value}, {len(proposal.approvers)} approvals")
 
 

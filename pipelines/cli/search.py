@@ -8,7 +8,7 @@ import click
 from rich.text import Text
 
 from archive_schema.vocab import ACCESS_LEVELS, cleared_for
-from pipelines.cli.common import err, out, read_settings, user_errors
+from pipelines.cli.common import err, open_archive, out, reported_errors
 
 if TYPE_CHECKING:
     from indexing.base import SearchResults
@@ -61,7 +61,7 @@ def search(
     """Search the archive, with or without Vietnamese accents; "quote" a phrase."""
     from indexing.base import SearchQuery, Sort
 
-    settings = read_settings()
+    archive = open_archive()
     request = SearchQuery(
         query,
         cleared_for(clearance),
@@ -74,10 +74,8 @@ def search(
         limit=limit,
         offset=(result_page - 1) * limit,
     )
-    with user_errors():
-        backend = settings.search()
-        results = backend.search(request)
-        backend.close()
+    with reported_errors(), archive:
+        results = archive.search.search(request)
     if as_json:
         click.echo(json.dumps(_results_json(results), ensure_ascii=False, indent=2))
     else:
@@ -90,26 +88,34 @@ def reindex() -> None:
     the index, upgrading sohoa, or moving to another search engine)."""
     from pipelines.upkeep.reindex import reindex as rebuild_index
 
-    settings = read_settings()
-    with user_errors(), err.status("Reading the archive store …") as status:
+    archive = open_archive()
+    with reported_errors(), archive, err.status("Reading the archive store …") as status:
         count = rebuild_index(
-            settings, lambda done, total: status.update(f"Indexing {done} of {total} records …")
+            archive, lambda done, total: status.update(f"Indexing {done} of {total} records …")
         )
-    err.print(f"Indexed {count} records into {_shown_url(settings.search_url)}")
+    err.print(f"Indexed {count} records into {_shown_url(archive.settings.search_url)}")
 
 
 @click.command()
 @click.option(
-    "--jsonl", is_flag=True, default=True, help="One JSON object per line (the only format)."
+    "--jsonl/--json",
+    "lines",
+    default=True,
+    show_default=True,
+    help="One JSON object per line, or one JSON array of them.",
 )
-def export(jsonl: bool) -> None:
+def export(lines: bool) -> None:
     """Print every archived document with its record fields, oldest first."""
-    from archive_schema.catalog import Catalog
-
-    settings = read_settings()
-    with user_errors():
-        for doc in Catalog(settings.database_url).documents():
-            click.echo(doc.model_dump_json(exclude={"events"}))
+    with reported_errors():
+        documents = open_archive().catalog.documents()
+        if lines:
+            for doc in documents:
+                click.echo(doc.model_dump_json(exclude={"events"}))
+            return
+        click.echo("[")
+        for number, doc in enumerate(documents):
+            click.echo(("," if number else "") + doc.model_dump_json(exclude={"events"}))
+        click.echo("]")
 
 
 def print_results(

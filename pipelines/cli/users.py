@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING
 import click
 from rich.table import Table
 
+from archive_schema.access import Role
 from archive_schema.vocab import ACCESS_LEVELS
-from pipelines.cli.common import err, out, read_settings, user_errors
+from pipelines.cli.common import err, open_archive, out, reported_errors
 
 if TYPE_CHECKING:
     from archive_schema.accounts import Accounts
 
-ROLES = ("reader", "archivist", "records_officer", "council", "admin")
+ROLES = [role.value for role in Role]
 ADDRESS = "cli"
 
 
@@ -41,13 +42,12 @@ def user() -> None:
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def user_add(name: str, role: str, clearance: str | None, password_stdin: bool) -> None:
     """Create a user; the password is asked for twice (at least 10 characters)."""
-    from archive_schema.access import Role
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    with user_errors():
+    with reported_errors():
         added = _accounts().add(name, password, Role(role), clearance, _operator(), ADDRESS)
     err.print(f"User {added.name}: {added.role.value}, cleared for {added.clearance}")
 
@@ -81,7 +81,7 @@ def user_list() -> None:
 @click.argument("name")
 def user_disable(name: str) -> None:
     """Disable a user: no more logins, and their sessions end."""
-    with user_errors():
+    with reported_errors():
         _accounts().set_active(name, False, _operator(), ADDRESS)
     err.print(f"{name}: disabled, sessions ended")
 
@@ -90,7 +90,7 @@ def user_disable(name: str) -> None:
 @click.argument("name")
 def user_enable(name: str) -> None:
     """Enable a disabled user again."""
-    with user_errors():
+    with reported_errors():
         _accounts().set_active(name, True, _operator(), ADDRESS)
     err.print(f"{name}: enabled")
 
@@ -99,7 +99,7 @@ def user_enable(name: str) -> None:
 @click.argument("name")
 def user_reset_password(name: str) -> None:
     """Give the user a temporary password (printed), to change at their next login."""
-    with user_errors():
+    with reported_errors():
         temporary = _accounts().reset_password(name, _operator(), ADDRESS)
     err.print(f"{name}: sessions ended; temporary password, to change at the next login:")
     click.echo(temporary)
@@ -110,9 +110,8 @@ def user_reset_password(name: str) -> None:
 @click.argument("role", type=click.Choice(ROLES))
 def user_set_role(name: str, role: str) -> None:
     """Change a user's role; their sessions end."""
-    from archive_schema.access import Role
 
-    with user_errors():
+    with reported_errors():
         _accounts().set_role(name, Role(role), _operator(), ADDRESS)
     err.print(f"{name}: {role}, sessions ended")
 
@@ -122,7 +121,7 @@ def user_set_role(name: str, role: str) -> None:
 @click.argument("clearance", type=click.Choice(list(ACCESS_LEVELS)))
 def user_set_clearance(name: str, clearance: str) -> None:
     """Change the most closed access level a user may read; their sessions end."""
-    with user_errors():
+    with reported_errors():
         _accounts().set_clearance(name, clearance, _operator(), ADDRESS)
     err.print(f"{name}: cleared for {clearance}, sessions ended")
 
@@ -131,7 +130,7 @@ def user_set_clearance(name: str, clearance: str) -> None:
 @click.argument("name")
 def user_unlock(name: str) -> None:
     """Lift the lockout after repeated failed logins."""
-    with user_errors():
+    with reported_errors():
         _accounts().unlock(name, _operator(), ADDRESS)
     err.print(f"{name}: unlocked")
 
@@ -140,16 +139,15 @@ def user_unlock(name: str) -> None:
 @click.argument("name")
 def user_sign_out(name: str) -> None:
     """End every session of a user."""
-    with user_errors():
+    with reported_errors():
         ended = _accounts().end_sessions(name, _operator(), ADDRESS)
     err.print(f"{name}: {ended} sessions ended")
 
 
 def _accounts() -> "Accounts":
     from archive_schema.accounts import Accounts
-    from archive_schema.catalog import Catalog
 
-    return Accounts(Catalog(read_settings().database_url))
+    return Accounts(open_archive().catalog)
 
 
 def _operator() -> str:

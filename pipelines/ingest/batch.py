@@ -100,7 +100,9 @@ def close_batch(report: BatchReport, events: Events, store: Store, catalog: Cata
     catalog.finish_batch(report.batch_id, report.status, report.model_dump(mode="json"), events)
 
 
-def archive(doc: Document, name: str, catalog: Catalog, search: SearchBackend) -> DocumentReport:
+def archive_record(
+    doc: Document, name: str, catalog: Catalog, search: SearchBackend
+) -> DocumentReport:
     """Register a processed document and make it searchable: it is archived."""
     register(doc, catalog)
     index(doc, search, catalog)

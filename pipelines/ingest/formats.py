@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import magic
-import pikepdf
 from PIL import Image, UnidentifiedImageError
 from PIL.TiffImagePlugin import TiffImageFile
+
+from ocr import MAX_PAGE_MEGAPIXELS
 
 SCAN_IMAGE_TYPES = {"image/tiff", "image/jpeg", "image/png", "image/jp2"}
 PDF = "application/pdf"
 JPEG_END = b"\xff\xd9"
-DEFAULT_MAX_MEGAPIXELS = 200.0  # A0 at 300 dpi is 140
 BROKEN_IMAGE = "ảnh bị cắt cụt hoặc hỏng: hãy quét lại"
 STRIP_OFFSETS, STRIP_BYTE_COUNTS, TILE_OFFSETS, TILE_BYTE_COUNTS = 273, 279, 324, 325
 
@@ -33,7 +33,7 @@ class Scan:
     pages: int
 
 
-def identify(path: Path, max_megapixels: float = DEFAULT_MAX_MEGAPIXELS) -> Scan:
+def identify(path: Path, max_megapixels: float = MAX_PAGE_MEGAPIXELS) -> Scan:
     """The format and page count of a scan, after checking its structure and its size."""
     if path.stat().st_size == 0:
         raise UnreadableScan("empty file (0 bytes)", "tệp rỗng (0 byte)")
@@ -53,6 +53,8 @@ def identify(path: Path, max_megapixels: float = DEFAULT_MAX_MEGAPIXELS) -> Scan
 
 
 def _pdf_pages(path: Path) -> int:
+    import pikepdf  # loaded when a PDF comes: the web checks uploads without it
+
     try:
         with pikepdf.open(path) as pdf:
             pages = len(pdf.pages)

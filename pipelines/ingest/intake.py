@@ -13,7 +13,8 @@ from archive_schema.errors import Said, UserError
 from archive_schema.identifiers import batch_id, document_id, sha256_file
 from archive_schema.models import OriginalFile
 from archive_schema.vocab import FIELD_LABELS
-from pipelines.ingest.formats import DEFAULT_MAX_MEGAPIXELS, PDF, UnreadableScan, identify
+from ocr import MAX_PAGE_MEGAPIXELS
+from pipelines.ingest.formats import PDF, UnreadableScan, identify
 from pipelines.ingest.manifest import (
     Manifest,
     ManifestError,
@@ -84,7 +85,7 @@ def intake(
     batch: Path,
     work: Path,
     schedule_rows: Collection[str],
-    max_megapixels: float = DEFAULT_MAX_MEGAPIXELS,
+    max_megapixels: float = MAX_PAGE_MEGAPIXELS,
 ) -> BatchIntake:
     """Read `batch` (a folder, or a zip unpacked into `work`) into documents."""
     rejected: list[Rejected] = []

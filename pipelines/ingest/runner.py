@@ -7,25 +7,31 @@ Re-running a batch skips what is archived and finishes what a crash left undone;
 it twice at once archives each document once (archive_schema.claims).
 """
 
+import logging
 import multiprocessing
 import time
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
+from functools import partial
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Protocol
 
 from archive_schema.catalog import Catalog
 from archive_schema.claims import POLL_SECONDS, Claims
+from archive_schema.errors import ServiceUnavailable
 from archive_schema.models import Document, Event, Status
 from archive_schema.retention import Schedule
 from archive_schema.schedules import Schedules
+from pipelines.archive import Archive
 from pipelines.ingest import worker
-from pipelines.ingest.batch import archive, close_batch, not_archived, open_batch
+from pipelines.ingest.batch import archive_record, close_batch, not_archived, open_batch
 from pipelines.ingest.intake import DocumentSource, intake
 from pipelines.ingest.report import BatchReport, DocumentReport, Outcome
 from pipelines.settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 class Progress(Protocol):
@@ -35,19 +41,21 @@ class Progress(Protocol):
     def finished(self, entry: DocumentReport) -> None: ...
 
 
-def ingest(batch: Path, settings: Settings, progress: Progress | None = None) -> BatchReport:
+def ingest(batch: Path, archive: Archive, progress: Progress | None = None) -> BatchReport:
     """Process `batch` (a folder or zip) and return what happened to each document. A
-    document another run is archiving at the same time is waited for, not done twice."""
-    store = settings.store()
-    store.sweep()  # what writes killed half way left
-    catalog = Catalog(settings.database_url)
+    document another run is archiving at the same time is waited for, not done twice; a
+    service unavailable for a while is waited for too (Archive.retried)."""
+    # the store first, tried again while it is unavailable; then what killed writes left
+    archive.retried(lambda: archive.store.sweep(), "the archive store")
+    settings, store, catalog = archive.settings, archive.store, archive.catalog
     claims = Claims(catalog)
-    schedule = Schedules(catalog).current().schedule
-    search = settings.search()
+    schedule = archive.retried(lambda: Schedules(catalog).current().schedule, "the schedule")
     with _workers(settings) as pool, TemporaryDirectory(prefix="sohoa-batch-") as work:
         rows = {row.row for row in schedule.rows}
         received = intake(batch, Path(work), rows, settings.max_page_megapixels)
-        report, events, waiting = open_batch(received, str(batch), store, catalog)
+        report, events, waiting = archive.retried(
+            partial(open_batch, received, str(batch), store, catalog), "opening the batch"
+        )
         # The longest documents first, so that no long one is left to run alone at the end.
         waiting.sort(key=lambda s: -sum(o.pages for o in s.originals))
         if progress:
@@ -67,15 +75,17 @@ def ingest(batch: Path, settings: Settings, progress: Progress | None = None) ->
                             store, received.batch_id, received.root, source, outcome
                         )
                     else:
-                        entry = archive(outcome, source.name, catalog, search)
+                        done = partial(
+                            archive_record, outcome, source.name, catalog, archive.search
+                        )
+                        entry = archive.retried(done, f"registering {source.name}")
                     report.documents.append(entry)
                     if progress:
                         progress.finished(entry)
             finally:
                 claims.release(mine)
             waiting = _archived_by_others(waiting, claims, catalog, report, progress)
-    search.close()
-    close_batch(report, events, store, catalog)
+    archive.retried(partial(close_batch, report, events, store, catalog), "closing the batch")
     return report
 
 
@@ -126,7 +136,34 @@ def _process_all(
     settings: Settings,
     schedule: Schedule,
 ) -> Iterator[tuple[DocumentSource, Document | worker.DocumentFailed]]:
-    """Each document with its record or its failure, as its worker finishes."""
+    """Each document with its record or its failure, as its worker finishes; one that
+    failed for a service unavailable (or a disk) is done again after a wait, twice as long
+    each time, up to SOHOA_SERVICE_ATTEMPTS times."""
+    for attempt in range(1, settings.service_attempts + 1):
+        again = []
+        for source, outcome in _process_once(pool, todo, batch_id, settings, schedule):
+            transient = isinstance(outcome, worker.DocumentFailed) and outcome.transient
+            if transient and attempt < settings.service_attempts:
+                again.append(source)
+            else:
+                yield source, outcome
+        if not again:
+            return
+        wait = settings.service_retry_seconds * 2 ** (attempt - 1)
+        log.warning(
+            "%d documents failed for a service unavailable: again in %.0f s", len(again), wait
+        )
+        time.sleep(wait)
+        todo = again
+
+
+def _process_once(
+    pool: Executor,
+    todo: list[DocumentSource],
+    batch_id: str,
+    settings: Settings,
+    schedule: Schedule,
+) -> Iterator[tuple[DocumentSource, Document | worker.DocumentFailed]]:
     if not todo:
         return
     # pages in parallel when documents are fewer than workers
@@ -140,6 +177,9 @@ def _process_all(
             yield source, future.result()
         except worker.DocumentFailed as failure:
             yield source, failure
+        except ServiceUnavailable as error:  # before any stage of the document began
+            event = Event(stage="ocr", outcome="failed", detail=str(error))
+            yield source, worker.DocumentFailed(str(error), [event], transient=True)
         except BrokenProcessPool:
             reason = "the worker process died (killed, or out of memory); run the batch again"
             yield (

@@ -8,6 +8,7 @@ disk that another worker cannot see.
 
 import shutil
 import time
+from functools import partial
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any
@@ -15,18 +16,17 @@ from urllib.parse import unquote, urlparse
 
 from pydantic import BaseModel, field_validator
 
-from archive_schema.catalog import Catalog
 from archive_schema.claims import POLL_SECONDS, Claims
 from archive_schema.errors import UserError
 from archive_schema.models import Description, Event, OriginalFile, Status
 from archive_schema.schedules import Schedules
+from pipelines.archive import Archive
 from pipelines.ingest import worker
-from pipelines.ingest.batch import Events, archive, close_batch, not_archived, open_batch
+from pipelines.ingest.batch import Events, archive_record, close_batch, not_archived, open_batch
 from pipelines.ingest.intake import BatchError, DocumentSource, intake
 from pipelines.ingest.report import BatchReport, DocumentReport, Outcome
 from pipelines.ingest.work_folders import own_work_folder
 from pipelines.package.layout import incoming_prefix, outcomes_prefix
-from pipelines.settings import Settings
 from pipelines.store import Store
 
 
@@ -76,16 +76,15 @@ def batch_path(location: str) -> Path:
     return Path(location)
 
 
-def stage_batch(location: str, settings: Settings) -> tuple[StagedBatch, list[StagedDocument]]:
+def stage_batch(location: str, archive: Archive) -> tuple[StagedBatch, list[StagedDocument]]:
     """Intake: what the batch holds, and each document still to archive staged in the store."""
     own_work_folder()
     batch = batch_path(location)
-    store = settings.store()
-    store.sweep()
-    catalog = Catalog(settings.database_url)
+    archive.retried(lambda: archive.store.sweep(), "the archive store")
+    store, catalog = archive.store, archive.catalog
     rows = {row.row for row in Schedules(catalog).current().schedule.rows}
     with TemporaryDirectory(prefix="sohoa-batch-") as work:
-        received = intake(batch, Path(work), rows, settings.max_page_megapixels)
+        received = intake(batch, Path(work), rows, archive.settings.max_page_megapixels)
         for stale in list(store.keys(outcomes_prefix(received.batch_id))):
             store.delete(stale)  # from an earlier run of the same batch
         report, events, todo = open_batch(received, str(batch), store, catalog)
@@ -93,12 +92,13 @@ def stage_batch(location: str, settings: Settings) -> tuple[StagedBatch, list[St
     return StagedBatch(report=report, events=events), staged
 
 
-def archive_document(staged: StagedDocument, settings: Settings) -> DocumentReport:
-    """OCR, describe, classify, package, register and index one staged document. Raises
-    DocumentNotArchived when the document is at fault, any other error when the machine is."""
+def archive_document(staged: StagedDocument, archive: Archive) -> DocumentReport:
+    """OCR, describe, classify, package, register and index one staged document, done
+    again after a wait while a service is unavailable. Raises DocumentNotArchived when the
+    document is at fault, ServiceUnavailable when a service stays down (the task is tried
+    again), any other error when the machine is."""
     own_work_folder()
-    store = settings.store()
-    catalog = Catalog(settings.database_url)
+    store, catalog = archive.store, archive.catalog
     claims = Claims(catalog)
     while not claims.take([staged.id]):  # another run is archiving it: wait for it
         time.sleep(POLL_SECONDS)
@@ -107,40 +107,41 @@ def archive_document(staged: StagedDocument, settings: Settings) -> DocumentRepo
             entry = DocumentReport(name=staged.name, status=Outcome.ALREADY_ARCHIVED, id=staged.id)
             _leave_outcome(store, staged, DocumentOutcome(report=entry, events=[]))
             return entry
-        return _archive_claimed(staged, settings, store, catalog)
+        return _archive_claimed(staged, archive)
     finally:
         claims.release([staged.id])
 
 
-def _archive_claimed(
-    staged: StagedDocument, settings: Settings, store: Store, catalog: Catalog
-) -> DocumentReport:
+def _archive_claimed(staged: StagedDocument, archive: Archive) -> DocumentReport:
+    store, catalog = archive.store, archive.catalog
     schedule = Schedules(catalog).current().schedule
     worker.start()
     with TemporaryDirectory(prefix="sohoa-doc-") as work:
         source = _fetch(store, staged, Path(work))
+        process = partial(
+            worker.process_again_later, source, staged.batch_id, archive.settings, schedule
+        )
         try:
-            doc = worker.process_document(source, staged.batch_id, settings, schedule, jobs=1)
-        except worker.DocumentFailed as failure:
+            doc = archive.retried(process, staged.name)
+        except (worker.DocumentFailed, worker.ServiceFailed) as error:
+            failure = error if isinstance(error, worker.DocumentFailed) else error.failure
             entry = not_archived(store, staged.batch_id, Path(work), source, failure)
             _leave_outcome(store, staged, DocumentOutcome(report=entry, events=failure.events))
             if failure.transient:
                 raise
             raise DocumentNotArchived(f"{staged.name}: {failure.reason}") from failure
-    search = settings.search()
-    try:
-        entry = archive(doc, staged.name, catalog, search)
-    finally:
-        search.close()
+    entry = archive.retried(
+        partial(archive_record, doc, staged.name, catalog, archive.search), staged.name
+    )
     _leave_outcome(store, staged, DocumentOutcome(report=entry, events=[]))
     return entry
 
 
 def finish_batch(
-    batch: StagedBatch, documents: list[StagedDocument], settings: Settings
+    batch: StagedBatch, documents: list[StagedDocument], archive: Archive
 ) -> BatchReport:
     """The batch's report from what each document's task left; the staged files removed."""
-    store = settings.store()
+    store = archive.store
     report, events = batch.report, list(batch.events)
     for staged in documents:
         key = _outcome_key(staged)
@@ -162,7 +163,7 @@ def finish_batch(
             )
         report.documents.append(outcome.report)
         events += [(staged.id, e) for e in outcome.events]
-    close_batch(report, events, store, Catalog(settings.database_url))
+    close_batch(report, events, store, archive.catalog)
     for prefix in (incoming_prefix(report.batch_id), outcomes_prefix(report.batch_id)):
         for key in list(store.keys(prefix)):
             store.delete(key)

@@ -10,10 +10,12 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import TypeVar
 
+from archive_schema.errors import ServiceUnavailable
 from archive_schema.models import Document, Event
 from archive_schema.retention import Schedule
 from archive_schema.vocab import STAGE_LABELS
 from ocr.convert import UnreadablePage
+from pipelines.archive import Archive
 from pipelines.ingest.intake import DocumentSource
 from pipelines.ingest.stages.classify import classify
 from pipelines.ingest.stages.describe import describe
@@ -21,8 +23,9 @@ from pipelines.ingest.stages.ocr import ocr
 from pipelines.package.locks import record_lock
 from pipelines.package.read import load_package
 from pipelines.package.write import package
+from pipelines.retry import unavailable
 from pipelines.settings import Settings
-from pipelines.store import StoreError
+from pipelines.store import UNREADABLE
 
 T = TypeVar("T")
 
@@ -48,6 +51,27 @@ class DocumentFailed(Exception):
         )
 
 
+class ServiceFailed(ServiceUnavailable):
+    """A document's work failed for a service unavailable (or a disk): to do again later."""
+
+    def __init__(self, failure: DocumentFailed):
+        super().__init__(failure.reason, failure.reason_vi)
+        self.failure = failure
+
+
+def process_again_later(
+    source: DocumentSource, batch_id: str, settings: Settings, schedule: Schedule
+) -> Document:
+    """process_document, whose failure for a service unavailable is a ServiceFailed (what
+    Archive.retried tries again)."""
+    try:
+        return process_document(source, batch_id, settings, schedule, jobs=1)
+    except DocumentFailed as failure:
+        if failure.transient:
+            raise ServiceFailed(failure) from failure
+        raise
+
+
 def start() -> None:
     """Initialise a worker: tesseract gets one thread, parallelism comes from the workers."""
     os.environ["OMP_THREAD_LIMIT"] = "1"
@@ -60,13 +84,13 @@ def ready() -> None:
 def process_document(
     source: DocumentSource, batch_id: str, settings: Settings, schedule: Schedule, jobs: int
 ) -> Document:
-    store = settings.store()
+    store = Archive(settings).store
     doc = Document(
         id=source.id, batch_id=batch_id, source_name=source.name, originals=list(source.originals)
     )
     try:
         finished = load_package(store, source.id)  # left by a run that stopped before the end
-    except StoreError as error:
+    except UNREADABLE as error:
         doc.record("package", "failed", f"earlier package is damaged, written again: {error}")
     else:
         if finished is not None:
@@ -104,7 +128,7 @@ def _stage(doc: Document, name: str, run: Callable[[], T]) -> T:
             reason,
             doc.events,
             unreadable=isinstance(error, UnreadablePage),
-            transient=isinstance(error, OSError),
+            transient=isinstance(error, OSError) or unavailable(error) is not None,
             reason_vi=error.vi
             if isinstance(error, UnreadablePage)
             else f"lỗi ở công đoạn {STAGE_LABELS.get(name, name)}: hãy chạy lại lô; nếu còn lỗi,"

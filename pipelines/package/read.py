@@ -9,7 +9,7 @@ from archive_schema.identifiers import sha256_stream
 from archive_schema.models import Document
 from pipelines.package.layout import METS_FILE, RECORD, RECORDS, original_key, package_prefix
 from pipelines.package.mets import PackageFile, listed_files
-from pipelines.store import Store, StoreError
+from pipelines.store import Store, StoreDamaged, StoreRefused
 
 REPAIR_HINT = "`sohoa verify --repair` writes it again when the package's files match"
 
@@ -41,7 +41,7 @@ def package_files(store: Store, document_id: str) -> list[PackageFile]:
         try:
             listed = listed_files(mets.read())
         except (etree.XMLSyntaxError, TypeError, ValueError, IndexError) as error:
-            raise StoreError(f"{prefix + METS_FILE}: not a readable METS ({error})") from error
+            raise StoreDamaged(f"{prefix + METS_FILE}: not a readable METS ({error})") from error
     return [PackageFile(prefix + f.path, f.sha256, f.size, f.media_type) for f in listed]
 
 
@@ -54,7 +54,7 @@ def load_package(store: Store, document_id: str) -> Document | None:
         return None
     for f in files:
         if stored_sha256(store, f.path) != f.sha256:
-            raise StoreError(f"{f.path} does not match its checksum in {prefix + METS_FILE}")
+            raise StoreDamaged(f"{f.path} does not match its checksum in {prefix + METS_FILE}")
     with store.open(prefix + RECORD) as record:
         return Document.model_validate_json(record.read())
 
@@ -81,9 +81,9 @@ def current_record(store: Store, catalog: Catalog, document_id: str) -> Document
     try:
         with store.open(package_prefix(document_id) + RECORD) as record:
             doc = Document.model_validate_json(record.read())
-    except (StoreError, ValidationError):
+    except (StoreRefused, StoreDamaged, ValidationError):
         if in_catalog is None:
-            raise StoreError(
+            raise StoreDamaged(
                 f"{package_prefix(document_id)}: no readable {RECORD} and no record in the"
                 " catalog: ingest its batch again"
             ) from None

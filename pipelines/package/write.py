@@ -31,7 +31,7 @@ from pipelines.package.layout import (
 from pipelines.package.mets import PackageFile, dublin_core, mets_document, premis
 from pipelines.package.read import data_files, stored_sha256
 from pipelines.package.xmp import write_record_metadata
-from pipelines.store import Lock, Store, StoreError
+from pipelines.store import Lock, Store, StoreDamaged
 
 README_TEXT = """\
 Gói tài liệu lưu trữ (E-ARK CSIP, Thông tư 05/2025/TT-BNV) / An archival package.
@@ -114,5 +114,5 @@ def _put(store: Store, key: str, source: Path | bytes, lock: Lock, media_type: s
         sha256, size = sha256_file(source), source.stat().st_size
     store.put(key, source, lock, sha256)
     if stored_sha256(store, key) != sha256:
-        raise StoreError(f"{key} read back from {store.url} differs from what was written")
+        raise StoreDamaged(f"{key} read back from {store.url} differs from what was written")
     return PackageFile(key.split("/", 2)[2], sha256, size, media_type)

@@ -9,7 +9,6 @@ allows a custom namespace only when the packet also describes it in an extension
 from datetime import date
 from pathlib import Path
 
-import pikepdf
 from lxml import etree
 
 from archive_schema.models import Document
@@ -53,6 +52,8 @@ def write_record_metadata(pdf_path: Path, doc: Document) -> None:
     Saved beside it, then moved over it: pikepdf can save over the file it opened only by
     loading it whole into memory (a 500-page document is hundreds of megabytes)."""
     updated = pdf_path.with_name(pdf_path.name + ".xmp")
+    import pikepdf  # loaded by the work that writes a PDF/A, not by the web
+
     with pikepdf.open(pdf_path) as pdf:
         with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
             if doc.subject:

@@ -11,14 +11,12 @@ destroying, not searchable): executing it again finishes the work.
 from collections.abc import Callable
 
 from archive_schema.access import User
-from archive_schema.catalog import Catalog
 from archive_schema.disposal import Disposals, Proposal
 from archive_schema.errors import UserError
+from pipelines.archive import Archive
 from pipelines.package.layout import METS_FILE, destruction_record_key, package_prefix
 from pipelines.package.locks import years_ahead
-from pipelines.records_office.destruction_record import destruction_record
-from pipelines.settings import Settings
-from pipelines.store import Lock, Store, StoreError
+from pipelines.store import Lock, Store, StoreRefused
 
 
 class DestructionIncomplete(UserError):
@@ -26,38 +24,34 @@ class DestructionIncomplete(UserError):
 
 
 def execute(
-    settings: Settings,
+    archive: Archive,
     number: int,
     user: User,
     address: str = "",
     progress: Callable[[int, int], None] | None = None,
-    store: Store | None = None,
 ) -> Proposal:
     """Destroy the records of approved proposal `number`; `progress(done, total)` follows."""
-    catalog = Catalog(settings.database_url)
-    disposals = Disposals(catalog, settings.disposal_quorum)
+    settings, store = archive.settings, archive.store
+    disposals = Disposals(archive.catalog, settings.disposal_quorum)
     remaining = disposals.begin(number, user, address)
-    store = store or settings.store()
-    search = settings.search()
     kept: list[str] = []
-    try:
-        for done, document_id in enumerate(remaining, start=1):
-            search.delete(document_id)
-            try:
-                _delete_package(store, document_id)
-            except StoreError as error:
-                kept.append(f"{document_id}: {error}")
-            else:
-                disposals.destroyed(number, document_id)
-            if progress:
-                progress(done, len(remaining))
-    finally:
-        search.close()
+    for done, document_id in enumerate(remaining, start=1):
+        archive.search.delete(document_id)
+        try:
+            _delete_package(store, document_id)
+        except StoreRefused as error:
+            kept.append(f"{document_id}: {error}")
+        else:
+            disposals.destroyed(number, document_id)
+        if progress:
+            progress(done, len(remaining))
     if kept:
         raise DestructionIncomplete(
             f"{len(kept)} of {len(remaining)} records of proposal {number} are still in"
             f" {store.url}; execute it again once the store allows it:\n" + "\n".join(kept)
         )
+    from pipelines.records_office.destruction_record import destruction_record  # ocrmypdf
+
     proposal = disposals.proposal(number)
     key = destruction_record_key(number)
     kept_for_ever = Lock(retain_until=years_ahead(settings.object_lock_permanent_years))
@@ -68,14 +62,14 @@ def execute(
 
 def _delete_package(store: Store, document_id: str) -> None:
     """Delete the METS first (a refusal there leaves the package whole), then the rest;
-    raises StoreError listing every object the store kept."""
+    raises StoreRefused listing every object the store kept."""
     prefix = package_prefix(document_id)
     store.delete(prefix + METS_FILE)
     refused = []
     for key in list(store.keys(prefix)):
         try:
             store.delete(key)
-        except StoreError as error:
+        except StoreRefused as error:
             refused.append(str(error))
     if refused:
-        raise StoreError("\n".join(refused))
+        raise StoreRefused("\n".join(refused))

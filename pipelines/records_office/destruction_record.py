@@ -1,21 +1,19 @@
 """The destruction record (biên bản hủy tài liệu) of an executed proposal, as a PDF/A: who
 proposed, who approved and when, who executed, and each destroyed record from its
-tombstone. fpdf2 lays it out with a Vietnamese font; ocrmypdf makes it PDF/A-2b (its text
-is kept, nothing is OCRed)."""
+tombstone. fpdf2 lays it out with a Vietnamese font; ocr.convert makes it PDF/A-2b (its
+text is kept, nothing is OCRed)."""
 
-import contextlib
 import io
-import sys
 from datetime import datetime
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
-import ocrmypdf
 import pikepdf
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from archive_schema.disposal import Proposal, Tombstone
+from ocr.convert import text_to_pdfa
 
 FONTS = Path("/usr/share/fonts/truetype/noto")  # fonts-noto-core, installed by install-system
 
@@ -27,24 +25,8 @@ def destruction_record(proposal: Proposal, tombstones: list[Tombstone], executor
         with pikepdf.open(laid_out) as pdf:
             del pdf.Root.OpenAction  # fpdf2 always sets one; ocrmypdf's PDF/A check refuses it
             pdf.save(plain)
-        # ocrmypdf, run in this process, leaves sys.stderr swapped for a buffer: put it back.
-        with contextlib.redirect_stderr(sys.stderr):
-            _to_pdfa(plain, pdfa, proposal.id)
+        text_to_pdfa(plain, pdfa, f"Biên bản hủy tài liệu - đề nghị số {proposal.id}")
         return pdfa.read_bytes()
-
-
-def _to_pdfa(plain: Path, pdfa: Path, number: int) -> None:
-    ocrmypdf.ocr(
-        plain,
-        pdfa,
-        mode="skip",
-        output_type="pdfa-2",
-        pdfa_backend="internal",
-        language=["vie"],
-        optimize=0,
-        progress_bar=False,
-        title=f"Biên bản hủy tài liệu - đề nghị số {number}",
-    )
 
 
 def _layout(proposal: Proposal, tombstones: list[Tombstone], executor: str) -> FPDF:

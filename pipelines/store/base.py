@@ -12,22 +12,41 @@ from datetime import date, timedelta
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Protocol
 
-from archive_schema.errors import UserError
+from archive_schema.errors import IntegrityError, ServiceUnavailable, SohoaError, UserError
 
 ABANDONED = timedelta(days=1)  # a write of another machine not finished by then is dead
 
 
-class StoreError(UserError, RuntimeError):
-    """The store refused or failed an operation; the message names the key (for the
-    operator: the web says only that the archive store failed)."""
+class StoreError(SohoaError, RuntimeError):
+    """Any fault of the archive store; the message names the store and the key (for the
+    operator: the web says only that the archive store failed). One of the three below."""
 
-    def __init__(self, message: str, vi: str | None = None):
-        super().__init__(
-            message,
-            vi
-            or "Kho lưu trữ không thực hiện được yêu cầu; lỗi đã được ghi lại để quản trị"
-            " viên xử lý.",
-        )
+    default_vi: str | None = (
+        "Kho lưu trữ không thực hiện được yêu cầu; lỗi đã được ghi lại để quản trị viên xử lý."
+    )
+
+
+class StoreRefused(StoreError, UserError):
+    """The store refused: a key it has not, a lock that keeps an object, a bad setting."""
+
+    default_vi = StoreError.default_vi
+
+
+class StoreUnavailable(StoreError, ServiceUnavailable):
+    """The store cannot be reached, or is too slow or too busy: retried."""
+
+    default_vi: str | None = "Kho lưu trữ tạm thời không truy cập được; hãy thử lại sau ít phút."
+
+
+class StoreDamaged(StoreError, IntegrityError):
+    """What the store holds does not match the checksum recorded of it: never retried."""
+
+    default_vi = IntegrityError.default_vi
+
+
+# What makes one object or package unreadable while the store itself works: caught to name
+# the object and go on with the others (an unavailable store stops the work instead).
+UNREADABLE = (StoreRefused, StoreDamaged)
 
 
 @dataclass(frozen=True)
@@ -65,5 +84,5 @@ def checked_key(key: str) -> PurePosixPath:
     """The parts of a key; a key that could leave the store is refused."""
     path = PurePosixPath(key)
     if not path.parts or key.startswith("/") or any(part in ("..", ".") for part in path.parts):
-        raise StoreError(f"invalid store key {key!r}")
+        raise StoreRefused(f"invalid store key {key!r}")
     return path

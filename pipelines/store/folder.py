@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from archive_schema.claims import process_alive, this_process
-from pipelines.store.base import ABANDONED, Lock, StoreError, checked_key
+from pipelines.store.base import ABANDONED, Lock, StoreRefused, checked_key
 
 INCOMING = ".incoming"  # where a folder store writes an object before moving it in place
 
@@ -53,7 +53,7 @@ class FileStore:
         try:
             return self._path(key).open("rb")
         except FileNotFoundError as error:
-            raise StoreError(f"no object {key!r} in {self.url}") from error
+            raise StoreRefused(f"no object {key!r} in {self.url}") from error
 
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()

@@ -20,7 +20,14 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from archive_schema.identifiers import sha256_file
-from pipelines.store.base import ABANDONED, Lock, StoreError, checked_key
+from pipelines.store.base import (
+    ABANDONED,
+    Lock,
+    StoreDamaged,
+    StoreRefused,
+    StoreUnavailable,
+    checked_key,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -35,24 +42,35 @@ TRANSFER = TransferConfig(
     max_concurrency=4,
     max_io_queue=8,
 )
-RETRIES = Config(retries={"mode": "standard", "max_attempts": 8}, connect_timeout=10)
 MISSING = {"NoSuchKey", "404", "NotFound"}
+BUSY = {"SlowDown", "Throttling", "ThrottlingException", "RequestTimeout", "ServiceUnavailable"}
 
 
 class S3Store:
     """`s3://bucket/prefix`: the archive under `prefix` in `bucket`."""
 
     def __init__(
-        self, bucket: str, prefix: str, lock_mode: str, endpoint_url: str = "", region: str = ""
+        self,
+        bucket: str,
+        prefix: str,
+        lock_mode: str,
+        endpoint_url: str = "",
+        region: str = "",
+        attempts: int = 8,
     ):
         self.bucket = bucket
         self.prefix = f"{prefix}/" if prefix else ""
         self.url = f"s3://{bucket}/{prefix}"
         self.lock_mode = lock_mode.upper()
         if self.lock_mode not in ("COMPLIANCE", "GOVERNANCE"):
-            raise StoreError(f"SOHOA_OBJECT_LOCK_MODE {lock_mode!r}: compliance or governance")
+            raise StoreRefused(f"SOHOA_OBJECT_LOCK_MODE {lock_mode!r}: compliance or governance")
         self.client: S3Client = boto3.client(
-            "s3", endpoint_url=endpoint_url or None, region_name=region or None, config=RETRIES
+            "s3",
+            endpoint_url=endpoint_url or None,
+            region_name=region or None,
+            config=Config(
+                retries={"mode": "standard", "max_attempts": attempts}, connect_timeout=10
+            ),
         )
         self.locking = self._object_lock_enabled()
 
@@ -108,7 +126,7 @@ class S3Store:
                 )
             except ClientError as error:
                 if _code(error) in MISSING:
-                    raise StoreError(f"no object {key!r} in {self.url}") from error
+                    raise StoreRefused(f"no object {key!r} in {self.url}") from error
                 raise
         expected = answer.get("Metadata", {}).get(SHA256_METADATA)
         return io.BufferedReader(_Verified(answer["Body"], expected, f"{self.url}/{key}"))
@@ -138,7 +156,7 @@ class S3Store:
             refused += answer.get("Errors", [])
         if refused:
             reasons = sorted({f"{e.get('Code')}: {e.get('Message')}" for e in refused})
-            raise StoreError(
+            raise StoreRefused(
                 f"{self.url} refused to delete {key!r} ({len(refused)} of {len(versions)}"
                 f" versions): {'; '.join(reasons)}"
             )
@@ -240,9 +258,13 @@ class S3Store:
             yield
         except ClientError as error:
             detail = error.response["Error"].get("Message", "")
-            raise StoreError(f"{self.url}: {what}: {_code(error)} {detail}".rstrip()) from error
+            message = f"{self.url}: {what}: {_code(error)} {detail}".rstrip()
+            status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+            if _code(error) in BUSY or status >= 500:
+                raise StoreUnavailable(message) from error
+            raise StoreRefused(message) from error
         except BotoCoreError as error:
-            raise StoreError(f"{self.url}: cannot reach the S3 server: {error}") from error
+            raise StoreUnavailable(f"{self.url}: cannot reach the S3 server: {error}") from error
 
 
 class _Verified(io.RawIOBase):
@@ -261,7 +283,7 @@ class _Verified(io.RawIOBase):
             buffer[: len(chunk)] = chunk
             self.digest.update(chunk)
         elif self.expected and self.digest.hexdigest() != self.expected:
-            raise StoreError(
+            raise StoreDamaged(
                 f"{self.name}: SHA-256 is {self.digest.hexdigest()}, it was written with"
                 f" {self.expected}: the object changed in the store"
             )

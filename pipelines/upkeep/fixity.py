@@ -5,13 +5,12 @@ under records/ that no record lists are reported as unexpected."""
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from archive_schema.catalog import Catalog
 from archive_schema.errors import UserError
 from archive_schema.models import Document, Event
+from pipelines.archive import Archive
 from pipelines.package.layout import METS_FILE, RECORDS, package_prefix
 from pipelines.package.read import REPAIR_HINT, data_files, package_files, stored_sha256
-from pipelines.settings import Settings
-from pipelines.store import Store, StoreError
+from pipelines.store import UNREADABLE, Store
 
 
 class FixityFailed(UserError):
@@ -46,12 +45,11 @@ class FixityAudit:
 
 
 def audit_fixity(
-    settings: Settings, progress: Callable[[int, int], None] | None = None
+    archive: Archive, progress: Callable[[int, int], None] | None = None
 ) -> FixityAudit:
     """Check every object of every archived record; `progress(done, total)` follows the
     records. Raises FixityFailed, listing the problems, when anything is wrong."""
-    store = settings.store()
-    catalog = Catalog(settings.database_url)
+    store, catalog = archive.store, archive.catalog
     documents = list(catalog.documents())
     present = set(store.keys(RECORDS))
     expected: set[str] = set()
@@ -98,7 +96,7 @@ def _recorded(
         return recorded, [Event(stage="fixity", outcome="failed", detail=lost)]
     try:
         listed = package_files(store, doc.id)
-    except StoreError as error:
+    except UNREADABLE as error:
         audit.changed.append(f"{error}; {REPAIR_HINT}")
         return recorded, [Event(stage="fixity", outcome="failed", detail=str(error))]
     recorded[mets] = {}  # the METS holds the checksums; whether it is there is checked
@@ -116,7 +114,7 @@ def _check(
         return Event(stage="fixity", outcome="failed", detail=detail)
     try:
         actual = stored_sha256(store, key)
-    except StoreError as error:
+    except UNREADABLE as error:
         actual = f"unreadable ({error})"
     differing = [f"{source} recorded {sha}" for source, sha in recorded.items() if sha != actual]
     if differing:

@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from archive_schema.catalog import Catalog
 from archive_schema.errors import UserError
 from archive_schema.models import Event, Status
+from pipelines.archive import Archive
 from pipelines.ingest.report import BatchReport
 from pipelines.package.layout import METS_FILE, package_prefix, report_key
 from pipelines.package.read import REPAIR_HINT, load_package, packages_in
-from pipelines.settings import Settings
-from pipelines.store import Store, StoreError
+from pipelines.store import UNREADABLE, Store
 
 
 class RebuildFailed(UserError):
@@ -27,11 +27,10 @@ class Rebuilt:
     damaged: list[str] = field(default_factory=list)
 
 
-def rebuild(settings: Settings, progress: Callable[[int, int], None] | None = None) -> Rebuilt:
+def rebuild(archive: Archive, progress: Callable[[int, int], None] | None = None) -> Rebuilt:
     """Restore into the catalog every record the store has a finished package of and the
     catalog lacks, then rebuild the index; `progress(done, total)` follows the records."""
-    store = settings.store()
-    catalog = Catalog(settings.database_url)
+    store, catalog = archive.store, archive.catalog
     result = Rebuilt()
     finished, unfinished = packages_in(store)
     ids = sorted(finished)
@@ -47,7 +46,7 @@ def rebuild(settings: Settings, progress: Callable[[int, int], None] | None = No
         else:
             try:
                 doc = load_package(store, document_id)
-            except StoreError as error:
+            except UNREADABLE as error:
                 result.damaged.append(f"{error}; {REPAIR_HINT}")
                 continue
             assert doc is not None  # listed as finished
@@ -62,11 +61,7 @@ def rebuild(settings: Settings, progress: Callable[[int, int], None] | None = No
             result.restored += 1
         if progress:
             progress(done, len(ids))
-    search = settings.search()
-    try:
-        result.indexed = search.rebuild(catalog.documents())
-    finally:
-        search.close()
+    result.indexed = archive.search.rebuild(catalog.documents())
     if result.damaged:
         raise RebuildFailed(
             f"{result.restored} records restored, {result.present} were there,"

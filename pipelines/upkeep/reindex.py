@@ -2,27 +2,25 @@
 
 from collections.abc import Callable, Iterator
 
-from archive_schema.catalog import Catalog
 from archive_schema.disposal import Disposals
 from archive_schema.errors import UserError
 from archive_schema.models import Document
+from pipelines.archive import Archive
 from pipelines.package.layout import METS_FILE, package_prefix
 from pipelines.package.read import REPAIR_HINT, finished_packages, load_package
-from pipelines.settings import Settings
-from pipelines.store import StoreError
+from pipelines.store import UNREADABLE
 
 
 class ReindexFailed(UserError):
     """Some packages in the store could not be read back; the rest were indexed."""
 
 
-def reindex(settings: Settings, progress: Callable[[int, int], None] | None = None) -> int:
+def reindex(archive: Archive, progress: Callable[[int, int], None] | None = None) -> int:
     """Rebuild the search index from the packages in the archive store, the source of
     truth, while searches go on in the old one; the retention status the catalog has
     since set (review) is kept. `progress(done, total)` follows it. Returns how many
     records were indexed."""
-    store = settings.store()
-    catalog = Catalog(settings.database_url)
+    store, catalog = archive.store, archive.catalog
     statuses = catalog.retention_statuses()
     destroyed = {s.document_id for s in Disposals(catalog).tombstones() if s.bars_archiving}
     listed = finished_packages(store) - destroyed  # a destruction under way is not undone
@@ -32,7 +30,7 @@ def reindex(settings: Settings, progress: Callable[[int, int], None] | None = No
         for done, document_id in enumerate(sorted(ids), start=1):
             try:
                 doc = load_package(store, document_id)
-            except StoreError as error:
+            except UNREADABLE as error:
                 damaged.append(f"{error}; {REPAIR_HINT}")
                 continue
             if doc is not None and doc.retention and document_id in statuses:
@@ -42,14 +40,10 @@ def reindex(settings: Settings, progress: Callable[[int, int], None] | None = No
             if doc is not None:
                 yield doc
 
-    search = settings.search()
-    try:
-        count = search.rebuild(packages(listed))
-        finished = finished_packages(store)
-        late = finished - listed - destroyed  # archived while it ran
-        search.index(packages(late))
-    finally:
-        search.close()
+    count = archive.search.rebuild(packages(listed))
+    finished = finished_packages(store)
+    late = finished - listed - destroyed  # archived while it ran
+    archive.search.index(packages(late))
     damaged += [
         f"{package_prefix(i)}: archived, but its {METS_FILE} is missing: {REPAIR_HINT}, then"
         " run `sohoa reindex` again"

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from archive_schema.catalog import Catalog
 from archive_schema.models import Event, Status
 from archive_schema.review import legal_holds
+from pipelines.archive import Archive
 from pipelines.package.layout import METS_FILE, package_prefix
 from pipelines.package.locks import record_lock
 from pipelines.package.read import (
@@ -20,8 +21,7 @@ from pipelines.package.read import (
     stored_sha256,
 )
 from pipelines.package.write import describe_package
-from pipelines.settings import Settings
-from pipelines.store import Store, StoreError
+from pipelines.store import UNREADABLE, Store, StoreDamaged
 
 
 @dataclass
@@ -37,22 +37,21 @@ def damaged_packages(store: Store) -> set[str]:
     for document_id in finished:
         try:
             package_files(store, document_id)
-        except StoreError:
+        except StoreDamaged:
             unreadable.add(document_id)
     return unfinished | unreadable
 
 
 def repair_packages(
-    settings: Settings, progress: Callable[[int, int], None] | None = None
+    archive: Archive, progress: Callable[[int, int], None] | None = None
 ) -> Repaired:
-    store = settings.store()
-    catalog = Catalog(settings.database_url)
+    store, catalog, settings = archive.store, archive.catalog, archive.settings
     result = Repaired()
     damaged = sorted(damaged_packages(store))
     for done, document_id in enumerate(damaged, start=1):
         try:
             repair(store, catalog, document_id, settings.object_lock_permanent_years)
-        except StoreError as error:
+        except UNREADABLE as error:
             result.refused.append(str(error))
         else:
             result.repaired.append(document_id)
@@ -71,7 +70,7 @@ def repair(store: Store, catalog: Catalog, document_id: str, permanent_years: in
         if not store.exists(f.path) or stored_sha256(store, f.path) != f.sha256
     ]
     if wrong:
-        raise StoreError(
+        raise StoreDamaged(
             f"{prefix}: not repaired: {', '.join(wrong)} missing or changed; ingest its batch again"
         )
     with catalog.session() as session:

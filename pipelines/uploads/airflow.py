@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from archive_schema.errors import UserError
+from archive_schema.errors import ServiceUnavailable, SohoaError, UserError
 from pipelines.settings import Settings
 
 INGEST_DAG = "sohoa_ingest"
@@ -16,13 +16,22 @@ FINISHED = ("success", "failed")
 GENERATED_PASSWORDS = "airflow/simple_auth_manager_passwords.json.generated"
 
 
-class AirflowError(UserError):
+class AirflowError(SohoaError):
     """Airflow cannot be reached, refused the credentials, or refused the request."""
 
-    def __init__(self, message: str, vi: str | None = None):
-        super().__init__(
-            message, vi or "Chưa liên lạc được với Airflow; lô sẽ được theo dõi lại sau ít phút."
-        )
+    default_vi: str | None = "Chưa liên lạc được với Airflow; lô sẽ được theo dõi lại sau ít phút."
+
+
+class AirflowRefused(AirflowError, UserError):
+    """Airflow refused: the credentials, a paused DAG, a request it does not take."""
+
+    default_vi = AirflowError.default_vi
+
+
+class AirflowUnavailable(AirflowError, ServiceUnavailable):
+    """Airflow cannot be reached, or answers with a fault of its own: retried."""
+
+    default_vi = AirflowError.default_vi
 
 
 class Airflow:
@@ -42,7 +51,7 @@ class Airflow:
         returns the run's id."""
         dag = self._call("GET", f"/api/v2/dags/{INGEST_DAG}")
         if dag.get("is_paused"):
-            raise AirflowError(f"{INGEST_DAG} is paused in Airflow: unpause it in {self.url}")
+            raise AirflowRefused(f"{INGEST_DAG} is paused in Airflow: unpause it in {self.url}")
         body = {"logical_date": datetime.now(UTC).isoformat(), "conf": {"batch": batch}}
         run = self._call("POST", f"/api/v2/dags/{INGEST_DAG}/dagRuns", json=body)
         return str(run["dag_run_id"])
@@ -57,7 +66,7 @@ class Airflow:
         runs = f"/api/v2/dags/{INGEST_DAG}/dagRuns/{run_id}"
         try:
             staged = self._call("GET", f"{runs}/taskInstances/intake/xcomEntries/return_value")
-        except AirflowError:
+        except AirflowRefused:
             return {}  # intake has not finished yet
         value = staged["value"]
         names = [d["name"] for d in (json.loads(value) if isinstance(value, str) else value)]
@@ -76,17 +85,18 @@ class Airflow:
         try:
             response = self.http.request(method, path, **kwargs)
         except httpx.HTTPError as error:
-            raise AirflowError(
+            raise AirflowUnavailable(
                 f"cannot reach Airflow at {self.url} ({error}): start it (`make airflow`)"
                 " or set SOHOA_AIRFLOW_URL"
             ) from error
         if response.status_code in (401, 403):
-            raise AirflowError(
+            raise AirflowRefused(
                 f"Airflow at {self.url} refused the credentials: check SOHOA_AIRFLOW_USERNAME"
                 " and SOHOA_AIRFLOW_PASSWORD"
             )
         if response.is_error:
-            raise AirflowError(f"Airflow refused {method} {path}: {response.text[:500]}")
+            fault = AirflowUnavailable if response.status_code >= 500 else AirflowRefused
+            raise fault(f"Airflow refused {method} {path}: {response.text[:500]}")
         result: dict[str, Any] = response.json()
         return result
 
@@ -98,7 +108,7 @@ def _generated_password(settings: Settings) -> str:
         passwords = json.loads(path.read_text())
         return str(passwords[settings.airflow_username])
     except (OSError, ValueError, KeyError) as error:
-        raise AirflowError(
+        raise AirflowRefused(
             f"set SOHOA_AIRFLOW_PASSWORD: no password for {settings.airflow_username}"
             f" in {path} ({error})"
         ) from error

@@ -15,12 +15,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from archive_schema.catalog import Catalog
-from archive_schema.errors import UserError
+from archive_schema.errors import SohoaError
 from archive_schema.uploads import Stage, Upload, UploadDocument, Uploads, UploadState
+from pipelines.archive import Archive
 from pipelines.ingest.report import BatchReport, DocumentReport, Outcome
-from pipelines.ingest.runner import ingest
-from pipelines.settings import Settings
 from pipelines.uploads.airflow import FINISHED, Airflow
 
 LOCK = "uploads.lock"
@@ -33,28 +31,28 @@ AIRFLOW_STAGES = {  # the state of a document's mapped `archive` task
 log = logging.getLogger(__name__)
 
 
-def process_uploads(settings: Settings) -> int:
+def process_uploads(archive: Archive) -> int:
     """Archive every queued upload, oldest first, until none waits; returns how many."""
-    uploads = Uploads(Catalog(settings.database_url))
+    uploads = Uploads(archive.catalog)
     count = 0
-    with _only_worker(settings.home / LOCK):
+    with _only_worker(archive.settings.home / LOCK):
         uploads.requeue_interrupted()
         while (upload := uploads.claim_next()) is not None:
-            _archive(upload, settings, uploads)
+            _archive(upload, archive, uploads)
             count += 1
     return count
 
 
-def submit_to_airflow(upload: Upload, settings: Settings, uploads: Uploads) -> None:
-    uploads.set_airflow_run(upload.id, Airflow(settings).start_ingest(upload.path))
+def submit_to_airflow(upload: Upload, archive: Archive, uploads: Uploads) -> None:
+    uploads.set_airflow_run(upload.id, Airflow(archive.settings).start_ingest(upload.path))
 
 
-def follow_airflow(upload: Upload, settings: Settings, uploads: Uploads) -> None:
+def follow_airflow(upload: Upload, archive: Archive, uploads: Uploads) -> None:
     """Bring the upload's stages up to date from its Airflow run; once the run is over,
     from the batch's report."""
     if upload.airflow_run is None or upload.state is not UploadState.RUNNING:
         return
-    airflow = Airflow(settings)
+    airflow = Airflow(archive.settings)
     stages = {
         name: AIRFLOW_STAGES.get(state or "", Stage.QUEUED)
         for name, state in airflow.document_states(upload.airflow_run).items()
@@ -63,8 +61,7 @@ def follow_airflow(upload: Upload, settings: Settings, uploads: Uploads) -> None
     state = airflow.run(upload.airflow_run)["state"]
     if state not in FINISHED:
         return
-    catalog = Catalog(settings.database_url)
-    done = [b for b in catalog.batches(source=upload.path) if b.report]
+    done = [b for b in archive.catalog.batches(source=upload.path) if b.report]
     if not done:
         ended = {"failed": "thất bại"}.get(state, state)
         uploads.finish(upload.id, UploadState.FAILED, error=f"Lượt chạy trong Airflow {ended}.")
@@ -111,10 +108,13 @@ class _Stages:
         self.uploads.set_stages(self.upload_id, done + working + waiting)
 
 
-def _archive(upload: Upload, settings: Settings, uploads: Uploads) -> None:
+def _archive(upload: Upload, archive: Archive, uploads: Uploads) -> None:
+    from pipelines.ingest.runner import ingest  # the OCR stack: the worker's, not the web's
+
+    stages = _Stages(uploads, upload.id, archive.settings.workers)
     try:
-        report = ingest(Path(upload.path), settings, _Stages(uploads, upload.id, settings.workers))
-    except UserError as error:
+        report = ingest(Path(upload.path), archive, stages)
+    except SohoaError as error:
         log.warning("upload %s refused: %s", upload.id, error)
         uploads.finish(upload.id, UploadState.FAILED, error=error.vi or str(error))
         return
