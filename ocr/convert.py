@@ -19,6 +19,7 @@ from PIL import Image, ImageSequence
 
 from ocr import MAX_PAGE_MEGAPIXELS
 from ocr.layout import PageLayout
+from ocr.pdf_pages import UnrenderablePdf, page_images, rebuilt_from_images, rendered
 from ocr.plugin import layout_path
 from ocr.quality import page_quality
 
@@ -31,12 +32,21 @@ PAGES_PER_CHUNK = 50
 TURNED_BELOW = 50
 TURN_PAGES = {"rotate_pages": True, "rotate_pages_threshold": 5.0}
 TESSERACT_CONFIG = Path(__file__).with_name("tesseract.cfg")
+PDFA_REFUSALS = (
+    ocrmypdf.exceptions.PdfaConversionFailedError,
+    ocrmypdf.exceptions.NonEmbeddedFontsError,
+    ocrmypdf.exceptions.ColorConversionNeededError,
+)
 # ocrmypdf warnings about its own choices rather than about the document: not reported.
 UNREPORTED_WARNINGS = ("The output file size is",)
 
 
 class OcrError(RuntimeError):
     """OCR could not produce a PDF/A for a document."""
+
+
+class NotPdfA(OcrError):
+    """ocrmypdf could not make the PDF a valid PDF/A."""
 
 
 class UnreadablePage(OcrError):
@@ -84,8 +94,18 @@ def scans_to_pdfa(
     }
     with TemporaryDirectory(prefix="sohoa-ocr-") as work, _warnings() as warnings:
         single_pdf = len(scans) == 1 and scans[0].suffix.lower() == ".pdf"
-        source = scans[0] if single_pdf else _images_to_pdf(scans, Path(work))
-        pages = _ocr(source, output, Path(work, "layouts"), options)
+        if single_pdf:
+            source = _scanned_pdf(scans[0], Path(work))
+        else:
+            source = _pages_to_pdf(_image_pages(scans), Path(work))
+        try:
+            pages = _ocr(source, output, Path(work, "layouts"), options)
+        except NotPdfA as error:
+            if not single_pdf:
+                raise
+            warnings.append(f"{error}: its pages were read as pdfium draws them")
+            source = _rendered_pdf(scans[0], Path(work))
+            pages = _ocr(source, output, Path(work, "rendered"), options)
         if any(page.ink_in_words is not None and _reading(page) < TURNED_BELOW for page in pages):
             turned_pdf = Path(work, "turned.pdf")
             turned = _ocr(source, turned_pdf, Path(work, "turned"), options | TURN_PAGES)
@@ -101,11 +121,16 @@ def _ocr(source: Path, output: Path, layouts: Path, options: dict[str, Any]) -> 
         try:
             ocrmypdf.ocr(source, output, sohoa_layout_dir=str(layouts), **options)
         except ocrmypdf.exceptions.PriorOcrFoundError:
-            # A scanned PDF with an old OCR layer: replace it. Only then, for this mode parses
-            # every page with pdfminer, holding all of their images in memory at once.
+            # A PDF with text that is not only scans: read it again where it has none. Only
+            # then, for this mode parses every page with pdfminer, holding all of their
+            # images in memory at once.
             ocrmypdf.ocr(
                 source, output, sohoa_layout_dir=str(layouts), **options | {"mode": "redo"}
             )
+    except PDFA_REFUSALS as error:
+        lines = str(error).splitlines()  # the verdict, the rules broken, and advice
+        why = [lines[0], *(line.strip() for line in lines if line.strip().startswith("["))]
+        raise NotPdfA(f"{type(error).__name__}: {'; '.join(why)}") from error
     except ocrmypdf.exceptions.ExitCodeException as error:
         raise OcrError(f"{type(error).__name__}: {error}".rstrip(": ")) from error
     return [
@@ -122,13 +147,36 @@ def _reading(page: PageLayout) -> float:
     return 0.0 if tall > len(words) / 2 else page_quality(page)
 
 
-def _images_to_pdf(images: Sequence[Path], work: Path) -> Path:
+def _scanned_pdf(pdf: Path, work: Path) -> Path:
+    """The PDF, or, when each of its pages is one scanned image, a PDF of those images
+    alone: what a scanner's software added (an old OCR layer, fonts a PDF/A may not hold)
+    is not carried into the PDF/A."""
+    scans = page_images(pdf)
+    return pdf if scans is None else rebuilt_from_images(scans, work / "scans-only.pdf")
+
+
+def _rendered_pdf(pdf: Path, work: Path) -> Path:
+    """A PDF of pdfium's renders of the pages: the last way to a PDF/A."""
+    try:
+        return _pages_to_pdf((_encode(page, page.info["dpi"]) for page in rendered(pdf)), work)
+    except UnrenderablePdf as error:
+        raise UnreadablePage(
+            f"{pdf.name}: cannot be made PDF/A: {error}",
+            f"{pdf.name}: không chuyển được sang PDF/A vì không dựng được trang: hãy quét lại"
+            " từ bản giấy hoặc xin bản PDF khác",
+        ) from error
+
+
+def _image_pages(images: Sequence[Path]) -> Iterator[bytes | str]:
+    return (page for path in images for page in _pdf_pages(path))
+
+
+def _pages_to_pdf(pages: Iterator[bytes | str], work: Path) -> Path:
     """One PDF page per image (every frame of a multi-page TIFF), at the scan's resolution.
 
     img2pdf holds what it converts in memory, so pages go through it PAGES_PER_CHUNK at a
     time, and qpdf (through pikepdf.Job) joins the chunks, streaming their images from disk:
     memory stays flat however long the document (pikepdf's own page copy would hold them)."""
-    pages = (page for path in images for page in _pdf_pages(path))
     chunks: list[str] = []
     while chunk := list(islice(pages, PAGES_PER_CHUNK)):
         chunks.append(str(work / f"scans-{len(chunks):04d}.pdf"))

@@ -18,9 +18,11 @@ from PIL import Image
 from samples.conditions import CONDITIONS
 from samples.corpus import document, parts
 from samples.scan import degrade
+from samples.scanner_pdf import scanner_pdf
 from samples.typeset import typeset
 
-FORMATS = ("tiff", "jpeg", "pdf", "png")
+FORMATS = ("tiff", "jpeg", "pdf", "png")  # cycled through by default
+SCANNER_PDF = "scanner-pdf"  # a scanner's PDF with its own old OCR layer: on request
 
 
 @dataclass(frozen=True)
@@ -71,9 +73,7 @@ def write_batch(
     documents = []
     for i, corpus_id in enumerate(corpus_ids):
         pages = render(corpus_id, dpi, condition, seed)
-        name = _write_scans(
-            path, corpus_id, [image for image, _ in pages], formats[i % len(formats)], dpi
-        )
+        name = _write_scans(path, corpus_id, pages, formats[i % len(formats)], dpi)
         doc = SampleDocument(
             corpus_id, name, tuple(text for _, text in pages), document(corpus_id).truth
         )
@@ -85,8 +85,10 @@ def write_batch(
 
 
 def _write_scans(
-    batch: Path, corpus_id: str, images: list[Image.Image], form: str, dpi: int
+    batch: Path, corpus_id: str, pages: list[tuple[Image.Image, str]], form: str, dpi: int
 ) -> str:
+    images = [image for image, _ in pages]
+    texts = [text for _, text in pages]
     resolution = (dpi, dpi)
     if form == "tiff":
         name = f"{corpus_id}.tif"
@@ -104,6 +106,9 @@ def _write_scans(
         (batch / name).write_bytes(
             img2pdf.convert([_jpeg(image, dpi) for image in images], layout_fun=layout)
         )
+    elif form == SCANNER_PDF:
+        name = f"{corpus_id}.pdf"
+        (batch / name).write_bytes(scanner_pdf(images, texts, dpi))
     elif form == "png" and len(images) == 1:
         name = f"{corpus_id}.png"
         images[0].save(batch / name, dpi=resolution)
@@ -117,7 +122,8 @@ def _write_scans(
             else:
                 (folder / f"page-{n}.jpg").write_bytes(_jpeg(image, dpi))
     else:
-        raise ValueError(f"unknown scan format {form!r}; choose from {', '.join(FORMATS)}")
+        known = ", ".join((*FORMATS, SCANNER_PDF))
+        raise ValueError(f"unknown scan format {form!r}; choose from {known}")
     return name
 
 

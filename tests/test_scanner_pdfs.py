@@ -1,0 +1,128 @@
+"""PDFs as they come from scanners and offices: an old OCR layer in fonts a PDF/A may not
+hold, vector pages in fonts never embedded. Each becomes a valid PDF/A-2b read afresh; the
+original is archived byte for byte."""
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pikepdf
+import pypdfium2
+import pytest
+
+from archive_schema.models import Status
+from ocr.convert import scans_to_pdfa
+from ocr.pdf_pages import UnrenderablePdf, page_images, rendered
+from pipelines.archive import Archive
+from pipelines.package.layout import original_key
+from samples.batch import SCANNER_PDF, write_batch
+from tests.conftest import make_settings, sohoa
+from tests.test_ocr import image_filters
+
+Validate = Callable[[list[Path]], dict[Path, str]]
+
+
+def pdf_text(path: Path) -> str:
+    with pypdfium2.PdfDocument(path) as pdf:
+        return "\n".join(page.get_textpage().get_text_range() for page in pdf)
+
+
+def bare_type1_fonts(path: Path) -> list[str]:
+    """Type 1 fonts without a font descriptor: what PDF/A forbids."""
+    with pikepdf.open(path) as pdf:
+        return [
+            str(font.get("/BaseFont"))
+            for page in pdf.pages
+            for font in page.obj.get("/Resources", {}).get("/Font", {}).values()
+            if font.get("/Subtype") == "/Type1" and "/FontDescriptor" not in font
+        ]
+
+
+@pytest.fixture(scope="module")
+def scanner_batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A bilevel 200 dpi scan of a decision, in a scanner's PDF with its old OCR layer."""
+    path = tmp_path_factory.mktemp("scanner") / "batch"
+    write_batch(path, ("002",), dpi=200, condition="binarised", formats=[SCANNER_PDF])
+    return path / "002.pdf"
+
+
+def test_the_sample_is_what_a_scanner_makes(scanner_batch: Path) -> None:
+    assert bare_type1_fonts(scanner_batch) == ["/Times-Roman"]
+    assert "XI MANG" in pdf_text(scanner_batch)  # the old layer, without its marks
+    assert image_filters(scanner_batch) == ["/CCITTFaxDecode"]
+
+
+def test_a_scanner_pdf_is_read_again_from_its_page_images(
+    scanner_batch: Path, tmp_path: Path, verapdf: Validate
+) -> None:
+    output = tmp_path / "out.pdf"
+    layouts, _ = scans_to_pdfa([scanner_batch], output)
+    assert verapdf([output]) == {output: "PASS"}
+    assert "GIÁ BÁN XI MĂNG" in layouts[0].text
+    text = pdf_text(output)
+    assert "XI MĂNG" in text and "XI MANG" not in text  # the old layer is gone
+    assert bare_type1_fonts(output) == []
+    assert image_filters(output) == ["/CCITTFaxDecode"]  # the scan itself, as it was
+
+
+def test_only_pages_that_are_nothing_but_a_scan_are_taken_apart(
+    scanner_batch: Path, tmp_path: Path
+) -> None:
+    scans = page_images(scanner_batch)
+    assert scans is not None and len(scans) == 1
+    assert scans[0].dpi == pytest.approx(200, abs=1)
+    stamped = tmp_path / "stamped.pdf"  # a visible note drawn over the scan
+    with pikepdf.open(scanner_batch) as pdf:
+        note = b"BT 0 Tr /F0 24 Tf 100 100 Td (BAN SAO) Tj ET"
+        pdf.pages[0].contents_add(pdf.make_stream(note))
+        pdf.save(stamped)
+    assert page_images(stamped) is None
+
+
+def office_pdf(path: Path) -> Path:
+    """A vector page in Helvetica, named and never embedded, with a rule drawn under its
+    motto: nothing ocrmypdf's own PDF/A conversion accepts."""
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page(page_size=(595, 842))
+        page = pdf.pages[0]
+        font = pdf.make_indirect(
+            pikepdf.Dictionary(
+                Type=pikepdf.Name.Font,
+                Subtype=pikepdf.Name.Type1,
+                BaseFont=pikepdf.Name.Helvetica,
+            )
+        )
+        page.obj.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+        lines = ["Doc lap - Tu do - Hanh phuc", "THONG BAO", "Lich truc Tet Nguyen dan 2026"]
+        shown = b" 0 -40 Td ".join(f"({line}) Tj".encode() for line in lines)
+        rule = b"0.5 w 200 745 m 400 745 l S "
+        page.contents_add(pdf.make_stream(rule + b"BT /F1 14 Tf 180 760 Td " + shown + b" ET"))
+        pdf.save(path)
+    return path
+
+
+def test_a_pdf_ocrmypdf_cannot_make_pdfa_is_read_from_its_renders(
+    tmp_path: Path, verapdf: Validate
+) -> None:
+    output = tmp_path / "out.pdf"
+    layouts, warnings = scans_to_pdfa([office_pdf(tmp_path / "office.pdf")], output)
+    assert verapdf([output]) == {output: "PASS"}
+    assert "THONG BAO" in layouts[0].text and "Lich truc Tet" in layouts[0].text
+    assert any("pdfium" in warning for warning in warnings), warnings
+
+
+def test_a_pdf_pdfium_cannot_draw_says_so(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.7\n" + b"\x00" * 400)
+    with pytest.raises(UnrenderablePdf, match="pdfium cannot open it"):
+        list(rendered(broken))
+
+
+def test_ingest_archives_the_scanner_pdf_as_it_came(scanner_batch: Path, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    result = sohoa(home, "ingest", str(scanner_batch.parent))
+    assert result.returncode == 0, result.stderr
+    archive = Archive(make_settings(home))
+    (doc,) = archive.catalog.documents(Status.ARCHIVED)
+    assert "XI MĂNG" in (doc.subject or "").upper()
+    with archive.store.open(original_key(doc.id, scanner_batch.name)) as original:
+        assert original.read() == scanner_batch.read_bytes()
