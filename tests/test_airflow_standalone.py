@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from archive_schema.catalog import Catalog
@@ -66,17 +67,10 @@ def test_a_batch_uploaded_on_the_web_goes_to_airflow(
     home = Path(airflow_env["SOHOA_HOME"])
     add_user(home, "lan", "archivist", "lan-luu-tru-2026")
     batch = write_batch(tmp_path / "web-batch", ("010",), dpi=300, condition="light")
-    upload = tmp_path / "web-batch.zip"
-    shutil.make_archive(str(upload.with_suffix("")), "zip", batch.path)
     settings = {k: v for k, v in airflow_env.items() if k.startswith("SOHOA_AIRFLOW")}
     with web_server(home, **settings) as url:
         client = logged_in_client(url, "lan", "lan-luu-tru-2026")
-        sent = client.post(
-            f"{url}/uploads",
-            data={"csrf": form_token(client, f"{url}/uploads/new")},
-            files={"files": (upload.name, upload.read_bytes())},
-        )
-        assert sent.status_code == 303, sent.text
+        sent = _upload(client, url, batch.path)
         progress_url = f"{url}{sent.headers['location']}/progress"
         deadline = time.monotonic() + 300
         while not (progress := client.get(progress_url).json())["done"]:
@@ -118,17 +112,10 @@ def test_a_web_upload_says_when_airflow_is_not_running(tmp_path: Path) -> None:
     home = tmp_path / "home"
     add_user(home, "lan", "archivist", "lan-luu-tru-2026")
     batch = write_batch(tmp_path / "batch", ("002",), dpi=150, condition="light")
-    upload = tmp_path / "batch.zip"
-    shutil.make_archive(str(upload.with_suffix("")), "zip", batch.path)
     unreachable = f"http://127.0.0.1:{free_port()}"
     with web_server(home, SOHOA_AIRFLOW_URL=unreachable, SOHOA_AIRFLOW_PASSWORD="x") as url:
         client = logged_in_client(url, "lan", "lan-luu-tru-2026")
-        sent = client.post(
-            f"{url}/uploads",
-            data={"csrf": form_token(client, f"{url}/uploads/new")},
-            files={"files": (upload.name, upload.read_bytes())},
-        )
-        assert sent.status_code == 303, sent.text
+        sent = _upload(client, url, batch.path)
         progress = client.get(f"{url}{sent.headers['location']}/progress").json()
         page = client.get(f"{url}{sent.headers['location']}")
     assert progress["state"] == "failed", progress
@@ -138,6 +125,18 @@ def test_a_web_upload_says_when_airflow_is_not_running(tmp_path: Path) -> None:
 def test_submit_names_a_missing_batch(tmp_path: Path) -> None:
     result = _sohoa(dict(os.environ), "submit", str(tmp_path / "nowhere"))
     assert result.returncode == 2 and "nowhere does not exist" in result.stderr
+
+
+def _upload(client: httpx.Client, url: str, batch: Path) -> httpx.Response:
+    """The batch folder, zipped, uploaded on the web: the answer, a redirect to its page."""
+    upload = Path(shutil.make_archive(str(batch), "zip", batch))
+    sent = client.post(
+        f"{url}/uploads",
+        data={"csrf": form_token(client, f"{url}/uploads/new")},
+        files={"files": (upload.name, upload.read_bytes())},
+    )
+    assert sent.status_code == 303, sent.text
+    return sent
 
 
 def _sohoa(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
