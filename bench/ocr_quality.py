@@ -5,10 +5,11 @@
 For each condition it prints the character and word error rates of the page text against the
 ground truth, read in reading order (the header and the signature rows column by column); the
 share of character errors that are only a wrong or missing diacritic; the share of metadata
-fields read right; the pages the quality score flags for review; and the OCR time per page on
-one core. Texts are compared in the canonical form (NFC, one tone placement), runs of white
-space as one space. `--fields` adds the accuracy of each field, `--misses` the fields read
-wrong. Rendered pages are a floor to beat, not proof of accuracy on real scans.
+fields read right; the pages the quality score flags for review, of the bad pages (more than 2 %
+of character errors) and of the good; and the OCR time per page on one core. Texts are
+compared in the canonical form (NFC, one tone placement), runs of white space as one space.
+`--fields` adds the accuracy of each field, `--misses` the fields read wrong. Rendered pages
+are a floor to beat, not proof of accuracy on real scans.
 """
 
 import argparse
@@ -39,7 +40,11 @@ CONDITIONS = {  # name: (scan condition, dpi)
     "heavy300": ("heavy", 300),
     "heavy200": ("heavy", 200),
     "binarised": ("binarised", 300),
+    "photocopy200": ("photocopy", 200),
+    "phone130": ("phone", 130),
+    "folded300": ("folded", 300),
 }
+BAD_PAGE_CER = 0.02  # a page read with more character errors than this needs a person
 DEFAULT_DOCS = "002,004,006,010,014,016,018,020,032"  # 18 pages, every kind of header
 # The record fields the corpus metadata gives (it lists the authority marks separately).
 FIELDS = tuple(f for f in DESCRIPTIVE_FIELDS if f in corpus()[0].truth or f == "authority_mark")
@@ -68,6 +73,8 @@ class Score:
     words: int = 0
     word_errors: int = 0
     flagged: int = 0
+    bad: int = 0  # pages read with more than BAD_PAGE_CER of character errors
+    bad_flagged: int = 0
     fields_right: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FIELDS, 0))
     misses: list[str] = field(default_factory=list)
     documents: int = 0
@@ -75,9 +82,13 @@ class Score:
     seconds: float = 0.0
 
     def add(self, reading: Reading) -> None:
-        for truth, read in zip(reading.truth_pages, reading.read_pages, strict=True):
-            self._add_page(canonical(truth), canonical(read))
-        self.flagged += sum(1 for quality in reading.qualities if quality < REVIEW_BELOW)
+        pages = zip(reading.truth_pages, reading.read_pages, reading.qualities, strict=True)
+        for truth, read, quality in pages:
+            bad = self._add_page(canonical(truth), canonical(read)) > BAD_PAGE_CER
+            flagged = quality < REVIEW_BELOW
+            self.flagged += flagged
+            self.bad += bad
+            self.bad_flagged += bad and flagged
         for name in FIELDS:
             printed = truth_of(document(reading.corpus_id).truth, name)
             if field_key(printed) == field_key(reading.fields[name]):
@@ -90,7 +101,8 @@ class Score:
         self.documents += 1
         self.seconds += reading.seconds
 
-    def _add_page(self, truth: str, read: str) -> None:
+    def _add_page(self, truth: str, read: str) -> float:
+        """The page's character error rate, its errors counted."""
         operations = Levenshtein.editops(truth, read)
         diacritic_only = [
             op
@@ -103,6 +115,7 @@ class Score:
         self.words += len(truth.split())
         self.word_errors += Levenshtein.distance(truth.split(), read.split())
         self.pages += 1
+        return len(operations) / max(1, len(truth))
 
     def row(self, condition: str) -> str:
         fields = 100 * sum(self.fields_right.values()) / (self.documents * len(FIELDS))
@@ -110,12 +123,14 @@ class Score:
             f"{condition:10} {self.pages:5} {100 * self.char_errors / self.chars:7.2f}"
             f" {100 * self.word_errors / self.words:7.2f}"
             f" {100 * self.diacritic_errors / max(1, self.char_errors):8.0f}%"
-            f" {fields:8.1f} {self.flagged:7} {self.seconds / self.pages:6.2f}"
+            f" {fields:8.1f} {self.flagged:7} {f'{self.bad_flagged}/{self.bad}':>9}"
+            f" {f'{self.flagged - self.bad_flagged}/{self.pages - self.bad}':>9}"
+            f" {self.seconds / self.pages:6.2f}"
         )
 
 
 HEADER = f"{'condition':10} {'pages':>5} {'CER %':>7} {'WER %':>7} {'diacritic':>9} {'fields %':>8}"
-HEADER += f" {'review':>7} {'s/page':>6}"
+HEADER += f" {'review':>7} {'bad flag':>9} {'good flag':>9} {'s/page':>6}"
 
 
 def canonical(text: str) -> str:
@@ -185,7 +200,7 @@ def main() -> None:
             read_document, [(c, i, ocr_options) for c in conditions for i in ids]
         ):
             scores[reading.condition].add(reading)
-    review = f"review: pages scoring under {REVIEW_BELOW:g}"
+    review = f"review: pages scoring under {REVIEW_BELOW:g}; bad: CER over {BAD_PAGE_CER:.0%}"
     print(f"OCR quality, {len(ids)} documents, {ocr_options}; {review}")
     print(HEADER)
     for condition, score in scores.items():

@@ -17,7 +17,7 @@ from PIL import Image
 
 from samples.conditions import CONDITIONS
 from samples.corpus import document, parts
-from samples.scan import degrade
+from samples.scan import Signed, degrade
 from samples.scanner_pdf import scanner_pdf
 from samples.typeset import typeset
 
@@ -47,10 +47,18 @@ class SampleBatch:
 def render(corpus_id: str, dpi: int, condition: str, seed: int) -> list[tuple[Image.Image, str]]:
     """Scanned pages of a corpus document with the text each one shows."""
     scan = CONDITIONS[condition]
-    pages = typeset(parts(document(corpus_id)), dpi)
+    source = document(corpus_id)
+    pages = typeset(parts(source), dpi)
+    agency = str(source.truth.get("issuing_agency") or "")
     return [
         (
-            degrade(page.image, scan, dpi, seed=seed * 1_000_003 + int(corpus_id) * 1000 + n),
+            degrade(
+                page.image,
+                scan,
+                dpi,
+                seed=seed * 1_000_003 + int(corpus_id) * 1000 + n,
+                signed=Signed(page.signature, agency) if page.signature else None,
+            ),
             page.text,
         )
         for n, page in enumerate(pages, start=1)

@@ -51,6 +51,8 @@ SIGNATURE = Style("bold", 13)
 class TypesetPage:
     image: Image.Image  # grayscale, white paper, black ink
     lines: list[str] = field(default_factory=list)
+    # left, top, right, bottom of the signature block (title to name), on its page
+    signature: tuple[int, int, int, int] | None = None
 
     @property
     def text(self) -> str:
@@ -251,6 +253,7 @@ def _closing(t: Typesetter, parts: DocumentParts) -> None:
         t.draw(line, SIGNATURE, sig_left, sig_width, "center")
     t.y += t.px(60)
     t.draw(parts.signer_name, BOLD, sig_left, sig_width, "center")
+    t.page.signature = (round(sig_left), round(top), round(sig_left + sig_width), round(t.y))
     t.y = max(bottom, t.y)
 
 

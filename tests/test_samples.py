@@ -1,11 +1,14 @@
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
+from PIL import Image
 
 from pipelines.ingest.formats import identify
 from samples.batch import render, write_batch
 from samples.corpus import corpus, document, parts
+from samples.typeset import typeset
 
 
 def test_every_corpus_document_splits_into_page_parts() -> None:
@@ -68,3 +71,39 @@ def test_batch_in_every_format_with_truth_beside_it(tmp_path: Path) -> None:
 def test_unknown_corpus_id() -> None:
     with pytest.raises(KeyError, match="no corpus document '999'"):
         document("999")
+
+
+def red_share(image: Image.Image, box: tuple[int, int, int, int]) -> float:
+    """Share of the pixels of `box` in stamp-pad red."""
+    rgb = np.asarray(image.convert("RGB").crop(box), dtype=np.int16)
+    red = (rgb[..., 0] - np.maximum(rgb[..., 1], rgb[..., 2])) > 60
+    return float(red.mean())
+
+
+def test_a_sealed_page_has_its_seal_on_the_signature_block_only() -> None:
+    (page,) = typeset(parts(document("002")), 150)
+    assert page.signature is not None
+    ((scan, _),) = render("002", 150, "heavy", seed=3)
+    top = page.signature[1]
+    assert red_share(scan, page.signature) > 0.02
+    assert red_share(scan, (0, 0, scan.width, top - 40)) == 0  # the header and the body
+    assert render("002", 150, "medium", seed=3)[0][0].mode == "RGB"
+    assert red_share(render("002", 150, "medium", seed=3)[0][0], page.signature) == 0
+
+
+def test_the_conditions_of_real_archives() -> None:
+    ((copy, _),) = render("002", 150, "photocopy", seed=3)
+    assert copy.mode == "1"  # a photocopy is black and white, seal and all
+    ((photo, _),) = render("002", 130, "phone", seed=3)
+    ((flat, _),) = render("002", 130, "clean", seed=3)
+    assert photo.width > flat.width and photo.height > flat.height  # the desk around it
+    corner = np.asarray(photo.convert("L"))[:5, :5]
+    assert corner.mean() < 100
+    ((folded, _),) = render("002", 150, "folded", seed=3)
+    ((plain, _),) = render("002", 150, "light", seed=3)
+    row = folded.height // 3  # the first crease, across the margin where there is no text
+
+    def margin(image: Image.Image) -> int:
+        return int(np.asarray(image.convert("L"))[row - 40 : row + 40, 10:60].min())
+
+    assert margin(folded) < margin(plain) - 30
