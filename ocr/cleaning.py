@@ -1,42 +1,81 @@
 """Cleaning of the image tesseract reads (never of the image archived in the PDF/A).
 
-Tesseract binarises a page with one global threshold, so a scan with uneven light, a tinted
-or stained paper or faded ink loses whole regions. Dividing each pixel by an estimate of the
-paper around it (the page with its text removed by a maximum filter, at low resolution)
-flattens the background to white and keeps the ink. Measured on the rendered corpus, this
-takes heavy scans from 8-12 % character errors to about 1.5 %, changes nothing on clean and
-medium scans, and makes tesseract faster on all of them (fewer specks to lay out). Bilevel
-pages are left alone: they are already thresholded, and normalising them made them worse.
+Each step is chosen per page by measuring the page, so that a clean scan is left as it is:
+- colour dropout: a page with stamp-pad red or ballpoint blue on it (a seal, a signature) is
+  read by its lightest channel where the colour is strong, so the coloured inks fade to paper
+  and the black text stays;
+- background normalisation: tesseract binarises a page with one global threshold, so a scan
+  with uneven light, a tinted or stained paper loses whole regions. Dividing each pixel by an
+  estimate of the paper around it (the page with its text removed by a maximum filter, at
+  low resolution) flattens the background to white and keeps the ink. Bilevel pages are
+  left alone: they are already thresholded, and normalising them made them worse;
+- ink recovery: where the darkest ink around is pale (faded or patchy), ink is darkened in
+  proportion, up to INK_GAIN;
+- despeckling: dust and toner specks (dots of a few pixels far from any letter) are erased
+  when a page has many of them; the dots of diacritics stand next to their letter and stay;
+- upscaling: a page under UPSCALE_BELOW dpi (a phone photo, a fax) is enlarged to READ_DPI,
+  where tesseract reads letters best.
 """
 
 from enum import StrEnum
 
 import numpy as np
-from PIL import Image, ImageFilter
+from PIL import Image, ImageChops, ImageFilter
+from scipy import ndimage
 
 BACKGROUND_SCALE = 8  # the background is estimated at 1/8 of the page's resolution
 TEXT_REMOVAL = 7  # maximum filter size at that scale: wider than a stroke of text
 SMOOTHING = 2.0  # Gaussian radius at that scale
 INK_LEVEL = 170  # darker than this, after cleaning and at 1/4 size, is ink (faded ink too)
 BLANK_PAGE_INK = 0.001  # less ink than this share of the page: a blank page
+COLOURED = 60  # a pixel whose channels differ by more than this is coloured ink
+COLOURED_SHARE = 0.0005  # more coloured pixels than this share: drop the colour
+INK_TARGET = 40  # the darkness faded ink is brought back to
+INK_GAIN = 2.5  # at most
+GRAIN = 45  # darkness of the paper's grain and noise, left as it is
+FADED = 1.25  # a page whose ink needs more gain than this somewhere is recovered
+SPECK_PIXELS = 14  # a dark dot this small (at 300 dpi) may be a speck...
+SPECK_DISTANCE = 12  # ...when no larger ink is this close (pixels at 300 dpi)
+SPECKLED = 300  # a page with more specks than this is despeckled
+UPSCALE_BELOW = 200  # dpi
+READ_DPI = 300
 
 
 class Cleaning(StrEnum):
-    NONE = "none"  # bilevel: the page is already black and white
-    NORMALISE = "normalise"  # grey or colour: flatten the background
+    DROP_COLOUR = "drop-colour"
+    NORMALISE = "normalise"
+    RECOVER_INK = "recover-ink"
+    DESPECKLE = "despeckle"
+    UPSCALE = "upscale"
 
 
-def cleaning_for(image: Image.Image) -> Cleaning:
-    """What the page needs before OCR."""
-    return Cleaning.NONE if _bilevel(image) else Cleaning.NORMALISE
-
-
-def clean(image: Image.Image) -> tuple[Image.Image, Cleaning]:
-    """The greyscale image tesseract should read, and the cleaning applied to it."""
-    cleaning = cleaning_for(image)
-    if cleaning is Cleaning.NONE:
-        return image.convert("L"), cleaning
-    return normalise_background(image.convert("L")), cleaning
+def clean(image: Image.Image, dpi: float) -> tuple[Image.Image, list[Cleaning], float]:
+    """The greyscale image tesseract should read, the steps that made it, and how much it
+    was enlarged (1.0: not)."""
+    steps: list[Cleaning] = []
+    bilevel = _bilevel(image)
+    if image.mode == "RGB" and _coloured_share(image) > COLOURED_SHARE:
+        grey, steps = _without_colour(image), [Cleaning.DROP_COLOUR]
+    else:
+        grey = image.convert("L")
+    if not bilevel:
+        grey = normalise_background(grey)
+        steps.append(Cleaning.NORMALISE)
+        recovered = recover_ink(grey)
+        if recovered is not None:
+            grey = recovered
+            steps.append(Cleaning.RECOVER_INK)
+    despeckled = despeckle(grey, dpi)
+    if despeckled is not None:
+        grey = despeckled
+        steps.append(Cleaning.DESPECKLE)
+    scale = 1.0
+    if 0 < dpi < UPSCALE_BELOW:
+        scale = READ_DPI / dpi
+        size = (round(grey.width * scale), round(grey.height * scale))
+        grey = grey.resize(size, Image.Resampling.LANCZOS)
+        steps.append(Cleaning.UPSCALE)
+    return grey, steps, scale
 
 
 def normalise_background(grey: Image.Image) -> Image.Image:
@@ -48,6 +87,79 @@ def normalise_background(grey: Image.Image) -> Image.Image:
     ink = np.asarray(grey, dtype=np.float32)
     flat = ink * 255 / np.maximum(np.asarray(paper, dtype=np.float32), 1)
     return Image.fromarray(np.minimum(flat, 255).astype(np.uint8), "L")
+
+
+def recover_ink(grey: Image.Image) -> Image.Image | None:
+    """The page with faded ink darkened: the darkest ink around each place (the darkest
+    pixel of each block of BACKGROUND_SCALE, then a minimum filter) is brought to
+    INK_TARGET. None when the ink is dark enough."""
+    step = BACKGROUND_SCALE
+    pixels = np.asarray(grey)
+    rows, columns = pixels.shape[0] // step, pixels.shape[1] // step
+    blocks = pixels[: rows * step, : columns * step].reshape(rows, step, columns, step)
+    darkest = Image.fromarray(blocks.min(axis=(1, 3)), "L").filter(
+        ImageFilter.MinFilter(TEXT_REMOVAL)
+    )
+    found = 255 - np.asarray(darkest, np.float32)
+    text = found > 255 - INK_LEVEL  # a place with text, not blank paper
+    if not text.any() or np.percentile(_gain(found[text]), 90) < FADED:
+        return None
+    depth = 255 - np.asarray(darkest.filter(ImageFilter.GaussianBlur(SMOOTHING)), np.float32)
+    gain = np.where(depth > 255 - INK_LEVEL, _gain(depth), 1)
+    full = Image.fromarray((gain * 100).astype(np.uint8), "L").resize(
+        grey.size, Image.Resampling.BILINEAR
+    )
+    ink = 255 - pixels.astype(np.float32)
+    # the paper's grain is not ink: only what is darker than it is darkened
+    extra = np.maximum(ink - GRAIN, 0) * (np.asarray(full, dtype=np.float32) / 100 - 1)
+    recovered = 255 - ink - extra
+    return Image.fromarray(recovered.clip(0, 255).astype(np.uint8), "L")
+
+
+def _gain(depth: np.ndarray) -> np.ndarray:
+    """How much darker ink of this darkness must be made to reach INK_TARGET."""
+    gain: np.ndarray = np.clip((255 - INK_TARGET) / np.maximum(depth, 1), 1, INK_GAIN)
+    return gain
+
+
+def despeckle(grey: Image.Image, dpi: float) -> Image.Image | None:
+    """The page without its specks, when it has more than SPECKLED; None otherwise."""
+    scale = (dpi or READ_DPI) / READ_DPI
+    ink = np.asarray(grey) < INK_LEVEL
+    labels, _ = ndimage.label(ink, structure=np.ones((3, 3)))
+    small = np.bincount(labels.ravel()) <= max(1, SPECK_PIXELS * scale**2)
+    small[0] = False
+    if small.sum() <= SPECKLED:  # most pages: too few small dots to be worth a look
+        return None
+    step = 4  # letters' reach is measured at a quarter of the resolution
+    letters = ink & ~small[labels]
+    rows, columns = -(-letters.shape[0] // step), -(-letters.shape[1] // step)
+    padded = np.zeros((rows * step, columns * step), dtype=bool)
+    padded[: letters.shape[0], : letters.shape[1]] = letters
+    coarse = padded.reshape(rows, step, columns, step).any(axis=(1, 3))
+    reach = max(1, round(SPECK_DISTANCE * scale / step))
+    near = ndimage.maximum_filter(coarse.view(np.uint8), size=2 * reach + 1).astype(bool)
+    near = np.repeat(np.repeat(near, step, axis=0), step, axis=1)[: ink.shape[0], : ink.shape[1]]
+    specks = ink & small[labels] & ~near
+    if np.unique(labels[specks]).size <= SPECKLED:
+        return None
+    cleaned = np.asarray(grey).copy()
+    cleaned[specks] = 255
+    return Image.fromarray(cleaned, "L")
+
+
+def _coloured_share(image: Image.Image) -> float:
+    rgb = np.asarray(image.reduce(4), dtype=np.int16)
+    return float((rgb.max(axis=2) - rgb.min(axis=2) > COLOURED).mean())
+
+
+def _without_colour(image: Image.Image) -> Image.Image:
+    """Grey, where coloured ink is read by its lightest channel: red and blue fade to paper."""
+    red, green, blue = image.split()
+    lightest = ImageChops.lighter(ImageChops.lighter(red, green), blue)
+    darkest = ImageChops.darker(ImageChops.darker(red, green), blue)
+    coloured = ImageChops.subtract(lightest, darkest).point(lambda v: 255 if v > COLOURED else 0)
+    return Image.composite(lightest, image.convert("L"), coloured)
 
 
 def _bilevel(image: Image.Image) -> bool:

@@ -11,6 +11,8 @@ import re
 from datetime import date
 from statistics import median
 
+from rapidfuzz import fuzz
+
 from archive_schema.identifiers import split_number_symbol
 from archive_schema.models import Description
 from archive_schema.vietnamese import fold, normalize
@@ -34,6 +36,9 @@ _MARK = re.compile(
     rf"^({'|'.join(m.rstrip('.') for m in AUTHORITY_MARKS)})\s*[.,]\s*", re.IGNORECASE
 )
 _SEPARATOR = re.compile(r"^[\W_]*$")
+KINH_GUI = "kinh gui"
+STRAY = " .,;:-–—_|'\"`~*°)(\\/"  # marks OCR leaves at the ends of a header line
+OCR_TOLERANCE = 75  # how alike (rapidfuzz's ratio, 0-100) a misread header word still is
 SIGNATURE_SPACE = 8  # lines of space between the title and the name, where the signature goes
 
 
@@ -50,7 +55,10 @@ def parse_header(pages: list[PageLayout]) -> Description:
     if number_at is not None:
         _read_number(header, left[number_at])
         header.parent_agency, header.issuing_agency = _agencies(left[:number_at])
-        summary = _summary_under_number(left[number_at + 1 :])
+        under = left[number_at + 1 :]
+        summary = _summary_under_number(under)
+        if summary is None and _cong_van_by_rule(header, first, top):
+            summary = _misread_summary(under)
         if summary:
             header.subject, header.doc_type = summary, CONG_VAN
     _read_place_date(header, [line for line in right if not _is_motto(line)])
@@ -102,8 +110,8 @@ def _agencies(lines: list[Line]) -> tuple[str | None, str | None]:
     does not (TỈNH LÀO CAI, a wrapped word) continues the name above it."""
     names: list[str] = []
     for line in lines:
-        text = normalize(line.text).strip()
-        if _SEPARATOR.match(text) or _mark_in(text, SECRECY_MARKS + URGENCY_MARKS):
+        text = _agency_text(normalize(line.text))
+        if not text or _mark_in(text, SECRECY_MARKS + URGENCY_MARKS):
             continue
         if names and (
             starts_with_any(text, TERRITORIAL_UNITS) or not starts_with_any(text, AGENCY_HEADS)
@@ -114,6 +122,24 @@ def _agencies(lines: list[Line]) -> tuple[str | None, str | None]:
     if not names:
         return None, None
     return (names[0] if len(names) > 1 else None), names[-1]
+
+
+def _agency_text(text: str) -> str:
+    """An agency line without what specks and rules leave at its ends ("z)", "—", "."):
+    agency names are in capitals."""
+    tokens = text.split()
+    while tokens and _stray(tokens[-1]):
+        tokens.pop()
+    while tokens and _stray(tokens[0]):
+        tokens.pop(0)
+    return " ".join(tokens).strip(STRAY)
+
+
+def _stray(token: str) -> bool:
+    """A token no agency name has: no capital letter, and short or no letter at all."""
+    return not any(c.isupper() for c in token) and (
+        len(token) <= 2 or not any(c.isalpha() for c in token)
+    )
 
 
 def _summary_under_number(lines: list[Line]) -> str | None:
@@ -130,6 +156,38 @@ def _summary_under_number(lines: list[Line]) -> str | None:
         if _mark_in(text, SECRECY_MARKS + URGENCY_MARKS):
             break
         summary.append(text)
+    return " ".join(summary)
+
+
+def _cong_van_by_rule(header: Description, page: PageLayout, top: list[Line]) -> bool:
+    """A công văn by the NĐ 30/2020 rule, when its "V/v" was misread: no type name line
+    under the header, and a notation without a type abbreviation or a "Kính gửi" line."""
+    below = page.lines[len(top) :]
+    if below and doc_type_named(below[0].text):
+        return False
+    unabbreviated = bool(header.notation) and doc_type_of_notation(header.notation or "") is None
+    return unabbreviated or any(_starts_like(_fold(line), KINH_GUI) for line in page.lines[:40])
+
+
+def _starts_like(text: str, phrase: str) -> bool:
+    """`text` starts with `phrase`, or with what OCR makes of it (a letter or two wrong)."""
+    return fuzz.ratio(text[: len(phrase)], phrase) >= OCR_TOLERANCE
+
+
+def _misread_summary(lines: list[Line]) -> str | None:
+    """The lines under a công văn's number, its "V/v" put back when OCR made a short token
+    of it ("Ví", "MẠI"): NĐ 30/2020 starts every công văn's summary with it."""
+    summary = []
+    for line in lines:
+        text = normalize(line.text).strip()
+        if not text or _mark_in(text, SECRECY_MARKS + URGENCY_MARKS) or _is_motto(line):
+            break
+        summary.append(text)
+    if not summary:
+        return None
+    first, _, rest = summary[0].partition(" ")
+    if len(first) <= 4 and rest and not fold(summary[0]).startswith("ve viec"):
+        summary[0] = f"V/v {rest}"
     return " ".join(summary)
 
 

@@ -46,9 +46,10 @@ class LayoutRecordingEngine(TesseractOcrEngine):
         input_file: Path, options: Any, page_number: int = 0
     ) -> tuple[OcrElement, str]:
         with Image.open(input_file) as image:
-            width, height = image.size
             dpi = float(image.info.get("dpi", (300, 300))[0])
-            cleaned, cleaning = clean(image)
+            cleaned, cleaning, scale = clean(image, dpi)
+        # tesseract reads the enlarged page when it was enlarged: every box is in its pixels
+        width, height, dpi = cleaned.width, cleaned.height, dpi * scale
         # ocrmypdf keeps every page's raster until the document is done (26 MB a page at
         # 300 dpi): nothing reads it after OCR, so free the disk now.
         Path(input_file).resolve().unlink(missing_ok=True)
@@ -75,7 +76,7 @@ class LayoutRecordingEngine(TesseractOcrEngine):
             ]
         lines = [_words(line) for line in tree.iter_by_class(*LINE_CLASSES)]
         layout = read_page(page_number + 1, width, height, dpi, lines)
-        layout.timed_out, layout.cleaning = timed_out, cleaning
+        layout.timed_out, layout.cleaning = timed_out, "+".join(cleaning) or "none"
         boxes = [word.box for line in layout.lines for word in line.words]
         layout.ink_in_words = ink_in_boxes(cleaned, boxes)
         folder = Path(options.sohoa_layout_dir)

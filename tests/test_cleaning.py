@@ -1,16 +1,17 @@
 """What is done to the image tesseract reads, and how much of a page's ink OCR read."""
 
 import numpy as np
+import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from ocr.cleaning import Cleaning, clean, cleaning_for, ink_in_boxes, normalise_background
+from ocr.cleaning import INK_LEVEL, Cleaning, clean, ink_in_boxes, normalise_background
 from samples.typeset import FONT_DIR, FONT_FILES
 
 TEXT_BOX = (100, 100, 1300, 180)
 
 
 def page_with_text(mode: str = "L", paper: int = 255) -> Image.Image:
-    image = Image.new(mode, (1400, 1000), paper)
+    image = Image.new(mode, (1400, 1000), (paper,) * 3 if mode == "RGB" else paper)
     font = ImageFont.truetype(str(FONT_DIR / FONT_FILES["regular"]), 60)
     ImageDraw.Draw(image).text(TEXT_BOX[:2], "Quyết định về việc giá bán", font=font, fill=0)
     return image
@@ -18,11 +19,64 @@ def page_with_text(mode: str = "L", paper: int = 255) -> Image.Image:
 
 def test_bilevel_pages_are_left_alone_others_normalised() -> None:
     bilevel = page_with_text("1", 1)
-    assert cleaning_for(bilevel) is Cleaning.NONE
-    assert cleaning_for(bilevel.convert("L")) is Cleaning.NONE  # black and white, stored as grey
-    assert cleaning_for(page_with_text("L")) is Cleaning.NORMALISE  # anti-aliased grey text
-    cleaned, cleaning = clean(page_with_text("RGB", paper=200))  # a tinted colour scan
-    assert (cleaned.mode, cleaning) == ("L", Cleaning.NORMALISE)
+    assert clean(bilevel, 300)[1] == []
+    assert clean(bilevel.convert("L"), 300)[1] == []  # black and white, stored as grey
+    assert clean(page_with_text("L"), 300)[1] == [Cleaning.NORMALISE]  # anti-aliased grey
+    cleaned, steps, scale = clean(page_with_text("RGB", paper=200), 300)  # a tinted colour scan
+    assert (cleaned.mode, steps, scale) == ("L", [Cleaning.NORMALISE], 1.0)
+
+
+def test_a_red_seal_and_blue_ink_fade_the_black_text_stays() -> None:
+    page = page_with_text("RGB")
+    draw = ImageDraw.Draw(page)
+    draw.ellipse((150, 60, 450, 360), outline=(196, 32, 48), width=12)  # a seal's ring
+    draw.line((600, 130, 900, 160), fill=(28, 42, 120), width=5)  # a signature's stroke
+    cleaned, steps, _ = clean(page, 300)
+    assert steps[0] is Cleaning.DROP_COLOUR
+    grey = np.asarray(cleaned)
+    assert grey[205:215, 152:160].min() > INK_LEVEL  # the ring's left edge: paper, not ink
+    left, top, right, bottom = TEXT_BOX
+    text = np.asarray(page_with_text("L"))[top:bottom, left:right] < 100
+    assert (grey[top:bottom, left:right][text] < 128).mean() > 0.95
+    assert Cleaning.DROP_COLOUR not in clean(page_with_text("RGB", paper=200), 300)[1]
+
+
+def test_faded_ink_is_darkened_dark_ink_is_not() -> None:
+    faded = page_with_text("L").point(lambda v: 255 - (255 - v) * 0.45)  # ink at 45 %
+    cleaned, steps, _ = clean(faded, 300)
+    assert Cleaning.RECOVER_INK in steps
+    left, top, right, bottom = TEXT_BOX
+    assert np.asarray(cleaned)[top:bottom, left:right].min() < 100
+    assert np.asarray(faded)[top:bottom, left:right].min() > 130
+    assert Cleaning.RECOVER_INK not in clean(page_with_text("L"), 300)[1]
+
+
+def speckled(page: Image.Image, count: int) -> Image.Image:
+    """`count` dots of 2 pixels over the page's empty lower part."""
+    rng = np.random.default_rng(5)
+    pixels = np.array(page)
+    for x, y in zip(rng.integers(0, 1390, count), rng.integers(300, 990, count), strict=True):
+        pixels[y : y + 2, x : x + 2] = 0
+    return Image.fromarray(pixels, "L")
+
+
+def test_dust_is_erased_when_there_is_much_and_diacritics_stay() -> None:
+    page = page_with_text("L")
+    cleaned, steps, _ = clean(speckled(page, 1500), 300)
+    assert Cleaning.DESPECKLE in steps
+    grey = np.asarray(cleaned)
+    assert (grey[300:, :] < 128).sum() < 40  # the dust is gone
+    left, top, right, bottom = TEXT_BOX  # "Quyết định về việc" and its dots below, all kept
+    before = np.asarray(normalise_background(page))[top:bottom, left:right] < 128
+    assert ((grey[top:bottom, left:right] < 128) == before).mean() > 0.999
+    assert Cleaning.DESPECKLE not in clean(speckled(page, 100), 300)[1]  # a few: left alone
+
+
+def test_a_page_under_200_dpi_is_read_enlarged() -> None:
+    cleaned, steps, scale = clean(page_with_text("L"), 130)
+    assert steps[-1] is Cleaning.UPSCALE and scale == pytest.approx(300 / 130)
+    assert cleaned.size == (round(1400 * scale), round(1000 * scale))
+    assert clean(page_with_text("L"), 200)[2] == 1.0
 
 
 def test_uneven_light_is_flattened_and_ink_kept() -> None:

@@ -141,3 +141,38 @@ def test_specks_in_the_signature_space_are_ignored() -> None:
         "Thái Hữu Phép",
     )
     assert header.recipients == ["Như trên;"]
+
+
+def misread_letter(summary: tuple[str, str], notation: str, greeting: str = "") -> PageLayout:
+    """A công văn whose V/v line OCR misread, with or without its Kính gửi line."""
+    return layout(
+        *header_rows(
+            ["UBND TỈNH BẮC NINH", "SỞ GIÁO DỤC VÀ ĐÀO TẠO. z)"],  # what specks left
+            notation,
+            "Bắc Ninh, ngày 3 tháng 4 năm 2019",
+        ),
+        centred(summary[0], LEFT_COLUMN, 465),
+        centred(summary[1], LEFT_COLUMN, 530),
+        *([centred(greeting, PAGE_CENTRE, 700)] if greeting else []),
+        *body(800, 4),
+    )
+
+
+def test_a_letter_whose_v_v_was_misread_is_a_cong_van_by_its_notation() -> None:
+    summary = ("Ví tăng cường công tác", "bảo đảm an ninh trường học")
+    header = parse_header([misread_letter(summary, "1234/SGDĐT-CTrTT")])
+    assert header.doc_type == "Công văn"
+    assert header.subject == "V/v tăng cường công tác bảo đảm an ninh trường học"
+    assert header.issuing_agency == "SỞ GIÁO DỤC VÀ ĐÀO TẠO"
+
+
+def test_a_letter_with_a_type_in_its_notation_is_one_by_its_greeting() -> None:
+    summary = ("MẠI triển khai kế hoạch", "phòng cháy chữa cháy")
+    notation = "5680/CT-CS"  # CT: the Cục Thuế here, a chỉ thị's abbreviation too
+    header = parse_header([misread_letter(summary, notation, "Kính gửỉ: Chi cục Thuế các huyện")])
+    assert (header.doc_type, header.subject) == (
+        "Công văn",
+        "V/v triển khai kế hoạch phòng cháy chữa cháy",
+    )
+    unsure = parse_header([misread_letter(summary, notation)])  # no greeting: a chỉ thị
+    assert unsure.doc_type == "Chỉ thị" and unsure.subject is None

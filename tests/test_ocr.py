@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 import pikepdf
+import pypdfium2
 import pytest
 from PIL import Image
 
@@ -127,3 +128,20 @@ def test_pages_on_their_side_or_upside_down_are_turned(tmp_path: Path) -> None:
     assert all(layout.text.startswith("THỦ TƯỚNG CHÍNH PHỦ") for layout in layouts)
     with pikepdf.open(tmp_path / "out.pdf") as pdf:
         assert [int(page.obj.get("/Rotate", 0)) for page in pdf.pages] == [0, 90, 180]
+
+
+def test_a_page_under_200_dpi_is_read_enlarged_and_its_text_layer_fits(tmp_path: Path) -> None:
+    ((page, _),) = render("002", 130, "light", seed=2)
+    scan = save(page, tmp_path / "photo.jpg", dpi=(130, 130), quality=85)
+    layouts, _ = scans_to_pdfa([scan], tmp_path / "out.pdf")
+    assert "upscale" in layouts[0].cleaning and layouts[0].dpi == pytest.approx(300, abs=1)
+    assert "GIÁ BÁN XI MĂNG" in layouts[0].text
+    with pikepdf.open(tmp_path / "out.pdf") as pdf:
+        width, height = (float(v) for v in pdf.pages[0].mediabox[2:])
+    assert (width, height) == pytest.approx((page.width / 130 * 72, page.height / 130 * 72), abs=1)
+    with pypdfium2.PdfDocument(tmp_path / "out.pdf") as pdf:
+        text = pdf[0].get_textpage()
+        found = text.search("XI MĂNG").get_next()
+        assert found is not None
+        left, bottom, _, _ = text.get_charbox(found[0])
+        assert 0 < left < width and height / 2 < bottom < height  # the title, in the top half

@@ -29,10 +29,15 @@ def pdf_text(path: Path) -> str:
 def bare_type1_fonts(path: Path) -> list[str]:
     """Type 1 fonts without a font descriptor: what PDF/A forbids."""
     with pikepdf.open(path) as pdf:
+        fonts = [
+            font
+            for page in pdf.pages
+            if "/Font" in page.resources
+            for font in page.resources.Font.values()
+        ]
         return [
             str(font.get("/BaseFont"))
-            for page in pdf.pages
-            for font in page.obj.get("/Resources", {}).get("/Font", {}).values()
+            for font in fonts
             if font.get("/Subtype") == "/Type1" and "/FontDescriptor" not in font
         ]
 
