@@ -11,7 +11,7 @@ import re
 from datetime import date
 from statistics import median
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from archive_schema.identifiers import split_number_symbol
 from archive_schema.models import Description
@@ -20,6 +20,7 @@ from archive_schema.vocab import (
     AGENCY_HEADS,
     AUTHORITY_MARKS,
     CONG_VAN,
+    DOC_TYPES,
     SECRECY_MARKS,
     TERRITORIAL_UNITS,
     URGENCY_MARKS,
@@ -39,6 +40,7 @@ _SEPARATOR = re.compile(r"^[\W_]*$")
 KINH_GUI = "kinh gui"
 STRAY = " .,;:-–—_|'\"`~*°)(\\/"  # marks OCR leaves at the ends of a header line
 OCR_TOLERANCE = 75  # how alike (rapidfuzz's ratio, 0-100) a misread header word still is
+_FOLDED_TYPES = {fold(name): name for name in DOC_TYPES}
 SIGNATURE_SPACE = 8  # lines of space between the title and the name, where the signature goes
 
 
@@ -163,7 +165,7 @@ def _cong_van_by_rule(header: Description, page: PageLayout, top: list[Line]) ->
     """A công văn by the NĐ 30/2020 rule, when its "V/v" was misread: no type name line
     under the header, and a notation without a type abbreviation or a "Kính gửi" line."""
     below = page.lines[len(top) :]
-    if below and doc_type_named(below[0].text):
+    if below and _type_named(below[0].text):
         return False
     unabbreviated = bool(header.notation) and doc_type_of_notation(header.notation or "") is None
     return unabbreviated or any(_starts_like(_fold(line), KINH_GUI) for line in page.lines[:40])
@@ -215,7 +217,7 @@ def _read_type_and_subject(header: Description, page: PageLayout, lines: list[Li
     """The type name in capitals, centred, and the summary centred under it."""
     if not lines or header.subject:
         return
-    type_name = doc_type_named(lines[0].text)
+    type_name = _type_named(lines[0].text)
     if type_name is None:
         return
     header.doc_type = type_name
@@ -227,11 +229,31 @@ def _read_type_and_subject(header: Description, page: PageLayout, lines: list[Li
         if (
             abs(line_centre - centre) > 0.06 * page.width
             or line.box[1] - previous.box[1] > 2.2 * previous.height
+            or not _wordy(line.text)  # the short rule under the summary, as OCR read it
         ):
             break
         subject.append(line)
     if subject:
         header.subject = " ".join(normalize(line.text).strip() for line in subject)
+
+
+def _type_named(text: str) -> str | None:
+    """The document type a type-name line names, as OCR read it: stray marks around it,
+    a letter or two wrong ("QUYÉT ĐJNH:")."""
+    plain = text.strip(STRAY)
+    known = doc_type_named(plain)
+    if known or not plain.isupper():
+        return known
+    found = process.extractOne(
+        " ".join(fold(plain).split()), list(_FOLDED_TYPES), scorer=fuzz.ratio, score_cutoff=85
+    )
+    return _FOLDED_TYPES[found[0]] if found else None
+
+
+def _wordy(text: str) -> bool:
+    """Mostly letters and digits: a line of text, not a rule or a smudge."""
+    kept = sum(c.isalnum() for c in text)
+    return kept >= 2 and kept >= 0.6 * len(text.replace(" ", ""))
 
 
 def _text_centre(page: PageLayout) -> float:

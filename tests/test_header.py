@@ -176,3 +176,27 @@ def test_a_letter_with_a_type_in_its_notation_is_one_by_its_greeting() -> None:
     )
     unsure = parse_header([misread_letter(summary, notation)])  # no greeting: a chỉ thị
     assert unsure.doc_type == "Chỉ thị" and unsure.subject is None
+
+
+def test_a_long_upper_case_subject_is_followed_over_its_wraps() -> None:
+    subject = [
+        "VỀ VIỆC BAN HÀNH KẾ HOẠCH THỰC HIỆN",
+        "CHƯƠNG TRÌNH MỤC TIÊU QUỐC GIA",
+        "XÂY DỰNG NÔNG THÔN MỚI TRÊN ĐỊA BÀN",
+        "TỈNH GIAI ĐOẠN 2021 - 2025",
+    ]
+    page = layout(
+        *header_rows(
+            ["HỘI ĐỒNG NHÂN DÂN", "TỈNH ĐỒNG THÁP"],
+            "12/NQ-HĐND",
+            "Đồng Tháp, ngày 8 tháng 12 năm 2021",
+        ),
+        centred("NGHỊ QUYÉT:", PAGE_CENTRE, 560),  # as OCR read it
+        *(centred(line, PAGE_CENTRE, 630 + 65 * i) for i, line in enumerate(subject)),
+        centred("———", PAGE_CENTRE, 900),  # the rule under the summary
+        *body(1000, 4),
+    )
+    header = parse_header([page])
+    assert header.doc_type == "Nghị quyết"
+    assert header.subject == " ".join(subject)
+    assert header.issuing_agency == "HỘI ĐỒNG NHÂN DÂN TỈNH ĐỒNG THÁP"
