@@ -173,6 +173,11 @@ def ink_in_boxes(grey: Image.Image, boxes: list[tuple[int, int, int, int]]) -> f
     Low when there is ink OCR read no word in: text it could not recognise."""
     scale = 4  # averaging 4×4 pixels smooths the grain of a noisy scan away, not a stroke
     ink = np.asarray(grey.reduce(scale)) < INK_LEVEL
+    # what touches the edge of the image is not text: the desk around a photographed page,
+    # the shadow of a page's edge
+    labels, _ = ndimage.label(ink, structure=np.ones((3, 3)))
+    edges = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
+    ink &= ~np.isin(labels, edges[edges > 0])
     total = int(ink.sum())
     if total < BLANK_PAGE_INK * ink.size:
         return None

@@ -97,3 +97,11 @@ def test_ink_in_word_boxes() -> None:
     assert ink_in_boxes(page, [TEXT_BOX]) == 1.0
     assert ink_in_boxes(page, []) == 0.0  # ink, and no word read: text OCR missed
     assert ink_in_boxes(Image.new("L", (1400, 1000), 255), []) is None  # a blank page
+
+
+def test_the_desk_around_a_photographed_page_is_not_unread_ink() -> None:
+    page = page_with_text()
+    photo = Image.new("L", (1600, 1200), 60)  # the desk
+    photo.paste(page, (100, 100))
+    left, top, right, bottom = TEXT_BOX
+    assert ink_in_boxes(photo, [(left + 100, top + 100, right + 100, bottom + 100)]) == 1.0
