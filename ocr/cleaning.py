@@ -93,11 +93,8 @@ def recover_ink(grey: Image.Image) -> Image.Image | None:
     """The page with faded ink darkened: the darkest ink around each place (the darkest
     pixel of each block of BACKGROUND_SCALE, then a minimum filter) is brought to
     INK_TARGET. None when the ink is dark enough."""
-    step = BACKGROUND_SCALE
     pixels = np.asarray(grey)
-    rows, columns = pixels.shape[0] // step, pixels.shape[1] // step
-    blocks = pixels[: rows * step, : columns * step].reshape(rows, step, columns, step)
-    darkest = Image.fromarray(blocks.min(axis=(1, 3)), "L").filter(
+    darkest = Image.fromarray(_block_darkest(grey, BACKGROUND_SCALE), "L").filter(
         ImageFilter.MinFilter(TEXT_REMOVAL)
     )
     found = 255 - np.asarray(darkest, np.float32)
@@ -125,12 +122,12 @@ def _gain(depth: np.ndarray) -> np.ndarray:
 def despeckle(grey: Image.Image, dpi: float) -> Image.Image | None:
     """The page without its specks, when it has more than SPECKLED; None otherwise."""
     scale = (dpi or READ_DPI) / READ_DPI
+    if _small_dots(_block_darkest(grey, 2) < INK_LEVEL, SPECK_PIXELS * scale**2 / 4) <= SPECKLED:
+        return None  # most pages, seen at half size (a speck stays dark): not worth a look
     ink = np.asarray(grey) < INK_LEVEL
     labels, _ = ndimage.label(ink, structure=np.ones((3, 3)))
     small = np.bincount(labels.ravel()) <= max(1, SPECK_PIXELS * scale**2)
     small[0] = False
-    if small.sum() <= SPECKLED:  # most pages: too few small dots to be worth a look
-        return None
     step = 4  # letters' reach is measured at a quarter of the resolution
     letters = ink & ~small[labels]
     rows, columns = -(-letters.shape[0] // step), -(-letters.shape[1] // step)
@@ -146,6 +143,21 @@ def despeckle(grey: Image.Image, dpi: float) -> Image.Image | None:
     cleaned = np.asarray(grey).copy()
     cleaned[specks] = 255
     return Image.fromarray(cleaned, "L")
+
+
+def _block_darkest(grey: Image.Image, step: int) -> np.ndarray:
+    """The darkest pixel of each `step` × `step` block."""
+    pixels = np.asarray(grey)
+    rows, columns = pixels.shape[0] // step, pixels.shape[1] // step
+    blocks = pixels[: rows * step, : columns * step].reshape(rows, step, columns, step)
+    darkest: np.ndarray = blocks.min(axis=(1, 3))
+    return darkest
+
+
+def _small_dots(ink: np.ndarray, largest: float) -> int:
+    labels, _ = ndimage.label(ink, structure=np.ones((3, 3)))
+    sizes = np.bincount(labels.ravel())[1:]
+    return int((sizes <= max(1, largest)).sum())
 
 
 def _coloured_share(image: Image.Image) -> float:
