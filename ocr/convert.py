@@ -1,6 +1,7 @@
 """Every call of ocrmypdf: scans to PDF/A-2b with an image layer and a Vietnamese text
 layer, and a PDF sohoa made itself to PDF/A-2b."""
 
+import gc
 import io
 import logging
 import shutil
@@ -119,12 +120,12 @@ def _ocr(source: Path, output: Path, layouts: Path, options: dict[str, Any]) -> 
     layouts.mkdir()
     try:
         try:
-            ocrmypdf.ocr(source, output, sohoa_layout_dir=str(layouts), **options)
+            _run_ocrmypdf(source, output, sohoa_layout_dir=str(layouts), **options)
         except ocrmypdf.exceptions.PriorOcrFoundError:
             # A PDF with text that is not only scans: read it again where it has none. Only
             # then, for this mode parses every page with pdfminer, holding all of their
             # images in memory at once.
-            ocrmypdf.ocr(
+            _run_ocrmypdf(
                 source, output, sohoa_layout_dir=str(layouts), **options | {"mode": "redo"}
             )
     except PDFA_REFUSALS as error:
@@ -258,7 +259,7 @@ def text_to_pdfa(source: Path, output: Path, title: str) -> None:
     """A PDF that already has its text (made by sohoa itself) as PDF/A-2b, nothing OCRed."""
     # ocrmypdf, run in this process, leaves sys.stderr swapped for a buffer: put it back.
     with redirect_stderr(sys.stderr):
-        ocrmypdf.ocr(
+        _run_ocrmypdf(
             source,
             output,
             mode="skip",
@@ -269,3 +270,11 @@ def text_to_pdfa(source: Path, output: Path, title: str) -> None:
             progress_bar=False,
             title=title,
         )
+
+
+def _run_ocrmypdf(source: Path, output: Path, **options: Any) -> None:
+    # pikepdf's PDF/A validation refuses a content stream when any warning is raised while it
+    # parses one, even a ResourceWarning about a socket the process leaked elsewhere and the
+    # garbage collector happens to finalise then: finalise what is pending before it starts.
+    gc.collect()
+    ocrmypdf.ocr(source, output, **options)

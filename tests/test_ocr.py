@@ -1,10 +1,14 @@
 """OCR through ocrmypdf and tesseract `vie`, on rendered pages."""
 
+import gc
 import io
+import socket
+import warnings
 from pathlib import Path
 from typing import Any
 
 import pikepdf
+import pikepdf.pdfa._content
 import pypdfium2
 import pytest
 from PIL import Image
@@ -145,3 +149,31 @@ def test_a_page_under_200_dpi_is_read_enlarged_and_its_text_layer_fits(tmp_path:
         assert found is not None
         left, bottom, _, _ = text.get_charbox(found[0])
         assert 0 < left < width and height / 2 < bottom < height  # the title, in the top half
+
+
+def test_a_socket_leaked_elsewhere_does_not_fail_pdfa_validation(
+    tmp_path: Path, letter_pages: list[Image.Image], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CI once failed so: a socket another test leaked was finalised, its ResourceWarning
+    raised while pikepdf checked a content stream, and the PDF/A was refused."""
+    made = pikepdf.pdfa._content.content_checker
+
+    class CollectingChecker:  # a full collection at the worst moment, as one may happen
+        def __init__(self, limits: Any) -> None:
+            self.checker = made(limits)
+
+        def check(self, stream: Any) -> Any:
+            gc.collect()
+            return self.checker.check(stream)
+
+    monkeypatch.setattr(pikepdf.pdfa._content, "content_checker", CollectingChecker)
+    leaked: list[Any] = [socket.socket()]
+    leaked.append(leaked)  # a cycle, among the oldest objects: only a full collection finds it
+    del leaked
+    gc.freeze()
+    gc.unfreeze()
+    scan = save(letter_pages[0], tmp_path / "letter.png", dpi=(200, 200))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        layouts, _ = scans_to_pdfa([scan], tmp_path / "out.pdf")
+    assert "Số: 6087/BYT-KCB" in layouts[0].text
