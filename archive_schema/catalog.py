@@ -41,7 +41,7 @@ from sqlalchemy.orm import (
 from archive_schema.models import Document, Event, OriginalFile, Page, Retention, Status, StoredFile
 from archive_schema.paging import Paged, page_of
 
-SCHEMA_REVISION = "0007"  # the newest migration in archive_schema/migrations/versions
+SCHEMA_REVISION = "0008"  # the newest migration in archive_schema/migrations/versions
 MIGRATION_LOCK = 0x736F686F61  # "sohoa": PostgreSQL's advisory lock of the migrations
 
 
@@ -102,6 +102,7 @@ class DocumentRow(Base):
     review_from: Mapped[date | None] = mapped_column(Date, index=True)
     retention_status: Mapped[str] = mapped_column(String(20))
     sources: Mapped[dict[str, Any]]
+    field_confidence: Mapped[dict[str, Any]] = mapped_column(server_default="{}")
     status: Mapped[str] = mapped_column(String(20), index=True)
     registered_at: Mapped[datetime]
     archived_at: Mapped[datetime | None]

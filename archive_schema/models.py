@@ -118,6 +118,9 @@ class Document(Description):
     files: list[StoredFile] = Field(default_factory=list)
     retention: Retention | None = None
     sources: dict[str, Source] = Field(default_factory=dict)
+    field_confidence: dict[str, float] = Field(
+        default_factory=dict, description="how far each field read by OCR can be trusted, 0-100"
+    )
     events: list[Event] = Field(default_factory=list)
     status: Status = Status.REGISTERED
 

@@ -62,6 +62,7 @@ class Reading:
     read_pages: list[str]
     qualities: list[float]
     fields: dict[str, Any]
+    confidence: dict[str, float]
     seconds: float
 
 
@@ -77,6 +78,10 @@ class Score:
     bad_flagged: int = 0
     fields_right: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FIELDS, 0))
     misses: list[str] = field(default_factory=list)
+    unsure: int = 0  # fields read whose confidence is under REVIEW_BELOW
+    unsure_wrong: int = 0
+    sure: int = 0
+    sure_wrong: int = 0
     documents: int = 0
     pages: int = 0
     seconds: float = 0.0
@@ -91,7 +96,14 @@ class Score:
             self.bad_flagged += bad and flagged
         for name in FIELDS:
             printed = truth_of(document(reading.corpus_id).truth, name)
-            if field_key(printed) == field_key(reading.fields[name]):
+            right = field_key(printed) == field_key(reading.fields[name])
+            if name in reading.confidence:
+                unsure = reading.confidence[name] < REVIEW_BELOW
+                self.unsure += unsure
+                self.unsure_wrong += unsure and not right
+                self.sure += not unsure
+                self.sure_wrong += not unsure and not right
+            if right:
                 self.fields_right[name] += 1
             else:
                 read = reading.fields[name]
@@ -166,13 +178,15 @@ def read_document(task: tuple[str, str, dict[str, Any]]) -> Reading:
         started = time.monotonic()
         layouts, _ = scans_to_pdfa([tiff], Path(work) / "out.pdf", **ocr_options)
         seconds = time.monotonic() - started
+    header = parse_header(layouts)
     return Reading(
         condition=condition_name,
         corpus_id=corpus_id,
         truth_pages=[text for _, text in pages],
         read_pages=[layout.text for layout in layouts],
         qualities=[page_quality(layout) for layout in layouts],
-        fields=parse_header(layouts).model_dump(),
+        fields=header.fields.model_dump(),
+        confidence=header.confidence,
         seconds=seconds,
     )
 
@@ -210,6 +224,11 @@ def main() -> None:
             print(
                 f"{condition}: "
                 + "  ".join(f"{n} {score.fields_right[n]}/{score.documents}" for n in FIELDS)
+            )
+            print(
+                f"{condition}: fields read with confidence under {REVIEW_BELOW:g}:"
+                f" {score.unsure_wrong}/{score.unsure} wrong; the others:"
+                f" {score.sure_wrong}/{score.sure} wrong"
             )
         if args.misses and score.misses:
             print(f"{condition} misses:", *score.misses, sep="\n")

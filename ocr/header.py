@@ -8,8 +8,10 @@ signature block (authority mark, title, name) on the right. Real documents bend 
 """
 
 import re
+from dataclasses import dataclass, field
 from datetime import date
 from statistics import median
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -29,6 +31,7 @@ from archive_schema.vocab import (
     starts_with_any,
 )
 from ocr.layout import Line, PageLayout
+from ocr.quality import text_quality
 
 _NUMBER = re.compile(r"^s[oô]\s*[:;.]?\s*(\S*\d.*)$")  # folded "Số: 12/CT-UBND"
 _DATE = re.compile(r"ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*(\d{4})")
@@ -42,11 +45,31 @@ STRAY = " .,;:-–—_|'\"`~*°)(\\/"  # marks OCR leaves at the ends of a heade
 OCR_TOLERANCE = 75  # how alike (rapidfuzz's ratio, 0-100) a misread header word still is
 _FOLDED_TYPES = {fold(name): name for name in DOC_TYPES}
 SIGNATURE_SPACE = 8  # lines of space between the title and the name, where the signature goes
+# How far a value read by a tolerant rule is trusted, beside one read as printed: it scales
+# the confidence of the words it came from.
+FUZZY_MATCH = 0.85  # a type name or abbreviation a letter or two off, matched or repaired
+BY_RULE = 0.7  # a công văn known by the NĐ 30/2020 rule, its misread "V/v" put back
 
 
-def parse_header(pages: list[PageLayout]) -> Description:
-    """What the pages say of the document; only the fields found are set (model_fields_set)."""
-    header = Description()
+@dataclass
+class HeaderReading:
+    """The fields read (only those found are set: `fields.model_fields_set`) and how far
+    each can be trusted, 0-100: the quality of the words it was read from (ocr.quality),
+    lowered when a tolerant rule read it."""
+
+    fields: Description = field(default_factory=Description)
+    confidence: dict[str, float] = field(default_factory=dict)
+
+    def set(self, name: str, value: Any, lines: list[Line], trust: float = 1.0) -> None:
+        setattr(self.fields, name, value)
+        words = [word for line in lines for word in line.words]
+        text = value if isinstance(value, str) else " ".join(line.text for line in lines)
+        self.confidence[name] = round(trust * text_quality(words, text), 1)
+
+
+def parse_header(pages: list[PageLayout]) -> HeaderReading:
+    """What the pages say of the document, field by field."""
+    header = HeaderReading()
     if not pages or not pages[0].lines:
         return header
     first = pages[0]
@@ -54,19 +77,23 @@ def parse_header(pages: list[PageLayout]) -> Description:
     left = [line for line in top if line.column == "left"] or top
     right = [line for line in top if line.column == "right"] or top
     number_at = next((i for i, line in enumerate(left) if _NUMBER.match(_fold(line))), None)
+    number_line = [] if number_at is None else [left[number_at]]
     if number_at is not None:
         _read_number(header, left[number_at])
-        header.parent_agency, header.issuing_agency = _agencies(left[:number_at])
+        _read_agencies(header, left[:number_at])
         under = left[number_at + 1 :]
-        summary = _summary_under_number(under)
-        if summary is None and _cong_van_by_rule(header, first, top):
-            summary = _misread_summary(under)
+        summary, trust = _summary_under_number(under), 1.0
+        if summary is None and _cong_van_by_rule(header.fields, first, top):
+            summary, trust = _misread_summary(under), BY_RULE
         if summary:
-            header.subject, header.doc_type = summary, CONG_VAN
+            text, lines = summary
+            header.set("subject", text, lines, trust)
+            header.set("doc_type", CONG_VAN, number_line + lines[:1], trust)
     _read_place_date(header, [line for line in right if not _is_motto(line)])
     _read_type_and_subject(header, first, first.lines[len(top) :])
-    if header.doc_type is None and header.notation:
-        header.doc_type = doc_type_of_notation(header.notation)
+    notation = header.fields.notation
+    if header.fields.doc_type is None and (by_notation := doc_type_of_notation(notation or "")):
+        header.set("doc_type", by_notation, number_line)
     _read_marks(header, first.lines[: len(top) + 3])
     _read_closing(header, pages)
     return header
@@ -84,12 +111,16 @@ def _header_region(page: PageLayout) -> list[Line]:
     return page.lines[:count]
 
 
-def _read_number(header: Description, line: Line) -> None:
-    value = re.sub(r"^\w+\s*[:;.]?\s*", "", normalize(line.text).strip(), count=1)
-    value = _repair_abbreviation(re.sub(r"\s*([/-])\s*", r"\1", value).strip(" .,;"))
+def _read_number(header: HeaderReading, line: Line) -> None:
+    printed = re.sub(r"^\w+\s*[:;.]?\s*", "", normalize(line.text).strip(), count=1)
+    printed = re.sub(r"\s*([/-])\s*", r"\1", printed).strip(" .,;")
+    value = _repair_abbreviation(printed)
     if value:
-        header.number_symbol = value
-        header.number, header.notation = split_number_symbol(value)
+        trust = 1.0 if value == printed else FUZZY_MATCH
+        number, notation = split_number_symbol(value)
+        for name, part in (("number_symbol", value), ("number", number), ("notation", notation)):
+            if part:
+                header.set(name, part, [line], trust)
 
 
 def _repair_abbreviation(number_symbol: str) -> str:
@@ -107,10 +138,10 @@ def _repair_abbreviation(number_symbol: str) -> str:
     return number_symbol
 
 
-def _agencies(lines: list[Line]) -> tuple[str | None, str | None]:
-    """(parent, issuing): each name starts with a word like BỘ, SỞ, ỦY BAN; a line that
-    does not (TỈNH LÀO CAI, a wrapped word) continues the name above it."""
-    names: list[str] = []
+def _read_agencies(header: HeaderReading, lines: list[Line]) -> None:
+    """The parent and the issuing agency: each name starts with a word like BỘ, SỞ, ỦY BAN;
+    a line that does not (TỈNH LÀO CAI, a wrapped word) continues the name above it."""
+    names: list[tuple[str, list[Line]]] = []
     for line in lines:
         text = _agency_text(normalize(line.text))
         if not text or _mark_in(text, SECRECY_MARKS + URGENCY_MARKS):
@@ -118,12 +149,14 @@ def _agencies(lines: list[Line]) -> tuple[str | None, str | None]:
         if names and (
             starts_with_any(text, TERRITORIAL_UNITS) or not starts_with_any(text, AGENCY_HEADS)
         ):
-            names[-1] += " " + text
+            names[-1][1].append(line)
+            names[-1] = (names[-1][0] + " " + text, names[-1][1])
         else:
-            names.append(text)
-    if not names:
-        return None, None
-    return (names[0] if len(names) > 1 else None), names[-1]
+            names.append((text, [line]))
+    if len(names) > 1:
+        header.set("parent_agency", *names[0])
+    if names:
+        header.set("issuing_agency", *names[-1])
 
 
 def _agency_text(text: str) -> str:
@@ -144,7 +177,7 @@ def _stray(token: str) -> bool:
     )
 
 
-def _summary_under_number(lines: list[Line]) -> str | None:
+def _summary_under_number(lines: list[Line]) -> tuple[str, list[Line]] | None:
     """A công văn's "V/v …" summary, which stands under its number and may wrap (a secrecy
     or urgency mark stamped below it is not part of it)."""
     start = next(
@@ -152,13 +185,12 @@ def _summary_under_number(lines: list[Line]) -> str | None:
     )
     if start is None:
         return None
-    summary = []
+    summary: list[Line] = []
     for line in lines[start:]:
-        text = normalize(line.text).strip()
-        if _mark_in(text, SECRECY_MARKS + URGENCY_MARKS):
+        if _mark_in(normalize(line.text), SECRECY_MARKS + URGENCY_MARKS):
             break
-        summary.append(text)
-    return " ".join(summary)
+        summary.append(line)
+    return " ".join(normalize(line.text).strip() for line in summary), summary
 
 
 def _cong_van_by_rule(header: Description, page: PageLayout, top: list[Line]) -> bool:
@@ -176,21 +208,22 @@ def _starts_like(text: str, phrase: str) -> bool:
     return fuzz.ratio(text[: len(phrase)], phrase) >= OCR_TOLERANCE
 
 
-def _misread_summary(lines: list[Line]) -> str | None:
+def _misread_summary(lines: list[Line]) -> tuple[str, list[Line]] | None:
     """The lines under a công văn's number, its "V/v" put back when OCR made a short token
     of it ("Ví", "MẠI"): NĐ 30/2020 starts every công văn's summary with it."""
-    summary = []
+    summary, texts = [], []
     for line in lines:
         text = normalize(line.text).strip()
         if not text or _mark_in(text, SECRECY_MARKS + URGENCY_MARKS) or _is_motto(line):
             break
-        summary.append(text)
+        summary.append(line)
+        texts.append(text)
     if not summary:
         return None
-    first, _, rest = summary[0].partition(" ")
-    if len(first) <= 4 and rest and not fold(summary[0]).startswith("ve viec"):
-        summary[0] = f"V/v {rest}"
-    return " ".join(summary)
+    first, _, rest = texts[0].partition(" ")
+    if len(first) <= 4 and rest and not fold(texts[0]).startswith("ve viec"):
+        texts[0] = f"V/v {rest}"
+    return " ".join(texts), summary
 
 
 def _is_motto(line: Line) -> bool:
@@ -198,7 +231,7 @@ def _is_motto(line: Line) -> bool:
     return any(phrase in folded for phrase in _MOTTO) or bool(_SEPARATOR.match(line.text))
 
 
-def _read_place_date(header: Description, lines: list[Line]) -> None:
+def _read_place_date(header: HeaderReading, lines: list[Line]) -> None:
     text = " ".join(normalize(line.text) for line in lines)
     folded = fold(text)  # folding keeps the length and positions of `text`
     match = _DATE.search(folded)
@@ -206,21 +239,23 @@ def _read_place_date(header: Description, lines: list[Line]) -> None:
         return
     day, month, year = (int(g) for g in match.groups())
     try:
-        header.issue_date = date(year, month, day)
+        header.set("issue_date", date(year, month, day), lines)
     except ValueError:
         return
     place = text[: match.start()].strip(" ,.")
-    header.place = place or None
+    if place:
+        header.set("place", place, lines)
 
 
-def _read_type_and_subject(header: Description, page: PageLayout, lines: list[Line]) -> None:
+def _read_type_and_subject(header: HeaderReading, page: PageLayout, lines: list[Line]) -> None:
     """The type name in capitals, centred, and the summary centred under it."""
-    if not lines or header.subject:
+    if not lines or header.fields.subject:
         return
     type_name = _type_named(lines[0].text)
     if type_name is None:
         return
-    header.doc_type = type_name
+    exact = doc_type_named(lines[0].text.strip(STRAY)) is not None
+    header.set("doc_type", type_name, lines[:1], 1.0 if exact else FUZZY_MATCH)
     centre = _text_centre(page)
     subject: list[Line] = []
     for line in lines[1:]:
@@ -234,7 +269,7 @@ def _read_type_and_subject(header: Description, page: PageLayout, lines: list[Li
             break
         subject.append(line)
     if subject:
-        header.subject = " ".join(normalize(line.text).strip() for line in subject)
+        header.set("subject", " ".join(normalize(line.text).strip() for line in subject), subject)
 
 
 def _type_named(text: str) -> str | None:
@@ -265,11 +300,12 @@ def _text_centre(page: PageLayout) -> float:
     return median((line.box[0] + line.box[2]) / 2 for line in wide)
 
 
-def _read_marks(header: Description, lines: list[Line]) -> None:
+def _read_marks(header: HeaderReading, lines: list[Line]) -> None:
     for line in lines:
         text = normalize(line.text)
-        header.secrecy = header.secrecy or _mark_in(text, SECRECY_MARKS)
-        header.urgency = header.urgency or _mark_in(text, URGENCY_MARKS)
+        for name, marks in (("secrecy", SECRECY_MARKS), ("urgency", URGENCY_MARKS)):
+            if getattr(header.fields, name) is None and (mark := _mark_in(text, marks)):
+                header.set(name, mark, [line])
 
 
 def _mark_in(text: str, marks: tuple[str, ...]) -> str | None:
@@ -278,7 +314,7 @@ def _mark_in(text: str, marks: tuple[str, ...]) -> str | None:
     return next((mark for mark in marks if folded == fold(mark)), None)
 
 
-def _read_closing(header: Description, pages: list[PageLayout]) -> None:
+def _read_closing(header: HeaderReading, pages: list[PageLayout]) -> None:
     """The signature block and the Nơi nhận list after the body: the first title block on
     the right half of a page (an authority mark or a title in capitals, line after line)
     with a name under it, within the space left for the signature."""
@@ -291,16 +327,20 @@ def _read_closing(header: Description, pages: list[PageLayout]) -> None:
         for start in range(len(right)):
             found = _signature_block(right[start:])
             if found:
-                titles, name = found
-                header.signer_name = name
-                header.signer_title = " / ".join(titles)
+                title_lines, name_line = found
+                titles = [normalize(t.text).strip() for t in title_lines]
+                header.set("signer_name", normalize(name_line.text).strip(), [name_line])
+                header.set("signer_title", " / ".join(titles), title_lines)
                 marks = [m.group(1).upper() + "." for t in titles if (m := _MARK.match(t))]
-                header.authority_mark = " ".join(marks) or None
-                header.recipients = _recipients(page, lines, right[start])
+                if marks:
+                    header.set("authority_mark", " ".join(marks), title_lines)
+                recipients, items = _recipients(page, lines, right[start])
+                if recipients:
+                    header.set("recipients", recipients, items)
                 return
 
 
-def _signature_block(lines: list[Line]) -> tuple[list[str], str] | None:
+def _signature_block(lines: list[Line]) -> tuple[list[Line], Line] | None:
     """(title lines, name) when `lines` (top to bottom) open with a signature block."""
     titles: list[Line] = []
     for line in lines:
@@ -315,9 +355,8 @@ def _signature_block(lines: list[Line]) -> tuple[list[str], str] | None:
     for line in lines[len(titles) :]:
         if line.box[1] - last.box[3] > SIGNATURE_SPACE * last.height:
             return None
-        name = normalize(line.text).strip()
-        if _is_name(name):
-            return [normalize(t.text).strip() for t in titles], name
+        if _is_name(normalize(line.text).strip()):
+            return titles, line
     return None
 
 
@@ -332,9 +371,11 @@ def _is_name(text: str) -> bool:
     return 2 <= len(words) <= 6 and not text.isupper() and all(w[:1].isupper() for w in words)
 
 
-def _recipients(page: PageLayout, lines: list[Line], signature: Line) -> list[str]:
-    """Items of the Nơi nhận list on the left, beside the signature block: each starts with
-    '-', and a line that does not continues the item above it."""
+def _recipients(
+    page: PageLayout, lines: list[Line], signature: Line
+) -> tuple[list[str], list[Line]]:
+    """Items of the Nơi nhận list on the left, beside the signature block, and their lines:
+    each starts with '-', and a line that does not continues the item above it."""
     left = sorted(
         (line for line in lines if line.box[0] <= 0.42 * page.width), key=lambda line: line.box[1]
     )
@@ -345,8 +386,9 @@ def _recipients(page: PageLayout, lines: list[Line], signature: Line) -> list[st
         and abs(line.box[1] - signature.box[1]) < 4 * signature.height
     ]
     if not heading:
-        return []
+        return [], []
     items: list[str] = []
+    read: list[Line] = []
     previous = left[heading[0]]
     for line in left[heading[0] + 1 :]:
         if line.box[1] - previous.box[3] > 2 * previous.height:
@@ -356,5 +398,6 @@ def _recipients(page: PageLayout, lines: list[Line], signature: Line) -> list[st
             items.append(text.lstrip("-–• ").strip())
         else:
             items[-1] += " " + text
+        read.append(line)
         previous = line
-    return items
+    return items, read

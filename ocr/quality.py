@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 
 from archive_schema.vietnamese import normalize
-from ocr.layout import PageLayout
+from ocr.layout import PageLayout, Word
 
 SYLLABLE_LIST = Path("/usr/share/hunspell/vi_VN.dic")
 # tesseract's mean word confidence is 94-96 on pages read right and 85-92 on pages with more
@@ -50,13 +50,24 @@ def page_quality(layout: PageLayout) -> float:
     """0 for a page without text (blank, or OCR gave up): someone should look at it."""
     if not layout.text.strip():
         return 0.0
-    signals = [100 - CONFIDENCE_STRETCH * (100 - layout.confidence)]
-    share = syllable_share(layout.text)
-    if share is not None:
-        signals.append(100 * share)
+    words = [word for line in layout.lines for word in line.words]
+    signals = [text_quality(words, layout.text)]
     if layout.ink_in_words is not None:
         signals.append(100 * layout.ink_in_words)
     return round(min(signals), 1)
+
+
+def text_quality(words: list[Word], text: str) -> float:
+    """The weaker of the words' stretched confidence and the share of syllables in `text`
+    (the words as read, or a value made of them): 0 without words."""
+    if not words:
+        return 0.0
+    confidence = sum(word.confidence for word in words) / len(words)
+    signals = [100 - CONFIDENCE_STRETCH * (100 - confidence)]
+    share = syllable_share(text)
+    if share is not None:
+        signals.append(100 * share)
+    return max(0.0, min(signals))
 
 
 def _abbreviation(word: str) -> bool:

@@ -47,6 +47,7 @@ def sample() -> Document:
         ],
         retention=Retention(schedule="s@1", row="1.2", permanent=True, status="classified"),
         sources={"doc_type": Source.OCR, "subject": Source.MANIFEST},
+        field_confidence={"doc_type": 74.4},
         events=[Event(stage="ocr", outcome="ok", detail="2 pages")],
     )
 
@@ -100,6 +101,7 @@ def test_an_older_catalog_is_upgraded(tmp_path: Path) -> None:
     with Catalog(url).engine.begin() as connection:  # as a catalog made before migration 0002
         connection.execute(text("UPDATE alembic_version SET version_num = '0001'"))
         connection.execute(text("ALTER TABLE pages DROP COLUMN quality"))
+        connection.execute(text("ALTER TABLE documents DROP COLUMN field_confidence"))  # 0008
         for table in (
             "claims",  # of 0007
             *("sessions", "login_attempts"),  # of 0006

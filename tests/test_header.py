@@ -43,7 +43,7 @@ def test_decision_with_parent_agency_and_signature_marks() -> None:
         centred("Bùi Thanh An", 1800, 900),
         number=2,
     )
-    header = parse_header([first, last])
+    header = parse_header([first, last]).fields
     assert header == Description(
         doc_type="Quyết định",
         number_symbol="63/2025/QĐ-CT",
@@ -78,7 +78,7 @@ def test_official_letter_with_summary_under_number_and_marks() -> None:
         centred("PHÓ CHỦ TỊCH", 1800, 1260),
         centred("Nguyễn Văn A", 1800, 1500),
     )
-    header = parse_header([page])
+    header = parse_header([page]).fields
     assert (header.doc_type, header.subject) == (
         "Công văn",
         "V/v phòng, chống dịch bệnh mùa mưa bão",
@@ -98,7 +98,7 @@ def test_old_notation_kept_as_printed_and_impossible_date_dropped() -> None:
         *header_rows(["UỶ BAN NHÂN DÂN"], "11/1998/QĐ .UB", "Lào Cai, ngày 31 tháng 02 năm 1998"),
         *body(600, 2),
     )
-    header = parse_header([page])
+    header = parse_header([page]).fields
     assert (header.number_symbol, header.notation, header.issue_date) == (
         "11/1998/QĐ .UB",
         "QĐ .UB",
@@ -108,8 +108,8 @@ def test_old_notation_kept_as_printed_and_impossible_date_dropped() -> None:
 
 
 def test_pages_without_text() -> None:
-    assert parse_header([]) == Description()
-    assert parse_header([layout()]) == Description()
+    assert parse_header([]).fields == Description()
+    assert parse_header([layout()]).fields == Description()
 
 
 def test_doubled_letter_of_the_type_abbreviation_is_repaired() -> None:
@@ -119,9 +119,10 @@ def test_doubled_letter_of_the_type_abbreviation_is_repaired() -> None:
         ),
         *body(600, 2),
     )
-    assert parse_header([page]).number_symbol == "145/2025/QĐ-UBND"
+    assert parse_header([page]).fields.number_symbol == "145/2025/QĐ-UBND"
     unknown = layout(*header_rows(["ỦY BAN NHÂN DÂN"], "12/XXX-UBND", "ngày 1 tháng 1 năm 2020"))
-    assert parse_header([unknown]).number_symbol == "12/XXX-UBND"  # no known type to repair towards
+    unrepaired = parse_header([unknown]).fields
+    assert unrepaired.number_symbol == "12/XXX-UBND"  # no known type to repair towards
 
 
 SPECK = Word(text=":", box=(2100, 905, 2108, 912), confidence=90)  # tiny, beside the name
@@ -135,7 +136,7 @@ def test_specks_in_the_signature_space_are_ignored() -> None:
         centred(";", 1800, 640),
         [*centred("Thái Hữu Phép", 1800, 900), SPECK],
     )
-    header = parse_header([page])
+    header = parse_header([page]).fields
     assert (header.signer_title, header.signer_name) == (
         "TL. CHỦ TỊCH / CHÁNH VĂN PHÒNG",
         "Thái Hữu Phép",
@@ -160,7 +161,7 @@ def misread_letter(summary: tuple[str, str], notation: str, greeting: str = "") 
 
 def test_a_letter_whose_v_v_was_misread_is_a_cong_van_by_its_notation() -> None:
     summary = ("Ví tăng cường công tác", "bảo đảm an ninh trường học")
-    header = parse_header([misread_letter(summary, "1234/SGDĐT-CTrTT")])
+    header = parse_header([misread_letter(summary, "1234/SGDĐT-CTrTT")]).fields
     assert header.doc_type == "Công văn"
     assert header.subject == "V/v tăng cường công tác bảo đảm an ninh trường học"
     assert header.issuing_agency == "SỞ GIÁO DỤC VÀ ĐÀO TẠO"
@@ -169,12 +170,13 @@ def test_a_letter_whose_v_v_was_misread_is_a_cong_van_by_its_notation() -> None:
 def test_a_letter_with_a_type_in_its_notation_is_one_by_its_greeting() -> None:
     summary = ("MẠI triển khai kế hoạch", "phòng cháy chữa cháy")
     notation = "5680/CT-CS"  # CT: the Cục Thuế here, a chỉ thị's abbreviation too
-    header = parse_header([misread_letter(summary, notation, "Kính gửỉ: Chi cục Thuế các huyện")])
+    greeting = "Kính gửỉ: Chi cục Thuế các huyện"
+    header = parse_header([misread_letter(summary, notation, greeting)]).fields
     assert (header.doc_type, header.subject) == (
         "Công văn",
         "V/v triển khai kế hoạch phòng cháy chữa cháy",
     )
-    unsure = parse_header([misread_letter(summary, notation)])  # no greeting: a chỉ thị
+    unsure = parse_header([misread_letter(summary, notation)]).fields  # no greeting: a chỉ thị
     assert unsure.doc_type == "Chỉ thị" and unsure.subject is None
 
 
@@ -196,7 +198,31 @@ def test_a_long_upper_case_subject_is_followed_over_its_wraps() -> None:
         centred("———", PAGE_CENTRE, 900),  # the rule under the summary
         *body(1000, 4),
     )
-    header = parse_header([page])
+    header = parse_header([page]).fields
     assert header.doc_type == "Nghị quyết"
     assert header.subject == " ".join(subject)
     assert header.issuing_agency == "HỘI ĐỒNG NHÂN DÂN TỈNH ĐỒNG THÁP"
+
+
+def test_each_field_read_says_how_far_it_can_be_trusted() -> None:
+    summary = ("Ví tăng cường công tác", "bảo đảm an ninh trường học")
+    reading = parse_header([misread_letter(summary, "1234/SGDĐT-CTrTT")])
+    assert set(reading.confidence) == reading.fields.model_fields_set
+    confidence = reading.confidence
+    assert confidence["issue_date"] > 85  # printed plainly, read with confidence 95
+    assert confidence["subject"] < 80 and confidence["doc_type"] < 80  # "V/v" put back by rule
+    doubtful = layout(
+        *header_rows(["ỦY BAN NHÂN DÂN"], "7/QĐ-UBND", "Huế, ngày 1 tháng 2 năm 2024"),
+        centred("QUYẾT ĐJNH", PAGE_CENTRE, 560),  # a letter off
+        centred("Về việc thành lập Hội đồng", PAGE_CENTRE, 630),
+        *body(750, 3),
+    )
+    confidence = parse_header([doubtful]).confidence
+    assert confidence["doc_type"] < confidence["subject"]
+    junk = layout(
+        *header_rows(["ỦY BAN NHÂN DÂN"], "7/QĐ-UBND", "Huế, ngày 1 tháng 2 năm 2024"),
+        centred("QUYẾT ĐỊNH", PAGE_CENTRE, 560),
+        centred("Vềe viêjc thànhh lậpp Hộii đồngg", PAGE_CENTRE, 630),  # read at 95, not words
+        *body(750, 3),
+    )
+    assert parse_header([junk]).confidence["subject"] < 50

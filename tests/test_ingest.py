@@ -45,6 +45,9 @@ def test_metadata_read_from_the_scans_matches_ground_truth(ingested: Ingested) -
         ), sample.name
         assert doc.sources["number_symbol"] == "ocr"
         assert doc.sources["dossier_code"] == "manifest"  # the manifest's archival context
+        read = {field for field, source in doc.sources.items() if source == "ocr"}
+        assert set(doc.field_confidence) == read  # how far each can be trusted, for review
+        assert all(0 <= confidence <= 100 for confidence in doc.field_confidence.values())
 
 
 def test_records_are_classified_and_coded(ingested: Ingested) -> None:

@@ -219,6 +219,8 @@ def test_the_records_offices_safeguards(office: str, browser: Browser) -> None:
     officer.click("form.hold button")
     expect(officer.locator("table.held")).to_contain_text("Thanh tra tỉnh yêu cầu")
     officer.goto(f"{office}/documents/letter2016")
+    expect(officer.locator("dd.unsure")).to_have_count(1)  # the subject, not the type
+    expect(officer.locator("dd.unsure")).to_contain_text("Máy đọc chưa chắc (62/100)")
     officer.fill("form.hold input[name=reason]", "Vụ việc đang giải quyết")
     officer.click("form.hold button")
     expect(officer.locator("form.hold")).to_contain_text("Đang phong tỏa: Vụ việc đang giải quyết")

@@ -69,6 +69,7 @@ def document_page(
         user,
         doc=doc,
         fields=[(name, getattr(doc, name)) for name in SHOWN_FIELDS if getattr(doc, name)],
+        unsure=_unsure_fields(doc, services(request).settings.review_quality),
         # what was done to the record, its paths and tools: for those who keep the archive
         events=services(request).catalog.events(doc.id) if user.role is not Role.READER else None,
         shown_page=min(max(1, page_number), max(1, doc.page_count)),
@@ -78,6 +79,11 @@ def document_page(
     )
     answer.headers.update(NO_STORE)
     return answer
+
+
+def _unsure_fields(doc: Document, review_below: float) -> dict[str, float]:
+    """The fields OCR read with a confidence a person should check."""
+    return {name: c for name, c in doc.field_confidence.items() if c < review_below}
 
 
 @router.get("/{document_id}/pdf")

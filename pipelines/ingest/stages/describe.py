@@ -13,7 +13,7 @@ EARLIEST_DATE = date(1900, 1, 1)
 
 def describe(doc: Document, pages: list[PageLayout], manifest: dict[str, Any]) -> None:
     header = parse_header(pages)
-    parsed = header.model_dump(include=header.model_fields_set)
+    parsed = header.fields.model_dump(include=header.fields.model_fields_set)
     notes = []
     if parsed.get("issue_date") and not EARLIEST_DATE <= parsed["issue_date"] <= date.today():
         notes.append(f"issue date {parsed['issue_date']} read by OCR is implausible, left empty")
@@ -23,6 +23,7 @@ def describe(doc: Document, pages: list[PageLayout], manifest: dict[str, Any]) -
             _set(doc, field, manifest[field], Source.MANIFEST)
         elif parsed.get(field):
             _set(doc, field, parsed[field], Source.OCR)
+            doc.field_confidence[field] = header.confidence[field]
     if doc.number_symbol and doc.sources.get("number_symbol") == Source.MANIFEST:
         number, notation = split_number_symbol(doc.number_symbol)
         for field, value in (("number", number), ("notation", notation)):
