@@ -1,4 +1,4 @@
-"""The development corpus: 20 real administrative documents and their printed metadata.
+"""The development corpus: real administrative documents and their printed metadata.
 
 The texts are re-publications whose header is flattened into a few lines; `parts()` recovers
 the pieces of an NĐ 30/2020 page (header blocks, number, place and date, type name, summary,
@@ -40,8 +40,8 @@ class DocumentParts:
     subject: str
     body: tuple[str, ...]
     recipients: tuple[str, ...]
-    signature: tuple[str, ...]
-    signer_name: str
+    signature: tuple[str, ...]  # empty for an excerpt, which stops before the signature
+    signer_name: str | None
     annex: tuple[str, ...]
 
 
@@ -70,8 +70,12 @@ def parts(doc: CorpusDocument) -> DocumentParts:
         raise ValueError(f"corpus document {doc.id}: no 'ngày … tháng … năm …' date")
     subject_end = _find(truth["subject"], text).end()
     body_start = max(subject_end, date_match.end())
-    title = truth["signer_title"].split(" / ")
-    sig_start, sig_end = _signature_span(text, title, truth["signer_name"], body_start)
+    title = truth["signer_title"].split(" / ") if truth["signer_title"] else []
+    sig_start, sig_end = (
+        _signature_span(text, title, truth["signer_name"], body_start)
+        if title
+        else (len(text), len(text))
+    )
     recipients_start = text.rfind("Nơi nhận", body_start, sig_start)
     body_end = recipients_start if recipients_start >= 0 else sig_start
     motto = "CỘNG HOÀ" if "CỘNG HOÀ" in text else "CỘNG HÒA"

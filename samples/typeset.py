@@ -171,7 +171,8 @@ def typeset(parts: DocumentParts, dpi: int) -> list[TypesetPage]:
         t.rule(text_left + text_width / 2, text_width / 4)
     t.y += t.pitch(REGULAR) * 0.6
     _paragraphs(t, parts.body, text_left, text_width)
-    _closing(t, parts)
+    if parts.signature:
+        _closing(t, parts)
     if parts.annex:
         t.new_page()
         _paragraphs(t, parts.annex, text_left, text_width)
@@ -252,7 +253,7 @@ def _closing(t: Typesetter, parts: DocumentParts) -> None:
     for line in signature:
         t.draw(line, SIGNATURE, sig_left, sig_width, "center")
     t.y += t.px(60)
-    t.draw(parts.signer_name, BOLD, sig_left, sig_width, "center")
+    t.draw(parts.signer_name or "", BOLD, sig_left, sig_width, "center")
     t.page.signature = (round(sig_left), round(top), round(sig_left + sig_width), round(t.y))
     t.y = max(bottom, t.y)
 
