@@ -54,6 +54,7 @@ def _pump(source: socket.socket, sink: socket.socket) -> None:
     except OSError:
         pass
     finally:
-        for end in (source, sink):
+        for end in (source, sink):  # both directions end; the other pump finds them closed
             with suppress(OSError):
                 end.shutdown(socket.SHUT_RDWR)
+            end.close()
