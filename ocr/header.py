@@ -17,6 +17,7 @@ from rapidfuzz import fuzz, process
 
 from archive_schema.identifiers import split_number_symbol
 from archive_schema.models import Description
+from archive_schema.places import known_place
 from archive_schema.vietnamese import fold, normalize
 from archive_schema.vocab import (
     AGENCY_HEADS,
@@ -35,7 +36,7 @@ from ocr.quality import text_quality
 
 _NUMBER = re.compile(r"^s[oô]\s*[:;.]?\s*(\S*\d.*)$")  # folded "Số: 12/CT-UBND"
 _DATE = re.compile(r"ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*(\d{4})")
-_MOTTO = ("cong hoa xa hoi", "doc lap", "tu do", "hanh phuc")
+_MOTTO = ("conghoaxahoi", "chunghiavietnam", "doclap", "tudo", "hanhphuc")  # folded, unspaced
 _MARK = re.compile(
     rf"^({'|'.join(m.rstrip('.') for m in AUTHORITY_MARKS)})\s*[.,]\s*", re.IGNORECASE
 )
@@ -44,6 +45,14 @@ KINH_GUI = "kinh gui"
 STRAY = " .,;:-–—_|'\"`~*°)(\\/"  # marks OCR leaves at the ends of a header line
 OCR_TOLERANCE = 75  # how alike (rapidfuzz's ratio, 0-100) a misread header word still is
 _FOLDED_TYPES = {fold(name): name for name in DOC_TYPES}
+COUNCILS = ("ỦY BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN", "UBND", "HĐND")
+# The words agency names are made of, by their folded letters: what OCR reads as "TĨNH",
+# "ỦY BẢN" or "ỦYBANNHÂNDÂN" can only be one of them.
+_AGENCY_WORDS = {
+    fold(word).replace(" ", ""): word for word in (*COUNCILS, *AGENCY_HEADS, *TERRITORIAL_UNITS)
+}
+_UNITS = {fold(word).replace(" ", ""): word for word in TERRITORIAL_UNITS}
+LONGEST_AGENCY_WORD = max(len(word.split()) for word in _AGENCY_WORDS.values())
 SIGNATURE_SPACE = 8  # lines of space between the title and the name, where the signature goes
 # How far a value read by a tolerant rule is trusted, beside one read as printed: it scales
 # the confidence of the words it came from.
@@ -143,7 +152,7 @@ def _read_agencies(header: HeaderReading, lines: list[Line]) -> None:
     a line that does not (TỈNH LÀO CAI, a wrapped word) continues the name above it."""
     names: list[tuple[str, list[Line]]] = []
     for line in lines:
-        text = _agency_text(normalize(line.text))
+        text = _agency_words(_agency_text(normalize(line.text)))
         if not text or _mark_in(text, SECRECY_MARKS + URGENCY_MARKS):
             continue
         if names and (
@@ -153,10 +162,12 @@ def _read_agencies(header: HeaderReading, lines: list[Line]) -> None:
             names[-1] = (names[-1][0] + " " + text, names[-1][1])
         else:
             names.append((text, [line]))
+    read = [_agency_text(normalize(line.text)) for line in lines]
+    trust = 1.0 if all(_agency_words(text) == text for text in read) else FUZZY_MATCH
     if len(names) > 1:
-        header.set("parent_agency", *names[0])
+        header.set("parent_agency", *names[0], trust)
     if names:
-        header.set("issuing_agency", *names[-1])
+        header.set("issuing_agency", *names[-1], trust)
 
 
 def _agency_text(text: str) -> str:
@@ -168,6 +179,32 @@ def _agency_text(text: str) -> str:
     while tokens and _stray(tokens[0]):
         tokens.pop(0)
     return " ".join(tokens).strip(STRAY)
+
+
+def _agency_words(text: str) -> str:
+    """An agency name in capitals with its leading words spelt as they can only be: the
+    head ("ỦY BẢN", "ỦYBANNHÂNDÂN"), the unit after a council ("TĨNH"), each a run of
+    tokens whose letters fold to the word, and the province after the unit from the list."""
+    if not text.isupper():
+        return text
+    tokens = text.split()
+    head, tokens = _agency_word(tokens, _AGENCY_WORDS)
+    unit = head if head in TERRITORIAL_UNITS else None
+    if head in COUNCILS:
+        unit, tokens = _agency_word(tokens, _UNITS)
+    if unit and tokens:
+        place = " ".join(tokens)
+        tokens = (known_place(place) or place).upper().split()
+    return " ".join([word for word in (head, unit if unit != head else None) if word] + tokens)
+
+
+def _agency_word(tokens: list[str], words: dict[str, str]) -> tuple[str | None, list[str]]:
+    """The word of `words` the first tokens spell, longest first, and the tokens after it."""
+    for size in range(min(LONGEST_AGENCY_WORD, len(tokens)), 0, -1):
+        word = words.get("".join(fold(token) for token in tokens[:size]))
+        if word:
+            return word, tokens[size:]
+    return None, tokens
 
 
 def _stray(token: str) -> bool:
@@ -227,8 +264,8 @@ def _misread_summary(lines: list[Line]) -> tuple[str, list[Line]] | None:
 
 
 def _is_motto(line: Line) -> bool:
-    folded = _fold(line)
-    return any(phrase in folded for phrase in _MOTTO) or bool(_SEPARATOR.match(line.text))
+    letters = _fold(line).replace(" ", "")  # OCR glues and splits the motto's words
+    return any(phrase in letters for phrase in _MOTTO) or bool(_SEPARATOR.match(line.text))
 
 
 def _read_place_date(header: HeaderReading, lines: list[Line]) -> None:
@@ -242,9 +279,21 @@ def _read_place_date(header: HeaderReading, lines: list[Line]) -> None:
         header.set("issue_date", date(year, month, day), lines)
     except ValueError:
         return
-    place = text[: match.start()].strip(" ,.")
+    place = _place(text[: match.start()])
     if place:
-        header.set("place", place, lines)
+        known = known_place(place)
+        header.set("place", known or place, lines, 1.0 if known in (None, place) else FUZZY_MATCH)
+
+
+def _place(text: str) -> str:
+    """The place before the date, without what OCR left before it: marks, specks, the end
+    of the motto ("… VIỆT NAM _ Quảng Trị")."""
+    tokens = text.strip(" ,.").split()
+    marks = [i for i, t in enumerate(tokens) if t not in "-–" and not any(c.isalpha() for c in t)]
+    tokens = tokens[marks[-1] + 1 :] if marks else tokens
+    while tokens and not tokens[0].lstrip(STRAY)[:1].isupper():
+        tokens.pop(0)
+    return " ".join(tokens).strip(STRAY)
 
 
 def _read_type_and_subject(header: HeaderReading, page: PageLayout, lines: list[Line]) -> None:

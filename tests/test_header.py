@@ -226,3 +226,30 @@ def test_each_field_read_says_how_far_it_can_be_trusted() -> None:
         *body(750, 3),
     )
     assert parse_header([junk]).confidence["subject"] < 50
+
+
+def test_agency_words_and_places_misread_are_spelt_as_they_can_only_be() -> None:
+    page = layout(
+        *header_rows(
+            ["ỦYBANNHÂNDÂN", "TĨNH QUẢNG NẠM"], "9/KH-UBND", "___ Bác Ninh, ngày 2 tháng 3 năm 2020"
+        ),
+        *body(600, 2),
+    )
+    reading = parse_header([page])
+    assert reading.fields.issuing_agency == "ỦY BAN NHÂN DÂN TỈNH QUẢNG NAM"
+    assert reading.fields.place == "Bắc Ninh"
+    assert reading.confidence["place"] < reading.confidence["issue_date"]  # put back: less sure
+    as_printed = layout(
+        *header_rows(
+            ["ỦY BAN NHÂN DÂN HUYỆN TỊNH BIÊN", "BAN QUẢN LÝ DỰ ÁN"],  # no unit or place to mend
+            "5/TB-BQLDA",
+            "Tịnh Biên, ngày 2 tháng 3 năm 2020",
+        ),
+        *body(600, 2),
+    )
+    fields = parse_header([as_printed]).fields
+    assert (fields.parent_agency, fields.issuing_agency, fields.place) == (
+        "ỦY BAN NHÂN DÂN HUYỆN TỊNH BIÊN",
+        "BAN QUẢN LÝ DỰ ÁN",
+        "Tịnh Biên",
+    )
