@@ -36,6 +36,10 @@ from ocr.quality import text_quality
 
 _NUMBER = re.compile(r"^s[oô]\s*[:;.]?\s*(\S*\d.*)$")  # folded "Số: 12/CT-UBND"
 _DATE = re.compile(r"ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*(\d{4})")
+# The date as OCR may leave it: "tháng" or "năm" misread or lost, a number split ("1 2").
+_LOOSE_DATE = re.compile(
+    r"ngay\s*(\d(?: ?\d)?)\s+(?:[a-z]{1,6}\s+)?(\d(?: ?\d)?)\s*(?:nam|[a-z]{2,4})\s*(\d{4})"
+)
 _MOTTO = ("conghoaxahoi", "chunghiavietnam", "doclap", "tudo", "hanhphuc")  # folded, unspaced
 _MARK = re.compile(
     rf"^({'|'.join(m.rstrip('.') for m in AUTHORITY_MARKS)})\s*[.,]\s*", re.IGNORECASE
@@ -43,6 +47,7 @@ _MARK = re.compile(
 _SEPARATOR = re.compile(r"^[\W_]*$")
 KINH_GUI = "kinh gui"
 STRAY = " .,;:-–—_|'\"`~*°)(\\/"  # marks OCR leaves at the ends of a header line
+SUBJECT_STRAY = " .,;:_|'`~*°\\"  # the same but dashes, quotes, brackets: a summary has them
 OCR_TOLERANCE = 75  # how alike (rapidfuzz's ratio, 0-100) a misread header word still is
 _FOLDED_TYPES = {fold(name): name for name in DOC_TYPES}
 COUNCILS = ("ỦY BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN", "UBND", "HĐND")
@@ -53,6 +58,7 @@ _AGENCY_WORDS = {
 }
 _UNITS = {fold(word).replace(" ", ""): word for word in TERRITORIAL_UNITS}
 LONGEST_AGENCY_WORD = max(len(word.split()) for word in _AGENCY_WORDS.values())
+ISSUER_PREFIX = 12  # "CHỦ TỊCH ", "BỘ TRƯỞNG " before the agency on the issuer's line
 SIGNATURE_SPACE = 8  # lines of space between the title and the name, where the signature goes
 # How far a value read by a tolerant rule is trusted, beside one read as printed: it scales
 # the confidence of the words it came from.
@@ -85,7 +91,9 @@ def parse_header(pages: list[PageLayout]) -> HeaderReading:
     top = _header_region(first) or first.lines[:8]  # without columns, the header is on top
     left = [line for line in top if line.column == "left"] or top
     right = [line for line in top if line.column == "right"] or top
-    number_at = next((i for i, line in enumerate(left) if _NUMBER.match(_fold(line))), None)
+    number_at = next(
+        (i for i, line in enumerate(left) if _NUMBER.match(_fold(line).lstrip(STRAY))), None
+    )
     number_line = [] if number_at is None else [left[number_at]]
     if number_at is not None:
         _read_number(header, left[number_at])
@@ -99,7 +107,7 @@ def parse_header(pages: list[PageLayout]) -> HeaderReading:
             header.set("subject", text, lines, trust)
             header.set("doc_type", CONG_VAN, number_line + lines[:1], trust)
     _read_place_date(header, [line for line in right if not _is_motto(line)])
-    _read_type_and_subject(header, first, first.lines[len(top) :])
+    _read_type_and_subject(header, first, _type_block(top, number_line, first.lines[len(top) :]))
     notation = header.fields.notation
     if header.fields.doc_type is None and (by_notation := doc_type_of_notation(notation or "")):
         header.set("doc_type", by_notation, number_line)
@@ -121,8 +129,10 @@ def _header_region(page: PageLayout) -> list[Line]:
 
 
 def _read_number(header: HeaderReading, line: Line) -> None:
-    printed = re.sub(r"^\w+\s*[:;.]?\s*", "", normalize(line.text).strip(), count=1)
-    printed = re.sub(r"\s*([/-])\s*", r"\1", printed).strip(" .,;")
+    text = normalize(line.text).strip().lstrip(STRAY)
+    printed = re.sub(r"^\w+\s*[:;.]?\s*", "", text, count=1)
+    printed = re.sub(r"\s*([/-])\s*", r"\1", printed).strip(" .,;:_")
+    printed = re.sub(r"(?<=\d) (?=\d)", "", printed)  # a number OCR split ("11/201 1")
     value = _repair_abbreviation(printed)
     if value:
         trust = 1.0 if value == printed else FUZZY_MATCH
@@ -271,12 +281,14 @@ def _is_motto(line: Line) -> bool:
 def _read_place_date(header: HeaderReading, lines: list[Line]) -> None:
     text = " ".join(normalize(line.text) for line in lines)
     folded = fold(text)  # folding keeps the length and positions of `text`
-    match = _DATE.search(folded)
+    match, trust = _DATE.search(folded), 1.0
+    if match is None:
+        match, trust = _LOOSE_DATE.search(folded), FUZZY_MATCH
     if match is None:
         return
-    day, month, year = (int(g) for g in match.groups())
+    day, month, year = (int(g.replace(" ", "")) for g in match.groups())
     try:
-        header.set("issue_date", date(year, month, day), lines)
+        header.set("issue_date", date(year, month, day), lines, trust)
     except ValueError:
         return
     place = _place(text[: match.start()])
@@ -294,6 +306,16 @@ def _place(text: str) -> str:
     while tokens and not tokens[0].lstrip(STRAY)[:1].isupper():
         tokens.pop(0)
     return " ".join(tokens).strip(STRAY)
+
+
+def _type_block(top: list[Line], number_line: list[Line], below: list[Line]) -> list[Line]:
+    """The lines from the type name down. OCR may read a type name that stands off-centre as
+    part of the header's right column: lines of the header below its number row come first."""
+    if not number_line:
+        return below
+    floor = number_line[0].box[3]
+    pulled = sorted((line for line in top if line.box[1] >= floor), key=lambda line: line.box[1])
+    return [*pulled, *below]
 
 
 def _read_type_and_subject(header: HeaderReading, page: PageLayout, lines: list[Line]) -> None:
@@ -314,11 +336,33 @@ def _read_type_and_subject(header: HeaderReading, page: PageLayout, lines: list[
             abs(line_centre - centre) > 0.06 * page.width
             or line.box[1] - previous.box[1] > 2.2 * previous.height
             or not _wordy(line.text)  # the short rule under the summary, as OCR read it
+            or (subject and _in_capitals(line.text) != _in_capitals(subject[0].text))
+            or _names_issuer(line.text, header.fields.issuing_agency)
         ):
             break
         subject.append(line)
     if subject:
-        header.set("subject", " ".join(normalize(line.text).strip() for line in subject), subject)
+        text = " ".join(normalize(line.text).strip(SUBJECT_STRAY) for line in subject)
+        header.set("subject", text, subject)
+
+
+def _in_capitals(text: str) -> bool:
+    """Most of its letters are capitals: a summary in capitals wraps in capitals, and the
+    body or the issuer's line under it changes case."""
+    letters = [c for c in text if c.isalpha()]
+    return sum(c.isupper() for c in letters) > 0.7 * len(letters)
+
+
+def _names_issuer(text: str, agency: str | None) -> bool:
+    """The line under the summary that names who issues ("ỦY BAN NHÂN DÂN TỈNH TIỀN GIANG",
+    "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH"), as OCR read it: little more than the issuing agency."""
+    if not agency:
+        return False
+    line, name = " ".join(fold(text).split()).strip(STRAY), fold(agency)
+    return (
+        0.8 * len(name) <= len(line) <= len(name) + ISSUER_PREFIX
+        and fuzz.partial_ratio(name, line) >= OCR_TOLERANCE + 10
+    )
 
 
 def _type_named(text: str) -> str | None:

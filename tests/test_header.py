@@ -253,3 +253,41 @@ def test_agency_words_and_places_misread_are_spelt_as_they_can_only_be() -> None
         "BAN QUẢN LÝ DỰ ÁN",
         "Tịnh Biên",
     )
+
+
+def test_a_header_as_heavy_scans_leave_it_is_still_read() -> None:
+    """Specks before "Số:", a number split, "tháng" lost, the type name read into the right
+    column, the summary followed down to the issuer's line and no further."""
+    date_line = "Tiền Giang, ngày 15 1 2 năm 2011"
+    page = layout(
+        *header_rows(["HỘI ĐỒNG NHÂN DÂN", "TỈNH TIỀN GIANG"], "", date_line)[:-1],
+        centred("... Số: 11/201 1/NQ-HĐND", LEFT_COLUMN, 400) + centred(date_line, 1700, 400),
+        centred("NGHỊ QUYẾT' :", 1500, 480),  # stands off-centre: OCR puts it in the right column
+        centred("VỀ KẾ HOẠCH PHÁT TRIỂN KINH TẾ - XÃ HỘI", PAGE_CENTRE, 560),
+        centred("TỈNH TIỀN GIANG NĂM 2012", PAGE_CENTRE, 625),
+        centred("HỘI ĐỒNG NHÂN DÂN TỈNH TIỀN GIANG", PAGE_CENTRE, 690),  # the issuer
+        centred("KHÓA VIII - KỲ HỌP THỨ 3", PAGE_CENTRE, 755),
+        *body(850, 3),
+    )
+    reading = parse_header([page])
+    fields = reading.fields
+    assert (fields.number_symbol, fields.issue_date, fields.doc_type) == (
+        "11/2011/NQ-HĐND",
+        date(2011, 12, 15),
+        "Nghị quyết",
+    )
+    assert fields.subject == "VỀ KẾ HOẠCH PHÁT TRIỂN KINH TẾ - XÃ HỘI TỈNH TIỀN GIANG NĂM 2012"
+    assert reading.confidence["issue_date"] < 80  # read by the loose rule
+
+
+def test_a_summary_stops_where_the_case_changes() -> None:
+    page = layout(
+        *header_rows(
+            ["ỦY BAN NHÂN DÂN", "TỈNH KON TUM"], "6/QĐ-UBND", "Kon Tum, ngày 2 tháng 1 năm 2024"
+        ),
+        centred("QUYẾT ĐỊNH", PAGE_CENTRE, 560),
+        centred("QUY ĐỊNH CHẾ ĐỘ BÁO CÁO ĐỊNH KỲ", PAGE_CENTRE, 630),
+        centred("Căn cứ Luật Tổ chức chính quyền địa phương", PAGE_CENTRE, 695),  # no rule read
+        *body(760, 3),
+    )
+    assert parse_header([page]).fields.subject == "QUY ĐỊNH CHẾ ĐỘ BÁO CÁO ĐỊNH KỲ"
