@@ -47,7 +47,7 @@ _MARK = re.compile(
 _SEPARATOR = re.compile(r"^[\W_]*$")
 KINH_GUI = "kinh gui"
 STRAY = " .,;:-–—_|'\"`~*°)(\\/"  # marks OCR leaves at the ends of a header line
-SUBJECT_STRAY = " .,;:_|'`~*°\\"  # the same but dashes, quotes, brackets: a summary has them
+SUBJECT_STRAY = " .:_|'`~*°\\"  # fewer: a summary's line may end in a dash, a comma, a quote
 OCR_TOLERANCE = 75  # how alike (rapidfuzz's ratio, 0-100) a misread header word still is
 _FOLDED_TYPES = {fold(name): name for name in DOC_TYPES}
 COUNCILS = ("ỦY BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN", "UBND", "HĐND")
@@ -336,21 +336,29 @@ def _read_type_and_subject(header: HeaderReading, page: PageLayout, lines: list[
             abs(line_centre - centre) > 0.06 * page.width
             or line.box[1] - previous.box[1] > 2.2 * previous.height
             or not _wordy(line.text)  # the short rule under the summary, as OCR read it
-            or (subject and _in_capitals(line.text) != _in_capitals(subject[0].text))
+            or _case_changes(subject, line)
             or _names_issuer(line.text, header.fields.issuing_agency)
         ):
             break
         subject.append(line)
     if subject:
-        text = " ".join(normalize(line.text).strip(SUBJECT_STRAY) for line in subject)
+        text = " ".join(
+            normalize(line.text).lstrip(SUBJECT_STRAY + "-–—").rstrip(SUBJECT_STRAY)
+            for line in subject
+        )
         header.set("subject", text, subject)
 
 
-def _in_capitals(text: str) -> bool:
-    """Most of its letters are capitals: a summary in capitals wraps in capitals, and the
-    body or the issuer's line under it changes case."""
+def _case_changes(subject: list[Line], line: Line) -> bool:
+    """A summary in capitals wraps in capitals, one in small letters in small letters: the
+    body or the issuer's line under it changes case (a line of figures has no case)."""
+    cases = [_in_capitals(text) for text in (subject[0].text if subject else "", line.text)]
+    return None not in cases and cases[0] != cases[1]
+
+
+def _in_capitals(text: str) -> bool | None:
     letters = [c for c in text if c.isalpha()]
-    return sum(c.isupper() for c in letters) > 0.7 * len(letters)
+    return sum(c.isupper() for c in letters) > 0.7 * len(letters) if letters else None
 
 
 def _names_issuer(text: str, agency: str | None) -> bool:

@@ -291,3 +291,17 @@ def test_a_summary_stops_where_the_case_changes() -> None:
         *body(760, 3),
     )
     assert parse_header([page]).fields.subject == "QUY ĐỊNH CHẾ ĐỘ BÁO CÁO ĐỊNH KỲ"
+    figures = layout(
+        *header_rows(
+            ["ỦY BAN NHÂN DÂN", "TỈNH BẾN TRE"], "13/KH-UBND", "Bến Tre, ngày 2 tháng 1 năm 2013"
+        ),
+        centred("KẾ HOẠCH", PAGE_CENTRE, 560),
+        centred("TUYÊN TRUYỀN CHO NGƯỜI DÂN,", PAGE_CENTRE, 630),  # a wrap after a comma
+        centred("DOANH NGHIỆP GIAI ĐOẠN", PAGE_CENTRE, 695),
+        centred("2013-2016", PAGE_CENTRE, 760),  # figures have no case
+        *body(860, 3),
+    )
+    assert (
+        parse_header([figures]).fields.subject
+        == "TUYÊN TRUYỀN CHO NGƯỜI DÂN, DOANH NGHIỆP GIAI ĐOẠN 2013-2016"
+    )
