@@ -58,6 +58,7 @@ _AGENCY_WORDS = {
 }
 _UNITS = {fold(word).replace(" ", ""): word for word in TERRITORIAL_UNITS}
 LONGEST_AGENCY_WORD = max(len(word.split()) for word in _AGENCY_WORDS.values())
+PLACE_WORDS = 4  # the longest province or seat name, in words (Phan Rang-Tháp Chàm: 3)
 ISSUER_PREFIX = 12  # "CHỦ TỊCH ", "BỘ TRƯỞNG " before the agency on the issuer's line
 SIGNATURE_SPACE = 8  # lines of space between the title and the name, where the signature goes
 # How far a value read by a tolerant rule is trusted, beside one read as printed: it scales
@@ -208,6 +209,29 @@ def _agency_words(text: str) -> str:
     return " ".join([word for word in (head, unit if unit != head else None) if word] + tokens)
 
 
+def _provinces_named(text: str) -> str:
+    """A unit and the province after it ("ĐỊA BÀN TÍNH QUẢNG NẠM") spelt as they can only
+    be, in the case of the text around them."""
+    tokens, words = text.split(), []
+    while tokens:
+        unit, rest = _agency_word(tokens, _UNITS)
+        place = _place_opening(rest) if unit else None
+        if unit and place:
+            words += [unit if tokens[0].isupper() else unit.lower(), place[0]]
+            tokens = rest[place[1] :]
+        else:
+            words.append(tokens.pop(0))
+    return " ".join(words)
+
+
+def _place_opening(tokens: list[str]) -> tuple[str, int] | None:
+    """The province or seat the first tokens name, and how many tokens name it."""
+    for size in range(min(PLACE_WORDS, len(tokens)), 0, -1):
+        if known := known_place(" ".join(tokens[:size])):
+            return known, size
+    return None
+
+
 def _agency_word(tokens: list[str], words: dict[str, str]) -> tuple[str | None, list[str]]:
     """The word of `words` the first tokens spell, longest first, and the tokens after it."""
     for size in range(min(LONGEST_AGENCY_WORD, len(tokens)), 0, -1):
@@ -346,7 +370,8 @@ def _read_type_and_subject(header: HeaderReading, page: PageLayout, lines: list[
             normalize(line.text).lstrip(SUBJECT_STRAY + "-–—").rstrip(SUBJECT_STRAY)
             for line in subject
         )
-        header.set("subject", text, subject)
+        named = _provinces_named(text)
+        header.set("subject", named, subject, 1.0 if named == text else FUZZY_MATCH)
 
 
 def _case_changes(subject: list[Line], line: Line) -> bool:

@@ -247,6 +247,17 @@ def test_agency_words_and_places_misread_are_spelt_as_they_can_only_be() -> None
         ),
         *body(600, 2),
     )
+    province = layout(
+        *header_rows(["ỦY BAN NHÂN DÂN", "TỈNH KON TUM"], "6/QĐ-UBND", "ngày 2 tháng 1 năm 2024"),
+        centred("QUYẾT ĐỊNH", PAGE_CENTRE, 560),
+        centred("QUY ĐỊNH CHẾ ĐỘ BÁO CÁO", PAGE_CENTRE, 630),
+        centred("TRÊN ĐỊA BÀN TÍNH KONTUM", PAGE_CENTRE, 695),
+        *body(800, 3),
+    )
+    assert (
+        parse_header([province]).fields.subject
+        == "QUY ĐỊNH CHẾ ĐỘ BÁO CÁO TRÊN ĐỊA BÀN TỈNH KON TUM"
+    )
     fields = parse_header([as_printed]).fields
     assert (fields.parent_agency, fields.issuing_agency, fields.place) == (
         "ỦY BAN NHÂN DÂN HUYỆN TỊNH BIÊN",
