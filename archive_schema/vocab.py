@@ -151,6 +151,13 @@ AGENCY_HEADS = (
     "ĐẠI HỌC",
     "BỆNH VIỆN",
 )
+# The family names most Vietnamese carry (Nguyễn alone about four in ten), to put back the
+# first word of a signer's name OCR read with a wrong accent ("Nguyên", "Đoan").
+SURNAMES = (
+    *("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi"),
+    *("Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Đoàn", "Đinh", "Trương", "Lương", "Trịnh", "Đào"),
+    *("Mai", "Cao", "Lưu", "Tạ", "Thái", "Chu", "Quách", "Kiều", "Tô", "Triệu", "Hứa"),
+)
 TERRITORIAL_UNITS = (
     "TỈNH",
     "THÀNH PHỐ",

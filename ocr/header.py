@@ -25,6 +25,7 @@ from archive_schema.vocab import (
     CONG_VAN,
     DOC_TYPES,
     SECRECY_MARKS,
+    SURNAMES,
     TERRITORIAL_UNITS,
     URGENCY_MARKS,
     doc_type_named,
@@ -46,7 +47,7 @@ _MARK = re.compile(
 )
 _SEPARATOR = re.compile(r"^[\W_]*$")
 KINH_GUI = "kinh gui"
-STRAY = " .,;:-–—_|'\"`~*°)(\\/"  # marks OCR leaves at the ends of a header line
+STRAY = " .,;:-–—_|'\"“”„`~*°)(\\/"  # marks OCR leaves at the ends of a header line
 SUBJECT_STRAY = " .:_|'`~*°\\"  # fewer: a summary's line may end in a dash, a comma, a quote
 OCR_TOLERANCE = 75  # how alike (rapidfuzz's ratio, 0-100) a misread header word still is
 _FOLDED_TYPES = {fold(name): name for name in DOC_TYPES}
@@ -56,10 +57,12 @@ COUNCILS = ("ỦY BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN", "UBND", "HĐND")
 _AGENCY_WORDS = {
     fold(word).replace(" ", ""): word for word in (*COUNCILS, *AGENCY_HEADS, *TERRITORIAL_UNITS)
 }
+_SURNAMES = {fold(name): name for name in SURNAMES}
 _UNITS = {fold(word).replace(" ", ""): word for word in TERRITORIAL_UNITS}
 LONGEST_AGENCY_WORD = max(len(word.split()) for word in _AGENCY_WORDS.values())
 PLACE_WORDS = 4  # the longest province or seat name, in words (Phan Rang-Tháp Chàm: 3)
 ISSUER_PREFIX = 12  # "CHỦ TỊCH ", "BỘ TRƯỞNG " before the agency on the issuer's line
+TITLE_END = " -–—_|:;,'\"`~*°"  # specks after a title line ("TỈNH -"); its dots may be marks
 SIGNATURE_SPACE = 8  # lines of space between the title and the name, where the signature goes
 # How far a value read by a tolerant rule is trusted, beside one read as printed: it scales
 # the confidence of the words it came from.
@@ -454,9 +457,13 @@ def _read_closing(header: HeaderReading, pages: list[PageLayout]) -> None:
             found = _signature_block(right[start:])
             if found:
                 title_lines, name_line = found
-                titles = [normalize(t.text).strip() for t in title_lines]
-                header.set("signer_name", normalize(name_line.text).strip(), [name_line])
-                header.set("signer_title", " / ".join(titles), title_lines)
+                printed = [normalize(t.text).strip() for t in title_lines]
+                titles = [_title(text) for text in printed]
+                name = normalize(name_line.text).strip()
+                spelt = _surname_spelt(name)
+                header.set("signer_name", spelt, [name_line], 1.0 if spelt == name else FUZZY_MATCH)
+                trust = 1.0 if titles == printed else FUZZY_MATCH
+                header.set("signer_title", " / ".join(titles), title_lines, trust)
                 marks = [m.group(1).upper() + "." for t in titles if (m := _MARK.match(t))]
                 if marks:
                     header.set("authority_mark", " ".join(marks), title_lines)
@@ -464,6 +471,16 @@ def _read_closing(header: HeaderReading, pages: list[PageLayout]) -> None:
                 if recipients:
                     header.set("recipients", recipients, items)
                 return
+
+
+def _title(text: str) -> str:
+    """A title line without the specks at its ends, its agency words spelt as they can only
+    be ("_TM. ỦY BAN NHÂN DÂN TÍNH -")."""
+    text = text.lstrip(STRAY).rstrip(TITLE_END)
+    mark = _MARK.match(text)
+    if mark is None:
+        return _agency_words(text)
+    return f"{text[: mark.end()]}{_agency_words(text[mark.end() :])}"
 
 
 def _signature_block(lines: list[Line]) -> tuple[list[Line], Line] | None:
@@ -489,6 +506,13 @@ def _signature_block(lines: list[Line]) -> tuple[list[Line], Line] | None:
 def _is_title(text: str) -> bool:
     """An authority mark (KT., TM. …) or a title in capitals (CHỦ TỊCH)."""
     return bool(_MARK.match(text)) or (text.isupper() and sum(c.isalpha() for c in text) >= 2)
+
+
+def _surname_spelt(name: str) -> str:
+    """The name with its family name spelt as it can only be ("Nguyên Thị Xuyên")."""
+    surname, _, rest = name.partition(" ")
+    known = _SURNAMES.get(fold(surname), surname)
+    return f"{known} {rest}" if rest else known
 
 
 def _is_name(text: str) -> bool:

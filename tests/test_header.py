@@ -316,3 +316,21 @@ def test_a_summary_stops_where_the_case_changes() -> None:
         parse_header([figures]).fields.subject
         == "TUYÊN TRUYỀN CHO NGƯỜI DÂN, DOANH NGHIỆP GIAI ĐOẠN 2013-2016"
     )
+
+
+def test_a_signature_block_as_specks_and_accents_leave_it() -> None:
+    page = layout(
+        *body(200, 2),
+        words("Nơi nhận:", 350, 500) + centred("_TM. ỦY BAN NHÂN DÂN TÍNH -", 1800, 500),
+        words("- Như Điều 3;", 350, 560) + centred("“KT. CHỦ TỊCH", 1800, 560),
+        centred("PHÓ CHỦ TỊCH", 1800, 620),
+        centred("Nguyên Thị Xuyên", 1800, 900),  # the family name's accent lost
+    )
+    reading = parse_header([page])
+    fields = reading.fields
+    assert (fields.signer_title, fields.authority_mark, fields.signer_name) == (
+        "TM. ỦY BAN NHÂN DÂN TỈNH / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH",
+        "TM. KT.",
+        "Nguyễn Thị Xuyên",
+    )
+    assert reading.confidence["signer_name"] < 80
