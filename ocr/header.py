@@ -164,24 +164,26 @@ def _repair_abbreviation(number_symbol: str) -> str:
 def _read_agencies(header: HeaderReading, lines: list[Line]) -> None:
     """The parent and the issuing agency: each name starts with a word like BỘ, SỞ, ỦY BAN;
     a line that does not (TỈNH LÀO CAI, a wrapped word) continues the name above it."""
-    names: list[tuple[str, list[Line]]] = []
+    names: list[tuple[list[str], list[Line]]] = []  # each name's texts and lines
+    repaired = False
     for line in lines:
-        text = _agency_words(_agency_text(normalize(line.text)))
+        read = _agency_text(normalize(line.text))
+        text = _agency_words(read)
+        repaired |= text != read
         if not text or _mark_in(text, SECRECY_MARKS + URGENCY_MARKS):
             continue
         if names and (
             starts_with_any(text, TERRITORIAL_UNITS) or not starts_with_any(text, AGENCY_HEADS)
         ):
+            names[-1][0].append(text)
             names[-1][1].append(line)
-            names[-1] = (names[-1][0] + " " + text, names[-1][1])
         else:
-            names.append((text, [line]))
-    read = [_agency_text(normalize(line.text)) for line in lines]
-    trust = 1.0 if all(_agency_words(text) == text for text in read) else FUZZY_MATCH
+            names.append(([text], [line]))
+    trust = FUZZY_MATCH if repaired else 1.0
     if len(names) > 1:
-        header.set("parent_agency", *names[0], trust)
+        header.set("parent_agency", " ".join(names[0][0]), names[0][1], trust)
     if names:
-        header.set("issuing_agency", *names[-1], trust)
+        header.set("issuing_agency", " ".join(names[-1][0]), names[-1][1], trust)
 
 
 def _agency_text(text: str) -> str:
@@ -201,15 +203,16 @@ def _agency_words(text: str) -> str:
     tokens whose letters fold to the word, and the province after the unit from the list."""
     if not text.isupper():
         return text
-    tokens = text.split()
-    head, tokens = _agency_word(tokens, _AGENCY_WORDS)
+    head, tokens = _agency_word(text.split(), _AGENCY_WORDS)
+    words = [head] if head else []
     unit = head if head in TERRITORIAL_UNITS else None
     if head in COUNCILS:
         unit, tokens = _agency_word(tokens, _UNITS)
+        words += [unit] if unit else []
     if unit and tokens:
         place = " ".join(tokens)
         tokens = (known_place(place) or place).upper().split()
-    return " ".join([word for word in (head, unit if unit != head else None) if word] + tokens)
+    return " ".join(words + tokens)
 
 
 def _provinces_named(text: str) -> str:
