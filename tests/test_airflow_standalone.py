@@ -18,6 +18,7 @@ from pipelines.settings import Settings
 from pipelines.uploads.airflow import Airflow
 from samples.batch import write_batch
 from tests import airflow_setup
+from tests.lost_answer import lost_answer
 from tests.services import free_port
 from tests.web_server import add_user, form_token, logged_in_client, web_server
 
@@ -42,6 +43,25 @@ def test_submit_archives_a_batch_through_airflow(
     assert submitted.returncode == 0, submitted.stderr
     run_id = submitted.stdout.strip()
     assert run_id.startswith("manual__") and f"/dags/sohoa_ingest/runs/{run_id}" in submitted.stderr
+    assert _archived(airflow_env) >= {batch.documents[0].name}
+
+
+def test_a_run_started_whose_answer_is_lost_is_not_started_twice(
+    airflow_env: dict[str, str], tmp_path: Path
+) -> None:
+    """Airflow made the run, but its answer was lost (here a server fault in its place, as
+    when its database is locked): `sohoa submit` tries again and finds the run it made."""
+    batch = write_batch(tmp_path / "batch", ("004",), dpi=150, condition="light")
+    with lost_answer(airflow_env["SOHOA_AIRFLOW_URL"], "POST", "/dagRuns") as proxy:
+        env = airflow_env | {"SOHOA_AIRFLOW_URL": proxy.url, "SOHOA_SERVICE_RETRY_SECONDS": "1"}
+        submitted = _sohoa(env, "submit", str(batch.path), "--wait")
+    assert submitted.returncode == 0, submitted.stderr
+    assert proxy.lost == 1 and "trying again" in submitted.stderr
+    runs = _airflow(airflow_env).http.get("/api/v2/dags/sohoa_ingest/dagRuns?limit=100")
+    made = [
+        r["dag_run_id"] for r in runs.json()["dag_runs"] if r["conf"] == {"batch": str(batch.path)}
+    ]
+    assert made == [submitted.stdout.strip()]
     assert _archived(airflow_env) >= {batch.documents[0].name}
 
 
@@ -83,14 +103,7 @@ def test_a_batch_uploaded_on_the_web_goes_to_airflow(
     ]
     assert "xử lý trên Airflow (manual__" in page
     (run_id,) = re.findall(r"xử lý trên Airflow \((manual__[^)]+)\)", page)
-    airflow = Airflow(
-        Settings(
-            home=home,
-            airflow_url=airflow_env["SOHOA_AIRFLOW_URL"],
-            airflow_password=airflow_env["SOHOA_AIRFLOW_PASSWORD"],
-        )
-    )
-    assert airflow.document_states(run_id) == {batch.documents[0].name: "success"}
+    assert _airflow(airflow_env).document_states(run_id) == {batch.documents[0].name: "success"}
 
 
 def test_submit_refuses_wrong_credentials(airflow_env: dict[str, str], tmp_path: Path) -> None:
@@ -125,6 +138,16 @@ def test_a_web_upload_says_when_airflow_is_not_running(tmp_path: Path) -> None:
 def test_submit_names_a_missing_batch(tmp_path: Path) -> None:
     result = _sohoa(dict(os.environ), "submit", str(tmp_path / "nowhere"))
     assert result.returncode == 2 and "nowhere does not exist" in result.stderr
+
+
+def _airflow(env: dict[str, str]) -> Airflow:
+    return Airflow(
+        Settings(
+            home=Path(env["SOHOA_HOME"]),
+            airflow_url=env["SOHOA_AIRFLOW_URL"],
+            airflow_password=env["SOHOA_AIRFLOW_PASSWORD"],
+        )
+    )
 
 
 def _upload(client: httpx.Client, url: str, batch: Path) -> httpx.Response:

@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 
 from archive_schema.errors import ServiceUnavailable, SohoaError, UserError
+from pipelines.retry import retried
 from pipelines.settings import Settings
 
 INGEST_DAG = "sohoa_ingest"
@@ -34,10 +35,18 @@ class AirflowUnavailable(AirflowError, ServiceUnavailable):
     default_vi = AirflowError.default_vi
 
 
+class AirflowConflict(AirflowRefused):
+    """What was to be made in Airflow is there already (409)."""
+
+
 class Airflow:
     def __init__(self, settings: Settings):
         self.url = settings.airflow_url.rstrip("/")
         self.http = httpx.Client(base_url=self.url, timeout=30)
+        self.attempts, self.retry_seconds = (
+            settings.service_attempts,
+            settings.service_retry_seconds,
+        )
         password = settings.airflow_password or _generated_password(settings)
         token = self._call(
             "POST",
@@ -48,13 +57,28 @@ class Airflow:
 
     def start_ingest(self, batch: str) -> str:
         """Start a run of sohoa_ingest for `batch` (a path or URI the workers can read);
-        returns the run's id."""
+        returns the run's id.
+
+        The run's id is chosen here, so that a fault of Airflow's (its database locked, the
+        answer lost) is tried again without starting the batch twice: a run already made
+        by an earlier try is found by its id."""
         dag = self._call("GET", f"/api/v2/dags/{INGEST_DAG}")
         if dag.get("is_paused"):
             raise AirflowRefused(f"{INGEST_DAG} is paused in Airflow: unpause it in {self.url}")
-        body = {"logical_date": datetime.now(UTC).isoformat(), "conf": {"batch": batch}}
-        run = self._call("POST", f"/api/v2/dags/{INGEST_DAG}/dagRuns", json=body)
-        return str(run["dag_run_id"])
+        logical_date = datetime.now(UTC).isoformat()
+        run_id = f"manual__{logical_date}"
+        body = {"dag_run_id": run_id, "logical_date": logical_date, "conf": {"batch": batch}}
+        return retried(
+            lambda: self._trigger(run_id, body), self.attempts, self.retry_seconds, "Airflow"
+        )
+
+    def _trigger(self, run_id: str, body: dict[str, Any]) -> str:
+        try:
+            self._call("POST", f"/api/v2/dags/{INGEST_DAG}/dagRuns", json=body)
+        except AirflowConflict:
+            if self.run(run_id).get("conf") != body["conf"]:
+                raise
+        return run_id
 
     def run(self, run_id: str) -> dict[str, Any]:
         """The run as Airflow reports it: state, start_date, end_date…"""
@@ -95,7 +119,10 @@ class Airflow:
                 " and SOHOA_AIRFLOW_PASSWORD"
             )
         if response.is_error:
-            fault = AirflowUnavailable if response.status_code >= 500 else AirflowRefused
+            code = response.status_code
+            fault = {409: AirflowConflict}.get(
+                code, AirflowUnavailable if code >= 500 else AirflowRefused
+            )
             raise fault(f"Airflow refused {method} {path}: {response.text[:500]}")
         result: dict[str, Any] = response.json()
         return result
