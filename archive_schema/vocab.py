@@ -31,6 +31,10 @@ DOC_TYPE_ABBREVIATIONS: dict[str, str] = {
     "Phiếu gửi": "PG",
     "Phiếu chuyển": "PC",
     "Phiếu báo": "PB",
+    # legal documents (Luật Ban hành văn bản quy phạm pháp luật), received and kept too
+    "Nghị định": "NĐ",
+    "Thông tư": "TT",
+    "Thông tư liên tịch": "TTLT",
 }
 CONG_VAN = "Công văn"  # has no type name line and no abbreviation; its summary starts "V/v"
 DOC_TYPES: tuple[str, ...] = (*DOC_TYPE_ABBREVIATIONS, CONG_VAN)

@@ -41,7 +41,8 @@ _DATE = re.compile(r"ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*(\d{4})")
 _LOOSE_DATE = re.compile(
     r"ngay\s*(\d(?: ?\d)?)\s+(?:[a-z]{1,6}\s+)?(\d(?: ?\d)?)\s*(?:nam|[a-z]{2,4})\s*(\d{4})"
 )
-_MOTTO = ("conghoaxahoi", "chunghiavietnam", "doclap", "tudo", "hanhphuc")  # folded, unspaced
+_MOTTO = ("conghoaxahoi", "chunghiavietnam", "doclaptudo", "tudohanhphuc")  # folded, unspaced
+_MOTTO_WORDS = re.compile(r"\b(doc ?lap|tu ?do|hanh ?phuc)\b")  # one word of it, OCR's spaces
 _MARK = re.compile(
     rf"^({'|'.join(m.rstrip('.') for m in AUTHORITY_MARKS)})\s*[.,]\s*", re.IGNORECASE
 )
@@ -304,8 +305,15 @@ def _misread_summary(lines: list[Line]) -> tuple[str, list[Line]] | None:
 
 
 def _is_motto(line: Line) -> bool:
-    letters = _fold(line).replace(" ", "")  # OCR glues and splits the motto's words
-    return any(phrase in letters for phrase in _MOTTO) or bool(_SEPARATOR.match(line.text))
+    """The motto's lines, their words glued or split by OCR or one of them misread; not a
+    word that begins like one of them ("tự động")."""
+    folded = _fold(line)
+    letters = folded.replace(" ", "")
+    return (
+        any(phrase in letters for phrase in _MOTTO)
+        or len(_MOTTO_WORDS.findall(folded)) >= 2
+        or bool(_SEPARATOR.match(line.text))
+    )
 
 
 def _read_place_date(header: HeaderReading, lines: list[Line]) -> None:

@@ -334,3 +334,38 @@ def test_a_signature_block_as_specks_and_accents_leave_it() -> None:
         "Nguyễn Thị Xuyên",
     )
     assert reading.confidence["signer_name"] < 80
+
+
+def test_a_subject_on_automation_is_not_taken_for_the_motto() -> None:
+    """A subject about "tự động", whose letters begin like "Tự do": the motto is found by
+    its glued phrases or two of its words, not by one. Here OCR misread the "V/v"."""
+    page = layout(
+        *header_rows(
+            ["ỦY BAN NHÂN DÂN", "TỈNH BẮC NINH"],
+            "45/UBND-KSTT",
+            "Bắc Ninh, ngày 3 tháng 3 năm 2024",
+            motto=("CỘNGHÒAXÃHỘICHỦNGHĨAVIỆTNAM", "Độclập-Tựdo-Hạnhphúc"),
+        ),
+        centred("Ví triển khai hệ thống", LEFT_COLUMN, 465),
+        centred("tự động hóa hồ sơ", LEFT_COLUMN, 530),
+        *body(850, 3),
+    )
+    header = parse_header([page]).fields
+    assert header.subject == "V/v triển khai hệ thống tự động hóa hồ sơ"
+    assert header.place == "Bắc Ninh" and header.issue_date == date(2024, 3, 3)
+
+
+def test_a_decree_and_a_circular_are_known_by_their_type_name() -> None:
+    """Legal documents (Luật Ban hành văn bản quy phạm pháp luật) reach archives too."""
+    for agency, number, type_name, expected in (
+        (["CHÍNH PHỦ"], "30/2020/NĐ-CP", "NGHỊ ĐỊNH", "Nghị định"),
+        (["BỘ NỘI VỤ"], "05/2025/TT-BNV", "THÔNG TƯ", "Thông tư"),
+    ):
+        page = layout(
+            *header_rows(agency, number, "Hà Nội, ngày 5 tháng 3 năm 2020"),
+            centred(type_name, PAGE_CENTRE, 560),
+            centred("Về công tác văn thư", PAGE_CENTRE, 630),
+            *body(800, 3),
+        )
+        header = parse_header([page]).fields
+        assert (header.doc_type, header.subject) == (expected, "Về công tác văn thư"), number
