@@ -43,10 +43,7 @@ class Airflow:
     def __init__(self, settings: Settings):
         self.url = settings.airflow_url.rstrip("/")
         self.http = httpx.Client(base_url=self.url, timeout=30)
-        self.attempts, self.retry_seconds = (
-            settings.service_attempts,
-            settings.service_retry_seconds,
-        )
+        self.settings = settings
         password = settings.airflow_password or _generated_password(settings)
         token = self._call(
             "POST",
@@ -68,8 +65,12 @@ class Airflow:
         logical_date = datetime.now(UTC).isoformat()
         run_id = f"manual__{logical_date}"
         body = {"dag_run_id": run_id, "logical_date": logical_date, "conf": {"batch": batch}}
+        s = self.settings
         return retried(
-            lambda: self._trigger(run_id, body), self.attempts, self.retry_seconds, "Airflow"
+            lambda: self._trigger(run_id, body),
+            s.service_attempts,
+            s.service_retry_seconds,
+            "Airflow",
         )
 
     def _trigger(self, run_id: str, body: dict[str, Any]) -> str:
