@@ -179,17 +179,23 @@ def _bilevel(image: Image.Image) -> bool:
     return image.mode == "1" or image.convert("L").getcolors(2) is not None
 
 
-def ink_in_boxes(grey: Image.Image, boxes: list[tuple[int, int, int, int]]) -> float | None:
-    """Share of the dark pixels of `grey` that lie inside `boxes`; None on a blank page.
-
-    Low when there is ink OCR read no word in: text it could not recognise."""
+def ink_map(grey: Image.Image) -> tuple[np.ndarray, int]:
+    """Where `grey` has ink that may be text, a cell for each `scale`×`scale` pixels; and
+    the scale."""
     scale = 4  # averaging 4×4 pixels smooths the grain of a noisy scan away, not a stroke
     ink = np.asarray(grey.reduce(scale)) < INK_LEVEL
     # what touches the edge of the image is not text: the desk around a photographed page,
     # the shadow of a page's edge
     labels, _ = ndimage.label(ink, structure=np.ones((3, 3)))
     edges = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
-    ink &= ~np.isin(labels, edges[edges > 0])
+    return ink & ~np.isin(labels, edges[edges > 0]), scale
+
+
+def ink_in_boxes(grey: Image.Image, boxes: list[tuple[int, int, int, int]]) -> float | None:
+    """Share of the dark pixels of `grey` that lie inside `boxes`; None on a blank page.
+
+    Low when there is ink OCR read no word in: text it could not recognise."""
+    ink, scale = ink_map(grey)
     total = int(ink.sum())
     if total < BLANK_PAGE_INK * ink.size:
         return None

@@ -44,7 +44,7 @@ _LOOSE_DATE = re.compile(
 _MOTTO = ("conghoaxahoi", "chunghiavietnam", "doclaptudo", "tudohanhphuc")  # folded, unspaced
 _MOTTO_WORDS = re.compile(r"\b(doc ?lap|tu ?do|hanh ?phuc)\b")  # one word of it, OCR's spaces
 _MARK = re.compile(
-    rf"^({'|'.join(m.rstrip('.') for m in AUTHORITY_MARKS)})\s*[.,]\s*", re.IGNORECASE
+    rf"^({'|'.join(m.rstrip('.') for m in AUTHORITY_MARKS)})\s*[.,:]\s*", re.IGNORECASE
 )
 _SEPARATOR = re.compile(r"^[\W_]*$")
 KINH_GUI = "kinh gui"
@@ -63,6 +63,7 @@ _UNITS = {fold(word).replace(" ", ""): word for word in TERRITORIAL_UNITS}
 LONGEST_AGENCY_WORD = max(len(word.split()) for word in _AGENCY_WORDS.values())
 PLACE_WORDS = 4  # the longest province or seat name, in words (Phan Rang-Tháp Chàm: 3)
 ISSUER_PREFIX = 12  # "CHỦ TỊCH ", "BỘ TRƯỞNG " before the agency on the issuer's line
+MARKS_CONFIDENCE = 50  # a line OCR believed less than this, beside a signature: marks
 TITLE_END = " -–—_|:;,'\"`~*°"  # specks after a title line ("TỈNH -"); its dots may be marks
 SIGNATURE_SPACE = 8  # lines of space between the title and the name, where the signature goes
 # How far a value read by a tolerant rule is trusted, beside one read as printed: it scales
@@ -470,7 +471,7 @@ def _read_closing(header: HeaderReading, pages: list[PageLayout]) -> None:
                 title_lines, name_line = found
                 printed = [normalize(t.text).strip() for t in title_lines]
                 titles = [_title(text) for text in printed]
-                name = normalize(name_line.text).strip()
+                name = _name(name_line)
                 spelt = _surname_spelt(name)
                 header.set("signer_name", spelt, [name_line], 1.0 if spelt == name else FUZZY_MATCH)
                 trust = 1.0 if titles == printed else FUZZY_MATCH
@@ -491,11 +492,15 @@ def _title(text: str) -> str:
     mark = _MARK.match(text)
     if mark is None:
         return _agency_words(text)
-    return f"{text[: mark.end()]}{_agency_words(text[mark.end() :])}"
+    printed = text[: mark.end()].replace(":", ".")  # "KT:" is a misread "KT."
+    return f"{printed}{_agency_words(text[mark.end() :])}"
 
 
 def _signature_block(lines: list[Line]) -> tuple[list[Line], Line] | None:
-    """(title lines, name) when `lines` (top to bottom) open with a signature block."""
+    """(title lines, name) when `lines` (top to bottom) open with a signature block. What
+    OCR made of the seal and the signature around it (words it hardly believed) is passed
+    over."""
+    lines = [line for line in lines if _believed(line)]
     titles: list[Line] = []
     for line in lines:
         if titles and line.box[1] - titles[-1].box[3] > 1.5 * titles[-1].height:
@@ -509,14 +514,23 @@ def _signature_block(lines: list[Line]) -> tuple[list[Line], Line] | None:
     for line in lines[len(titles) :]:
         if line.box[1] - last.box[3] > SIGNATURE_SPACE * last.height:
             return None
-        if _is_name(normalize(line.text).strip()):
+        if _is_name(_name(line)):
             return titles, line
     return None
+
+
+def _believed(line: Line) -> bool:
+    return sum(word.confidence for word in line.words) >= MARKS_CONFIDENCE * len(line.words)
 
 
 def _is_title(text: str) -> bool:
     """An authority mark (KT., TM. …) or a title in capitals (CHỦ TỊCH)."""
     return bool(_MARK.match(text)) or (text.isupper() and sum(c.isalpha() for c in text) >= 2)
+
+
+def _name(line: Line) -> str:
+    """A name line without the specks after it ("Thị Xuyên .")."""
+    return normalize(line.text).strip().rstrip(TITLE_END + ".").strip()
 
 
 def _surname_spelt(name: str) -> str:

@@ -24,6 +24,7 @@ from PIL import Image
 from ocr.cleaning import clean, ink_in_boxes
 from ocr.layout import Word, read_page
 from ocr.repair import repair
+from ocr.rereading import read_again
 
 LINE_CLASSES = ("ocr_line", "ocr_header", "ocr_footer", "ocr_caption", "ocr_textfloat")
 IMAGE_ONLY_OPERATORS = {"q", "Q", "cm", "Do"}  # what img2pdf and scanners write on a page
@@ -75,6 +76,9 @@ class LayoutRecordingEngine(TesseractOcrEngine):
                 child for child in line.children if child.ocr_class != "ocrx_word" or child.text
             ]
         lines = [_words(line) for line in tree.iter_by_class(*LINE_CLASSES)]
+        again = read_again(cleaned, dpi, lines, "+".join(options.languages))
+        tree.children += [_element(line) for line in again]
+        lines += again
         layout = read_page(page_number + 1, width, height, dpi, lines)
         layout.timed_out, layout.cleaning = timed_out, "+".join(cleaning) or "none"
         boxes = [word.box for line in layout.lines for word in line.words]
@@ -82,6 +86,27 @@ class LayoutRecordingEngine(TesseractOcrEngine):
         folder = Path(options.sohoa_layout_dir)
         layout_path(folder, layout.number).write_text(layout.model_dump_json(), encoding="utf-8")
         return tree, layout.text
+
+
+def _element(line: list[Word]) -> OcrElement:
+    """A line read again, for the text layer."""
+    words = [
+        OcrElement(
+            OcrClass.WORD,
+            bbox=BoundingBox(*word.box),
+            text=repair(word.text),
+            confidence=word.confidence / 100,
+        )
+        for word in line
+    ]
+    boxes = [word.box for word in line]
+    box = BoundingBox(
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+    return OcrElement(OcrClass.LINE, bbox=box, children=words)
 
 
 def _words(line: OcrElement) -> list[Word]:

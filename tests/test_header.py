@@ -369,3 +369,21 @@ def test_a_decree_and_a_circular_are_known_by_their_type_name() -> None:
         )
         header = parse_header([page]).fields
         assert (header.doc_type, header.subject) == (expected, "Về công tác văn thư"), number
+
+
+def test_the_signature_block_read_through_the_seal_and_the_signature() -> None:
+    """Lines OCR hardly believed among the title and the name (the seal, the signature) are
+    passed over; "KT:" is a misread "KT."; a speck after the name goes."""
+    seal = 30  # confidence of what OCR made of the seal's ring and the signature's strokes
+    page = layout(
+        *header_rows(["BỘ Y TẾ"], "12/BYT-KCB", "Hà Nội, ngày 4 tháng 5 năm 2019"),
+        *body(600, 3),
+        centred("KT: BỘ TRƯỞNG", 1800, 1000),
+        words("_= Như .trên; lIỂ, đi -", 1500, 1060, confidence=seal),
+        centred("THỨ TRƯỞNG", 1800, 1120),
+        words("\\ XS số ý :", 1600, 1250, confidence=seal),
+        centred("Nguyễn Thị Xuyên .", 1800, 1400),
+    )
+    header = parse_header([page]).fields
+    assert (header.signer_title, header.authority_mark) == ("KT. BỘ TRƯỞNG / THỨ TRƯỞNG", "KT.")
+    assert header.signer_name == "Nguyễn Thị Xuyên"

@@ -1,0 +1,78 @@
+"""Ink the first reading found no word in, read again on its own (pytesseract).
+
+On a whole noisy page tesseract's page segmentation gives up on some text: the signer's
+title under a seal and beside a signature, a line in the shadow of a photographed page.
+Cut out alone and read as one block of text, the same ink often reads well. A line read
+again is kept only when it scores as text (`text_quality`): seals, signatures and specks,
+read again, are junk and stay out.
+"""
+
+from collections import defaultdict
+
+import numpy as np
+import pytesseract
+from PIL import Image
+from scipy import ndimage
+
+from ocr.cleaning import ink_map
+from ocr.layout import Box, Word
+from ocr.quality import text_quality
+
+MM_PER_INCH = 25.4
+BOX_MARGIN_MM = 0.5  # ink this close to a word read is part of it
+JOIN_MM = (1.5, 3.0)  # ink this close, down and across, is one region: letters into lines
+SMALLEST_MM = (3.0, 8.0)  # a region lower or narrower than this is no line of text
+CROP_MARGIN_MM = 1.2  # white kept around a region, as tesseract wants it
+BLOCK_OF_TEXT = "--psm 6"
+KEPT_QUALITY = 50  # a line read again is kept from this `text_quality` up
+
+
+def read_again(
+    grey: Image.Image, dpi: float, read: list[list[Word]], language: str
+) -> list[list[Word]]:
+    """The lines of text found in the ink of `grey` outside the words `read`, in page
+    pixels; none when every stroke was read."""
+    found = []
+    for region in _unread_regions(grey, dpi, [word.box for line in read for word in line]):
+        found += [line for line in _read(grey, dpi, region, language) if _is_text(line)]
+    return found
+
+
+def _unread_regions(grey: Image.Image, dpi: float, boxes: list[Box]) -> list[Box]:
+    ink, scale = ink_map(grey)
+    per_mm = dpi / MM_PER_INCH / scale
+    margin = max(1, round(BOX_MARGIN_MM * per_mm))
+    for left, top, right, bottom in boxes:
+        rows = slice(max(0, top // scale - margin), bottom // scale + margin + 1)
+        ink[rows, max(0, left // scale - margin) : right // scale + margin + 1] = False
+    joined = ndimage.binary_dilation(
+        ink, structure=np.ones([max(1, round(mm * per_mm)) for mm in JOIN_MM], dtype=bool)
+    )
+    labels, _ = ndimage.label(joined)
+    lowest, narrowest = (mm * per_mm for mm in SMALLEST_MM)
+    return [
+        (cols.start * scale, rows.start * scale, cols.stop * scale, rows.stop * scale)
+        for rows, cols in ndimage.find_objects(labels)
+        if rows.stop - rows.start >= lowest and cols.stop - cols.start >= narrowest
+    ]
+
+
+def _read(grey: Image.Image, dpi: float, region: Box, language: str) -> list[list[Word]]:
+    margin = round(CROP_MARGIN_MM * dpi / MM_PER_INCH)
+    left, top = max(0, region[0] - margin), max(0, region[1] - margin)
+    crop = grey.crop((left, top, region[2] + margin, region[3] + margin))
+    data = pytesseract.image_to_data(
+        crop, lang=language, config=BLOCK_OF_TEXT, output_type=pytesseract.Output.DICT
+    )
+    lines: dict[tuple[int, int, int], list[Word]] = defaultdict(list)
+    for i, text in enumerate(data["text"]):
+        if text.strip() and float(data["conf"][i]) >= 0:
+            x, y = left + data["left"][i], top + data["top"][i]
+            box = (x, y, x + data["width"][i], y + data["height"][i])
+            key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
+            lines[key].append(Word(text=text, box=box, confidence=float(data["conf"][i])))
+    return list(lines.values())
+
+
+def _is_text(line: list[Word]) -> bool:
+    return text_quality(line, " ".join(word.text for word in line)) >= KEPT_QUALITY

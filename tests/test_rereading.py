@@ -1,0 +1,37 @@
+"""Ink the first reading missed, read again alone with the real tesseract."""
+
+from PIL import Image, ImageDraw, ImageFont
+
+from ocr.layout import Word
+from ocr.rereading import read_again
+from samples.typeset import FONT_DIR, FONT_FILES
+
+READ = "Nơi nhận: Như trên"  # what the first reading found
+MISSED = "KT. BỘ TRƯỞNG"  # what it did not
+
+
+def page() -> Image.Image:
+    image = Image.new("L", (2000, 1200), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(str(FONT_DIR / FONT_FILES["bold"]), 50)
+    draw.text((150, 200), READ, font=font, fill=0)
+    draw.text((1150, 200), MISSED, font=font, fill=0)
+    draw.ellipse((300, 600, 700, 1000), outline=60, width=14)  # a seal's ring, in grey
+    draw.line((1200, 800, 1500, 700, 1700, 850), fill=40, width=6)  # a signature's stroke
+    return image
+
+
+def test_a_line_the_first_reading_missed_is_read_and_marks_are_not() -> None:
+    first = [[Word(text=READ, box=(140, 190, 700, 270), confidence=95.0)]]
+    again = read_again(page(), 300, first, "vie")
+    assert [" ".join(word.text for word in line) for line in again] == [MISSED]
+    left, top, _, bottom = again[0][0].box
+    assert 1140 <= left < 1250 and 190 <= top < 260 and bottom > top  # page pixels
+
+
+def test_nothing_is_read_again_when_every_stroke_was_read() -> None:
+    image = Image.new("L", (2000, 1200), 255)
+    font = ImageFont.truetype(str(FONT_DIR / FONT_FILES["bold"]), 50)
+    ImageDraw.Draw(image).text((150, 200), READ, font=font, fill=0)
+    first = [[Word(text=READ, box=(140, 190, 700, 270), confidence=95.0)]]
+    assert read_again(image, 300, first, "vie") == []
