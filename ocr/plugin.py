@@ -9,6 +9,7 @@
   boxes, confidences, reading order) as JSON into the folder named by `--sohoa-layout-dir`.
 """
 
+import time
 from argparse import ArgumentParser
 from pathlib import Path
 from tempfile import TemporaryDirectory
@@ -61,6 +62,7 @@ class LayoutRecordingEngine(TesseractOcrEngine):
                 Path(work, "page.txt"),
             )
             cleaned.save(page, compression="raw", dpi=(dpi, dpi))  # fast to write and read
+            started = time.monotonic()
             TesseractOcrEngine.generate_hocr(page, hocr, text, options)  # type: ignore[no-untyped-call]
             timed_out = hocr.stat().st_size == 0  # ocrmypdf writes an empty hOCR on timeout
             tree = (
@@ -76,7 +78,9 @@ class LayoutRecordingEngine(TesseractOcrEngine):
                 child for child in line.children if child.ocr_class != "ocrx_word" or child.text
             ]
         lines = [_words(line) for line in tree.iter_by_class(*LINE_CLASSES)]
-        again = read_again(cleaned, dpi, lines, "+".join(options.languages))
+        # the re-reading has what is left of the page's time; none once the page timed out
+        left = 0.0 if timed_out else options.tesseract_timeout - (time.monotonic() - started)
+        again = read_again(cleaned, dpi, lines, "+".join(options.languages), left)
         tree.children += [_element(line) for line in again]
         lines += again
         layout = read_page(page_number + 1, width, height, dpi, lines)

@@ -7,6 +7,7 @@ again is kept only when it scores as text (`text_quality`): seals, signatures an
 read again, are junk and stay out.
 """
 
+import time
 from collections import defaultdict
 
 import numpy as np
@@ -28,13 +29,21 @@ KEPT_QUALITY = 50  # a line read again is kept from this `text_quality` up
 
 
 def read_again(
-    grey: Image.Image, dpi: float, read: list[list[Word]], language: str
+    grey: Image.Image, dpi: float, read: list[list[Word]], language: str, seconds: float
 ) -> list[list[Word]]:
     """The lines of text found in the ink of `grey` outside the words `read`, in page
-    pixels; none when every stroke was read."""
+    pixels; none when every stroke was read. What is not read in `seconds` stays unread."""
+    deadline = time.monotonic() + seconds
     found = []
     for region in _unread_regions(grey, dpi, [word.box for line in read for word in line]):
-        found += [line for line in _read(grey, dpi, region, language) if _is_text(line)]
+        left = deadline - time.monotonic()
+        if left <= 0:
+            break
+        try:
+            lines = _read(grey, dpi, region, language, left)
+        except RuntimeError:  # pytesseract's timeout
+            break
+        found += [line for line in lines if _is_text(line)]
     return found
 
 
@@ -57,12 +66,18 @@ def _unread_regions(grey: Image.Image, dpi: float, boxes: list[Box]) -> list[Box
     ]
 
 
-def _read(grey: Image.Image, dpi: float, region: Box, language: str) -> list[list[Word]]:
+def _read(
+    grey: Image.Image, dpi: float, region: Box, language: str, seconds: float
+) -> list[list[Word]]:
     margin = round(CROP_MARGIN_MM * dpi / MM_PER_INCH)
     left, top = max(0, region[0] - margin), max(0, region[1] - margin)
     crop = grey.crop((left, top, region[2] + margin, region[3] + margin))
     data = pytesseract.image_to_data(
-        crop, lang=language, config=BLOCK_OF_TEXT, output_type=pytesseract.Output.DICT
+        crop,
+        lang=language,
+        config=BLOCK_OF_TEXT,
+        timeout=seconds,
+        output_type=pytesseract.Output.DICT,
     )
     lines: dict[tuple[int, int, int], list[Word]] = defaultdict(list)
     for i, text in enumerate(data["text"]):

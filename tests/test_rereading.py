@@ -23,7 +23,7 @@ def page() -> Image.Image:
 
 def test_a_line_the_first_reading_missed_is_read_and_marks_are_not() -> None:
     first = [[Word(text=READ, box=(140, 190, 700, 270), confidence=95.0)]]
-    again = read_again(page(), 300, first, "vie")
+    again = read_again(page(), 300, first, "vie", 60)
     assert [" ".join(word.text for word in line) for line in again] == [MISSED]
     left, top, _, bottom = again[0][0].box
     assert 1140 <= left < 1250 and 190 <= top < 260 and bottom > top  # page pixels
@@ -34,4 +34,9 @@ def test_nothing_is_read_again_when_every_stroke_was_read() -> None:
     font = ImageFont.truetype(str(FONT_DIR / FONT_FILES["bold"]), 50)
     ImageDraw.Draw(image).text((150, 200), READ, font=font, fill=0)
     first = [[Word(text=READ, box=(140, 190, 700, 270), confidence=95.0)]]
-    assert read_again(image, 300, first, "vie") == []
+    assert read_again(image, 300, first, "vie", 60) == []
+
+
+def test_nothing_is_read_again_once_the_pages_time_is_spent() -> None:
+    first = [[Word(text=READ, box=(140, 190, 700, 270), confidence=95.0)]]
+    assert read_again(page(), 300, first, "vie", 0) == []
