@@ -1,6 +1,7 @@
 """Identifiers: document and batch ids, number/notation, and the document code (mã định danh)."""
 
 import hashlib
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, BinaryIO
@@ -16,9 +17,15 @@ def batch_id(files: Iterable[tuple[str, str]]) -> str:
     return _digest("\n".join(f"{name}\t{sha}" for name, sha in sorted(files)))[:16]
 
 
+_PARTY_NUMBER = re.compile(r"^\s*(\d+)\s*-\s*(\S+/\S+)\s*$")  # 445-KL/TU
+
+
 def split_number_symbol(number_symbol: str) -> tuple[str | None, str | None]:
     """`63/2025/QĐ-UBND` -> (`63`, `QĐ-UBND`): the number before the first slash, the
-    notation after the last one (a year may stand between them)."""
+    notation after the last one (a year may stand between them). The Party writes the
+    type before the slash (Hướng dẫn 36-HD/VPTW): `445-KL/TU` -> (`445`, `KL/TU`)."""
+    if party := _PARTY_NUMBER.match(number_symbol):
+        return party.group(1), party.group(2)
     parts = [part.strip() for part in number_symbol.split("/")]
     if len(parts) < 2:
         return None, number_symbol.strip() or None

@@ -1,5 +1,7 @@
 """Vocabularies of administrative documents (NĐ 30/2020/NĐ-CP, Phụ lục III) and record labels."""
 
+import re
+
 from archive_schema.vietnamese import fold
 
 # Tên loại văn bản and their abbreviations in the notation (ký hiệu).
@@ -35,6 +37,8 @@ DOC_TYPE_ABBREVIATIONS: dict[str, str] = {
     "Nghị định": "NĐ",
     "Thông tư": "TT",
     "Thông tư liên tịch": "TTLT",
+    # the Party's own (Hướng dẫn 36-HD/VPTW); its other types share the abbreviations above
+    "Kết luận": "KL",
 }
 CONG_VAN = "Công văn"  # has no type name line and no abbreviation; its summary starts "V/v"
 DOC_TYPES: tuple[str, ...] = (*DOC_TYPE_ABBREVIATIONS, CONG_VAN)
@@ -71,7 +75,10 @@ FIELD_LABELS: dict[str, str] = {
 }
 
 _TYPES_BY_FOLDED = {fold(name): name for name in DOC_TYPES}
-_TYPES_BY_ABBREVIATION = {fold(abbr): name for name, abbr in DOC_TYPE_ABBREVIATIONS.items()}
+_TYPES_BY_ABBREVIATION = {
+    **{fold(abbr): name for name, abbr in DOC_TYPE_ABBREVIATIONS.items()},
+    "cv": CONG_VAN,  # NĐ 30/2020 gives it none; the Party and the police write CV
+}
 
 
 def doc_type_named(text: str) -> str | None:
@@ -80,8 +87,9 @@ def doc_type_named(text: str) -> str | None:
 
 
 def doc_type_of_notation(notation: str) -> str | None:
-    """The document type abbreviated at the start of a notation: `QĐ-UBND` -> Quyết định."""
-    head = fold(notation).replace(" ", "").split("-")[0].split(".")[0]
+    """The document type abbreviated at the start of a notation: `QĐ-UBND` -> Quyết định,
+    the Party's `KL/TU` -> Kết luận."""
+    head = re.split(r"[-./]", fold(notation).replace(" ", ""))[0]
     return _TYPES_BY_ABBREVIATION.get(head)
 
 
@@ -147,9 +155,14 @@ AGENCY_HEADS = (
     "CÔNG AN",
     "BỘ CHỈ HUY",
     "ĐẢNG ỦY",
+    "ĐẢNG BỘ",
+    "ĐẢNG ĐOÀN",
+    "CHI BỘ",
     "TỈNH ỦY",
     "THÀNH ỦY",
     "HUYỆN ỦY",
+    "THỊ ỦY",
+    "QUẬN ỦY",
     "TỔNG CÔNG TY",
     "CÔNG TY",
     "ĐẠI HỌC",

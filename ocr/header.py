@@ -41,7 +41,8 @@ _DATE = re.compile(r"ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*(\d{4})")
 _LOOSE_DATE = re.compile(
     r"ngay\s*(\d(?: ?\d)?)\s+(?:[a-z]{1,6}\s+)?(\d(?: ?\d)?)\s*(?:nam|[a-z]{2,4})\s*(\d{4})"
 )
-_MOTTO = ("conghoaxahoi", "chunghiavietnam", "doclaptudo", "tudohanhphuc")  # folded, unspaced
+# the state's motto, or the Party's name in its place; folded, unspaced
+_MOTTO = ("conghoaxahoi", "chunghiavietnam", "doclaptudo", "tudohanhphuc", "dangcongsan")
 _MOTTO_WORDS = re.compile(r"\b(doc ?lap|tu ?do|hanh ?phuc)\b")  # one word of it, OCR's spaces
 _MARK = re.compile(
     rf"^({'|'.join(m.rstrip('.') for m in AUTHORITY_MARKS)})\s*[.,:]\s*", re.IGNORECASE
@@ -60,6 +61,8 @@ _AGENCY_WORDS = {
 }
 _SURNAMES = {fold(name): name for name in SURNAMES}
 _UNITS = {fold(word).replace(" ", ""): word for word in TERRITORIAL_UNITS}
+# the Party's committees named by their unit (TỈNH ỦY), which open a name: not a unit's word
+_UNIT_COMMITTEES = tuple(h for h in AGENCY_HEADS if starts_with_any(h, TERRITORIAL_UNITS))
 LONGEST_AGENCY_WORD = max(len(word.split()) for word in _AGENCY_WORDS.values())
 PLACE_WORDS = 4  # the longest province or seat name, in words (Phan Rang-Tháp Chàm: 3)
 ISSUER_PREFIX = 12  # "CHỦ TỊCH ", "BỘ TRƯỞNG " before the agency on the issuer's line
@@ -175,7 +178,11 @@ def _read_agencies(header: HeaderReading, lines: list[Line]) -> None:
         if not text or _mark_in(text, SECRECY_MARKS + URGENCY_MARKS):
             continue
         if names and (
-            starts_with_any(text, TERRITORIAL_UNITS) or not starts_with_any(text, AGENCY_HEADS)
+            not starts_with_any(text, AGENCY_HEADS)
+            or (
+                starts_with_any(text, TERRITORIAL_UNITS)
+                and not starts_with_any(text, _UNIT_COMMITTEES)
+            )
         ):
             names[-1][0].append(text)
             names[-1][1].append(line)
@@ -278,7 +285,8 @@ def _cong_van_by_rule(header: Description, page: PageLayout, top: list[Line]) ->
     below = page.lines[len(top) :]
     if below and _type_named(below[0].text):
         return False
-    unabbreviated = bool(header.notation) and doc_type_of_notation(header.notation or "") is None
+    by_notation = doc_type_of_notation(header.notation or "")
+    unabbreviated = bool(header.notation) and by_notation in (None, CONG_VAN)
     return unabbreviated or any(_starts_like(_fold(line), KINH_GUI) for line in page.lines[:40])
 
 
@@ -391,8 +399,13 @@ def _read_type_and_subject(header: HeaderReading, page: PageLayout, lines: list[
 
 def _case_changes(subject: list[Line], line: Line) -> bool:
     """A summary in capitals wraps in capitals, one in small letters in small letters: the
-    body or the issuer's line under it changes case (a line of figures has no case)."""
-    cases = [_in_capitals(text) for text in (subject[0].text if subject else "", line.text)]
+    body or the issuer's line under it changes case (a line of figures has no case). The
+    Party names a meeting in capitals and goes on in small letters with what it is about
+    ("về xây dựng …"): that is one summary."""
+    cased = [case for case in map(_in_capitals, (s.text for s in subject)) if case is not None]
+    cases = [cased[-1] if cased else None, _in_capitals(line.text)]
+    if cases == [True, False] and fold(line.text).lstrip(SUBJECT_STRAY).startswith("ve "):
+        return False
     return None not in cases and cases[0] != cases[1]
 
 

@@ -7,6 +7,7 @@ from tests.layout_builder import (
     HEIGHT,
     LEFT_COLUMN,
     PAGE_CENTRE,
+    RIGHT_COLUMN,
     WIDTH,
     centred,
     header_rows,
@@ -387,3 +388,37 @@ def test_the_signature_block_read_through_the_seal_and_the_signature() -> None:
     header = parse_header([page]).fields
     assert (header.signer_title, header.authority_mark) == ("KT. BỘ TRƯỞNG / THỨ TRƯỞNG", "KT.")
     assert header.signer_name == "Nguyễn Thị Xuyên"
+
+
+def test_a_party_header_its_number_and_a_conclusion_of_a_meeting() -> None:
+    """Hướng dẫn 36-HD/VPTW: the Party's name stands where the motto does, the number has no
+    colon and carries the type before the slash, and a meeting named in capitals goes on in
+    small letters with what it concluded."""
+    party = ("ĐẢNG CỘNG SẢN VIỆT NAM", "")
+    for agency, parent in (
+        (["TỈNH ỦY THỪA THIÊN HUẾ", "*"], None),
+        (
+            ["ĐẢNG BỘ TỈNH THỪA THIÊN HUẾ", "TỈNH ỦY THỪA THIÊN HUẾ", "*"],
+            "ĐẢNG BỘ TỈNH THỪA THIÊN HUẾ",
+        ),
+    ):
+        date_line = "Thừa Thiên Huế, ngày 13 tháng 5 năm 2022"
+        rows = header_rows(agency, "445-KL/TU", date_line, party)
+        rows[-1] = centred("Số 445-KL/TU", LEFT_COLUMN, 400) + centred(date_line, RIGHT_COLUMN, 400)
+        page = layout(
+            *rows,
+            centred("KẾT LUẬN", PAGE_CENTRE, 560),
+            centred("HỘI NGHỊ LẦN THỨ BẢY", PAGE_CENTRE, 630),
+            centred("BAN CHẤP HÀNH ĐẢNG BỘ TỈNH (KHÓA XVI)", PAGE_CENTRE, 700),
+            centred("về xây dựng hệ thống kết cấu hạ tầng đồng bộ đến năm 2025,", PAGE_CENTRE, 770),
+            centred("định hướng đến năm 2030", PAGE_CENTRE, 840),
+            *body(1000, 3),
+        )
+        header = parse_header([page]).fields
+        assert (header.doc_type, header.number, header.notation) == ("Kết luận", "445", "KL/TU")
+        assert (header.issuing_agency, header.parent_agency) == ("TỈNH ỦY THỪA THIÊN HUẾ", parent)
+        assert (header.place, header.issue_date) == ("Thừa Thiên Huế", date(2022, 5, 13))
+        assert header.subject == (
+            "HỘI NGHỊ LẦN THỨ BẢY BAN CHẤP HÀNH ĐẢNG BỘ TỈNH (KHÓA XVI) về xây dựng hệ thống"
+            " kết cấu hạ tầng đồng bộ đến năm 2025, định hướng đến năm 2030"
+        )
