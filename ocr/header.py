@@ -41,8 +41,8 @@ _DATE = re.compile(r"ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*(\d{4})")
 _LOOSE_DATE = re.compile(
     r"ngay\s*(\d(?: ?\d)?)\s+(?:[a-z]{1,6}\s+)?(\d(?: ?\d)?)\s*(?:nam|[a-z]{2,4})\s*(\d{4})"
 )
-# the state's motto, or the Party's name in its place; folded, unspaced
-_MOTTO = ("conghoaxahoi", "chunghiavietnam", "doclaptudo", "tudohanhphuc", "dangcongsan")
+_MOTTO = ("conghoaxahoi", "chunghiavietnam", "doclaptudo", "tudohanhphuc")  # folded, unspaced
+PARTY = "dangcongsanvietnam"  # the Party's name, where its documents have the motto
 _MOTTO_WORDS = re.compile(r"\b(doc ?lap|tu ?do|hanh ?phuc)\b")  # one word of it, OCR's spaces
 _MARK = re.compile(
     rf"^({'|'.join(m.rstrip('.') for m in AUTHORITY_MARKS)})\s*[.,:]\s*", re.IGNORECASE
@@ -315,11 +315,12 @@ def _misread_summary(lines: list[Line]) -> tuple[str, list[Line]] | None:
 
 def _is_motto(line: Line) -> bool:
     """The motto's lines, their words glued or split by OCR or one of them misread; not a
-    word that begins like one of them ("tự động")."""
+    word that begins like one of them ("tự động"). The Party's name is the whole line."""
     folded = _fold(line)
     letters = folded.replace(" ", "")
     return (
         any(phrase in letters for phrase in _MOTTO)
+        or fuzz.ratio(letters.strip(STRAY), PARTY) >= OCR_TOLERANCE
         or len(_MOTTO_WORDS.findall(folded)) >= 2
         or bool(_SEPARATOR.match(line.text))
     )

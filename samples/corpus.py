@@ -27,13 +27,17 @@ class CorpusDocument:
     truth: dict[str, Any]
 
 
+PARTY_NAME = "ĐẢNG CỘNG SẢN VIỆT NAM"
+
+
 @dataclass(frozen=True)
 class DocumentParts:
     """What an NĐ 30/2020 page shows, in the order it is read."""
 
     parent_agency: str | None
     agency_lines: tuple[str, ...]  # the issuing agency, on the lines it is printed
-    motto_lines: tuple[str, str]
+    motto_lines: tuple[str, ...]
+    party: bool  # a Party document (Hướng dẫn 36-HD/VPTW): a star under the agency
     number_line: str
     place_date: str
     type_name: str | None  # None for a công văn, whose summary stands under the number
@@ -79,11 +83,15 @@ def parts(doc: CorpusDocument) -> DocumentParts:
     recipients_start = text.rfind("Nơi nhận", body_start, sig_start)
     body_end = recipients_start if recipients_start >= 0 else sig_start
     motto = "CỘNG HOÀ" if "CỘNG HOÀ" in text else "CỘNG HÒA"
+    party = PARTY_NAME in text[: date_match.start()]
     return DocumentParts(
         parent_agency=truth["parent_agency"],
         agency_lines=_agency_lines(truth["issuing_agency"]),
-        motto_lines=(f"{motto} XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"),
-        number_line=f"Số: {truth['number_symbol']}",
+        motto_lines=(PARTY_NAME,)
+        if party
+        else (f"{motto} XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"),
+        party=party,
+        number_line=f"Số {truth['number_symbol']}" if party else f"Số: {truth['number_symbol']}",
         place_date=f"{truth['place']}, {date_match.group()}",
         type_name=None if truth["doc_type"] == CONG_VAN else truth["doc_type"].upper(),
         subject=truth["subject"],

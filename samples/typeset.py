@@ -166,8 +166,9 @@ def typeset(parts: DocumentParts, dpi: int) -> list[TypesetPage]:
     if parts.type_name:
         t.y += t.pitch(BOLD) * 0.8
         t.draw(parts.type_name, BOLD, text_left, text_width, "center")
-        for line in t.wrap(parts.subject, BOLD, text_width * 0.85):
-            t.draw(line, BOLD, text_left, text_width, "center")
+        for part in _summary_parts(parts.subject):
+            for line in t.wrap(part, BOLD, text_width * 0.85):
+                t.draw(line, BOLD, text_left, text_width, "center")
         t.rule(text_left + text_width / 2, text_width / 4)
     t.y += t.pitch(REGULAR) * 0.6
     _paragraphs(t, parts.body, text_left, text_width)
@@ -177,6 +178,13 @@ def typeset(parts: DocumentParts, dpi: int) -> list[TypesetPage]:
         t.new_page()
         _paragraphs(t, parts.annex, text_left, text_width)
     return t.pages
+
+
+def _summary_parts(subject: str) -> tuple[str, ...]:
+    """A Party summary names a meeting in capitals and goes on in small letters with what
+    it is about ("… (KHOÁ XVI) về xây dựng …"): each part on lines of its own."""
+    meeting, about, rest = subject.partition(" về ")
+    return (meeting, f"{about.strip()} {rest}") if about and meeting.isupper() else (subject,)
 
 
 def _header(t: Typesetter, parts: DocumentParts) -> None:
@@ -195,7 +203,10 @@ def _header(t: Typesetter, parts: DocumentParts) -> None:
 
     for line, style in agency_lines:
         t.draw(line, style, left, left_width, "center")
-    t.rule(left + left_width / 2, left_width / 3)
+    if parts.party:
+        t.draw("*", HEADER, left, left_width, "center")
+    else:
+        t.rule(left + left_width / 2, left_width / 3)
     t.y = row
     t.draw(parts.number_line, NUMBER, left, left_width, "center")
     if parts.type_name is None:
@@ -204,9 +215,10 @@ def _header(t: Typesetter, parts: DocumentParts) -> None:
     left_bottom = t.y
 
     t.y = top
-    t.draw(parts.motto_lines[0], MOTTO, right, right_width, "center")
-    t.draw(parts.motto_lines[1], HEADER, right, right_width, "center")
-    t.rule(right + right_width / 2, t.width(parts.motto_lines[1], HEADER))
+    styles = (MOTTO, HEADER)[: len(parts.motto_lines)]  # the Party's name is one line
+    for line, style in zip(parts.motto_lines, styles, strict=True):
+        t.draw(line, style, right, right_width, "center")
+    t.rule(right + right_width / 2, t.width(parts.motto_lines[-1], styles[-1]))
     t.y = row
     for line in t.wrap(parts.place_date, DATE, right_width):
         t.draw(line, DATE, right, right_width, "center")

@@ -14,10 +14,28 @@ from samples.typeset import typeset
 def test_every_corpus_document_splits_into_page_parts() -> None:
     for doc in corpus():
         p = parts(doc)
-        assert p.number_line == f"Số: {doc.truth['number_symbol']}"
+        colon = "" if p.party else ":"  # the Party writes "Số 445-KL/TU"
+        assert p.number_line == f"Số{colon} {doc.truth['number_symbol']}"
         assert p.body and p.signer_name == doc.truth["signer_name"]
         assert bool(p.signature) == bool(doc.truth["signer_name"])  # an excerpt has none
-    assert len(corpus()) == 41
+    assert len(corpus()) == 43
+
+
+def test_a_party_document_has_the_partys_header() -> None:
+    """Hướng dẫn 36-HD/VPTW: the Party's name for the motto, a star under the committee;
+    the meeting and what it concluded on lines of their own."""
+    ((_, text),) = render("084", 200, "clean", seed=0)
+    assert text.splitlines()[:8] == [
+        "TỈNH ỦY THỪA THIÊN HUẾ",
+        "*",
+        "Số 445-KL/TU",
+        "ĐẢNG CỘNG SẢN VIỆT NAM",
+        "Thừa Thiên Huế, ngày 13 tháng 5 năm 2022",
+        "KẾT LUẬN",
+        "HỘI NGHỊ LẦN THỨ BẢY BAN CHẤP HÀNH ĐẢNG BỘ",
+        "TỈNH (KHOÁ XVI)",
+    ]
+    assert text.splitlines()[8].startswith("về xây dựng")
 
 
 def test_annex_after_the_signature_is_kept() -> None:
