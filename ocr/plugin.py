@@ -23,7 +23,7 @@ from ocrmypdf.models.ocr_element import BoundingBox, OcrClass, OcrElement
 from PIL import Image
 
 from ocr.cleaning import clean, ink_in_boxes
-from ocr.layout import Word, read_page
+from ocr.layout import Line, Word, read_page
 from ocr.repair import repair
 from ocr.rereading import read_again
 
@@ -103,14 +103,7 @@ def _element(line: list[Word]) -> OcrElement:
         )
         for word in line
     ]
-    boxes = [word.box for word in line]
-    box = BoundingBox(
-        min(b[0] for b in boxes),
-        min(b[1] for b in boxes),
-        max(b[2] for b in boxes),
-        max(b[3] for b in boxes),
-    )
-    return OcrElement(OcrClass.LINE, bbox=box, children=words)
+    return OcrElement(OcrClass.LINE, bbox=BoundingBox(*Line(words=line).box), children=words)
 
 
 def _words(line: OcrElement) -> list[Word]:
