@@ -41,6 +41,7 @@ DOC_TYPE_ABBREVIATIONS: dict[str, str] = {
     "Kết luận": "KL",
 }
 CONG_VAN = "Công văn"  # has no type name line and no abbreviation; its summary starts "V/v"
+PARTY_NAME = "ĐẢNG CỘNG SẢN VIỆT NAM"  # stands where the motto does (Hướng dẫn 36-HD/VPTW)
 DOC_TYPES: tuple[str, ...] = (*DOC_TYPE_ABBREVIATIONS, CONG_VAN)
 
 AUTHORITY_MARKS = ("TM.", "KT.", "TL.", "TUQ.", "Q.")

@@ -24,6 +24,7 @@ from archive_schema.vocab import (
     AUTHORITY_MARKS,
     CONG_VAN,
     DOC_TYPES,
+    PARTY_NAME,
     SECRECY_MARKS,
     SURNAMES,
     TERRITORIAL_UNITS,
@@ -42,7 +43,7 @@ _LOOSE_DATE = re.compile(
     r"ngay\s*(\d(?: ?\d)?)\s+(?:[a-z]{1,6}\s+)?(\d(?: ?\d)?)\s*(?:nam|[a-z]{2,4})\s*(\d{4})"
 )
 _MOTTO = ("conghoaxahoi", "chunghiavietnam", "doclaptudo", "tudohanhphuc")  # folded, unspaced
-PARTY = "dangcongsanvietnam"  # the Party's name, where its documents have the motto
+_PARTY = fold(PARTY_NAME).replace(" ", "")  # folded, unspaced
 _MOTTO_WORDS = re.compile(r"\b(doc ?lap|tu ?do|hanh ?phuc)\b")  # one word of it, OCR's spaces
 _MARK = re.compile(
     rf"^({'|'.join(m.rstrip('.') for m in AUTHORITY_MARKS)})\s*[.,:]\s*", re.IGNORECASE
@@ -320,7 +321,7 @@ def _is_motto(line: Line) -> bool:
     letters = folded.replace(" ", "")
     return (
         any(phrase in letters for phrase in _MOTTO)
-        or fuzz.ratio(letters.strip(STRAY), PARTY) >= OCR_TOLERANCE
+        or fuzz.ratio(letters.strip(STRAY), _PARTY) >= OCR_TOLERANCE
         or len(_MOTTO_WORDS.findall(folded)) >= 2
         or bool(_SEPARATOR.match(line.text))
     )

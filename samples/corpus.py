@@ -12,7 +12,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from archive_schema.vocab import CONG_VAN
+from archive_schema.vocab import CONG_VAN, PARTY_NAME
 
 _DATE = re.compile(r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}")
 _SEPARATOR = re.compile(r"^[\s|\-*_]*$")
@@ -25,9 +25,6 @@ class CorpusDocument:
     id: str
     text: str
     truth: dict[str, Any]
-
-
-PARTY_NAME = "ĐẢNG CỘNG SẢN VIỆT NAM"
 
 
 @dataclass(frozen=True)
