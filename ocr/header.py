@@ -101,6 +101,8 @@ def parse_header(pages: list[PageLayout]) -> HeaderReading:
     top = _header_region(first) or first.lines[:8]  # without columns, the header is on top
     left = [line for line in top if line.column == "left"] or top
     right = [line for line in top if line.column == "right"] or top
+    date_line = _date_under(first, top)
+    top, right = top + date_line, right + date_line
     number_at = next(
         (i for i, line in enumerate(left) if _NUMBER.match(_fold(line).lstrip(STRAY))), None
     )
@@ -116,6 +118,8 @@ def parse_header(pages: list[PageLayout]) -> HeaderReading:
             text, lines = summary
             header.set("subject", text, lines, trust)
             header.set("doc_type", CONG_VAN, number_line + lines[:1], trust)
+    elif date_line:  # "Không số": the agency is what stands on the left
+        _read_agencies(header, [line for line in left if line.column == "left"])
     _read_place_date(header, [line for line in right if not _is_motto(line)])
     _read_type_and_subject(header, first, _type_block(top, number_line, first.lines[len(top) :]))
     notation = header.fields.notation
@@ -136,6 +140,19 @@ def _header_region(page: PageLayout) -> list[Line]:
     while count < len(page.lines) and page.lines[count].column != "full":
         count += 1
     return page.lines[:count]
+
+
+def _date_under(page: PageLayout, top: list[Line]) -> list[Line]:
+    """The place and date, when the header's region ended above them: without a number row,
+    nothing holds them to the motto's column ("Không số")."""
+    if not top or len(page.lines) <= len(top) or any(line.column == "full" for line in top):
+        return []
+    if any(_DATE.search(_fold(line)) for line in top):
+        return []
+    line = page.lines[len(top)]
+    folded = _fold(line)
+    dated = _DATE.search(folded) or _LOOSE_DATE.search(folded)
+    return [line] if dated and line.box[0] >= page.width / 3 else []
 
 
 def _read_number(header: HeaderReading, line: Line) -> None:

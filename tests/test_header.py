@@ -6,6 +6,7 @@ from ocr.layout import PageLayout, Word, read_page
 from tests.layout_builder import (
     HEIGHT,
     LEFT_COLUMN,
+    MOTTO,
     PAGE_CENTRE,
     RIGHT_COLUMN,
     WIDTH,
@@ -422,3 +423,26 @@ def test_a_party_header_its_number_and_a_conclusion_of_a_meeting() -> None:
             "HỘI NGHỊ LẦN THỨ BẢY BAN CHẤP HÀNH ĐẢNG BỘ TỈNH (KHÓA XVI) về xây dựng hệ thống"
             " kết cấu hạ tầng đồng bộ đến năm 2025, định hướng đến năm 2030"
         )
+
+
+def test_a_resolution_without_a_number_still_gives_its_agency_date_type_and_subject() -> None:
+    """ "Không số": without a number row nothing holds the header's columns together, and the
+    place and date, further down than the motto's rule, stand apart as a line of their own."""
+    agency = ["HỘI ĐỒNG NHÂN DÂN", "TỈNH QUẢNG NAM"]
+    rows = [
+        centred(agency[i], LEFT_COLUMN, 200 + 70 * i) + centred(motto, RIGHT_COLUMN, 200 + 70 * i)
+        for i, motto in enumerate(MOTTO)
+    ]
+    page = layout(
+        *rows,
+        centred("Quảng Nam, ngày 9 tháng 12 năm 2020", RIGHT_COLUMN, 420),
+        centred("NGHỊ QUYẾT", PAGE_CENTRE, 560),
+        centred("Về kế hoạch tổ chức các kỳ họp thường lệ năm 2021", PAGE_CENTRE, 630),
+        *body(800, 4),
+    )
+    header = parse_header([page]).fields
+    assert header.issuing_agency == "HỘI ĐỒNG NHÂN DÂN TỈNH QUẢNG NAM"
+    assert (header.place, header.issue_date) == ("Quảng Nam", date(2020, 12, 9))
+    assert header.doc_type == "Nghị quyết"
+    assert header.subject == "Về kế hoạch tổ chức các kỳ họp thường lệ năm 2021"
+    assert header.number_symbol is None
