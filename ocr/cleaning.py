@@ -13,15 +13,21 @@ Each step is chosen per page by measuring the page, so that a clean scan is left
   proportion, up to INK_GAIN;
 - despeckling: dust and toner specks (dots of a few pixels far from any letter) are erased
   when a page has many of them; the dots of diacritics stand next to their letter and stay;
+- straightening (`ocr.straighten`): a photographed page is drawn square again from its
+  outline on the desk, and a page still aslant is turned level; tesseract's lines break up
+  on a slant of a degree or two;
 - upscaling: a page under UPSCALE_BELOW dpi (a phone photo, a fax) is enlarged to READ_DPI,
   where tesseract reads letters best.
 """
 
 from enum import StrEnum
+from typing import NamedTuple
 
 import numpy as np
-from PIL import Image, ImageChops, ImageFilter
+from PIL import Image, ImageFilter
 from scipy import ndimage
+
+from ocr.straighten import MIN_SKEW, find_page, measure_skew, turn, unwarp
 
 BACKGROUND_SCALE = 8  # the background is estimated at 1/8 of the page's resolution
 TEXT_REMOVAL = 7  # maximum filter size at that scale: wider than a stroke of text
@@ -29,6 +35,9 @@ SMOOTHING = 2.0  # Gaussian radius at that scale
 INK_LEVEL = 170  # darker than this, after cleaning and at 1/4 size, is ink (faded ink too)
 BLANK_PAGE_INK = 0.001  # less ink than this share of the page: a blank page
 COLOURED = 60  # a pixel whose channels differ by more than this is coloured ink
+FRINGE_COLOURED = 20  # a pixel this coloured next to coloured ink is the stroke's pale edge
+FRINGE = 3  # pixels: how far from coloured ink its edge reaches
+LUMA = (0.299, 0.587, 0.114)  # ITU-R 601-2, as PIL converts colour to grey
 COLOURED_SHARE = 0.0005  # more coloured pixels than this share: drop the colour
 INK_TARGET = 40  # the darkness faded ink is brought back to
 INK_GAIN = 2.5  # at most
@@ -46,20 +55,29 @@ class Cleaning(StrEnum):
     NORMALISE = "normalise"
     RECOVER_INK = "recover-ink"
     DESPECKLE = "despeckle"
+    UNWARP = "unwarp"
+    DESKEW = "deskew"
     UPSCALE = "upscale"
 
 
-def clean(image: Image.Image, dpi: float) -> tuple[Image.Image, list[Cleaning], float]:
-    """The greyscale image tesseract should read, the steps that made it, and how much it
-    was enlarged (1.0: not)."""
+class Cleaned(NamedTuple):
+    image: Image.Image  # greyscale, what tesseract reads
+    steps: list[Cleaning]
+    scale: float  # how much it was enlarged (1.0: not)
+    to_scan: np.ndarray | None  # 3×3, from a point of the image before enlarging to the scan's
+
+
+def clean(image: Image.Image, dpi: float) -> Cleaned:
     steps: list[Cleaning] = []
     bilevel = _bilevel(image)
-    if image.mode == "RGB" and _coloured_share(image) > COLOURED_SHARE:
-        grey, steps = _without_colour(image), [Cleaning.DROP_COLOUR]
-    else:
-        grey = image.convert("L")
+    grey = image.convert("L")
+    outline = find_page(grey, dpi)  # against the desk, before the desk is normalised away
     if not bilevel:
-        grey = normalise_background(grey)
+        if image.mode == "RGB" and _coloured_share(image) > COLOURED_SHARE:
+            grey = _without_colour(image)  # normalised with it, channel by channel
+            steps.append(Cleaning.DROP_COLOUR)
+        else:
+            grey = normalise_background(grey)
         steps.append(Cleaning.NORMALISE)
         recovered = recover_ink(grey)
         if recovered is not None:
@@ -69,13 +87,22 @@ def clean(image: Image.Image, dpi: float) -> tuple[Image.Image, list[Cleaning], 
     if despeckled is not None:
         grey = despeckled
         steps.append(Cleaning.DESPECKLE)
+    to_scan = None
+    if outline is not None:
+        grey, to_scan = unwarp(grey, outline, dpi)
+        steps.append(Cleaning.UNWARP)
+    skew = measure_skew(grey, dpi, INK_LEVEL)
+    if abs(skew) >= MIN_SKEW:
+        grey, turned = turn(grey, skew)
+        to_scan = turned if to_scan is None else to_scan @ turned
+        steps.append(Cleaning.DESKEW)
     scale = 1.0
     if 0 < dpi < UPSCALE_BELOW:
         scale = READ_DPI / dpi
         size = (round(grey.width * scale), round(grey.height * scale))
         grey = grey.resize(size, Image.Resampling.LANCZOS)
         steps.append(Cleaning.UPSCALE)
-    return grey, steps, scale
+    return Cleaned(grey, steps, scale, to_scan)
 
 
 def normalise_background(grey: Image.Image) -> Image.Image:
@@ -166,12 +193,29 @@ def _coloured_share(image: Image.Image) -> float:
 
 
 def _without_colour(image: Image.Image) -> Image.Image:
-    """Grey, where coloured ink is read by its lightest channel: red and blue fade to paper."""
-    red, green, blue = image.split()
-    lightest = ImageChops.lighter(ImageChops.lighter(red, green), blue)
-    darkest = ImageChops.darker(ImageChops.darker(red, green), blue)
-    coloured = ImageChops.subtract(lightest, darkest).point(lambda v: 255 if v > COLOURED else 0)
-    return Image.composite(lightest, image.convert("L"), coloured)
+    """Grey, normalised to the paper, where coloured ink fades to paper and the black text
+    stays. Each channel is first normalised to its own paper: under a camera's light or on
+    tinted paper the paper is not white in every channel. A coloured pixel, strong or on the
+    paler fringe of a stroke, is read by its lightest channel, brightened so that the
+    page's typical ink of that colour (red is lightest in red, blue in blue) reads as paper:
+    a seal dulled by the light keeps no grey ring over the signer's title."""
+    channels = np.stack(
+        [np.asarray(normalise_background(channel), np.float32) for channel in image.split()],
+        axis=2,
+    )
+    lightest, brightest = channels.max(axis=2), channels.argmax(axis=2)
+    chroma = lightest - channels.min(axis=2)
+    strong = chroma > COLOURED
+    fringe = ndimage.binary_dilation(strong, iterations=FRINGE) & (chroma > FRINGE_COLOURED)
+    faded = lightest.copy()
+    for channel in range(3):
+        ink = strong & (brightest == channel)
+        if ink.any():
+            level = max(float(np.median(lightest[ink])), 1.0)
+            faded[brightest == channel] *= 255 / level
+    grey = channels @ np.array(LUMA, np.float32)
+    grey = np.where(strong | fringe, faded, grey)
+    return Image.fromarray(grey.clip(0, 255).astype(np.uint8), "L")
 
 
 def _bilevel(image: Image.Image) -> bool:

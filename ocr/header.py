@@ -561,8 +561,8 @@ def _is_title(text: str) -> bool:
 
 
 def _name(line: Line) -> str:
-    """A name line without the specks after it ("Thị Xuyên .")."""
-    return normalize(line.text).strip().rstrip(TITLE_END + ".").strip()
+    """A name line without the specks around it ("_-Phạm Lê Tuấn", "Thị Xuyên .")."""
+    return normalize(line.text).strip().lstrip(STRAY).rstrip(TITLE_END + ".").strip()
 
 
 def _surname_spelt(name: str) -> str:

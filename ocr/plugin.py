@@ -15,17 +15,19 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any
 
+import numpy as np
 import pikepdf
 from ocrmypdf import hookimpl
 from ocrmypdf.builtin_plugins.tesseract_ocr import TesseractOcrEngine
 from ocrmypdf.hocrtransform.hocr_parser import HocrParser
-from ocrmypdf.models.ocr_element import BoundingBox, OcrClass, OcrElement
+from ocrmypdf.models.ocr_element import Baseline, BoundingBox, OcrClass, OcrElement
 from PIL import Image
 
 from ocr.cleaning import clean, ink_in_boxes
 from ocr.layout import Line, Word, read_page
 from ocr.repair import repair
 from ocr.rereading import read_again
+from ocr.straighten import apply
 
 LINE_CLASSES = ("ocr_line", "ocr_header", "ocr_footer", "ocr_caption", "ocr_textfloat")
 IMAGE_ONLY_OPERATORS = {"q", "Q", "cm", "Do"}  # what img2pdf and scanners write on a page
@@ -49,9 +51,10 @@ class LayoutRecordingEngine(TesseractOcrEngine):
     ) -> tuple[OcrElement, str]:
         with Image.open(input_file) as image:
             dpi = float(image.info.get("dpi", (300, 300))[0])
-            cleaned, cleaning, scale = clean(image, dpi)
-        # tesseract reads the enlarged page when it was enlarged: every box is in its pixels
-        width, height, dpi = cleaned.width, cleaned.height, dpi * scale
+            cleaning = clean(image, dpi)
+        # tesseract reads the enlarged, straightened page: every box is in its pixels
+        cleaned, width, height = cleaning.image, cleaning.image.width, cleaning.image.height
+        dpi *= cleaning.scale
         # ocrmypdf keeps every page's raster until the document is done (26 MB a page at
         # 300 dpi): nothing reads it after OCR, so free the disk now.
         Path(input_file).resolve().unlink(missing_ok=True)
@@ -84,12 +87,44 @@ class LayoutRecordingEngine(TesseractOcrEngine):
         tree.children += [_element(line) for line in again]
         lines += again
         layout = read_page(page_number + 1, width, height, dpi, lines)
-        layout.timed_out, layout.cleaning = timed_out, "+".join(cleaning) or "none"
+        layout.timed_out, layout.cleaning = timed_out, "+".join(cleaning.steps) or "none"
         boxes = [word.box for line in layout.lines for word in line.words]
         layout.ink_in_words = ink_in_boxes(cleaned, boxes)
         folder = Path(options.sohoa_layout_dir)
         layout_path(folder, layout.number).write_text(layout.model_dump_json(), encoding="utf-8")
+        if cleaning.to_scan is not None:  # in the enlarged pixels the tree is in
+            enlarged = np.diag((cleaning.scale, cleaning.scale, 1.0))
+            _lay_on_scan(tree, enlarged @ cleaning.to_scan @ np.linalg.inv(enlarged))
         return tree, layout.text
+
+
+def _lay_on_scan(tree: OcrElement, to_scan: np.ndarray) -> None:
+    """The text layer laid on the page as scanned, from the page tesseract read drawn
+    square and level (`to_scan`: the matrix from its pixels to the scan's). A word's box
+    becomes the box around it; a line keeps its height (the renderer takes the font's size
+    from it) and starts where its baseline starts on the scan, along the baseline's slant
+    there."""
+    for line in tree.iter_by_class(*LINE_CLASSES):
+        box, baseline = line.bbox, line.baseline or Baseline()
+        if box is None:
+            continue
+        x, y = apply(to_scan, box.left, box.bottom + baseline.intercept)
+        end = apply(
+            to_scan, box.right, box.bottom + baseline.intercept + baseline.slope * box.width
+        )
+        width = max(end[0] - x, 1.0)
+        bottom = y - baseline.intercept
+        line.bbox = BoundingBox(x, bottom - box.height, x + width, bottom)
+        line.baseline = Baseline((end[1] - y) / width, baseline.intercept)
+        for word in line.children:
+            if word.bbox is not None:
+                corners = [
+                    apply(to_scan, cx, cy)
+                    for cx in (word.bbox.left, word.bbox.right)
+                    for cy in (word.bbox.top, word.bbox.bottom)
+                ]
+                xs, ys = [cx for cx, _ in corners], [cy for _, cy in corners]
+                word.bbox = BoundingBox(min(xs), min(ys), max(xs), max(ys))
 
 
 def _element(line: list[Word]) -> OcrElement:

@@ -12,7 +12,7 @@ from collections import defaultdict
 
 import numpy as np
 import pytesseract
-from PIL import Image
+from PIL import Image, ImageDraw
 from scipy import ndimage
 
 from ocr.cleaning import ink_map
@@ -25,6 +25,10 @@ JOIN_MM = (1.5, 3.0)  # ink this close, down and across, is one region: letters 
 SMALLEST_MM = (3.0, 8.0)  # a region lower or narrower than this is no line of text
 CROP_MARGIN_MM = 1.2  # white kept around a region, as tesseract wants it
 BLOCK_OF_TEXT = "--psm 6"
+# A region this tall that reads as no text as one block (the name under a signature's loops
+# and a seal's ring) is read again as scattered text, each line found on its own.
+TALL_MM = 12
+SPARSE_TEXT = "--psm 11"
 KEPT_QUALITY = 50  # a line read again is kept from this `text_quality` up
 
 
@@ -34,16 +38,21 @@ def read_again(
     """The lines of text found in the ink of `grey` outside the words `read`, in page
     pixels; none when every stroke was read. What is not read in `seconds` stays unread."""
     deadline = time.monotonic() + seconds
-    found = []
-    for region in _unread_regions(grey, dpi, [word.box for line in read for word in line]):
-        left = deadline - time.monotonic()
-        if left <= 0:
-            break
-        try:
-            lines = _read(grey, dpi, region, language, left)
-        except RuntimeError:  # pytesseract's timeout
-            break
-        found += [line for line in lines if _is_text(line)]
+    found: list[list[Word]] = []
+    boxes = [word.box for line in read for word in line]
+    for region in _unread_regions(grey, dpi, boxes):
+        tall = region[3] - region[1] >= TALL_MM * dpi / MM_PER_INCH
+        for mode in (BLOCK_OF_TEXT, SPARSE_TEXT) if tall else (BLOCK_OF_TEXT,):
+            if time.monotonic() >= deadline:
+                return found
+            try:
+                lines = _read(grey, dpi, region, boxes, mode, language, deadline)
+            except RuntimeError:  # pytesseract's timeout
+                return found
+            kept = [line for line in lines if _is_text(line)]
+            if kept:
+                found += kept
+                break
     return found
 
 
@@ -67,16 +76,33 @@ def _unread_regions(grey: Image.Image, dpi: float, boxes: list[Box]) -> list[Box
 
 
 def _read(
-    grey: Image.Image, dpi: float, region: Box, language: str, seconds: float
+    grey: Image.Image,
+    dpi: float,
+    region: Box,
+    read: list[Box],
+    mode: str,
+    language: str,
+    deadline: float,
 ) -> list[list[Word]]:
+    """The lines in `region`, the words `read` whited out: a region's box may hold words
+    read (beside a seal, inside a frame around the page), not to be read twice."""
     margin = round(CROP_MARGIN_MM * dpi / MM_PER_INCH)
     left, top = max(0, region[0] - margin), max(0, region[1] - margin)
     crop = grey.crop((left, top, region[2] + margin, region[3] + margin))
+    draw = ImageDraw.Draw(crop)
+    for box in read:
+        if (
+            box[0] < crop.width + left
+            and box[2] > left
+            and box[1] < crop.height + top
+            and box[3] > top
+        ):
+            draw.rectangle((box[0] - left, box[1] - top, box[2] - left, box[3] - top), fill=255)
     data = pytesseract.image_to_data(
         crop,
         lang=language,
-        config=BLOCK_OF_TEXT,
-        timeout=seconds,
+        config=mode,
+        timeout=max(deadline - time.monotonic(), 0.01),
         output_type=pytesseract.Output.DICT,
     )
     lines: dict[tuple[int, int, int], list[Word]] = defaultdict(list)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
+from ocr.straighten import homography
 from samples import marks
 from samples.conditions import Condition
 
@@ -205,12 +206,8 @@ def _photographed(image: Image.Image, share: float, rng: np.random.Generator) ->
     moved = corners + rng.uniform(-share, share, (4, 2)) * (width, height)
     moved += (share * width, share * height)  # room for the desk around the page
     canvas = (round(width * (1 + 2 * share)), round(height * (1 + 2 * share)))
-    # the transform maps each output pixel back to the page: solve for its 8 coefficients
-    rows = []
-    for (x, y), (u, v) in zip(moved, corners, strict=True):
-        rows.append([x, y, 1, 0, 0, 0, -u * x, -u * y])
-        rows.append([0, 0, 0, x, y, 1, -v * x, -v * y])
-    coefficients = np.linalg.solve(np.array(rows), corners.reshape(-1))
+    # the transform maps each output pixel back to the page
+    coefficients = homography(moved, corners).ravel()[:8]
     return image.transform(
         canvas,
         Image.Transform.PERSPECTIVE,

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from ocr.cleaning import INK_LEVEL, Cleaning, clean, ink_in_boxes, normalise_background
 from samples.typeset import FONT_DIR, FONT_FILES
@@ -19,11 +19,17 @@ def page_with_text(mode: str = "L", paper: int = 255) -> Image.Image:
 
 def test_bilevel_pages_are_left_alone_others_normalised() -> None:
     bilevel = page_with_text("1", 1)
-    assert clean(bilevel, 300)[1] == []
-    assert clean(bilevel.convert("L"), 300)[1] == []  # black and white, stored as grey
-    assert clean(page_with_text("L"), 300)[1] == [Cleaning.NORMALISE]  # anti-aliased grey
-    cleaned, steps, scale = clean(page_with_text("RGB", paper=200), 300)  # a tinted colour scan
+    assert clean(bilevel, 300).steps == []
+    assert clean(bilevel.convert("L"), 300).steps == []  # black and white, stored as grey
+    assert clean(page_with_text("L"), 300).steps == [Cleaning.NORMALISE]  # anti-aliased grey
+    cleaned, steps, scale, _ = clean(page_with_text("RGB", paper=200), 300)  # a tinted colour scan
     assert (cleaned.mode, steps, scale) == ("L", [Cleaning.NORMALISE], 1.0)
+
+
+def inked(page: Image.Image, colour: tuple[int, int, int]) -> np.ndarray:
+    """Where `page` is near `colour`: the ink drawn in it, not under other ink."""
+    mask: np.ndarray = np.abs(np.asarray(page, np.int16) - colour).max(axis=2) < 20
+    return mask
 
 
 def test_a_red_seal_and_blue_ink_fade_the_black_text_stays() -> None:
@@ -31,24 +37,40 @@ def test_a_red_seal_and_blue_ink_fade_the_black_text_stays() -> None:
     draw = ImageDraw.Draw(page)
     draw.ellipse((150, 60, 450, 360), outline=(196, 32, 48), width=12)  # a seal's ring
     draw.line((600, 130, 900, 160), fill=(28, 42, 120), width=5)  # a signature's stroke
-    cleaned, steps, _ = clean(page, 300)
+    cleaned, steps, *_ = clean(page, 300)
     assert steps[0] is Cleaning.DROP_COLOUR
     grey = np.asarray(cleaned)
     assert grey[205:215, 152:160].min() > INK_LEVEL  # the ring's left edge: paper, not ink
-    left, top, right, bottom = TEXT_BOX
-    text = np.asarray(page_with_text("L"))[top:bottom, left:right] < 100
-    assert (grey[top:bottom, left:right][text] < 128).mean() > 0.95
-    assert Cleaning.DROP_COLOUR not in clean(page_with_text("RGB", paper=200), 300)[1]
+    assert grey[inked(page, (28, 42, 120))].min() > INK_LEVEL  # the signature's stroke
+    assert (grey[inked(page, (0, 0, 0))] < 128).mean() > 0.95  # the text, where not drawn over
+    assert Cleaning.DROP_COLOUR not in clean(page_with_text("RGB", paper=200), 300).steps
+
+
+def test_a_seal_dulled_and_darkened_by_a_camera_fades_to_the_paper() -> None:
+    page = page_with_text("RGB")
+    draw = ImageDraw.Draw(page)
+    draw.ellipse((150, 60, 450, 360), outline=(196, 32, 48), width=12)
+    draw.line((600, 130, 900, 160), fill=(28, 42, 120), width=5)
+    stroke, black = inked(page, (28, 42, 120)), inked(page, (0, 0, 0))
+    # a phone's light: warm, dimmer to the right, and a little blur
+    light = np.linspace(0.92, 0.7, page.width, dtype=np.float32)[None, :, None]
+    warm = np.array((1.0, 0.96, 0.88), np.float32)
+    photo = Image.fromarray((np.asarray(page) * light * warm).astype(np.uint8), "RGB")
+    photo = photo.filter(ImageFilter.GaussianBlur(1.2))
+    grey = np.asarray(clean(photo, 300)[0])
+    assert grey[205:215, 148:164].min() > INK_LEVEL  # the ring's left edge, blurred: paper
+    assert (grey[stroke] > INK_LEVEL).mean() > 0.95  # the signature (blurred into the text)
+    assert (grey[black] < 128).mean() > 0.95
 
 
 def test_faded_ink_is_darkened_dark_ink_is_not() -> None:
     faded = page_with_text("L").point(lambda v: 255 - (255 - v) * 0.45)  # ink at 45 %
-    cleaned, steps, _ = clean(faded, 300)
+    cleaned, steps, *_ = clean(faded, 300)
     assert Cleaning.RECOVER_INK in steps
     left, top, right, bottom = TEXT_BOX
     assert np.asarray(cleaned)[top:bottom, left:right].min() < 100
     assert np.asarray(faded)[top:bottom, left:right].min() > 130
-    assert Cleaning.RECOVER_INK not in clean(page_with_text("L"), 300)[1]
+    assert Cleaning.RECOVER_INK not in clean(page_with_text("L"), 300).steps
 
 
 def speckled(page: Image.Image, count: int) -> Image.Image:
@@ -62,21 +84,21 @@ def speckled(page: Image.Image, count: int) -> Image.Image:
 
 def test_dust_is_erased_when_there_is_much_and_diacritics_stay() -> None:
     page = page_with_text("L")
-    cleaned, steps, _ = clean(speckled(page, 1500), 300)
+    cleaned, steps, *_ = clean(speckled(page, 1500), 300)
     assert Cleaning.DESPECKLE in steps
     grey = np.asarray(cleaned)
     assert (grey[300:, :] < 128).sum() < 40  # the dust is gone
     left, top, right, bottom = TEXT_BOX  # "Quyết định về việc" and its dots below, all kept
     before = np.asarray(normalise_background(page))[top:bottom, left:right] < 128
     assert ((grey[top:bottom, left:right] < 128) == before).mean() > 0.999
-    assert Cleaning.DESPECKLE not in clean(speckled(page, 100), 300)[1]  # a few: left alone
+    assert Cleaning.DESPECKLE not in clean(speckled(page, 100), 300).steps  # a few: left alone
 
 
 def test_a_page_under_200_dpi_is_read_enlarged() -> None:
-    cleaned, steps, scale = clean(page_with_text("L"), 130)
+    cleaned, steps, scale, _ = clean(page_with_text("L"), 130)
     assert steps[-1] is Cleaning.UPSCALE and scale == pytest.approx(300 / 130)
     assert cleaned.size == (round(1400 * scale), round(1000 * scale))
-    assert clean(page_with_text("L"), 200)[2] == 1.0
+    assert clean(page_with_text("L"), 200).scale == 1.0
 
 
 def test_uneven_light_is_flattened_and_ink_kept() -> None:

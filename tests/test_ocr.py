@@ -2,18 +2,22 @@
 
 import gc
 import io
+import math
 import socket
 import warnings
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pikepdf
 import pikepdf.pdfa._content
 import pypdfium2
 import pytest
 from PIL import Image
+from rapidfuzz.distance import Levenshtein
 
 from ocr.convert import scans_to_pdfa
+from ocr.straighten import apply, homography
 from samples.batch import render
 
 
@@ -132,6 +136,59 @@ def test_pages_on_their_side_or_upside_down_are_turned(tmp_path: Path) -> None:
     assert all(layout.text.startswith("THỦ TƯỚNG CHÍNH PHỦ") for layout in layouts)
     with pikepdf.open(tmp_path / "out.pdf") as pdf:
         assert [int(page.obj.get("/Rotate", 0)) for page in pdf.pages] == [0, 90, 180]
+
+
+def turned(size: tuple[int, int], degrees: float) -> np.ndarray:
+    """The matrix of a turn counter-clockwise about the page's centre, in pixels."""
+    cos, sin = math.cos(math.radians(degrees)), math.sin(math.radians(degrees))
+    cx, cy = size[0] / 2, size[1] / 2
+    return np.array(
+        [[cos, sin, cx - cx * cos - cy * sin], [-sin, cos, cy + cx * sin - cy * cos], [0, 0, 1]]
+    )
+
+
+@pytest.mark.parametrize("distortion", ["aslant", "photographed"])
+def test_a_page_aslant_or_photographed_is_read_square_and_its_text_layer_lies_on_the_scan(
+    tmp_path: Path, letter_pages: list[Image.Image], distortion: str
+) -> None:
+    straight, dpi = letter_pages[0], 200
+    width, height = straight.size
+    if distortion == "aslant":
+        canvas, desk, to_scan = straight.size, 255, turned(straight.size, 3.0)
+    else:  # a phone over a desk: the page's corners drawn in and out
+        canvas, desk = (round(width * 1.1), round(height * 1.1)), 70
+        corners = np.array([(0, 0), (width, 0), (width, height), (0, height)], np.float64)
+        moved = corners + np.array([(60, 40), (-10, 90), (110, 150), (40, 70)])
+        to_scan = homography(corners, moved)
+    back = np.linalg.inv(to_scan)
+    scan = straight.transform(
+        canvas,
+        Image.Transform.PERSPECTIVE,
+        tuple((back / back[2, 2]).ravel()[:8]),
+        Image.Resampling.BICUBIC,
+        fillcolor=(desk,) * 3,
+    )
+    scans = [
+        save(page, tmp_path / f"{i}.png", dpi=(dpi, dpi)) for i, page in enumerate((straight, scan))
+    ]
+    layouts, _ = scans_to_pdfa(scans, tmp_path / "out.pdf")
+    assert layouts[0].cleaning == "normalise"
+    assert ("unwarp" if distortion == "photographed" else "deskew") in layouts[1].cleaning
+    print("=====")
+    print(layouts[1].text[:600])
+    assert Levenshtein.normalized_distance(layouts[1].text, layouts[0].text) < 0.005
+    found = []  # where "Kính gửi" starts, in each page's pixels
+    with pypdfium2.PdfDocument(tmp_path / "out.pdf") as pdf:
+        for page in pdf:
+            text = page.get_textpage()
+            match = text.search("Kính gửi").get_next()
+            assert match is not None
+            left, bottom, right, top = text.get_charbox(match[0])
+            x, y = (left + right) / 2, page.get_height() - (bottom + top) / 2
+            found.append((x * dpi / 72, y * dpi / 72))
+    # where the word stands on the straight page, carried as the scan was: there it is read
+    expected = apply(to_scan, *found[0])
+    assert found[1] == pytest.approx(expected, abs=8)  # pixels: a third of a letter
 
 
 def test_a_page_under_200_dpi_is_read_enlarged_and_its_text_layer_fits(tmp_path: Path) -> None:

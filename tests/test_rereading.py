@@ -1,5 +1,6 @@
 """Ink the first reading missed, read again alone with the real tesseract."""
 
+import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from ocr.layout import Word
@@ -40,3 +41,31 @@ def test_nothing_is_read_again_when_every_stroke_was_read() -> None:
 def test_nothing_is_read_again_once_the_pages_time_is_spent() -> None:
     first = [[Word(text=READ, box=(140, 190, 700, 270), confidence=95.0)]]
     assert read_again(page(), 300, first, "vie", 0) == []
+
+
+def test_words_read_inside_a_frame_around_the_page_are_not_read_twice() -> None:
+    """A scan's dark frame (a photocopy's edge, a page's shadow) is ink no word covers: the
+    region it makes holds the whole page, whose words were read already."""
+    image = page()
+    ImageDraw.Draw(image).rectangle((60, 60, 1940, 1140), outline=30, width=8)
+    first = [[Word(text=READ, box=(140, 190, 700, 270), confidence=95.0)]]
+    again = [
+        " ".join(word.text for word in line) for line in read_again(image, 300, first, "vie", 60)
+    ]
+    assert READ not in " ".join(again)
+    assert MISSED in again
+
+
+def test_a_name_under_a_signatures_loops_is_read_as_scattered_text() -> None:
+    """Read as one block, the loops and the name under them give nothing; read as
+    scattered text, the name is found on its own."""
+    image = Image.new("L", (1600, 700), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(str(FONT_DIR / FONT_FILES["bold"]), 50)
+    draw.text((500, 420), "Phạm Lê Tuấn", font=font, fill=0)
+    t = np.linspace(0, 1, 300)
+    xs = 420 + 600 * t + 40 * np.sin(2 * np.pi * 5 * t)
+    ys = 330 + 110 * np.sin(2 * np.pi * (5 * t + 0.3)) * (1 - 0.3 * t)
+    draw.line(list(zip(xs.tolist(), ys.tolist(), strict=True)), fill=40, width=6, joint="curve")
+    again = [" ".join(word.text for word in line) for line in read_again(image, 300, [], "vie", 60)]
+    assert any(line.endswith("Lê Tuấn") for line in again)
