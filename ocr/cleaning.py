@@ -17,7 +17,10 @@ Each step is chosen per page by measuring the page, so that a clean scan is left
   outline on the desk, and a page still aslant is turned level; tesseract's lines break up
   on a slant of a degree or two;
 - upscaling: a page under UPSCALE_BELOW dpi (a phone photo, a fax) is enlarged to READ_DPI,
-  where tesseract reads letters best.
+  where tesseract reads letters best;
+- denoising: a page whose paper is grainy (the noise of a poor sensor, of JPEG at low
+  quality: more than NOISY from its own median) is smoothed; tesseract reads the grain as
+  broken strokes and stray marks.
 """
 
 from enum import StrEnum
@@ -46,6 +49,12 @@ FADED = 1.25  # a page whose ink needs more gain than this somewhere is recovere
 SPECK_PIXELS = 14  # a dark dot this small (at 300 dpi) may be a speck...
 SPECK_DISTANCE = 12  # ...when no larger ink is this close (pixels at 300 dpi)
 SPECKLED = 300  # a page with more specks than this is despeckled
+PAPER = 200  # lighter than this, after cleaning, is paper
+# Renders' paper, by condition: clean 0.1-0.2, phone photos 0.5, photocopies 0.4-1.8, medium
+# scans 1.2-1.7, heavy ones (JPEG at quality 35, dust, blur) 2.5-2.7, where a blur of
+# DENOISE_SIGMA took tesseract's character errors from 12.2 % to 8.7 %.
+NOISY = 2.0
+DENOISE_SIGMA = 1.5  # pixels at 300 dpi
 UPSCALE_BELOW = 200  # dpi
 READ_DPI = 300
 
@@ -58,6 +67,7 @@ class Cleaning(StrEnum):
     UNWARP = "unwarp"
     DESKEW = "deskew"
     UPSCALE = "upscale"
+    DENOISE = "denoise"
 
 
 class Cleaned(NamedTuple):
@@ -102,7 +112,22 @@ def clean(image: Image.Image, dpi: float) -> Cleaned:
         size = (round(grey.width * scale), round(grey.height * scale))
         grey = grey.resize(size, Image.Resampling.LANCZOS)
         steps.append(Cleaning.UPSCALE)
+    if not bilevel and noise(grey) > NOISY:  # a bilevel page's specks are despeckled
+        read_dpi = (dpi or READ_DPI) * scale
+        grey = grey.filter(ImageFilter.GaussianBlur(DENOISE_SIGMA * read_dpi / READ_DPI))
+        steps.append(Cleaning.DENOISE)
     return Cleaned(grey, steps, scale, to_scan)
+
+
+def noise(grey: Image.Image) -> float:
+    """How grainy the paper is: its mean distance from its own median, on a band across
+    the middle of the page (a fifth of it: the median filter is slow)."""
+    band = grey.crop((0, round(grey.height * 0.4), grey.width, round(grey.height * 0.6)))
+    smooth = np.asarray(band.filter(ImageFilter.MedianFilter(3)), np.float32)
+    paper = smooth > PAPER
+    if not paper.any():
+        return 0.0
+    return float(np.abs(np.asarray(band, np.float32) - smooth)[paper].mean())
 
 
 def normalise_background(grey: Image.Image) -> Image.Image:

@@ -4,7 +4,15 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from ocr.cleaning import INK_LEVEL, Cleaning, clean, ink_in_boxes, normalise_background
+from ocr.cleaning import (
+    INK_LEVEL,
+    NOISY,
+    Cleaning,
+    clean,
+    ink_in_boxes,
+    noise,
+    normalise_background,
+)
 from samples.typeset import FONT_DIR, FONT_FILES
 
 TEXT_BOX = (100, 100, 1300, 180)
@@ -127,3 +135,17 @@ def test_the_desk_around_a_photographed_page_is_not_unread_ink() -> None:
     photo.paste(page, (100, 100))
     left, top, right, bottom = TEXT_BOX
     assert ink_in_boxes(photo, [(left + 100, top + 100, right + 100, bottom + 100)]) == 1.0
+
+
+def test_a_grainy_page_is_smoothed_a_clean_one_and_a_bilevel_one_are_not() -> None:
+    page = np.asarray(page_with_text(), np.float32)
+    grain = np.random.default_rng(3).normal(0, 14, page.shape)  # a poor sensor, JPEG at 35
+    grainy = Image.fromarray((page + grain).clip(0, 255).astype(np.uint8), "L")
+    assert noise(grainy) > NOISY > noise(page_with_text())
+    cleaned = clean(grainy, 300)
+    assert cleaned.steps[-1] is Cleaning.DENOISE
+    assert noise(cleaned.image) < noise(grainy) / 2
+    left, top, right, bottom = TEXT_BOX  # the text is still ink
+    assert np.asarray(cleaned.image)[top:bottom, left:right].min() < 100
+    assert Cleaning.DENOISE not in clean(page_with_text(), 300).steps
+    assert Cleaning.DENOISE not in clean(grainy.point(lambda v: 255 if v > 128 else 0), 300).steps
