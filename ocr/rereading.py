@@ -3,8 +3,8 @@
 On a whole noisy page tesseract's page segmentation gives up on some text: the signer's
 title under a seal and beside a signature, a line in the shadow of a photographed page.
 Cut out alone and read as one block of text, the same ink often reads well. A line read
-again is kept only when it scores as text (`text_quality`): seals, signatures and specks,
-read again, are junk and stay out.
+again is kept only when it reads as text (words believed, Vietnamese syllables): seals,
+signatures and specks, read again, are junk and stay out.
 """
 
 import time
@@ -17,7 +17,7 @@ from scipy import ndimage
 
 from ocr.cleaning import ink_map
 from ocr.layout import Box, Word
-from ocr.quality import text_quality
+from ocr.quality import syllable_share
 
 MM_PER_INCH = 25.4
 BOX_MARGIN_MM = 0.5  # ink this close to a word read is part of it
@@ -29,7 +29,10 @@ BLOCK_OF_TEXT = "--psm 6"
 # and a seal's ring) is read again as scattered text, each line found on its own.
 TALL_MM = 12
 SPARSE_TEXT = "--psm 11"
-KEPT_QUALITY = 50  # a line read again is kept from this `text_quality` up
+# A line read again is kept when tesseract believed its words this much on average and this
+# share of them are Vietnamese syllables.
+KEPT_CONFIDENCE = 80
+KEPT_SYLLABLES = 0.5
 
 
 def read_again(
@@ -116,4 +119,6 @@ def _read(
 
 
 def _is_text(line: list[Word]) -> bool:
-    return text_quality(line, " ".join(word.text for word in line)) >= KEPT_QUALITY
+    share = syllable_share(" ".join(word.text for word in line))
+    confidence = sum(word.confidence for word in line) / len(line)
+    return confidence >= KEPT_CONFIDENCE and (share is None or share >= KEPT_SYLLABLES)
