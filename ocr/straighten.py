@@ -111,6 +111,8 @@ def measure_skew(grey: Image.Image, dpi: float, ink_level: int) -> float:
         mask = coarse if step == SKEW_STEPS[0] else fine
         angles = best + np.arange(-reach, reach + step / 2, step)
         best = max(angles, key=lambda angle: sharpness(mask, angle))
+        if best == 0.0:  # level to the coarsest step: under MIN_SKEW, not worth refining
+            return 0.0
         reach = step
     return round(float(best), 2)
 
