@@ -158,9 +158,10 @@ def _date_under(page: PageLayout, top: list[Line]) -> list[Line]:
 def _read_number(header: HeaderReading, line: Line) -> None:
     text = normalize(line.text).strip().lstrip(STRAY)
     printed = re.sub(r"^\w+\s*[:;.]?\s*", "", text, count=1)
-    printed = re.sub(r"\s*([/-])\s*", r"\1", printed).strip(" .,;:_")
+    printed = re.sub(r"\s*([/-])\s*", r"\1", printed).strip(" .,;:_-–")  # never ends in "-"
     printed = re.sub(r"(?<=\d) (?=\d)", "", printed)  # a number OCR split ("11/201 1")
-    value = _repair_abbreviation(printed)
+    slashed = re.sub(r"^(\d+)(?=[^\W\d_])", r"\1/", printed)  # its slash lost ("6556QĐ-BYT")
+    value = _repair_abbreviation(slashed)
     if value:
         trust = 1.0 if value == printed else FUZZY_MATCH
         number, notation = split_number_symbol(value)

@@ -446,3 +446,15 @@ def test_a_resolution_without_a_number_still_gives_its_agency_date_type_and_subj
     assert header.doc_type == "Nghị quyết"
     assert header.subject == "Về kế hoạch tổ chức các kỳ họp thường lệ năm 2021"
     assert header.number_symbol is None
+
+
+def test_a_number_whose_slash_was_lost_or_with_a_dash_after_it_is_put_right() -> None:
+    def read(number: str) -> tuple[str | None, str | None, float]:
+        rows = header_rows(["BỘ Y TẾ"], number, "Hà Nội, ngày 30 tháng 10 năm 2018")
+        reading = parse_header([layout(*rows, *body(600, 2))])
+        fields = reading.fields
+        return fields.number_symbol, fields.number, reading.confidence["number_symbol"]
+
+    slashed, dashed = read("6556QĐ-BYT"), read("554/UBND-KT-")
+    assert slashed[:2] == ("6556/QĐ-BYT", "6556") and dashed[:2] == ("554/UBND-KT", "554")
+    assert slashed[2] < dashed[2]  # the slash put back is a guess
