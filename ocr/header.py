@@ -150,9 +150,17 @@ def _date_under(page: PageLayout, top: list[Line]) -> list[Line]:
     if any(_DATE.search(_fold(line)) for line in top):
         return []
     line = page.lines[len(top)]
-    folded = _fold(line)
-    dated = _DATE.search(folded) or _LOOSE_DATE.search(folded)
+    dated, _ = _date_in(_fold(line))
     return [line] if dated and line.box[0] >= page.width / 3 else []
+
+
+def _date_in(folded: str) -> tuple[re.Match[str] | None, float]:
+    """The "ngày … tháng … năm" in folded text, and how far to trust it: less when only
+    OCR's misreading of it is found."""
+    match = _DATE.search(folded)
+    if match is not None:
+        return match, 1.0
+    return _LOOSE_DATE.search(folded), FUZZY_MATCH
 
 
 def _read_number(header: HeaderReading, line: Line) -> None:
@@ -348,9 +356,7 @@ def _is_motto(line: Line) -> bool:
 def _read_place_date(header: HeaderReading, lines: list[Line]) -> None:
     text = " ".join(normalize(line.text) for line in lines)
     folded = fold(text)  # folding keeps the length and positions of `text`
-    match, trust = _DATE.search(folded), 1.0
-    if match is None:
-        match, trust = _LOOSE_DATE.search(folded), FUZZY_MATCH
+    match, trust = _date_in(folded)
     if match is None:
         return
     day, month, year = (int(g.replace(" ", "")) for g in match.groups())

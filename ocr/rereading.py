@@ -93,14 +93,8 @@ def _read(
     left, top = max(0, region[0] - margin), max(0, region[1] - margin)
     crop = grey.crop((left, top, region[2] + margin, region[3] + margin))
     draw = ImageDraw.Draw(crop)
-    for box in read:
-        if (
-            box[0] < crop.width + left
-            and box[2] > left
-            and box[1] < crop.height + top
-            and box[3] > top
-        ):
-            draw.rectangle((box[0] - left, box[1] - top, box[2] - left, box[3] - top), fill=255)
+    for box in read:  # drawing clips what lies outside the crop
+        draw.rectangle((box[0] - left, box[1] - top, box[2] - left, box[3] - top), fill=255)
     data = pytesseract.image_to_data(
         crop,
         lang=language,

@@ -15,6 +15,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 from scipy import ndimage
 
+ASSUMED_DPI = 300  # of a scan that does not say
 PAGE_DPI = 75  # the resolution at which the page is looked for on the desk
 SHARP_EDGE = 0.5  # Sobel's response to the log of the light, at PAGE_DPI: the page's edge
 EDGE_GAPS = 2  # pixels at PAGE_DPI: how near a side's point an edge is looked for
@@ -40,7 +41,7 @@ def find_page(grey: Image.Image, dpi: float) -> np.ndarray | None:
     none. The page's corners are the outermost edges along the diagonals; they are taken
     when a sharp edge runs along most of each side between them (no hand or folder over the
     page, no text block taken for a page) and the desk around is darker than the paper."""
-    factor = max(1, round((dpi or 300) / PAGE_DPI))
+    factor = max(1, round((dpi or ASSUMED_DPI) / PAGE_DPI))
     small = np.asarray(grey.reduce(factor), np.float32)
     light = ndimage.gaussian_filter(np.log1p(small), 1.0)
     steep = np.hypot(ndimage.sobel(light, 0), ndimage.sobel(light, 1)) > SHARP_EDGE
@@ -85,7 +86,7 @@ def unwarp(grey: Image.Image, corners: np.ndarray, dpi: float) -> tuple[Image.Im
         Image.Resampling.BICUBIC,
         fillcolor=255,
     )
-    edge = EDGE_MM * (dpi or 300) / 25.4
+    edge = EDGE_MM * (dpi or ASSUMED_DPI) / 25.4
     inside = Image.new("L", grey.size, 0)
     ImageDraw.Draw(inside).rectangle((*(origin + edge), *(origin + size - edge)), fill=255)
     return Image.composite(flat, Image.new("L", grey.size, 255), inside), to_scan
@@ -95,7 +96,7 @@ def measure_skew(grey: Image.Image, dpi: float, ink_level: int) -> float:
     """The angle (degrees, counter-clockwise) that turns the page's lines of text level: the
     one at which the ink's row profile changes most sharply from row to row (the first,
     coarsest search at half the resolution)."""
-    factor = max(1, round((dpi or 300) / SKEW_DPI))
+    factor = max(1, round((dpi or ASSUMED_DPI) / SKEW_DPI))
     ink = np.asarray(grey.reduce(factor)) < ink_level
     if ink.sum() < SMALLEST_INK:
         return 0.0
