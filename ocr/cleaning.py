@@ -79,8 +79,8 @@ class Cleaned(NamedTuple):
 
 def clean(image: Image.Image, dpi: float) -> Cleaned:
     steps: list[Cleaning] = []
-    bilevel = _bilevel(image)
     grey = image.convert("L")
+    bilevel = image.mode == "1" or grey.getcolors(2) is not None  # black and white only
     outline = find_page(grey, dpi)  # against the desk, before the desk is normalised away
     if not bilevel:
         if image.mode == "RGB" and _coloured_share(image) > COLOURED_SHARE:
@@ -136,9 +136,13 @@ def normalise_background(grey: Image.Image) -> Image.Image:
         ImageFilter.GaussianBlur(SMOOTHING)
     )
     paper = paper.resize(grey.size, Image.Resampling.BILINEAR)
-    ink = np.asarray(grey, dtype=np.float32)
-    flat = ink * 255 / np.maximum(np.asarray(paper, dtype=np.float32), 1)
-    return Image.fromarray(np.minimum(flat, 255).astype(np.uint8), "L")
+    flat, light = np.asarray(grey, np.float32), np.asarray(paper, np.float32)
+    # in place: a page's worth of float32 is 35 MB at 300 dpi, each copy 10 ms
+    np.maximum(light, 1, out=light)
+    np.multiply(flat, 255, out=flat)
+    np.divide(flat, light, out=flat)
+    np.minimum(flat, 255, out=flat)
+    return Image.fromarray(flat.astype(np.uint8), "L")
 
 
 def recover_ink(grey: Image.Image) -> Image.Image | None:
@@ -201,8 +205,10 @@ def _block_darkest(grey: Image.Image, step: int) -> np.ndarray:
     """The darkest pixel of each `step` × `step` block."""
     pixels = np.asarray(grey)
     rows, columns = pixels.shape[0] // step, pixels.shape[1] // step
-    blocks = pixels[: rows * step, : columns * step].reshape(rows, step, columns, step)
-    darkest: np.ndarray = blocks.min(axis=(1, 3))
+    # a strided minimum per offset: fifteen times faster than a minimum over reshaped axes
+    blocks = pixels[: rows * step, : columns * step]
+    blocks = np.minimum.reduce([blocks[:, offset::step] for offset in range(step)])
+    darkest: np.ndarray = np.minimum.reduce([blocks[offset::step] for offset in range(step)])
     return darkest
 
 
@@ -241,11 +247,6 @@ def _without_colour(image: Image.Image) -> Image.Image:
     grey = channels @ np.array(LUMA, np.float32)
     grey = np.where(strong | fringe, faded, grey)
     return Image.fromarray(grey.clip(0, 255).astype(np.uint8), "L")
-
-
-def _bilevel(image: Image.Image) -> bool:
-    """Black and white only, whatever the mode it is stored in."""
-    return image.mode == "1" or image.convert("L").getcolors(2) is not None
 
 
 def ink_map(grey: Image.Image) -> tuple[np.ndarray, int]:
