@@ -41,7 +41,7 @@ from sqlalchemy.orm import (
 from archive_schema.models import Document, Event, OriginalFile, Page, Retention, Status, StoredFile
 from archive_schema.paging import Paged, page_of
 
-SCHEMA_REVISION = "0008"  # the newest migration in archive_schema/migrations/versions
+SCHEMA_REVISION = "0009"  # the newest migration in archive_schema/migrations/versions
 MIGRATION_LOCK = 0x736F686F61  # "sohoa": PostgreSQL's advisory lock of the migrations
 
 
@@ -106,6 +106,12 @@ class DocumentRow(Base):
     status: Mapped[str] = mapped_column(String(20), index=True)
     registered_at: Mapped[datetime]
     archived_at: Mapped[datetime | None]
+    # the archivist's check (archive_schema.checking): the least trusted field read by OCR,
+    # who checked the record and when, and its revision, which each save moves on
+    lowest_confidence: Mapped[float | None]
+    checked_by: Mapped[str | None] = mapped_column(String(64))
+    checked_at: Mapped[datetime | None] = mapped_column(index=True)
+    revision: Mapped[int] = mapped_column(default=0, server_default="0")
 
     pages: Mapped[list["PageRow"]] = relationship(
         cascade="all, delete-orphan", order_by="PageRow.number", passive_deletes=True
@@ -395,6 +401,10 @@ def aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def lowest_confidence(field_confidence: dict[str, float]) -> float | None:
+    return min(field_confidence.values(), default=None)
+
+
 def document_event(row: DocumentRow, stage: str, detail: str) -> EventRow:
     """A record's event, for a change made to its catalog row."""
     return _event_row(Event(stage=stage, outcome="ok", detail=detail), row.id, row.batch_id)
@@ -427,6 +437,7 @@ def _document_row(doc: Document) -> DocumentRow:
         retention_status=retention.status,
         page_count=doc.page_count,
         registered_at=now(),
+        lowest_confidence=lowest_confidence(doc.field_confidence),
     )
     row.pages = [PageRow(**p.model_dump()) for p in doc.pages]
     row.files = [

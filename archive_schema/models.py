@@ -17,6 +17,7 @@ class Source(StrEnum):
     OCR = "ocr"
     DERIVED = "derived"  # computed from other fields (number from number_symbol, ...)
     DEFAULT = "default"
+    ARCHIVIST = "archivist"  # corrected, or confirmed, by a person (archive_schema.checking)
 
 
 class Status(StrEnum):

@@ -30,9 +30,15 @@ class Paged(Generic[T]):
 
 
 def page_of(
-    session: Session, query: Select[Any], number: int, per_page: int = PER_PAGE
+    session: Session,
+    query: Select[Any],
+    number: int,
+    per_page: int = PER_PAGE,
+    columns: bool = False,
 ) -> tuple[list[Any], int]:
-    """Page `number` of what `query` selects, and how many it selects in all."""
+    """Page `number` of what `query` selects (its first column, or its rows of `columns`),
+    and how many it selects in all."""
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    rows = list(session.scalars(query.limit(per_page).offset((max(1, number) - 1) * per_page)))
+    limited = query.limit(per_page).offset((max(1, number) - 1) * per_page)
+    rows = list(session.execute(limited) if columns else session.scalars(limited))
     return rows, int(total or 0)

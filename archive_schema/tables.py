@@ -5,6 +5,7 @@ work)."""
 from archive_schema import (  # noqa: F401
     accounts,
     audit,
+    checking,
     claims,
     disposal,
     review,

@@ -10,7 +10,12 @@ from dataclasses import dataclass
 from itertools import pairwise
 from statistics import median
 
+import numpy as np
 from pydantic import BaseModel, Field
+from rapidfuzz import fuzz
+
+from archive_schema.vietnamese import fold
+from ocr.straighten import apply
 
 Box = tuple[int, int, int, int]  # left, top, right, bottom, in image pixels
 # Below this confidence a word may be speckles and stains read as letters; it is kept only
@@ -54,6 +59,8 @@ class PageLayout(BaseModel):
     timed_out: bool = False
     cleaning: str = "none"  # what was done to the image tesseract read (ocr.cleaning)
     ink_in_words: float | None = None  # share of the page's ink inside recognised words
+    # 3×3, from these pixels (of the page drawn square and level) to the scan's; None: the same
+    to_scan: list[list[float]] | None = None
 
     @property
     def text(self) -> str:
@@ -64,6 +71,41 @@ class PageLayout(BaseModel):
         """Mean word confidence in percent; 0 for a page with no words."""
         words = [word.confidence for line in self.lines for word in line.words]
         return sum(words) / len(words) if words else 0.0
+
+    def where(self, value: str) -> list[tuple[float, float, float, float]]:
+        """The boxes of the run of words that reads most like `value` (accents, case and
+        OCR slips aside), as shares of the scanned page (left, top, right, bottom); none
+        when nothing on the page is like it."""
+        wanted = fold(value).split()
+        if not wanted:
+            return []
+        words = [word for line in self.lines for word in line.words]
+        folded = [fold(word.text) for word in words]
+        best: float = SAME_VALUE
+        found = None
+        text = " ".join(wanted)
+        # a run starts with a word like the value's first: a page has hundreds of words
+        starts = [n for n, word in enumerate(folded) if fuzz.ratio(word, wanted[0]) >= SAME_VALUE]
+        for start in starts:
+            for end in range(start + 1, min(len(words), start + 2 * len(wanted)) + 1):
+                score = fuzz.ratio(text, " ".join(folded[start:end]))
+                if score > best:
+                    best, found = score, (start, end)
+        if found is None:
+            return []
+        return [self._share_of_scan(word.box) for word in words[found[0] : found[1]]]
+
+    def _share_of_scan(self, box: Box) -> tuple[float, float, float, float]:
+        left, top, right, bottom = box
+        corners: list[tuple[float, float]] = [(x, y) for x in (left, right) for y in (top, bottom)]
+        if self.to_scan is not None:
+            matrix = np.array(self.to_scan)
+            corners = [apply(matrix, x, y) for x, y in corners]
+        xs, ys = [x / self.width for x, _ in corners], [y / self.height for _, y in corners]
+        return (min(xs), min(ys), max(xs), max(ys))
+
+
+SAME_VALUE = 70  # how like a value a run of words must read (rapidfuzz's ratio) to be it
 
 
 @dataclass

@@ -90,11 +90,13 @@ class LayoutRecordingEngine(TesseractOcrEngine):
         layout.timed_out, layout.cleaning = timed_out, "+".join(cleaning.steps) or "none"
         boxes = [word.box for line in layout.lines for word in line.words]
         layout.ink_in_words = ink_in_boxes(cleaned, boxes)
-        folder = Path(options.sohoa_layout_dir)
-        layout_path(folder, layout.number).write_text(layout.model_dump_json(), encoding="utf-8")
         if cleaning.to_scan is not None:  # in the enlarged pixels the tree is in
             enlarged = np.diag((cleaning.scale, cleaning.scale, 1.0))
-            _lay_on_scan(tree, enlarged @ cleaning.to_scan @ np.linalg.inv(enlarged))
+            to_scan = enlarged @ cleaning.to_scan @ np.linalg.inv(enlarged)
+            layout.to_scan = to_scan.tolist()
+            _lay_on_scan(tree, to_scan)
+        folder = Path(options.sohoa_layout_dir)
+        layout_path(folder, layout.number).write_text(layout.model_dump_json(), encoding="utf-8")
         return tree, layout.text
 
 

@@ -101,7 +101,8 @@ def measure_skew(grey: Image.Image, dpi: float, ink_level: int) -> float:
     if ink.sum() < SMALLEST_INK:
         return 0.0
     rows, columns = ink.shape[0] // 2, ink.shape[1] // 2
-    coarse = ink[: rows * 2, : columns * 2].reshape(rows, 2, columns, 2).any(axis=(1, 3))
+    blocks = ink[: rows * 2, : columns * 2].reshape(rows, 2, columns, 2)
+    coarse = np.asarray(blocks.any(axis=(1, 3)))
     best, reach = 0.0, MAX_SKEW
     for step in SKEW_STEPS:
         xs, ys = _centred_points(coarse if step == SKEW_STEPS[0] else ink)

@@ -34,6 +34,7 @@ class Archive(pipelines.archive.Archive):
         year: int | None,
         access_level: str = "internal",
         pages: int = 1,
+        flagged: bool = False,
         **fields: Any,
     ) -> str:
         doc = Document(
@@ -45,7 +46,7 @@ class Archive(pipelines.archive.Archive):
             issue_date=date(year, 5, 1) if year else None,
             access_level=access_level,
             pages=[
-                Page(number=n, text=f"{subject} trang {n}", confidence=90)
+                Page(number=n, text=f"{subject} trang {n}", confidence=90, needs_review=flagged)
                 for n in range(1, pages + 1)
             ],
             **fields,

@@ -102,7 +102,11 @@ def test_an_older_catalog_is_upgraded(tmp_path: Path) -> None:
         connection.execute(text("UPDATE alembic_version SET version_num = '0001'"))
         connection.execute(text("ALTER TABLE pages DROP COLUMN quality"))
         connection.execute(text("ALTER TABLE documents DROP COLUMN field_confidence"))  # 0008
+        connection.execute(text("DROP INDEX ix_documents_checked_at"))  # 0009
+        for column in ("lowest_confidence", "checked_by", "checked_at", "revision"):
+            connection.execute(text(f"ALTER TABLE documents DROP COLUMN {column}"))
         for table in (
+            "corrections",  # of 0009
             "claims",  # of 0007
             *("sessions", "login_attempts"),  # of 0006
             *("tombstones", "disposal_votes", "disposal_items", "disposals"),  # of 0004

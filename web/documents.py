@@ -59,7 +59,7 @@ def document_page(
     user: CurrentUser,
     page_number: PageNumber = 1,
 ) -> HTMLResponse:
-    doc = _readable(request, document_id, user)
+    doc = readable_document(request, document_id, user)
     audit(request, user.name, "view", doc.id)
     officer = user.has(Role.RECORDS_OFFICER)
     line = Review(services(request).catalog).records([doc.id]).get(doc.id) if officer else None
@@ -99,8 +99,8 @@ async def reading_copy(
     request: Request, document_id: str, number: Number, user: CurrentUser
 ) -> Response:
     """A page as an image with the reader's name and the time across it."""
-    doc = await run_in_threadpool(_readable, request, document_id, user)
-    pdf = _pdfa(doc)
+    doc = await run_in_threadpool(readable_document, request, document_id, user)
+    pdf = pdfa_file(doc)
     with services(request).store.open(pdf.key) as data:
         try:
             image = await run_in_threadpool(reading_page, data, number, user.name, now())
@@ -138,14 +138,14 @@ def document_package(request: Request, document_id: str, user: CurrentUser) -> F
 
 
 def _downloadable(request: Request, document_id: str, user: User) -> Document:
-    doc = _readable(request, document_id, user)
+    doc = readable_document(request, document_id, user)
     if not user.may_download(doc.access_level):
         audit(request, user.name, "denied", f"{doc.id} {request.url.path}")
         raise HTTPException(403, ON_SCREEN_ONLY)
     return doc
 
 
-def _readable(request: Request, document_id: str, user: User) -> Document:
+def readable_document(request: Request, document_id: str, user: User) -> Document:
     """The archived document, if this user may read it; otherwise, as if there were none."""
     found = list(services(request).catalog.documents(ids=[document_id]))
     if found and not user.may_read(found[0].access_level):
@@ -155,7 +155,7 @@ def _readable(request: Request, document_id: str, user: User) -> Document:
     return found[0]
 
 
-def _pdfa(doc: Document) -> StoredFile:
+def pdfa_file(doc: Document) -> StoredFile:
     pdf = next((f for f in doc.files if f.role == "pdfa"), None)
     if pdf is None:
         raise HTTPException(404, "Tài liệu này không có bản PDF/A.")
@@ -163,7 +163,7 @@ def _pdfa(doc: Document) -> StoredFile:
 
 
 def _pdf(request: Request, doc: Document, inline: bool) -> StreamingResponse:
-    pdf = _pdfa(doc)
+    pdf = pdfa_file(doc)
     data = services(request).store.open(pdf.key)
 
     def chunks() -> Iterator[bytes]:

@@ -18,14 +18,23 @@ INK = (150, 20, 20)
 
 def reading_page(pdf: BinaryIO, number: int, reader: str, at: datetime) -> bytes:
     """Page `number` (from 1) of the PDF as a watermarked JPEG; IndexError past the end."""
+    mark = f"Bản đọc trên màn hình · {reader} · {vn_date(at, with_time=True)}"
+    return jpeg(watermarked(page_image(pdf, number, SCALE), mark))
+
+
+def page_image(pdf: BinaryIO, number: int, scale: float) -> Image.Image:
+    """Page `number` (from 1) of the PDF, drawn at `scale` × 72 dpi; IndexError past the end."""
     source = pdf if pdf.seekable() else io.BytesIO(pdf.read())
     with pypdfium2.PdfDocument(source) as document:
         if not 1 <= number <= len(document):
             raise IndexError(number)
-        image = document[number - 1].render(scale=SCALE).to_pil().convert("RGB")
-    mark = f"Bản đọc trên màn hình · {reader} · {vn_date(at, with_time=True)}"
+        image: Image.Image = document[number - 1].render(scale=scale).to_pil().convert("RGB")
+    return image
+
+
+def jpeg(image: Image.Image) -> bytes:
     out = io.BytesIO()
-    watermarked(image, mark).save(out, "JPEG", quality=80)
+    image.save(out, "JPEG", quality=80)
     return out.getvalue()
 
 

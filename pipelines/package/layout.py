@@ -26,6 +26,7 @@ PREMIS_FILE = "metadata/preservation/premis.xml"
 README = "documentation/README.txt"
 PDF, TEXT, JSON, XML = "application/pdf", "text/plain", "application/json", "application/xml"
 SCHEMA = "schemas/record.schema.json"
+TEXT_SUFFIX, LAYOUT_SUFFIX = ".txt", ".layout.json"  # of a page's key (page_key)
 BATCHES = "batches/"
 DISPOSALS = "disposals/"
 

@@ -6,8 +6,17 @@ from pydantic import ValidationError
 
 from archive_schema.catalog import Catalog
 from archive_schema.identifiers import sha256_stream
-from archive_schema.models import Document
-from pipelines.package.layout import METS_FILE, RECORD, RECORDS, original_key, package_prefix
+from archive_schema.models import DESCRIPTIVE_FIELDS, Document
+from ocr.layout import PageLayout
+from pipelines.package.layout import (
+    LAYOUT_SUFFIX,
+    METS_FILE,
+    RECORD,
+    RECORDS,
+    original_key,
+    package_prefix,
+    page_key,
+)
 from pipelines.package.mets import PackageFile, listed_files
 from pipelines.store import Store, StoreDamaged, StoreRefused
 
@@ -68,6 +77,16 @@ def data_files(doc: Document) -> list[PackageFile]:
     return originals + [PackageFile(f.key, f.sha256, f.size, f.media_type) for f in doc.files]
 
 
+def page_layout(store: Store, doc: Document, number: int) -> PageLayout | None:
+    """The layout OCR left of page `number` (word boxes, the way back to the scan); None
+    for a record without one (an electronic original)."""
+    key = page_key(doc.id, number) + LAYOUT_SUFFIX
+    if not any(f.key == key for f in doc.files):
+        return None
+    with store.open(key) as data:
+        return PageLayout.model_validate_json(data.read())
+
+
 def stored_sha256(store: Store, key: str) -> str:
     """The SHA-256 of an object as the store holds it now."""
     with store.open(key) as data:
@@ -76,7 +95,8 @@ def stored_sha256(store: Store, key: str) -> str:
 
 def current_record(store: Store, catalog: Catalog, document_id: str) -> Document:
     """The record as the package keeps it, with what the catalog has since changed (its
-    retention, its events); the catalog's alone when the package's record is lost."""
+    description corrected, its retention, its events); the catalog's alone when the
+    package's record is lost."""
     in_catalog = next(catalog.documents(ids=[document_id]), None)
     try:
         with store.open(package_prefix(document_id) + RECORD) as record:
@@ -89,6 +109,7 @@ def current_record(store: Store, catalog: Catalog, document_id: str) -> Document
             ) from None
         doc = in_catalog
     if in_catalog is not None:
-        doc.retention = in_catalog.retention
+        for name in (*DESCRIPTIVE_FIELDS, "sources", "field_confidence", "retention"):
+            setattr(doc, name, getattr(in_catalog, name))
         doc.events = catalog.events(document_id)
     return doc

@@ -15,6 +15,7 @@ from ocr.layout import PageLayout
 from pipelines.package.layout import (
     DUBLIN_CORE,
     JSON,
+    LAYOUT_SUFFIX,
     METS_FILE,
     PDF,
     PREMIS_FILE,
@@ -22,6 +23,7 @@ from pipelines.package.layout import (
     RECORD,
     SCHEMA,
     TEXT,
+    TEXT_SUFFIX,
     XML,
     original_key,
     package_prefix,
@@ -62,9 +64,10 @@ def package(
     files = [_stored(store, pdf_key, pdf, "pdfa", lock, PDF)]
     for page, layout in zip(doc.pages, layouts, strict=True):
         name = page_key(doc.id, page.number)
-        files.append(_stored(store, f"{name}.txt", page.text.encode(), "text", lock, TEXT))
+        text = page.text.encode()
+        files.append(_stored(store, name + TEXT_SUFFIX, text, "text", lock, TEXT))
         layout_json = layout.model_dump_json().encode()
-        files.append(_stored(store, f"{name}.layout.json", layout_json, "layout", lock, JSON))
+        files.append(_stored(store, name + LAYOUT_SUFFIX, layout_json, "layout", lock, JSON))
     doc.files = files
     doc.pdf_sha256 = files[0].sha256
     doc.package = prefix

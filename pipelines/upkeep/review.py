@@ -3,7 +3,7 @@
 from datetime import date
 
 from pipelines.archive import Archive
-from pipelines.records_office.acts import index_again
+from pipelines.record_changes import index_again
 
 
 def review_due(archive: Archive, today: date) -> list[str]:

@@ -1,5 +1,6 @@
-// sohoa: the only script of the site. It follows a batch being processed, row by row,
-// and does nothing elsewhere; without it, the page reloads itself every few seconds.
+// sohoa: the only script of the site. It follows a batch being processed, row by row
+// (without it, the page reloads itself every few seconds); on the review screen it marks
+// on the scan the field being edited and gives the keyboard shortcuts. Nothing elsewhere.
 "use strict";
 
 function cell(text) {
@@ -42,7 +43,37 @@ async function follow(section) {
   }
 }
 
+function review(form) {
+  const marks = document.querySelectorAll(".page-image .mark");
+  form.addEventListener("focusin", (event) => {
+    const field = event.target.closest("[data-field]");
+    for (const mark of marks) {
+      mark.classList.toggle("active", !!field && mark.dataset.field === field.dataset.field);
+    }
+  });
+  const go = (selector) => {
+    const link = document.querySelector(selector);
+    if (link) window.location.assign(link.href);
+  };
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey && event.key === "Enter") {
+      event.preventDefault();
+      form.requestSubmit();
+    } else if (event.altKey && event.key === "ArrowRight") {
+      go(".scan a[rel=next]");
+    } else if (event.altKey && event.key === "ArrowLeft") {
+      go(".scan a[rel=prev]");
+    } else if (event.altKey && (event.key === "=" || event.key === "-")) {
+      const current = document.querySelector(".zoom a[aria-current]");
+      const step = event.key === "=" ? current?.nextElementSibling : current?.previousElementSibling;
+      if (step) window.location.assign(step.href);
+    }
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   const section = document.querySelector("[data-progress][data-running]");
   if (section) follow(section);
+  const form = document.querySelector("form.fields");
+  if (form) review(form);
 });

@@ -1,0 +1,329 @@
+"""The archivist's quality control ("Kiểm tra chất lượng"): the queue of records to check,
+worst first, and corrections, each an audited change of one field kept in its history.
+
+A record comes first when a page of it was flagged, then when its number and notation
+stand on another record of the same body (NĐ 30/2020 asks for the warning), then by how
+many required fields are missing, then by its least trusted field. Saving a record, with
+or without changes, marks it checked. Two archivists saving the same record: the second
+is refused (each save names the revision it was opened at), so no change is lost.
+"""
+
+import operator
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import reduce
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Integer, Select, String, and_, case, exists, func, select
+from sqlalchemy.orm import Mapped, aliased, mapped_column
+from sqlalchemy.sql import ColumnElement
+
+from archive_schema.audit import audit_row
+from archive_schema.catalog import (
+    Base,
+    Catalog,
+    DocumentRow,
+    PageRow,
+    aware,
+    document_event,
+    lowest_confidence,
+    now,
+)
+from archive_schema.errors import UserError
+from archive_schema.identifiers import document_code, split_number_symbol
+from archive_schema.models import Source, Status
+from archive_schema.paging import Paged, page_of
+from archive_schema.vietnamese import normalize, vn_date
+from archive_schema.vocab import ACCESS_LEVELS, FIELD_LABELS
+
+REQUIRED = ("doc_type", "number_symbol", "issue_date", "issuing_agency", "subject")
+# What an archivist may correct, in the order the review screen shows it.
+CORRECTABLE = (
+    "doc_type",
+    "number_symbol",
+    "issue_date",
+    "place",
+    "issuing_agency",
+    "parent_agency",
+    "subject",
+    "authority_mark",
+    "signer_title",
+    "signer_name",
+    "recipients",
+    "access_level",
+    "dossier_code",
+    "ordinal",
+)
+EARLIEST = date(1945, 9, 2)  # no record of the state is older than the state
+REASONS = {
+    "flagged": "Có trang cần kiểm tra",
+    "duplicate": "Trùng số, ký hiệu với văn bản khác của cùng cơ quan",
+    "missing": "Thiếu trường bắt buộc",
+    "unsure": "Có trường máy đọc không chắc",
+}
+
+
+class CorrectionRow(Base):
+    __tablename__ = "corrections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    document_id: Mapped[str] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
+    field: Mapped[str] = mapped_column(String(40))
+    old: Mapped[Any] = mapped_column(JSON, nullable=True)
+    new: Mapped[Any] = mapped_column(JSON, nullable=True)
+    user: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime]
+
+
+@dataclass(frozen=True)
+class QueueLine:
+    id: str
+    number_symbol: str | None
+    doc_type: str | None
+    issue_date: date | None
+    subject: str | None
+    batch_id: str
+    checked_by: str | None
+    reasons: tuple[str, ...]  # keys of REASONS
+
+
+@dataclass(frozen=True)
+class Correction:
+    field: str
+    old: Any
+    new: Any
+    user: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Progress:
+    checked: int
+    total: int
+
+
+class Checking:
+    def __init__(self, catalog: Catalog, unsure_below: float):
+        self.catalog = catalog
+        self.unsure_below = unsure_below
+
+    def queue(self, batch_id: str | None, number: int, checked: bool = False) -> Paged[QueueLine]:
+        """A page of the records still to check (or, `checked`, those checked), worst first."""
+        with self.catalog.session() as session:
+            rows, total = page_of(session, self._query(batch_id, checked), number, columns=True)
+        return Paged([self._line(row) for row in rows], total, number)
+
+    def next_to_check(self, batch_id: str | None, after: str) -> str | None:
+        """The first record to check, other than `after`."""
+        query = self._query(batch_id, False).where(DocumentRow.id != after).limit(1)
+        with self.catalog.session() as session:
+            row = session.execute(query).first()
+        return row.id if row else None
+
+    def progress(self, batch_id: str | None) -> Progress:
+        query = select(func.count(), func.count(DocumentRow.checked_at)).where(
+            DocumentRow.status == Status.ARCHIVED
+        )
+        if batch_id:
+            query = query.where(DocumentRow.batch_id == batch_id)
+        with self.catalog.session() as session:
+            total, checked = session.execute(query).one()
+        return Progress(checked, total)
+
+    def revision(self, document_id: str) -> int:
+        with self.catalog.session() as session:
+            found = session.scalar(
+                select(DocumentRow.revision).where(DocumentRow.id == document_id)
+            )
+        if found is None:
+            raise UserError(f"no record {document_id}", "Không tìm thấy tài liệu này.")
+        return int(found)
+
+    def history(self, document_id: str) -> list[Correction]:
+        """The corrections of a record, oldest first."""
+        query = (
+            select(CorrectionRow)
+            .where(CorrectionRow.document_id == document_id)
+            .order_by(CorrectionRow.id)
+        )
+        with self.catalog.session() as session:
+            rows = session.scalars(query).all()
+        return [
+            Correction(r.field, _typed(r.field, r.old), _typed(r.field, r.new), r.user, aware(r.at))
+            for r in rows
+        ]
+
+    def correct(
+        self,
+        document_id: str,
+        revision: int,
+        given: Mapping[str, str],
+        user: str,
+        address: str,
+    ) -> list[str]:
+        """Save what the archivist gave for the fields of `given` (as typed in a form) and
+        mark the record checked; returns the fields changed. Refused, with nothing changed,
+        when a value is impossible or the record changed since it was opened at `revision`."""
+        values = {name: _value(name, text) for name, text in given.items()}
+        with self.catalog.session() as session, session.begin():
+            row = session.get(DocumentRow, document_id, with_for_update=True)
+            if row is None or row.status != Status.ARCHIVED:
+                raise UserError(f"no archived record {document_id}", "Không tìm thấy tài liệu này.")
+            if row.revision != revision:
+                raise UserError(
+                    f"{document_id} changed since revision {revision}",
+                    "Tài liệu đã được người khác sửa từ khi bạn mở nó; không có gì được lưu."
+                    " Hãy tải lại trang để xem bản mới rồi sửa lại.",
+                )
+            changed = [name for name, value in values.items() if getattr(row, name) != value]
+            sources, confidence = dict(row.sources), dict(row.field_confidence)
+            at, said = now(), []
+            for name in changed:
+                old, new = _json(getattr(row, name)), _json(values[name])
+                session.add(
+                    CorrectionRow(
+                        document_id=row.id, field=name, old=old, new=new, user=user, at=at
+                    )
+                )
+                said.append(f"{name}: {old!r} -> {new!r}")
+                setattr(row, name, values[name])
+                sources[name] = Source.ARCHIVIST
+                confidence.pop(name, None)
+            if "number_symbol" in changed:
+                row.number, row.notation = split_number_symbol(row.number_symbol or "")
+            if {"dossier_code", "ordinal"} & set(changed):
+                row.code = document_code(row.dossier_code, row.ordinal)
+            row.sources, row.field_confidence = sources, confidence
+            row.lowest_confidence = lowest_confidence(confidence)
+            row.revision += 1
+            row.checked_by, row.checked_at = user, at
+            detail = f"checked by {user}; " + ("; ".join(said) or "nothing corrected")
+            session.add(document_event(row, "correction", detail))
+            session.add(audit_row(user, "correct", f"{row.id} {', '.join(changed)}", address))
+        return changed
+
+    def _query(self, batch_id: str | None, checked: bool) -> Select[*tuple[Any, ...]]:
+        flagged = exists().where(PageRow.document_id == DocumentRow.id, PageRow.needs_review)
+        other = aliased(DocumentRow)
+        duplicate = exists().where(
+            other.id != DocumentRow.id,
+            other.status == Status.ARCHIVED,
+            other.number_symbol == DocumentRow.number_symbol,
+            func.coalesce(other.issuing_agency, "")
+            == func.coalesce(DocumentRow.issuing_agency, ""),
+        )
+        missing: ColumnElement[int] = reduce(
+            operator.add,
+            (case((getattr(DocumentRow, name).is_(None), 1), else_=0) for name in REQUIRED),
+        )
+        unsure = and_(
+            DocumentRow.lowest_confidence.is_not(None),
+            DocumentRow.lowest_confidence < self.unsure_below,
+        )
+        query = select(
+            DocumentRow.id,
+            DocumentRow.number_symbol,
+            DocumentRow.doc_type,
+            DocumentRow.issue_date,
+            DocumentRow.subject,
+            DocumentRow.batch_id,
+            DocumentRow.checked_by,
+            flagged.label("flagged"),
+            duplicate.label("duplicate"),
+            missing.label("missing"),
+            unsure.label("unsure"),
+        ).where(DocumentRow.status == Status.ARCHIVED)
+        if batch_id:
+            query = query.where(DocumentRow.batch_id == batch_id)
+        query = query.where(
+            DocumentRow.checked_at.is_not(None) if checked else DocumentRow.checked_at.is_(None)
+        )
+        return query.order_by(
+            flagged.desc(),
+            duplicate.desc(),
+            missing.desc(),
+            DocumentRow.lowest_confidence.asc().nulls_last(),
+            DocumentRow.registered_at,
+            DocumentRow.id,
+        )
+
+    @staticmethod
+    def _line(row: Any) -> QueueLine:
+        reasons = tuple(name for name in REASONS if getattr(row, name))
+        return QueueLine(
+            row.id,
+            row.number_symbol,
+            row.doc_type,
+            row.issue_date,
+            row.subject,
+            row.batch_id,
+            row.checked_by,
+            reasons,
+        )
+
+
+def _value(name: str, text: str) -> Any:
+    """The value of field `name` from what was typed; UserError naming the field when it
+    cannot be one."""
+    if name not in CORRECTABLE:
+        raise UserError(f"{name} cannot be corrected", f"Trường '{name}' không sửa được ở đây.")
+    label = FIELD_LABELS[name]
+    text = normalize(text).strip()
+    if name == "recipients":
+        return [line.strip() for line in text.splitlines() if line.strip()]
+    if name == "access_level":
+        if text not in ACCESS_LEVELS:
+            raise UserError(f"access level {text!r}", f"{label}: '{text}' không phải một mức.")
+        return text
+    if not text:
+        return None
+    if name == "issue_date":
+        return _day(text, label)
+    if name == "ordinal":
+        if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= 99_999:
+            raise UserError(f"ordinal {text!r}", f"{label}: '{text}' không phải số thứ tự.")
+        return int(text)
+    if name == "number_symbol":
+        number, notation = split_number_symbol(text)
+        if number is None or not number.isdigit() or not notation:
+            raise UserError(
+                f"number and notation {text!r}",
+                f"{label}: '{text}' không đúng dạng số/ký hiệu, ví dụ 12/QĐ-UBND hoặc"
+                " 63/2025/NĐ-CP.",
+            )
+    limit = getattr(DocumentRow.__table__.columns[name].type, "length", None)
+    if limit and len(text) > limit:
+        raise UserError(f"{name} too long", f"{label}: dài quá {limit} ký tự.")
+    return text
+
+
+def _day(text: str, label: str) -> date:
+    for form in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            day = datetime.strptime(text, form).date()
+        except ValueError:
+            continue
+        if not EARLIEST <= day <= date.today():
+            raise UserError(
+                f"issue date {day} out of range",
+                f"{label}: ngày {vn_date(day)} không thể có (phải từ {vn_date(EARLIEST)} đến"
+                " hôm nay).",
+            )
+        return day
+    raise UserError(
+        f"issue date {text!r}",
+        f"{label}: '{text}' không phải một ngày có thật; ghi theo dạng ngày/tháng/năm, ví dụ"
+        " 05/03/2024.",
+    )
+
+
+def _json(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _typed(name: str, value: Any) -> Any:
+    """A value as JSON kept it, as the record has it (a date)."""
+    return date.fromisoformat(value) if name == "issue_date" and value else value

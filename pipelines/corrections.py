@@ -1,0 +1,47 @@
+"""The archivist's corrections (archive_schema.checking), carried from the catalog to the
+record's package and its index entry; and where each field stands on a page, for the review
+screen to mark it on the scan."""
+
+from collections.abc import Mapping
+
+from archive_schema.checking import Checking
+from archive_schema.models import Document
+from pipelines.archive import Archive
+from pipelines.package.read import page_layout
+from pipelines.record_changes import record_changed
+
+Share = tuple[float, float, float, float]  # left, top, right, bottom, as shares of the page
+
+
+def checking(archive: Archive) -> Checking:
+    return Checking(archive.catalog, archive.settings.review_quality)
+
+
+def correct(
+    archive: Archive,
+    document_id: str,
+    revision: int,
+    given: Mapping[str, str],
+    user: str,
+    address: str,
+) -> list[str]:
+    """Save the archivist's values (audited, the record checked), then write the package's
+    metadata again and index the record again; returns the fields changed."""
+    changed = checking(archive).correct(document_id, revision, given, user, address)
+    record_changed(archive, [document_id])
+    return changed
+
+
+def field_places(archive: Archive, doc: Document, number: int) -> dict[str, list[Share]]:
+    """Where on page `number` each of the record's fields was read: the boxes of the words
+    that read most like its value."""
+    layout = page_layout(archive.store, doc, number)
+    if layout is None:
+        return {}
+    places: dict[str, list[Share]] = {}
+    for name, value in doc.model_dump(include=set(doc.sources)).items():
+        values = value if isinstance(value, list) else [value]
+        boxes = [box for v in values if isinstance(v, str) for box in layout.where(v)]
+        if boxes:
+            places[name] = boxes
+    return places

@@ -1,0 +1,163 @@
+"""The archivist's quality control on a real catalog, store and index: the queue's order,
+corrections audited and carried to the package and the index, and refusals that change
+nothing."""
+
+import json
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from archive_schema.audit import AuditLog
+from archive_schema.errors import UserError
+from pipelines.corrections import checking, correct
+from pipelines.package.layout import PREMIS_FILE, RECORD, package_prefix
+from tests.conftest import make_settings
+from tests.records_archive import Archive
+
+AGENCY = "UBND tỉnh Lào Cai"
+PREMIS = "http://www.loc.gov/premis/v3"
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Archive:
+    archive = Archive(make_settings(tmp_path / "home"))
+    complete = {"number_symbol": "1/QĐ-UBND", "issuing_agency": AGENCY}
+    archive.add("fine", "Quyết định", "Về việc khen thưởng", 2020, **complete)
+    archive.add(
+        "unsure",
+        "Quyết định",
+        "Về việc giao đất",
+        2020,
+        number_symbol="2/QĐ-UBND",
+        issuing_agency=AGENCY,
+        sources={"subject": "ocr"},
+        field_confidence={"subject": 41.0},
+    )
+    archive.add("nonumber", "Công văn", "V/v họp", 2020, issuing_agency=AGENCY)
+    twin = {"number_symbol": "7/QĐ-UBND", "issuing_agency": AGENCY}
+    archive.add("twin-a", "Quyết định", "Về việc A", 2021, **twin)
+    archive.add("twin-b", "Quyết định", "Về việc B", 2021, **twin)
+    archive.add(
+        "flagged",
+        "Quyết định",
+        "Về việc C",
+        2021,
+        flagged=True,
+        number_symbol="9/QĐ-UBND",
+        issuing_agency=AGENCY,
+    )
+    return archive
+
+
+def test_the_queue_puts_flagged_pages_then_duplicates_then_missing_fields_then_doubt_first(
+    archive: Archive,
+) -> None:
+    lines = checking(archive).queue(None, 1).items
+    assert [line.id for line in lines] == [
+        "flagged",
+        "twin-a",
+        "twin-b",
+        "nonumber",
+        "unsure",
+        "fine",
+    ]
+    reasons = {line.id: line.reasons for line in lines}
+    assert reasons == {
+        "flagged": ("flagged",),
+        "twin-a": ("duplicate",),
+        "twin-b": ("duplicate",),
+        "nonumber": ("missing",),
+        "unsure": ("unsure",),
+        "fine": (),
+    }
+
+
+def test_a_correction_is_audited_kept_in_history_in_the_package_and_in_search(
+    archive: Archive, mets_schema: etree.XMLSchema
+) -> None:
+    before = checking(archive).revision("unsure")
+    changed = correct(
+        archive,
+        "unsure",
+        before,
+        {"subject": "Về việc giao đất rừng phòng hộ", "issue_date": "05/03/2024"},
+        "lan",
+        "127.0.0.1",
+    )
+    assert changed == ["subject", "issue_date"]
+    found = checking(archive)
+    assert found.revision("unsure") == before + 1
+    history = [(c.field, str(c.old), str(c.new), c.user) for c in found.history("unsure")]
+    assert history == [
+        ("subject", "Về việc giao đất", "Về việc giao đất rừng phòng hộ", "lan"),
+        ("issue_date", "2020-05-01", "2024-03-05", "lan"),
+    ]
+    assert "unsure" not in [line.id for line in found.queue(None, 1).items]  # checked
+    assert [line.id for line in found.queue(None, 1, checked=True).items] == ["unsure"]
+    entry = AuditLog(archive.catalog).entries(action="correct")[0]
+    assert (entry.user, entry.target) == ("lan", "unsure subject, issue_date")
+
+    record = json.loads(archive.store.open(package_prefix("unsure") + RECORD).read())
+    assert record["subject"] == "Về việc giao đất rừng phòng hộ"
+    assert record["issue_date"] == "2024-03-05"
+    assert record["sources"]["subject"] == "archivist"
+    assert "subject" not in record["field_confidence"]
+    premis = etree.parse(archive.store.open(package_prefix("unsure") + PREMIS_FILE))
+    details = premis.xpath("//premis:eventDetail/text()", namespaces={"premis": PREMIS})
+    assert (
+        "correction: checked by lan; subject: 'Về việc giao đất' ->"
+        " 'Về việc giao đất rừng phòng hộ'; issue_date: '2020-05-01' -> '2024-03-05'"
+    ) in details
+    mets = etree.parse(archive.store.open(package_prefix("unsure") + "METS.xml"))
+    mets_schema.assertValid(mets)
+    assert archive.searchable("rung phong ho") == {"unsure"}
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "said"),
+    [
+        ("issue_date", "31/02/2024", "Ngày ban hành: '31/02/2024' không phải một ngày có thật"),
+        ("issue_date", "05/03/2124", "Ngày ban hành: ngày 05/03/2124 không thể có"),
+        ("number_symbol", "QĐ-UBND", "Số và ký hiệu: 'QĐ-UBND' không đúng dạng"),
+        ("ordinal", "²", "Số thứ tự: '²' không phải số thứ tự"),
+        ("access_level", "everyone", "Mức độ tiếp cận: 'everyone' không phải một mức"),
+        ("issuing_agency", "x" * 201, "Cơ quan ban hành: dài quá 200 ký tự"),
+        ("status", "destroying", "Trường 'status' không sửa được"),
+    ],
+)
+def test_an_impossible_value_is_refused_naming_its_field_and_nothing_changes(
+    archive: Archive, field: str, typed: str, said: str
+) -> None:
+    found = checking(archive)
+    revision = found.revision("fine")
+    given = {"subject": "Đổi trích yếu", field: typed}
+    with pytest.raises(UserError) as refused:
+        correct(archive, "fine", revision, given, "lan", "")
+    assert refused.value.vi is not None and refused.value.vi.startswith(said)
+    assert found.revision("fine") == revision
+    assert found.history("fine") == []
+    assert archive.searchable("doi trich yeu") == set()
+
+
+def test_the_second_of_two_archivists_saving_one_record_is_refused_and_loses_nothing(
+    archive: Archive,
+) -> None:
+    found = checking(archive)
+    opened = found.revision("fine")  # both open the record
+    correct(archive, "fine", opened, {"subject": "Bản của Lan"}, "lan", "")
+    with pytest.raises(UserError) as refused:
+        correct(archive, "fine", opened, {"subject": "Bản của Minh"}, "minh", "")
+    assert refused.value.vi is not None and "đã được người khác sửa" in refused.value.vi
+    assert [(c.new, c.user) for c in found.history("fine")] == [("Bản của Lan", "lan")]
+    assert archive.searchable("ban cua lan") == {"fine"}
+
+
+def test_a_corrected_number_gives_its_number_and_notation_and_a_dossier_its_code(
+    archive: Archive,
+) -> None:
+    given = {"number_symbol": "15/2024/QĐ-UBND", "dossier_code": "G09.2024.01", "ordinal": "3"}
+    correct(archive, "nonumber", checking(archive).revision("nonumber"), given, "lan", "")
+    doc = next(archive.catalog.documents(ids=["nonumber"]))
+    assert (doc.number, doc.notation) == ("15", "QĐ-UBND")
+    assert doc.code == "G09.2024.01.003"

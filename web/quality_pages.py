@@ -1,0 +1,141 @@
+"""Quality control on the web ("Kiểm tra chất lượng"), for archivists: the queue of records
+to check, of one batch or of the whole archive, worst first; and a record's review screen,
+the page drawn by the server from the PDF/A beside the fields, the field being edited
+marked on the scan, each field's history, "save and next" and keyboard shortcuts."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from archive_schema.access import Role, User
+from archive_schema.checking import CORRECTABLE, REASONS
+from archive_schema.errors import UserError
+from archive_schema.models import Document
+from pipelines.corrections import checking, correct, field_places
+from web.documents import NO_STORE, pdfa_file, readable_document
+from web.parameters import Number, whole_number
+from web.reading_copy import jpeg, page_image
+from web.render import page
+from web.security import CheckedForm, address, requires, services
+
+router = APIRouter(prefix="/quality")
+Archivist = Annotated[User, requires(Role.ARCHIVIST)]
+ZOOMS = {1: 1.0, 2: 1.5, 3: 2.0, 4: 3.0}  # zoom step -> scale of 72 dpi
+DEFAULT_ZOOM = 2
+Batch = Annotated[str, Query(max_length=32, pattern=r"^[0-9a-f]*$")]
+
+
+@router.get("", response_class=HTMLResponse)
+def queue_page(
+    request: Request,
+    user: Archivist,
+    batch: Batch = "",
+    page_number: Annotated[str, Query(alias="page")] = "",
+    checked: bool = False,
+) -> HTMLResponse:
+    found = checking(services(request).archive)
+    return page(
+        request,
+        "quality.html",
+        user,
+        lines=found.queue(batch or None, whole_number(page_number) or 1, checked),
+        progress=found.progress(batch or None),
+        batch=batch,
+        checked=checked,
+        REASONS=REASONS,
+    )
+
+
+@router.get("/{document_id}", response_class=HTMLResponse)
+def check_page(
+    request: Request,
+    document_id: str,
+    user: Archivist,
+    batch: Batch = "",
+    page_number: Annotated[str, Query(alias="page")] = "",
+    zoom: Annotated[int, Query(ge=1, le=max(ZOOMS))] = DEFAULT_ZOOM,
+) -> HTMLResponse:
+    doc = readable_document(request, document_id, user)
+    shown = min(whole_number(page_number) or 1, max(1, doc.page_count))
+    return _check_page(request, user, doc, batch, shown, zoom)
+
+
+@router.get("/{document_id}/pages/{number}.jpg")
+async def page_picture(
+    request: Request,
+    document_id: str,
+    number: Number,
+    user: Archivist,
+    zoom: Annotated[int, Query(ge=1, le=max(ZOOMS))] = DEFAULT_ZOOM,
+) -> Response:
+    """The page as scanned, from the PDF/A, without a watermark: those who check the
+    archive see what is in it."""
+    doc = await run_in_threadpool(readable_document, request, document_id, user)
+    with services(request).store.open(pdfa_file(doc).key) as data:
+        try:
+            image = await run_in_threadpool(page_image, data, number, ZOOMS[zoom])
+        except IndexError:
+            raise HTTPException(404, f"Tài liệu này không có trang {number}.") from None
+    picture = await run_in_threadpool(jpeg, image)
+    return Response(picture, media_type="image/jpeg", headers=NO_STORE)
+
+
+@router.post("/{document_id}", response_class=HTMLResponse, dependencies=[CheckedForm])
+async def save(request: Request, document_id: str, user: Archivist) -> Response:
+    """The fields as the archivist left them, saved; then the next record of the queue."""
+    form = await request.form()
+    given = {name: str(form[name]) for name in CORRECTABLE if name in form}
+    batch = str(form.get("batch", ""))
+    batch = batch if batch.isalnum() and len(batch) <= 32 else ""
+    revision = whole_number(str(form.get("revision", "")), 0)
+    found = services(request)
+    doc = await run_in_threadpool(readable_document, request, document_id, user)
+    try:
+        if revision is None:
+            raise UserError("no revision", "Biểu mẫu thiếu phiên bản; hãy tải lại trang.")
+        await run_in_threadpool(
+            correct, found.archive, doc.id, revision, given, user.name, address(request)
+        )
+    except UserError as error:
+        shown = whole_number(str(form.get("page", ""))) or 1
+        return _check_page(request, user, doc, batch, shown, DEFAULT_ZOOM, error.vi, given)
+    after = checking(found.archive).next_to_check(batch or None, doc.id)
+    query = f"?batch={batch}" if batch else ""
+    target = f"/quality/{after}{query}" if after else f"/quality{query}"
+    return RedirectResponse(target, status_code=303)
+
+
+def _check_page(
+    request: Request,
+    user: User,
+    doc: Document,
+    batch: str,
+    shown: int,
+    zoom: int,
+    problem: str | None = None,
+    given: dict[str, str] | None = None,
+) -> HTMLResponse:
+    found = services(request)
+    archive = found.archive
+    answer = page(
+        request,
+        "check.html",
+        user,
+        400 if problem else 200,
+        doc=doc,
+        fields=CORRECTABLE,
+        typed=given or {},
+        problem=problem,
+        revision=checking(archive).revision(doc.id),
+        history=checking(archive).history(doc.id),
+        places=field_places(archive, doc, shown),
+        unsure={n: c for n, c in doc.field_confidence.items() if c < found.settings.review_quality},
+        batch=batch,
+        shown_page=shown,
+        zoom=zoom,
+        zooms=ZOOMS,
+    )
+    answer.headers.update(NO_STORE)
+    return answer
