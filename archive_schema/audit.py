@@ -26,6 +26,7 @@ ACTION_LABELS = {
     "upload": "Tải lên lô tài liệu",
     "upload_refused": "Tải lên bị từ chối",
     "rerun": "Xử lý lại lô",
+    "correct": "Sửa thông tin",
     "import_schedule": "Nhập bảng thời hạn",
     "reclassify": "Xếp lại điều khoản",
     "hold": "Phong tỏa",

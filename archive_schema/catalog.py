@@ -250,6 +250,19 @@ class Catalog:
         with self.session() as session, session.begin():
             session.add_all(_event_row(e, document_id, batch_id) for e in events)
 
+    def replace_file(self, document_id: str, written: StoredFile) -> None:
+        """A file of the record's package written again, or added (a page's corrected text)."""
+        with self.session() as session, session.begin():
+            query = select(FileRow).where(
+                FileRow.document_id == document_id, FileRow.key == written.key
+            )
+            row = session.scalars(query).one_or_none() or FileRow(
+                document_id=document_id, name=written.key.rsplit("/", 1)[-1], pages=None
+            )
+            row.role, row.key, row.media_type = written.role, written.key, written.media_type
+            row.sha256, row.size = written.sha256, written.size
+            session.add(row)
+
     def mark_due_for_review(self, today: date) -> list[str]:
         """ "Xem xét hủy" (TT 05/2025): archived records whose retention period has ended are
         listed for the records office's review, each with an event; returns their ids."""

@@ -6,6 +6,10 @@ stand on another record of the same body (NĐ 30/2020 asks for the warning), the
 many required fields are missing, then by its least trusted field. Saving a record, with
 or without changes, marks it checked. Two archivists saving the same record: the second
 is refused (each save names the revision it was opened at), so no change is lost.
+
+A page's text may be corrected too; search and export then use it. The PDF/A's text layer
+keeps what OCR read: rewriting it would change the archived copy, and the new words have no
+place on the scan that OCR measured.
 """
 
 import operator
@@ -16,7 +20,7 @@ from functools import reduce
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Integer, Select, String, and_, case, exists, func, select
-from sqlalchemy.orm import Mapped, aliased, mapped_column
+from sqlalchemy.orm import Mapped, Session, aliased, mapped_column
 from sqlalchemy.sql import ColumnElement
 
 from archive_schema.audit import audit_row
@@ -72,6 +76,7 @@ class CorrectionRow(Base):
         ForeignKey("documents.id", ondelete="CASCADE"), index=True
     )
     field: Mapped[str] = mapped_column(String(40))
+    page: Mapped[int | None]  # of a page's text ("text")
     old: Mapped[Any] = mapped_column(JSON, nullable=True)
     new: Mapped[Any] = mapped_column(JSON, nullable=True)
     user: Mapped[str] = mapped_column(String(64))
@@ -92,7 +97,8 @@ class QueueLine:
 
 @dataclass(frozen=True)
 class Correction:
-    field: str
+    field: str  # a record's field, or "text": the text of `page`
+    page: int | None
     old: Any
     new: Any
     user: str
@@ -152,7 +158,9 @@ class Checking:
         with self.catalog.session() as session:
             rows = session.scalars(query).all()
         return [
-            Correction(r.field, _typed(r.field, r.old), _typed(r.field, r.new), r.user, aware(r.at))
+            Correction(
+                r.field, r.page, _typed(r.field, r.old), _typed(r.field, r.new), r.user, aware(r.at)
+            )
             for r in rows
         ]
 
@@ -169,15 +177,7 @@ class Checking:
         when a value is impossible or the record changed since it was opened at `revision`."""
         values = {name: _value(name, text) for name, text in given.items()}
         with self.catalog.session() as session, session.begin():
-            row = session.get(DocumentRow, document_id, with_for_update=True)
-            if row is None or row.status != Status.ARCHIVED:
-                raise UserError(f"no archived record {document_id}", "Không tìm thấy tài liệu này.")
-            if row.revision != revision:
-                raise UserError(
-                    f"{document_id} changed since revision {revision}",
-                    "Tài liệu đã được người khác sửa từ khi bạn mở nó; không có gì được lưu."
-                    " Hãy tải lại trang để xem bản mới rồi sửa lại.",
-                )
+            row = _opened(session, document_id, revision)
             changed = [name for name, value in values.items() if getattr(row, name) != value]
             sources, confidence = dict(row.sources), dict(row.field_confidence)
             at, said = now(), []
@@ -204,6 +204,50 @@ class Checking:
             session.add(document_event(row, "correction", detail))
             session.add(audit_row(user, "correct", f"{row.id} {', '.join(changed)}", address))
         return changed
+
+    def correct_page(
+        self,
+        document_id: str,
+        revision: int,
+        number: int,
+        text: str,
+        user: str,
+        address: str,
+    ) -> tuple[str, str] | None:
+        """Replace what OCR read of page `number` with the archivist's `text`; returns the
+        old and the new text, or None when nothing changed. Refused like `correct`."""
+        new = normalize(text).replace("\r\n", "\n").strip()
+        with self.catalog.session() as session, session.begin():
+            row = _opened(session, document_id, revision)
+            page = session.get(PageRow, (document_id, number))
+            if page is None:
+                raise UserError(
+                    f"{document_id} has no page {number}",
+                    f"Tài liệu này không có trang {number}.",
+                )
+            old = page.text
+            if old == new:
+                return None
+            at = now()
+            session.add(
+                CorrectionRow(
+                    document_id=row.id,
+                    field="text",
+                    page=number,
+                    old=old,
+                    new=new,
+                    user=user,
+                    at=at,
+                )
+            )
+            page.text = new
+            row.revision += 1
+            detail = (
+                f"{user} corrected the text of page {number} ({len(old)} -> {len(new)} characters)"
+            )
+            session.add(document_event(row, "correction", detail))
+            session.add(audit_row(user, "correct", f"{row.id} page {number}", address))
+        return old, new
 
     def _query(self, batch_id: str | None, checked: bool) -> Select[*tuple[Any, ...]]:
         flagged = exists().where(PageRow.document_id == DocumentRow.id, PageRow.needs_review)
@@ -263,6 +307,20 @@ class Checking:
             row.checked_by,
             reasons,
         )
+
+
+def _opened(session: Session, document_id: str, revision: int) -> DocumentRow:
+    """The archived record's row, locked for the change, still at `revision`."""
+    row = session.get(DocumentRow, document_id, with_for_update=True)
+    if row is None or row.status != Status.ARCHIVED:
+        raise UserError(f"no archived record {document_id}", "Không tìm thấy tài liệu này.")
+    if row.revision != revision:
+        raise UserError(
+            f"{document_id} changed since revision {revision}",
+            "Tài liệu đã được người khác sửa từ khi bạn mở nó; không có gì được lưu."
+            " Hãy tải lại trang để xem bản mới rồi sửa lại.",
+        )
+    return row
 
 
 def _value(name: str, text: str) -> Any:

@@ -1,13 +1,15 @@
-"""The archivist's corrections (archive_schema.checking), carried from the catalog to the
-record's package and its index entry; and where each field stands on a page, for the review
-screen to mark it on the scan."""
+"""The archivist's corrections of fields and of pages' text (archive_schema.checking),
+carried from the catalog to the record's package and its index entry; and where each field
+stands on a page, for the review screen to mark it on the scan."""
 
 from collections.abc import Mapping
 
 from archive_schema.checking import Checking
 from archive_schema.models import Document
 from pipelines.archive import Archive
+from pipelines.package.locks import record_lock
 from pipelines.package.read import page_layout
+from pipelines.package.write import replace_page_text
 from pipelines.record_changes import record_changed
 
 Share = tuple[float, float, float, float]  # left, top, right, bottom, as shares of the page
@@ -30,6 +32,30 @@ def correct(
     changed = checking(archive).correct(document_id, revision, given, user, address)
     record_changed(archive, [document_id])
     return changed
+
+
+def correct_page(
+    archive: Archive,
+    document_id: str,
+    revision: int,
+    number: int,
+    text: str,
+    user: str,
+    address: str,
+) -> bool:
+    """Save the archivist's text of page `number` (audited), write the page's text file of
+    the package again, then its metadata and METS, and index the record again; True when
+    the text changed."""
+    if checking(archive).correct_page(document_id, revision, number, text, user, address) is None:
+        return False
+    catalog, store = archive.catalog, archive.store
+    doc = next(catalog.documents(ids=[document_id]))
+    written = replace_page_text(
+        store, doc, number, record_lock(doc, archive.settings.object_lock_permanent_years)
+    )
+    catalog.replace_file(document_id, written)
+    record_changed(archive, [document_id])
+    return True
 
 
 def field_places(archive: Archive, doc: Document, number: int) -> dict[str, list[Share]]:

@@ -10,8 +10,9 @@ from lxml import etree
 
 from archive_schema.audit import AuditLog
 from archive_schema.errors import UserError
-from pipelines.corrections import checking, correct
-from pipelines.package.layout import PREMIS_FILE, RECORD, package_prefix
+from pipelines.corrections import checking, correct, correct_page
+from pipelines.package.layout import PREMIS_FILE, RECORD, TEXT_SUFFIX, package_prefix, page_key
+from pipelines.package.read import load_package
 from tests.conftest import make_settings
 from tests.records_archive import Archive
 
@@ -22,8 +23,14 @@ PREMIS = "http://www.loc.gov/premis/v3"
 @pytest.fixture
 def archive(tmp_path: Path) -> Archive:
     archive = Archive(make_settings(tmp_path / "home"))
-    complete = {"number_symbol": "1/QĐ-UBND", "issuing_agency": AGENCY}
-    archive.add("fine", "Quyết định", "Về việc khen thưởng", 2020, **complete)
+    archive.add(
+        "fine",
+        "Quyết định",
+        "Về việc khen thưởng",
+        2020,
+        number_symbol="1/QĐ-UBND",
+        issuing_agency=AGENCY,
+    )
     archive.add(
         "unsure",
         "Quyết định",
@@ -35,9 +42,10 @@ def archive(tmp_path: Path) -> Archive:
         field_confidence={"subject": 41.0},
     )
     archive.add("nonumber", "Công văn", "V/v họp", 2020, issuing_agency=AGENCY)
-    twin = {"number_symbol": "7/QĐ-UBND", "issuing_agency": AGENCY}
-    archive.add("twin-a", "Quyết định", "Về việc A", 2021, **twin)
-    archive.add("twin-b", "Quyết định", "Về việc B", 2021, **twin)
+    for twin in ("twin-a", "twin-b"):
+        archive.add(
+            twin, "Quyết định", "Về việc A", 2021, number_symbol="7/QĐ-UBND", issuing_agency=AGENCY
+        )
     archive.add(
         "flagged",
         "Quyết định",
@@ -161,3 +169,21 @@ def test_a_corrected_number_gives_its_number_and_notation_and_a_dossier_its_code
     doc = next(archive.catalog.documents(ids=["nonumber"]))
     assert (doc.number, doc.notation) == ("15", "QĐ-UBND")
     assert doc.code == "G09.2024.01.003"
+
+
+def test_a_pages_text_corrected_is_searched_kept_in_the_package_and_its_checksums_hold(
+    archive: Archive,
+) -> None:
+    revision = checking(archive).revision("fine")
+    text = "Về việc khen thưởng tập thể Phòng Lưu trữ tỉnh"
+    assert correct_page(archive, "fine", revision, 1, text, "lan", "")
+    assert not correct_page(archive, "fine", revision + 1, 1, text, "lan", "")  # the same
+    [change] = checking(archive).history("fine")
+    assert (change.field, change.page, change.new) == ("text", 1, text)
+    assert archive.searchable("phong luu tru tinh") == {"fine"}
+    assert archive.store.open(page_key("fine", 1) + TEXT_SUFFIX).read().decode() == text
+    reloaded = load_package(archive.store, "fine")  # every file against the METS's checksum
+    assert reloaded is not None and reloaded.pages[0].text == text
+    with pytest.raises(UserError) as refused:
+        correct_page(archive, "fine", revision + 1, 2, "trang hai", "lan", "")
+    assert refused.value.vi == "Tài liệu này không có trang 2."

@@ -1,11 +1,12 @@
 """Quality control on the web ("Kiểm tra chất lượng"), for archivists: the queue of records
 to check, of one batch or of the whole archive, worst first; and a record's review screen,
 the page drawn by the server from the PDF/A beside the fields, the field being edited
-marked on the scan, each field's history, "save and next" and keyboard shortcuts."""
+marked on the scan, each field's history, "save and next" and keyboard shortcuts; and the
+correction of a page's text."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -13,7 +14,7 @@ from archive_schema.access import Role, User
 from archive_schema.checking import CORRECTABLE, REASONS
 from archive_schema.errors import UserError
 from archive_schema.models import Document
-from pipelines.corrections import checking, correct, field_places
+from pipelines.corrections import checking, correct, correct_page, field_places
 from web.documents import NO_STORE, pdfa_file, readable_document
 from web.parameters import Number, whole_number
 from web.reading_copy import jpeg, page_image
@@ -22,8 +23,9 @@ from web.security import CheckedForm, address, requires, services
 
 router = APIRouter(prefix="/quality")
 Archivist = Annotated[User, requires(Role.ARCHIVIST)]
-ZOOMS = {1: 1.0, 2: 1.5, 3: 2.0, 4: 3.0}  # zoom step -> scale of 72 dpi
-DEFAULT_ZOOM = 2
+# zoom step -> (the page's width, in % of its column; the scale of 72 dpi it is drawn at)
+ZOOMS = {1: (100, 1.25), 2: (150, 1.9), 3: (200, 2.5), 4: (300, 3.75)}
+DEFAULT_ZOOM = 1
 Batch = Annotated[str, Query(max_length=32, pattern=r"^[0-9a-f]*$")]
 
 
@@ -75,7 +77,7 @@ async def page_picture(
     doc = await run_in_threadpool(readable_document, request, document_id, user)
     with services(request).store.open(pdfa_file(doc).key) as data:
         try:
-            image = await run_in_threadpool(page_image, data, number, ZOOMS[zoom])
+            image = await run_in_threadpool(page_image, data, number, ZOOMS[zoom][1])
         except IndexError:
             raise HTTPException(404, f"Tài liệu này không có trang {number}.") from None
     picture = await run_in_threadpool(jpeg, image)
@@ -105,6 +107,27 @@ async def save(request: Request, document_id: str, user: Archivist) -> Response:
     query = f"?batch={batch}" if batch else ""
     target = f"/quality/{after}{query}" if after else f"/quality{query}"
     return RedirectResponse(target, status_code=303)
+
+
+@router.post("/{document_id}/pages/{number}/text", dependencies=[CheckedForm])
+def save_text(
+    request: Request,
+    document_id: str,
+    number: Number,
+    user: Archivist,
+    text: Annotated[str, Form(max_length=200_000)],
+    revision: Annotated[int, Form(ge=0)],
+    batch: Annotated[str, Form(max_length=32, pattern=r"^[0-9a-f]*$")] = "",
+) -> Response:
+    """A page's text as the archivist corrected it; back to the same page."""
+    doc = readable_document(request, document_id, user)
+    found = services(request)
+    try:
+        correct_page(found.archive, doc.id, revision, number, text, user.name, address(request))
+    except UserError as error:
+        return _check_page(request, user, doc, batch, number, DEFAULT_ZOOM, error.vi)
+    query = f"&batch={batch}" if batch else ""
+    return RedirectResponse(f"/quality/{doc.id}?page={number}{query}", status_code=303)
 
 
 def _check_page(

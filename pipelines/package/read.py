@@ -95,8 +95,8 @@ def stored_sha256(store: Store, key: str) -> str:
 
 def current_record(store: Store, catalog: Catalog, document_id: str) -> Document:
     """The record as the package keeps it, with what the catalog has since changed (its
-    description corrected, its retention, its events); the catalog's alone when the
-    package's record is lost."""
+    description or a page's text corrected, its retention, its events, the files written
+    again); the catalog's alone when the package's record is lost."""
     in_catalog = next(catalog.documents(ids=[document_id]), None)
     try:
         with store.open(package_prefix(document_id) + RECORD) as record:
@@ -109,7 +109,8 @@ def current_record(store: Store, catalog: Catalog, document_id: str) -> Document
             ) from None
         doc = in_catalog
     if in_catalog is not None:
-        for name in (*DESCRIPTIVE_FIELDS, "sources", "field_confidence", "retention"):
+        changed = ("sources", "field_confidence", "retention", "pages", "files")
+        for name in (*DESCRIPTIVE_FIELDS, *changed):
             setattr(doc, name, getattr(in_catalog, name))
         doc.events = catalog.events(document_id)
     return doc

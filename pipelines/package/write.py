@@ -81,6 +81,12 @@ def package(
     describe_package(store, doc, doc.events, lock)
 
 
+def replace_page_text(store: Store, doc: Document, number: int, lock: Lock) -> StoredFile:
+    """Write page `number`'s text (as `doc` now has it) over the package's; the new file."""
+    text = next(page.text for page in doc.pages if page.number == number)
+    return _stored(store, page_key(doc.id, number) + TEXT_SUFFIX, text.encode(), "text", lock, TEXT)
+
+
 def describe_package(store: Store, doc: Document, events: list[Event], lock: Lock) -> None:
     """Write the metadata, documentation and METS of a package whose data files are in the
     store; written again when the record changes (reclassified, held), its METS last."""

@@ -58,7 +58,7 @@ function review(form) {
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey && event.key === "Enter") {
       event.preventDefault();
-      form.requestSubmit();
+      (event.target.closest?.("form") || form).requestSubmit();
     } else if (event.altKey && event.key === "ArrowRight") {
       go(".scan a[rel=next]");
     } else if (event.altKey && event.key === "ArrowLeft") {

@@ -19,6 +19,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('document_id', sa.String(length=64), nullable=False),
     sa.Column('field', sa.String(length=40), nullable=False),
+    sa.Column('page', sa.Integer(), nullable=True),
     sa.Column('old', sa.JSON(), nullable=True),
     sa.Column('new', sa.JSON(), nullable=True),
     sa.Column('user', sa.String(length=64), nullable=False),

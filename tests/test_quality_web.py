@@ -1,0 +1,138 @@
+"""Quality control in a real browser (Chromium, driven by Playwright) against `sohoa serve`,
+on a batch of heavy scans OCRed for real: an archivist works through the queue, sees the
+field she edits marked on the scan, has an impossible date refused in Vietnamese, saves with
+Ctrl+Enter and lands on the next record; the corrected subject is found by search; of two
+archivists saving one record, the second is refused. Each page is photographed."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from pipelines.archive import Archive
+from pipelines.ingest.runner import ingest
+from samples.batch import write_batch
+from tests.conftest import make_settings
+from tests.web_server import add_user, browser, logged_in_page, shot, web_server
+
+__all__ = ["browser"]  # the fixture
+PASSWORD = "lan-luu-tru-2026"
+CORRECTED = "Về việc kiểm tra chất lượng số hóa tài liệu lưu trữ"
+
+
+@dataclass
+class Site:
+    url: str
+    batch_id: str
+    ids: list[str]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    root = tmp_path_factory.mktemp("quality")
+    home = root / "home"
+    batch = write_batch(root / "batch", ["004", "010", "016"], condition="heavy", seed=3)
+    report = ingest(batch.path, Archive(make_settings(home)))
+    assert report.batch_id and len(report.documents) == 3
+    for name in ("lan", "minh"):
+        add_user(home, name, "archivist", PASSWORD)
+    with web_server(home) as url:
+        yield Site(url, report.batch_id, [d.id for d in report.documents if d.id])
+
+
+def scan_drawn(page: Page) -> None:
+    """Wait for the page image, which the server draws from the PDF/A."""
+    page.wait_for_function("() => document.querySelector('.page-image img').complete")
+
+
+def queue(browser: Browser, site: Site, name: str = "lan") -> Page:
+    page = logged_in_page(browser, site.url, name, PASSWORD)
+    page.goto(f"{site.url}/quality?batch={site.batch_id}")
+    return page
+
+
+def test_an_archivist_corrects_a_record_on_the_scan_and_moves_to_the_next(
+    browser: Browser, site: Site
+) -> None:
+    page = queue(browser, site)
+    expect(page.locator("h1")).to_contain_text("Kiểm tra chất lượng")
+    expect(page.locator("table.queue tbody tr")).to_have_count(3)
+    expect(page.locator("main")).to_contain_text("Đã kiểm tra 0 / 3 văn bản")
+    shot(page, "quality-queue")
+
+    page.locator("table.queue tbody tr a").first.click()
+    first = page.url.split("/quality/")[1].split("?")[0]
+    scan = page.locator(".page-image img")
+    expect(scan).to_be_visible()
+    scan_drawn(page)
+    assert scan.evaluate("image => image.naturalWidth > 500")
+    marked = page.locator(".page-image .mark[data-field=issuing_agency]")
+    assert marked.count() > 0, "the agency OCR read is marked where it stands on the scan"
+    page.locator("label[data-field=issuing_agency] input").focus()
+    expect(page.locator(".page-image .mark.active").first).to_be_visible()
+    box = marked.first.bounding_box()
+    image = scan.bounding_box()
+    assert box and image and box["y"] < image["y"] + image["height"] / 4  # in the header
+    shot(page, "quality-check")
+
+    page.fill("label[data-field=subject] textarea", CORRECTED)
+    page.fill("label[data-field=issue_date] input", "31/02/2024")
+    page.keyboard.press("Control+Enter")
+    expect(page.locator(".problem")).to_contain_text(
+        "Ngày ban hành: '31/02/2024' không phải một ngày có thật"
+    )
+    expect(page.locator("label[data-field=subject] textarea")).to_have_value(CORRECTED)
+    scan_drawn(page)
+    shot(page, "quality-refused")
+
+    page.fill("label[data-field=issue_date] input", "05/03/2024")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_url(lambda url: "/quality/" in url and first not in url)
+    second = page.url.split("/quality/")[1].split("?")[0]
+    assert second in site.ids and second != first
+
+    page.goto(f"{site.url}/quality/{first}")
+    expect(page.locator("section.corrections")).to_contain_text(CORRECTED)
+    expect(page.locator("section.corrections")).to_contain_text("05/03/2024")
+    expect(page.locator("label[data-field=subject] small.source")).to_have_text(
+        "Lưu trữ viên đã sửa"
+    )
+    page.goto(f"{site.url}/?q=kiem tra chat luong so hoa")
+    expect(page.locator(f"a[href^='/documents/{first}']").first).to_be_visible()
+    page.goto(f"{site.url}/quality?batch={site.batch_id}")
+    expect(page.locator("main")).to_contain_text("Đã kiểm tra 1 / 3 văn bản")
+    expect(page.locator("table.queue tbody tr")).to_have_count(2)
+
+
+def test_of_two_archivists_saving_one_record_the_second_is_refused(
+    browser: Browser, site: Site
+) -> None:
+    record = site.ids[-1]
+    lan, minh = queue(browser, site, "lan"), queue(browser, site, "minh")
+    for page in (lan, minh):
+        page.goto(f"{site.url}/quality/{record}")
+    minh.fill("label[data-field=signer_name] input", "Nguyễn Văn Minh")
+    minh.click("form.fields button[type=submit]")
+    minh.wait_for_url(lambda url: record not in url)
+    lan.fill("label[data-field=signer_name] input", "Trần Thị Lan")
+    lan.click("form.fields button[type=submit]")
+    expect(lan.locator(".problem")).to_contain_text("đã được người khác sửa từ khi bạn mở")
+    lan.goto(f"{site.url}/quality/{record}")
+    expect(lan.locator("label[data-field=signer_name] input")).to_have_value("Nguyễn Văn Minh")
+
+
+def test_a_pages_text_corrected_on_the_review_screen_is_what_search_finds(
+    browser: Browser, site: Site
+) -> None:
+    record = site.ids[1]
+    page = queue(browser, site)
+    page.goto(f"{site.url}/quality/{record}")
+    page.click("form.page-text summary")
+    box = page.locator("form.page-text textarea")
+    box.fill(box.input_value() + "\nGhi chú của lưu trữ viên: bản gốc rách góc")
+    page.click("form.page-text button[type=submit]")
+    page.wait_for_url(f"{site.url}/quality/{record}?page=1")
+    expect(page.locator("section.corrections")).to_contain_text("Văn bản trang 1")
+    page.goto(f"{site.url}/?q=ban goc rach goc")
+    expect(page.locator(f"a[href^='/documents/{record}']").first).to_be_visible()
