@@ -112,6 +112,8 @@ STAGE_LABELS = {
     "fixity": "Kiểm tra toàn vẹn",
     "rebuild": "Khôi phục danh mục",
     "repair": "Sửa gói",
+    "secrecy": "Kiểm tra độ mật",
+    "correction": "Kiểm tra, sửa thông tin",
 }
 EVENT_OUTCOMES = {"ok": "Xong", "failed": "Lỗi", "skipped": "Bỏ qua"}
 ACCESS_LEVELS: dict[str, str] = {

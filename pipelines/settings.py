@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     secret_key: str = ""  # signs the web's session cookies; default: kept in $SOHOA_HOME
     cookie_secure: bool = False  # send session cookies over https only (behind TLS: true)
     upload_max_mb: int = 2048  # the largest batch the web accepts
+    # the deployment is air-gapped, so records marked MẬT, TỐI MẬT or TUYỆT MẬT may be kept
+    classified_archive: bool = False
     disposal_quorum: int = 2  # council approvals a destruction needs, the proposer's not counting
     service_attempts: int = 4  # tries of a document's work while a service is unavailable
     service_retry_seconds: float = 5.0  # the first wait before trying again; then doubled

@@ -121,8 +121,16 @@ def archive_record(
 def not_archived(
     store: Store, batch_id: str, root: Path, source: DocumentSource, failure: DocumentFailed
 ) -> DocumentReport:
-    """A scan OCR could not decode is quarantined like one intake refused; another failure
-    leaves the document to the next run."""
+    """A scan OCR could not decode is quarantined like one intake refused; a secret-marked
+    record is reported quarantined, and nothing of it is copied into the store; another
+    failure leaves the document to the next run."""
+    if failure.classified:
+        return DocumentReport(
+            name=source.name,
+            status=Outcome.QUARANTINED,
+            reason=failure.reason,
+            reason_vi=failure.reason_vi,
+        )
     if failure.unreadable:
         rejected = Rejected(source.name, failure.reason, source.files, failure.reason_vi)
         return quarantine(store, batch_id, root, rejected)

@@ -18,7 +18,7 @@ from ocr.convert import UnreadablePage
 from pipelines.archive import Archive
 from pipelines.ingest.intake import DocumentSource
 from pipelines.ingest.stages.classify import classify
-from pipelines.ingest.stages.describe import describe
+from pipelines.ingest.stages.describe import ClassifiedRecord, describe, refuse_classified
 from pipelines.ingest.stages.ocr import ocr
 from pipelines.package.locks import record_lock
 from pipelines.package.read import load_package
@@ -32,8 +32,10 @@ T = TypeVar("T")
 
 class DocumentFailed(Exception):
     """A stage failed for one document; the rest of the batch goes on. `unreadable`: the
-    scan itself could not be read, so the document belongs in quarantine. `transient`: the
-    machine failed, not the document (a disk, a connection), so trying again may succeed."""
+    scan itself could not be read, so the document belongs in quarantine. `classified`: a
+    secret-marked record, reported as quarantined but never copied into the store.
+    `transient`: the machine failed, not the document (a disk, a connection), so trying
+    again may succeed."""
 
     def __init__(
         self,
@@ -42,10 +44,11 @@ class DocumentFailed(Exception):
         unreadable: bool = False,
         transient: bool = False,
         reason_vi: str = "",
+        classified: bool = False,
     ):
-        super().__init__(reason, events, unreadable, transient, reason_vi)
+        super().__init__(reason, events, unreadable, transient, reason_vi, classified)
         self.reason, self.events = reason, events
-        self.unreadable, self.transient = unreadable, transient
+        self.unreadable, self.transient, self.classified = unreadable, transient, classified
         self.reason_vi = (
             reason_vi or "không xử lý được văn bản này (chi tiết kỹ thuật trong báo cáo)"
         )
@@ -100,6 +103,7 @@ def process_document(
         pdf = Path(work) / "document.pdf"
         layouts = _stage(doc, "ocr", lambda: ocr(doc, source, pdf, settings, jobs))
         _stage(doc, "describe", lambda: describe(doc, layouts, source.manifest))
+        _stage(doc, "secrecy", lambda: refuse_classified(doc, settings.classified_archive))
         row = source.manifest.get("retention_row")
         _stage(doc, "classify", lambda: classify(doc, schedule, row))
         lock = record_lock(doc, settings.object_lock_permanent_years)
@@ -129,8 +133,9 @@ def _stage(doc: Document, name: str, run: Callable[[], T]) -> T:
             doc.events,
             unreadable=isinstance(error, UnreadablePage),
             transient=isinstance(error, OSError) or unavailable(error) is not None,
+            classified=isinstance(error, ClassifiedRecord),
             reason_vi=error.vi
-            if isinstance(error, UnreadablePage)
+            if isinstance(error, UnreadablePage | ClassifiedRecord) and error.vi
             else f"lỗi ở công đoạn {STAGE_LABELS.get(name, name)}: hãy chạy lại lô; nếu còn lỗi,"
             " báo quản trị viên (chi tiết kỹ thuật trong báo cáo)",
         ) from error

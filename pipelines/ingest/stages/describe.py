@@ -3,6 +3,7 @@
 from datetime import date
 from typing import Any
 
+from archive_schema.errors import UserError
 from archive_schema.identifiers import document_code, split_number_symbol
 from archive_schema.models import DESCRIPTIVE_FIELDS, Document, Source
 from ocr.header import parse_header
@@ -44,6 +45,25 @@ def describe(doc: Document, pages: list[PageLayout], manifest: dict[str, Any]) -
     if missing:
         notes.append("not found: " + ", ".join(missing))
     doc.record("describe", "ok", "; ".join([detail, *notes]))
+
+
+class ClassifiedRecord(UserError):
+    """A record marked MẬT, TỐI MẬT or TUYỆT MẬT, on a deployment not declared air-gapped."""
+
+
+def refuse_classified(doc: Document, air_gapped: bool) -> None:
+    """The law on state secrets (29/2018/QH14, Art. 5.8) forbids keeping a secret document on
+    a computer connected to a network: unless the deployment says it is not
+    (SOHOA_CLASSIFIED_ARCHIVE=true), a secret-marked record is kept out of the archive."""
+    if doc.secrecy and not air_gapped:
+        raise ClassifiedRecord(
+            f"marked {doc.secrecy}: a state secret may not be kept on a networked computer"
+            " (Law 29/2018/QH14, Art. 5.8); kept out of the archive, its files left where the"
+            " batch came from. An air-gapped deployment sets SOHOA_CLASSIFIED_ARCHIVE=true",
+            f"Văn bản có dấu độ mật “{doc.secrecy}”: Luật Bảo vệ bí mật nhà nước (29/2018/QH14,"
+            " Điều 5, khoản 8) cấm lưu giữ trên máy tính nối mạng. Văn bản không được đưa vào"
+            " kho và không được sao lưu ở đây; hãy lưu trữ trên hệ thống không nối mạng.",
+        )
 
 
 def _set(doc: Document, field: str, value: Any, source: Source) -> None:
