@@ -14,12 +14,25 @@ place on the scan that OCR measured.
 
 import operator
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from functools import reduce
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, Select, String, and_, case, exists, func, select
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Integer,
+    Select,
+    String,
+    Text,
+    and_,
+    case,
+    distinct,
+    exists,
+    func,
+    select,
+)
 from sqlalchemy.orm import Mapped, Session, aliased, mapped_column
 from sqlalchemy.sql import ColumnElement
 
@@ -83,6 +96,18 @@ class CorrectionRow(Base):
     at: Mapped[datetime]
 
 
+class AcceptanceRow(Base):
+    """Nghiệm thu: a batch every record of which was checked, accepted by another archivist."""
+
+    __tablename__ = "acceptances"
+
+    batch_id: Mapped[str] = mapped_column(ForeignKey("batches.id"), primary_key=True)
+    accepted_by: Mapped[str] = mapped_column(String(64))
+    accepted_at: Mapped[datetime]
+    figures: Mapped[dict[str, Any]]
+    record_key: Mapped[str] = mapped_column(Text)  # the acceptance record (PDF/A) in the store
+
+
 @dataclass(frozen=True)
 class QueueLine:
     id: str
@@ -109,6 +134,45 @@ class Correction:
 class Progress:
     checked: int
     total: int
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What the check of a batch found, for its acceptance."""
+
+    documents: int
+    pages: int
+    records_corrected: int  # with at least one field or page's text corrected
+    fields_corrected: int
+    pages_corrected: int  # pages whose text was corrected
+
+    @property
+    def error_rate(self) -> float:
+        """The share of the fields checked that had to be corrected."""
+        checked = self.documents * len(CORRECTABLE)
+        return self.fields_corrected / checked if checked else 0.0
+
+
+@dataclass(frozen=True)
+class ReportLine:
+    """A record as the acceptance report lists it."""
+
+    number_symbol: str | None
+    doc_type: str | None
+    issue_date: date | None
+    subject: str | None
+    pages: int
+    checked_by: str | None
+    corrections: int
+
+
+@dataclass(frozen=True)
+class Acceptance:
+    batch_id: str
+    accepted_by: str
+    accepted_at: datetime
+    figures: Figures
+    record_key: str
 
 
 class Checking:
@@ -249,6 +313,93 @@ class Checking:
             session.add(audit_row(user, "correct", f"{row.id} page {number}", address))
         return old, new
 
+    def acceptance(self, batch_id: str) -> Acceptance | None:
+        with self.catalog.session() as session:
+            row = session.get(AcceptanceRow, batch_id)
+        return _acceptance(row) if row else None
+
+    def acceptable(self, batch_id: str, user: str) -> None:
+        """UserError, in Vietnamese, when `user` may not accept the batch now: a record not
+        yet checked, the batch accepted already, or `user` one who checked it."""
+        progress = self.progress(batch_id)
+        if progress.total == 0:
+            raise UserError(f"no archived record in batch {batch_id}", "Lô này chưa có văn bản.")
+        if progress.checked < progress.total:
+            raise UserError(
+                f"batch {batch_id}: {progress.total - progress.checked} records not checked",
+                f"Lô còn {progress.total - progress.checked} văn bản chưa kiểm tra; chỉ nghiệm"
+                " thu được khi mọi văn bản đã được kiểm tra.",
+            )
+        if self.acceptance(batch_id) is not None:
+            raise UserError(f"batch {batch_id} accepted already", "Lô này đã được nghiệm thu.")
+        checkers = select(DocumentRow.checked_by).where(DocumentRow.batch_id == batch_id)
+        with self.catalog.session() as session:
+            if user in set(session.scalars(checkers)):
+                raise UserError(
+                    f"{user} checked records of batch {batch_id}",
+                    "Người nghiệm thu phải là người khác với người đã kiểm tra văn bản của lô.",
+                )
+
+    def figures(self, batch_id: str) -> Figures:
+        documents = select(DocumentRow.id).where(
+            DocumentRow.batch_id == batch_id, DocumentRow.status == Status.ARCHIVED
+        )
+        of_batch = CorrectionRow.document_id.in_(documents)
+        text = CorrectionRow.field == "text"
+        with self.catalog.session() as session:
+            count, page_total = session.execute(
+                select(func.count(), func.coalesce(func.sum(DocumentRow.page_count), 0)).where(
+                    DocumentRow.id.in_(documents)
+                )
+            ).one()
+            corrected = session.scalar(
+                select(func.count(distinct(CorrectionRow.document_id))).where(of_batch)
+            )
+            fields = session.scalar(select(func.count()).where(of_batch, ~text))
+            pages = select(CorrectionRow.document_id, CorrectionRow.page).where(of_batch, text)
+            pages_corrected = session.scalar(
+                select(func.count()).select_from(pages.distinct().subquery())
+            )
+        return Figures(count, int(page_total), corrected or 0, fields or 0, pages_corrected or 0)
+
+    def report_lines(self, batch_id: str) -> list[ReportLine]:
+        corrections = (
+            select(func.count())
+            .where(CorrectionRow.document_id == DocumentRow.id)
+            .scalar_subquery()
+        )
+        query = (
+            select(
+                DocumentRow.number_symbol,
+                DocumentRow.doc_type,
+                DocumentRow.issue_date,
+                DocumentRow.subject,
+                DocumentRow.page_count,
+                DocumentRow.checked_by,
+                corrections,
+            )
+            .where(DocumentRow.batch_id == batch_id, DocumentRow.status == Status.ARCHIVED)
+            .order_by(DocumentRow.code, DocumentRow.issue_date, DocumentRow.id)
+        )
+        with self.catalog.session() as session:
+            return [ReportLine(*row) for row in session.execute(query)]
+
+    def accept(self, batch_id: str, user: str, address: str, record_key: str) -> Acceptance:
+        """Accept the batch (audited), its acceptance record stored at `record_key`."""
+        self.acceptable(batch_id, user)
+        figures = self.figures(batch_id)
+        row = AcceptanceRow(
+            batch_id=batch_id,
+            accepted_by=user,
+            accepted_at=now(),
+            figures=asdict(figures),
+            record_key=record_key,
+        )
+        with self.catalog.session() as session, session.begin():
+            session.add(row)
+            session.add(audit_row(user, "accept_batch", batch_id, address))
+        return _acceptance(row)
+
     def _query(self, batch_id: str | None, checked: bool) -> Select[*tuple[Any, ...]]:
         flagged = exists().where(PageRow.document_id == DocumentRow.id, PageRow.needs_review)
         other = aliased(DocumentRow)
@@ -307,6 +458,13 @@ class Checking:
             row.checked_by,
             reasons,
         )
+
+
+def _acceptance(row: AcceptanceRow) -> Acceptance:
+    figures = Figures(**row.figures)
+    return Acceptance(
+        row.batch_id, row.accepted_by, aware(row.accepted_at), figures, row.record_key
+    )
 
 
 def _opened(session: Session, document_id: str, revision: int) -> DocumentRow:

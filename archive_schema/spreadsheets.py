@@ -126,9 +126,9 @@ def xlsx_bytes(
     page.append(list(headers))
     for cell in page[1]:
         cell.font = Font(bold=True)
-    for values in rows:
+    for values in rows:  # shorter rows than the headers too (a blank, a total)
         page.append([None] * len(values))
-        for cell, value in zip(page[page.max_row], values, strict=True):
+        for cell, value in zip(page[page.max_row][: len(values)], values, strict=True):
             cell.value = value
             if isinstance(value, str) and value.startswith(FORMULA_STARTS):
                 cell.data_type, cell.quotePrefix = "s", True

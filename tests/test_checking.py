@@ -9,7 +9,9 @@ import pytest
 from lxml import etree
 
 from archive_schema.audit import AuditLog
+from archive_schema.checking import CORRECTABLE, Figures
 from archive_schema.errors import UserError
+from pipelines.acceptance import accept_batch
 from pipelines.corrections import checking, correct, correct_page
 from pipelines.package.layout import PREMIS_FILE, RECORD, TEXT_SUFFIX, package_prefix, page_key
 from pipelines.package.read import load_package
@@ -187,3 +189,30 @@ def test_a_pages_text_corrected_is_searched_kept_in_the_package_and_its_checksum
     with pytest.raises(UserError) as refused:
         correct_page(archive, "fine", revision + 1, 2, "trang hai", "lan", "")
     assert refused.value.vi == "Tài liệu này không có trang 2."
+
+
+def test_a_batch_is_accepted_only_checked_whole_and_by_one_who_checked_none_of_it(
+    archive: Archive,
+) -> None:
+    found = checking(archive)
+    with pytest.raises(UserError) as unchecked:
+        accept_batch(archive, "b1", "hoa", "")
+    assert unchecked.value.vi == (
+        "Lô còn 6 văn bản chưa kiểm tra; chỉ nghiệm thu được khi mọi văn bản đã được kiểm tra."
+    )
+    for line in found.queue("b1", 1).items:
+        given = {"subject": "Đã sửa"} if line.id == "fine" else {}
+        correct(archive, line.id, found.revision(line.id), given, "lan", "")
+    correct_page(archive, "fine", found.revision("fine"), 1, "Trang đã sửa", "lan", "")
+    with pytest.raises(UserError) as checker:
+        accept_batch(archive, "b1", "lan", "")
+    assert checker.value.vi is not None and "khác với người đã kiểm tra" in checker.value.vi
+    accepted = accept_batch(archive, "b1", "hoa", "")
+    assert accepted.figures == Figures(
+        documents=6, pages=6, records_corrected=1, fields_corrected=1, pages_corrected=1
+    )
+    assert round(accepted.figures.error_rate, 4) == round(1 / (6 * len(CORRECTABLE)), 4)
+    assert archive.store.open(accepted.record_key).read().startswith(b"%PDF")
+    with pytest.raises(UserError) as twice:
+        accept_batch(archive, "b1", "minh", "")
+    assert twice.value.vi == "Lô này đã được nghiệm thu."

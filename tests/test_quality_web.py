@@ -2,14 +2,18 @@
 on a batch of heavy scans OCRed for real: an archivist works through the queue, sees the
 field she edits marked on the scan, has an impossible date refused in Vietnamese, saves with
 Ctrl+Enter and lands on the next record; the corrected subject is found by search; of two
-archivists saving one record, the second is refused. Each page is photographed."""
+archivists saving one record, the second is refused; a page's text corrected; the batch,
+checked whole, accepted by a third archivist, with its record in PDF/A and its workbook.
+Each page is photographed."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from archive_schema.spreadsheets import xlsx_rows
 from pipelines.archive import Archive
 from pipelines.ingest.runner import ingest
 from samples.batch import write_batch
@@ -35,7 +39,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     batch = write_batch(root / "batch", ["004", "010", "016"], condition="heavy", seed=3)
     report = ingest(batch.path, Archive(make_settings(home)))
     assert report.batch_id and len(report.documents) == 3
-    for name in ("lan", "minh"):
+    for name in ("lan", "minh", "hoa"):
         add_user(home, name, "archivist", PASSWORD)
     with web_server(home) as url:
         yield Site(url, report.batch_id, [d.id for d in report.documents if d.id])
@@ -136,3 +140,34 @@ def test_a_pages_text_corrected_on_the_review_screen_is_what_search_finds(
     expect(page.locator("section.corrections")).to_contain_text("Văn bản trang 1")
     page.goto(f"{site.url}/?q=ban goc rach goc")
     expect(page.locator(f"a[href^='/documents/{record}']").first).to_be_visible()
+
+
+def test_a_batch_checked_whole_is_accepted_by_another_archivist_with_its_record(
+    browser: Browser, site: Site, tmp_path: Path, verapdf: Callable[[list[Path]], dict[Path, str]]
+) -> None:
+    lan = queue(browser, site)
+    expect(lan.locator("section.acceptance")).to_contain_text("khi mọi văn bản đã được kiểm tra")
+    while lan.locator("table.queue tbody tr a").count():
+        lan.locator("table.queue tbody tr a").first.click()
+        lan.click("form.fields button[type=submit]")
+        lan.goto(f"{site.url}/quality?batch={site.batch_id}")
+    lan.click("form.accept button")
+    expect(lan.locator("main")).to_contain_text(
+        "Người nghiệm thu phải là người khác với người đã kiểm tra"
+    )
+    hoa = queue(browser, site, "hoa")
+    expect(hoa.locator("main")).to_contain_text("Đã kiểm tra 3 / 3 văn bản")
+    hoa.click("form.accept button")
+    expect(hoa.locator("section.acceptance")).to_contain_text("Lô đã được nghiệm thu")
+    expect(hoa.locator("section.acceptance")).to_contain_text("3 văn bản")
+    shot(hoa, "quality-accepted")
+    with hoa.expect_download() as pdf:
+        hoa.click("text=Tải biên bản nghiệm thu (PDF/A)")
+    record = tmp_path / "bien-ban-nghiem-thu.pdf"
+    pdf.value.save_as(record)
+    assert "PASS" in verapdf([record])[record]
+    with hoa.expect_download() as xlsx:
+        hoa.click("text=Bảng kết quả kiểm tra (XLSX)")
+    rows = xlsx_rows(Path(xlsx.value.path()).read_bytes())
+    assert rows[0][:2] == ["TT", "Số, ký hiệu"] and len([r for r in rows[1:4] if r[0]]) == 3
+    assert ["Số văn bản", "3"] in [row[:2] for row in rows]

@@ -1,12 +1,12 @@
 """Quality control on the web ("Kiểm tra chất lượng"), for archivists: the queue of records
 to check, of one batch or of the whole archive, worst first; and a record's review screen,
 the page drawn by the server from the PDF/A beside the fields, the field being edited
-marked on the scan, each field's history, "save and next" and keyboard shortcuts; and the
-correction of a page's text."""
+marked on the scan, each field's history, "save and next" and keyboard shortcuts; the
+correction of a page's text; and the batch's acceptance (nghiệm thu) with its record."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Form, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -14,9 +14,12 @@ from archive_schema.access import Role, User
 from archive_schema.checking import CORRECTABLE, REASONS
 from archive_schema.errors import UserError
 from archive_schema.models import Document
+from archive_schema.spreadsheets import MEDIA_TYPES
+from pipelines.acceptance import accept_batch, acceptance_workbook
 from pipelines.corrections import checking, correct, correct_page, field_places
+from pipelines.package.layout import PDF
 from web.documents import NO_STORE, pdfa_file, readable_document
-from web.parameters import Number, whole_number
+from web.parameters import Number, disposition, whole_number
 from web.reading_copy import jpeg, page_image
 from web.render import page
 from web.security import CheckedForm, address, requires, services
@@ -27,6 +30,7 @@ Archivist = Annotated[User, requires(Role.ARCHIVIST)]
 ZOOMS = {1: (100, 1.25), 2: (150, 1.9), 3: (200, 2.5), 4: (300, 3.75)}
 DEFAULT_ZOOM = 1
 Batch = Annotated[str, Query(max_length=32, pattern=r"^[0-9a-f]*$")]
+BatchId = Annotated[str, Path(max_length=32, pattern=r"^[0-9a-f]+$")]
 
 
 @router.get("", response_class=HTMLResponse)
@@ -44,10 +48,38 @@ def queue_page(
         user,
         lines=found.queue(batch or None, whole_number(page_number) or 1, checked),
         progress=found.progress(batch or None),
+        acceptance=found.acceptance(batch) if batch else None,
         batch=batch,
         checked=checked,
         REASONS=REASONS,
     )
+
+
+@router.post("/batches/{batch_id}/accept", dependencies=[CheckedForm])
+def accept(request: Request, batch_id: BatchId, user: Archivist) -> Response:
+    """Nghiệm thu: refused, in Vietnamese, while a record is unchecked or to one who checked."""
+    accept_batch(services(request).archive, batch_id, user.name, address(request))
+    return RedirectResponse(f"/quality?batch={batch_id}", status_code=303)
+
+
+@router.get("/batches/{batch_id}/acceptance.pdf")
+def acceptance_record(request: Request, batch_id: BatchId, user: Archivist) -> Response:
+    found = services(request)
+    acceptance = checking(found.archive).acceptance(batch_id)
+    if acceptance is None:
+        raise HTTPException(404, "Lô này chưa được nghiệm thu.")
+    with found.store.open(acceptance.record_key) as data:
+        record = data.read()
+    name = f"bien-ban-nghiem-thu-{batch_id[:12]}.pdf"
+    return Response(record, media_type=PDF, headers={"Content-Disposition": disposition(name)})
+
+
+@router.get("/batches/{batch_id}/acceptance.xlsx")
+def acceptance_sheet(request: Request, batch_id: BatchId, user: Archivist) -> Response:
+    workbook = acceptance_workbook(services(request).archive, batch_id)
+    name = f"nghiem-thu-{batch_id[:12]}.xlsx"
+    headers = {"Content-Disposition": disposition(name)}
+    return Response(workbook, media_type=MEDIA_TYPES[".xlsx"], headers=headers)
 
 
 @router.get("/{document_id}", response_class=HTMLResponse)

@@ -15,6 +15,7 @@ batches/<batch id>/report.json                    the batch's report
 batches/<batch id>/<manifest>                     its manifest, as it came
 batches/<batch id>/quarantine/…                   what could not be archived, as it came
 batches/<batch id>/incoming/…, outcomes/…         its files and outcomes, while Airflow works
+batches/<batch id>/bien-ban-nghiem-thu.pdf        the record of its acceptance (nghiệm thu)
 disposals/<number>/bien-ban-huy-<number>.pdf      the record (biên bản) of a destruction
 """
 
@@ -69,6 +70,10 @@ def incoming_prefix(batch_id: str) -> str:
 def outcomes_prefix(batch_id: str) -> str:
     """Where each document's Airflow task leaves its outcome for the batch's report."""
     return f"{batch_prefix(batch_id)}outcomes/"
+
+
+def acceptance_record_key(batch_id: str) -> str:
+    return f"{batch_prefix(batch_id)}bien-ban-nghiem-thu.pdf"
 
 
 def destruction_record_key(number: int) -> str:

@@ -1,4 +1,4 @@
-"""checking: the archivist's corrections, who checked each record, its revision
+"""checking: the archivist's corrections, who checked each record, its revision, acceptances
 
 Revision ID: 0009
 Revises: 0008
@@ -15,6 +15,15 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table('acceptances',
+    sa.Column('batch_id', sa.String(length=32), nullable=False),
+    sa.Column('accepted_by', sa.String(length=64), nullable=False),
+    sa.Column('accepted_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('figures', sa.JSON(), nullable=False),
+    sa.Column('record_key', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['batch_id'], ['batches.id'], ),
+    sa.PrimaryKeyConstraint('batch_id')
+    )
     op.create_table('corrections',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('document_id', sa.String(length=64), nullable=False),
@@ -47,3 +56,4 @@ def downgrade() -> None:
     with op.batch_alter_table('corrections', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_corrections_document_id'))
     op.drop_table('corrections')
+    op.drop_table('acceptances')
