@@ -36,6 +36,7 @@ from archive_schema.vocab import (
 from ocr.layout import Line, PageLayout
 from ocr.quality import text_quality
 
+NUMBER_STRAY = " .,;:_-–'\"`‘’“”"  # never at either end of a number and notation
 _NUMBER = re.compile(r"^s[oô]\s*[:;.]?\s*(\S*\d.*)$")  # folded "Số: 12/CT-UBND"
 _DATE = re.compile(r"ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*(\d{4})")
 # The date as OCR may leave it: "tháng" or "năm" misread or lost, a number split ("1 2").
@@ -166,8 +167,11 @@ def _date_in(folded: str) -> tuple[re.Match[str] | None, float]:
 def _read_number(header: HeaderReading, line: Line) -> None:
     text = normalize(line.text).strip().lstrip(STRAY)
     printed = re.sub(r"^\w+\s*[:;.]?\s*", "", text, count=1)
-    printed = re.sub(r"\s*([/-])\s*", r"\1", printed).strip(" .,;:_-–")  # never ends in "-"
+    printed = re.sub(r"\s*([/-])\s*", r"\1", printed)
     printed = re.sub(r"(?<=\d) (?=\d)", "", printed)  # a number OCR split ("11/201 1")
+    # without what has no letter nor digit: a stain read as a mark ("6087/BYT-KCB '")
+    printed = " ".join(w for w in printed.split() if any(c.isalnum() for c in w))
+    printed = printed.strip(NUMBER_STRAY)
     slashed = re.sub(r"^(\d+)(?=[^\W\d_])", r"\1/", printed)  # its slash lost ("6556QĐ-BYT")
     value = _repair_abbreviation(slashed)
     if value:

@@ -171,3 +171,27 @@ def test_a_batch_checked_whole_is_accepted_by_another_archivist_with_its_record(
     rows = xlsx_rows(Path(xlsx.value.path()).read_bytes())
     assert rows[0][:2] == ["TT", "Số, ký hiệu"] and len([r for r in rows[1:4] if r[0]]) == 3
     assert ["Số văn bản", "3"] in [row[:2] for row in rows]
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [("/batches", "batches"), ("/?q=chung chi hanh nghe", "search"), ("/quality", "quality")],
+)
+def test_pages_fit_a_phone_with_the_logout_in_reach_and_hits_before_facets(
+    browser: Browser, site: Site, path: str, name: str
+) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(f"{site.url}/login")
+    page.fill("input[name=name]", "lan")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(site.url + path)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    logout = page.locator("form.who button").bounding_box()
+    assert logout and logout["x"] + logout["width"] <= 390
+    if path.startswith("/?"):
+        hit, facets = page.locator(".hit").first.bounding_box(), page.locator(".facets")
+        assert hit and hit["y"] < (facets.bounding_box() or {"y": 0})["y"]
+    shot(page, f"phone-{name}")
+    context.close()
