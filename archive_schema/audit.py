@@ -27,6 +27,7 @@ ACTION_LABELS = {
     "upload_refused": "Tải lên bị từ chối",
     "rerun": "Xử lý lại lô",
     "correct": "Sửa thông tin",
+    "bulk_correct": "Sửa hàng loạt",
     "accept_batch": "Nghiệm thu lô",
     "import_schedule": "Nhập bảng thời hạn",
     "reclassify": "Xếp lại điều khoản",

@@ -13,7 +13,7 @@ place on the scan that OCR measured.
 """
 
 import operator
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from functools import reduce
@@ -242,31 +242,35 @@ class Checking:
         values = {name: _value(name, text) for name, text in given.items()}
         with self.catalog.session() as session, session.begin():
             row = _opened(session, document_id, revision)
-            changed = [name for name, value in values.items() if getattr(row, name) != value]
-            sources, confidence = dict(row.sources), dict(row.field_confidence)
-            at, said = now(), []
-            for name in changed:
-                old, new = _json(getattr(row, name)), _json(values[name])
-                session.add(
-                    CorrectionRow(
-                        document_id=row.id, field=name, old=old, new=new, user=user, at=at
-                    )
-                )
-                said.append(f"{name}: {old!r} -> {new!r}")
-                setattr(row, name, values[name])
-                sources[name] = Source.ARCHIVIST
-                confidence.pop(name, None)
-            if "number_symbol" in changed:
-                row.number, row.notation = split_number_symbol(row.number_symbol or "")
-            if {"dossier_code", "ordinal"} & set(changed):
-                row.code = document_code(row.dossier_code, row.ordinal)
-            row.sources, row.field_confidence = sources, confidence
-            row.lowest_confidence = lowest_confidence(confidence)
-            row.revision += 1
-            row.checked_by, row.checked_at = user, at
-            detail = f"checked by {user}; " + ("; ".join(said) or "nothing corrected")
-            session.add(document_event(row, "correction", detail))
+            said = _change(session, row, values, user)
+            row.checked_by, row.checked_at = user, now()
+            detail = "; ".join(f"{name}: {what}" for name, what in said.items())
+            session.add(
+                document_event(row, "correction", f"checked by {user}; {detail or 'no change'}")
+            )
+            changed = list(said)
             session.add(audit_row(user, "correct", f"{row.id} {', '.join(changed)}", address))
+        return changed
+
+    def correct_many(
+        self, ids: Collection[str], name: str, text: str, user: str, address: str
+    ) -> list[str]:
+        """Set one field of many archived records at once (a dossier, an access level),
+        each change in its record's history; the records are not marked checked. Returns
+        the records changed."""
+        if not ids:
+            raise UserError("no record chosen", "Hãy chọn ít nhất một văn bản.")
+        values = {name: _value(name, text)}
+        changed = []
+        with self.catalog.session() as session, session.begin():
+            for document_id in sorted(set(ids)):
+                row = _opened(session, document_id, None)
+                if said := _change(session, row, values, user):
+                    detail = f"{user}, for many records: {name}: {said[name]}"
+                    session.add(document_event(row, "correction", detail))
+                    changed.append(row.id)
+            target = f"{name} = {text!r}: {len(changed)} records"
+            session.add(audit_row(user, "bulk_correct", target, address))
         return changed
 
     def correct_page(
@@ -467,12 +471,41 @@ def _acceptance(row: AcceptanceRow) -> Acceptance:
     )
 
 
-def _opened(session: Session, document_id: str, revision: int) -> DocumentRow:
-    """The archived record's row, locked for the change, still at `revision`."""
+def _change(
+    session: Session, row: DocumentRow, values: Mapping[str, Any], user: str
+) -> dict[str, str]:
+    """Give the record's fields their new `values`, each change a row of its history, the
+    record's revision moved on; returns each field changed with "old -> new"."""
+    said: dict[str, str] = {}
+    at = now()
+    sources, confidence = dict(row.sources), dict(row.field_confidence)
+    for name, value in values.items():
+        if getattr(row, name) == value:
+            continue
+        old, new = _json(getattr(row, name)), _json(value)
+        session.add(
+            CorrectionRow(document_id=row.id, field=name, old=old, new=new, user=user, at=at)
+        )
+        said[name] = f"{old!r} -> {new!r}"
+        setattr(row, name, value)
+        sources[name] = Source.ARCHIVIST
+        confidence.pop(name, None)
+    if "number_symbol" in values:
+        row.number, row.notation = split_number_symbol(row.number_symbol or "")
+    if {"dossier_code", "ordinal"} & set(values):
+        row.code = document_code(row.dossier_code, row.ordinal)
+    row.sources, row.field_confidence = sources, confidence
+    row.lowest_confidence = lowest_confidence(confidence)
+    row.revision += 1
+    return said
+
+
+def _opened(session: Session, document_id: str, revision: int | None) -> DocumentRow:
+    """The archived record's row, locked for the change, still at `revision` (any, None)."""
     row = session.get(DocumentRow, document_id, with_for_update=True)
     if row is None or row.status != Status.ARCHIVED:
         raise UserError(f"no archived record {document_id}", "Không tìm thấy tài liệu này.")
-    if row.revision != revision:
+    if revision is not None and row.revision != revision:
         raise UserError(
             f"{document_id} changed since revision {revision}",
             "Tài liệu đã được người khác sửa từ khi bạn mở nó; không có gì được lưu."
@@ -491,6 +524,7 @@ def _value(name: str, text: str) -> Any:
     if name == "recipients":
         return [line.strip() for line in text.splitlines() if line.strip()]
     if name == "access_level":
+        text = next((level for level, said in ACCESS_LEVELS.items() if said == text), text)
         if text not in ACCESS_LEVELS:
             raise UserError(f"access level {text!r}", f"{label}: '{text}' không phải một mức.")
         return text

@@ -2,7 +2,7 @@
 carried from the catalog to the record's package and its index entry; and where each field
 stands on a page, for the review screen to mark it on the scan."""
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from archive_schema.checking import Checking
 from archive_schema.models import Document
@@ -31,6 +31,16 @@ def correct(
     metadata again and index the record again; returns the fields changed."""
     changed = checking(archive).correct(document_id, revision, given, user, address)
     record_changed(archive, [document_id])
+    return changed
+
+
+def correct_many(
+    archive: Archive, ids: Collection[str], name: str, text: str, user: str, address: str
+) -> list[str]:
+    """One field set for many records (audited, each in its history), their packages and
+    index entries written again; returns the records changed."""
+    changed = checking(archive).correct_many(ids, name, text, user, address)
+    record_changed(archive, changed)
     return changed
 
 

@@ -12,7 +12,7 @@ from archive_schema.audit import AuditLog
 from archive_schema.checking import CORRECTABLE, Figures
 from archive_schema.errors import UserError
 from pipelines.acceptance import accept_batch
-from pipelines.corrections import checking, correct, correct_page
+from pipelines.corrections import checking, correct, correct_many, correct_page
 from pipelines.package.layout import PREMIS_FILE, RECORD, TEXT_SUFFIX, package_prefix, page_key
 from pipelines.package.read import load_package
 from tests.conftest import make_settings
@@ -216,3 +216,28 @@ def test_a_batch_is_accepted_only_checked_whole_and_by_one_who_checked_none_of_i
     with pytest.raises(UserError) as twice:
         accept_batch(archive, "b1", "minh", "")
     assert twice.value.vi == "Lô này đã được nghiệm thu."
+
+
+def test_one_field_set_for_many_records_is_in_each_history_and_package_not_a_check(
+    archive: Archive,
+) -> None:
+    changed = correct_many(
+        archive, ["fine", "unsure"], "access_level", "Hạn chế sử dụng", "lan", ""
+    )
+    assert changed == ["fine", "unsure"]
+    found = checking(archive)
+    assert [(c.field, c.old, c.new) for c in found.history("fine")] == [
+        ("access_level", "internal", "restricted")
+    ]
+    assert {line.id for line in found.queue(None, 1).items} >= {"fine", "unsure"}  # unchecked
+    record = json.loads(archive.store.open(package_prefix("unsure") + RECORD).read())
+    assert record["access_level"] == "restricted"
+    entry = AuditLog(archive.catalog).entries(action="bulk_correct")[0]
+    assert entry.target == "access_level = 'Hạn chế sử dụng': 2 records"
+    assert correct_many(archive, ["fine"], "access_level", "restricted", "lan", "") == []
+    with pytest.raises(UserError) as refused:
+        correct_many(archive, ["fine"], "access_level", "mọi người", "lan", "")
+    assert refused.value.vi == "Mức độ tiếp cận: 'mọi người' không phải một mức."
+    with pytest.raises(UserError) as nothing:
+        correct_many(archive, [], "dossier_code", "G09", "lan", "")
+    assert nothing.value.vi == "Hãy chọn ít nhất một văn bản."

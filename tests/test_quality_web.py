@@ -195,3 +195,21 @@ def test_pages_fit_a_phone_with_the_logout_in_reach_and_hits_before_facets(
         assert hit and hit["y"] < (facets.bounding_box() or {"y": 0})["y"]
     shot(page, f"phone-{name}")
     context.close()
+
+
+def test_records_ticked_in_the_queue_are_filed_into_one_dossier_at_once(
+    browser: Browser, site: Site
+) -> None:
+    page = queue(browser, site)
+    page.goto(f"{site.url}/quality?checked=true&batch={site.batch_id}")
+    boxes = page.locator("table.queue input[type=checkbox]")
+    ticked = [boxes.nth(n).get_attribute("value") for n in range(2)]
+    for n in range(2):
+        boxes.nth(n).check()
+    page.select_option("fieldset.bulk select[name=field]", "dossier_code")
+    page.fill("fieldset.bulk input[name=value]", "H32.2013.01.TH")
+    page.click("fieldset.bulk button")
+    page.wait_for_url(f"{site.url}/quality?batch={site.batch_id}")
+    for record in ticked:
+        page.goto(f"{site.url}/documents/{record}")
+        expect(page.locator(".metadata")).to_contain_text("H32.2013.01.TH")

@@ -16,8 +16,9 @@ from archive_schema.errors import UserError
 from archive_schema.models import Document
 from archive_schema.spreadsheets import MEDIA_TYPES
 from pipelines.acceptance import accept_batch, acceptance_workbook
-from pipelines.corrections import checking, correct, correct_page, field_places
+from pipelines.corrections import checking, correct, correct_many, correct_page, field_places
 from pipelines.package.layout import PDF
+from pipelines.records_office import acts as records_office
 from web.documents import NO_STORE, pdfa_file, readable_document
 from web.parameters import Number, disposition, whole_number
 from web.reading_copy import jpeg, page_image
@@ -29,6 +30,7 @@ Archivist = Annotated[User, requires(Role.ARCHIVIST)]
 # zoom step -> (the page's width, in % of its column; the scale of 72 dpi it is drawn at)
 ZOOMS = {1: (100, 1.25), 2: (150, 1.9), 3: (200, 2.5), 4: (300, 3.75)}
 DEFAULT_ZOOM = 1
+BULK_FIELDS = ("dossier_code", "access_level")  # and, for the records office, retention_row
 Batch = Annotated[str, Query(max_length=32, pattern=r"^[0-9a-f]*$")]
 BatchId = Annotated[str, Path(max_length=32, pattern=r"^[0-9a-f]+$")]
 
@@ -52,7 +54,29 @@ def queue_page(
         batch=batch,
         checked=checked,
         REASONS=REASONS,
+        bulk_fields=[*BULK_FIELDS, *(["retention_row"] if user.has(Role.RECORDS_OFFICER) else [])],
     )
+
+
+@router.post("/bulk", dependencies=[CheckedForm])
+def bulk_edit(
+    request: Request,
+    user: Archivist,
+    field: Annotated[str, Form()],
+    value: Annotated[str, Form(max_length=200)],
+    ids: Annotated[list[str], Form(max_length=1000)] = [],  # noqa: B006 (FastAPI copies it)
+    batch: Annotated[str, Form(max_length=32, pattern=r"^[0-9a-f]*$")] = "",
+) -> Response:
+    """One field set for the records ticked in the queue: a dossier, an access level; for
+    the records office, a retention row (their reclassification)."""
+    found = services(request)
+    if field == "retention_row" and user.has(Role.RECORDS_OFFICER):
+        records_office.assign_row(found.archive, ids, value, user.name, address(request))
+    elif field in BULK_FIELDS:
+        correct_many(found.archive, ids, field, value, user.name, address(request))
+    else:
+        raise HTTPException(400, "Trường này không sửa hàng loạt được.")
+    return RedirectResponse(f"/quality?batch={batch}" if batch else "/quality", status_code=303)
 
 
 @router.post("/batches/{batch_id}/accept", dependencies=[CheckedForm])
