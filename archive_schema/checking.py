@@ -180,15 +180,29 @@ class Checking:
         self.catalog = catalog
         self.unsure_below = unsure_below
 
-    def queue(self, batch_id: str | None, number: int, checked: bool = False) -> Paged[QueueLine]:
-        """A page of the records still to check (or, `checked`, those checked), worst first."""
+    def queue(
+        self,
+        batch_id: str | None,
+        number: int,
+        levels: Collection[str],
+        checked: bool = False,
+    ) -> Paged[QueueLine]:
+        """A page of the records still to check (or, `checked`, those checked), worst first,
+        of those whose access level is one of `levels` (the archivist's clearance)."""
+        query = self._query(batch_id, checked).where(DocumentRow.access_level.in_(levels))
         with self.catalog.session() as session:
-            rows, total = page_of(session, self._query(batch_id, checked), number, columns=True)
+            rows, total = page_of(session, query, number, columns=True)
         return Paged([self._line(row) for row in rows], total, number)
 
-    def next_to_check(self, batch_id: str | None, after: str) -> str | None:
-        """The first record to check, other than `after`."""
-        query = self._query(batch_id, False).where(DocumentRow.id != after).limit(1)
+    def next_to_check(
+        self, batch_id: str | None, after: str, levels: Collection[str]
+    ) -> str | None:
+        """The first record to check of `levels`, other than `after`."""
+        query = (
+            self._query(batch_id, False)
+            .where(DocumentRow.id != after, DocumentRow.access_level.in_(levels))
+            .limit(1)
+        )
         with self.catalog.session() as session:
             row = session.execute(query).first()
         return row.id if row else None
@@ -253,11 +267,18 @@ class Checking:
         return changed
 
     def correct_many(
-        self, ids: Collection[str], name: str, text: str, user: str, address: str
+        self,
+        ids: Collection[str],
+        name: str,
+        text: str,
+        user: str,
+        address: str,
+        levels: Collection[str],
     ) -> list[str]:
         """Set one field of many archived records at once (a dossier, an access level),
         each change in its record's history; the records are not marked checked. Returns
-        the records changed."""
+        the records changed. A record above the archivist's clearance (`levels`) is as if
+        there were none: nothing is changed."""
         if not ids:
             raise UserError("no record chosen", "Hãy chọn ít nhất một văn bản.")
         values = {name: _value(name, text)}
@@ -265,6 +286,10 @@ class Checking:
         with self.catalog.session() as session, session.begin():
             for document_id in sorted(set(ids)):
                 row = _opened(session, document_id, None)
+                if row.access_level not in levels:
+                    raise UserError(
+                        f"{document_id} is above {user}'s clearance", "Không tìm thấy tài liệu này."
+                    )
                 if said := _change(session, row, values, user):
                     detail = f"{user}, for many records: {name}: {said[name]}"
                     session.add(document_event(row, "correction", detail))

@@ -4,6 +4,7 @@ stands on a page, for the review screen to mark it on the scan."""
 
 from collections.abc import Collection, Mapping
 
+from archive_schema.access import User
 from archive_schema.checking import Checking
 from archive_schema.models import Document
 from pipelines.archive import Archive
@@ -35,11 +36,17 @@ def correct(
 
 
 def correct_many(
-    archive: Archive, ids: Collection[str], name: str, text: str, user: str, address: str
+    archive: Archive,
+    ids: Collection[str],
+    name: str,
+    text: str,
+    user: User,
+    address: str,
 ) -> list[str]:
-    """One field set for many records (audited, each in its history), their packages and
-    index entries written again; returns the records changed."""
-    changed = checking(archive).correct_many(ids, name, text, user, address)
+    """One field set for many records the user may read (audited, each in its history),
+    their packages and index entries written again; returns the records changed."""
+    found = checking(archive)
+    changed = found.correct_many(ids, name, text, user.name, address, user.readable_levels)
     record_changed(archive, changed)
     return changed
 

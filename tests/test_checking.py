@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from archive_schema.access import Role, User
 from archive_schema.audit import AuditLog
 from archive_schema.checking import CORRECTABLE, Figures
 from archive_schema.errors import UserError
@@ -16,9 +17,10 @@ from pipelines.corrections import checking, correct, correct_many, correct_page
 from pipelines.package.layout import PREMIS_FILE, RECORD, TEXT_SUFFIX, package_prefix, page_key
 from pipelines.package.read import load_package
 from tests.conftest import make_settings
-from tests.records_archive import Archive
+from tests.records_archive import EVERYONE, Archive
 
 AGENCY = "UBND tỉnh Lào Cai"
+LAN = User("lan", Role.ARCHIVIST, "secret")
 PREMIS = "http://www.loc.gov/premis/v3"
 
 
@@ -63,7 +65,7 @@ def archive(tmp_path: Path) -> Archive:
 def test_the_queue_puts_flagged_pages_then_duplicates_then_missing_fields_then_doubt_first(
     archive: Archive,
 ) -> None:
-    lines = checking(archive).queue(None, 1).items
+    lines = checking(archive).queue(None, 1, EVERYONE).items
     assert [line.id for line in lines] == [
         "flagged",
         "twin-a",
@@ -103,8 +105,8 @@ def test_a_correction_is_audited_kept_in_history_in_the_package_and_in_search(
         ("subject", "Về việc giao đất", "Về việc giao đất rừng phòng hộ", "lan"),
         ("issue_date", "2020-05-01", "2024-03-05", "lan"),
     ]
-    assert "unsure" not in [line.id for line in found.queue(None, 1).items]  # checked
-    assert [line.id for line in found.queue(None, 1, checked=True).items] == ["unsure"]
+    assert "unsure" not in [line.id for line in found.queue(None, 1, EVERYONE).items]  # checked
+    assert [line.id for line in found.queue(None, 1, EVERYONE, checked=True).items] == ["unsure"]
     entry = AuditLog(archive.catalog).entries(action="correct")[0]
     assert (entry.user, entry.target) == ("lan", "unsure subject, issue_date")
 
@@ -200,7 +202,7 @@ def test_a_batch_is_accepted_only_checked_whole_and_by_one_who_checked_none_of_i
     assert unchecked.value.vi == (
         "Lô còn 6 văn bản chưa kiểm tra; chỉ nghiệm thu được khi mọi văn bản đã được kiểm tra."
     )
-    for line in found.queue("b1", 1).items:
+    for line in found.queue("b1", 1, EVERYONE).items:
         given = {"subject": "Đã sửa"} if line.id == "fine" else {}
         correct(archive, line.id, found.revision(line.id), given, "lan", "")
     correct_page(archive, "fine", found.revision("fine"), 1, "Trang đã sửa", "lan", "")
@@ -221,23 +223,38 @@ def test_a_batch_is_accepted_only_checked_whole_and_by_one_who_checked_none_of_i
 def test_one_field_set_for_many_records_is_in_each_history_and_package_not_a_check(
     archive: Archive,
 ) -> None:
-    changed = correct_many(
-        archive, ["fine", "unsure"], "access_level", "Hạn chế sử dụng", "lan", ""
-    )
+    changed = correct_many(archive, ["fine", "unsure"], "access_level", "Hạn chế sử dụng", LAN, "")
     assert changed == ["fine", "unsure"]
     found = checking(archive)
     assert [(c.field, c.old, c.new) for c in found.history("fine")] == [
         ("access_level", "internal", "restricted")
     ]
-    assert {line.id for line in found.queue(None, 1).items} >= {"fine", "unsure"}  # unchecked
+    assert {line.id for line in found.queue(None, 1, EVERYONE).items} >= {
+        "fine",
+        "unsure",
+    }  # unchecked
     record = json.loads(archive.store.open(package_prefix("unsure") + RECORD).read())
     assert record["access_level"] == "restricted"
     entry = AuditLog(archive.catalog).entries(action="bulk_correct")[0]
     assert entry.target == "access_level = 'Hạn chế sử dụng': 2 records"
-    assert correct_many(archive, ["fine"], "access_level", "restricted", "lan", "") == []
+    assert correct_many(archive, ["fine"], "access_level", "restricted", LAN, "") == []
     with pytest.raises(UserError) as refused:
-        correct_many(archive, ["fine"], "access_level", "mọi người", "lan", "")
+        correct_many(archive, ["fine"], "access_level", "mọi người", LAN, "")
     assert refused.value.vi == "Mức độ tiếp cận: 'mọi người' không phải một mức."
     with pytest.raises(UserError) as nothing:
-        correct_many(archive, [], "dossier_code", "G09", "lan", "")
+        correct_many(archive, [], "dossier_code", "G09", LAN, "")
     assert nothing.value.vi == "Hãy chọn ít nhất một văn bản."
+
+
+def test_a_record_above_the_archivists_clearance_is_neither_listed_nor_changed(
+    archive: Archive,
+) -> None:
+    archive.add("secret", "Quyết định", "Về việc bí mật", 2021, access_level="secret")
+    found, minh = checking(archive), User("minh", Role.ARCHIVIST, "restricted")
+    listed = {line.id for line in found.queue(None, 1, minh.readable_levels).items}
+    assert "secret" not in listed and "fine" in listed
+    assert found.next_to_check(None, "flagged", minh.readable_levels) != "secret"
+    with pytest.raises(UserError) as refused:
+        correct_many(archive, ["fine", "secret"], "access_level", "public", minh, "")
+    assert refused.value.vi == "Không tìm thấy tài liệu này."
+    assert found.history("fine") == found.history("secret") == []  # nothing changed at all

@@ -48,7 +48,9 @@ def queue_page(
         request,
         "quality.html",
         user,
-        lines=found.queue(batch or None, whole_number(page_number) or 1, checked),
+        lines=found.queue(
+            batch or None, whole_number(page_number) or 1, user.readable_levels, checked
+        ),
         progress=found.progress(batch or None),
         acceptance=found.acceptance(batch) if batch else None,
         batch=batch,
@@ -73,7 +75,7 @@ def bulk_edit(
     if field == "retention_row" and user.has(Role.RECORDS_OFFICER):
         records_office.assign_row(found.archive, ids, value, user.name, address(request))
     elif field in BULK_FIELDS:
-        correct_many(found.archive, ids, field, value, user.name, address(request))
+        correct_many(found.archive, ids, field, value, user, address(request))
     else:
         raise HTTPException(400, "Trường này không sửa hàng loạt được.")
     return RedirectResponse(f"/quality?batch={batch}" if batch else "/quality", status_code=303)
@@ -159,7 +161,7 @@ async def save(request: Request, document_id: str, user: Archivist) -> Response:
     except UserError as error:
         shown = whole_number(str(form.get("page", ""))) or 1
         return _check_page(request, user, doc, batch, shown, DEFAULT_ZOOM, error.vi, given)
-    after = checking(found.archive).next_to_check(batch or None, doc.id)
+    after = checking(found.archive).next_to_check(batch or None, doc.id, user.readable_levels)
     query = f"?batch={batch}" if batch else ""
     target = f"/quality/{after}{query}" if after else f"/quality{query}"
     return RedirectResponse(target, status_code=303)
