@@ -28,6 +28,7 @@ ACTION_LABELS = {
     "rerun": "Xử lý lại lô",
     "correct": "Sửa thông tin",
     "bulk_correct": "Sửa hàng loạt",
+    "rescan": "Quét lại",
     "accept_batch": "Nghiệm thu lô",
     "import_schedule": "Nhập bảng thời hạn",
     "reclassify": "Xếp lại điều khoản",

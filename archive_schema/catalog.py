@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     create_engine,
+    delete,
     event,
     inspect,
     select,
@@ -42,6 +43,7 @@ from archive_schema.models import Document, Event, OriginalFile, Page, Retention
 from archive_schema.paging import Paged, page_of
 
 SCHEMA_REVISION = "0009"  # the newest migration in archive_schema/migrations/versions
+SCAN_ROLES = ("original", "superseded")  # files of a record kept by their name in its batch
 MIGRATION_LOCK = 0x736F686F61  # "sohoa": PostgreSQL's advisory lock of the migrations
 
 
@@ -250,6 +252,22 @@ class Catalog:
         with self.session() as session, session.begin():
             session.add_all(_event_row(e, document_id, batch_id) for e in events)
 
+    def rescanned(self, doc: Document, events: list[Event]) -> None:
+        """The record's pages, scans and files after a re-scan: back in the queue of records
+        to check, its revision moved on."""
+        with self.session() as session, session.begin():
+            row = session.get(DocumentRow, doc.id, with_for_update=True)
+            if row is None:
+                raise KeyError(f"no document {doc.id}")
+            session.execute(delete(PageRow).where(PageRow.document_id == doc.id))
+            session.execute(delete(FileRow).where(FileRow.document_id == doc.id))
+            session.flush()
+            session.add_all([*_page_rows(doc), *_file_rows(doc)])
+            row.page_count, row.pdf_sha256 = doc.page_count, doc.pdf_sha256
+            row.checked_by = row.checked_at = None
+            row.revision += 1
+            session.add_all(_event_row(e, doc.id, doc.batch_id) for e in events)
+
     def replace_file(self, document_id: str, written: StoredFile) -> None:
         """A file of the record's package written again, or added (a page's corrected text)."""
         with self.session() as session, session.begin():
@@ -452,10 +470,19 @@ def _document_row(doc: Document) -> DocumentRow:
         registered_at=now(),
         lowest_confidence=lowest_confidence(doc.field_confidence),
     )
-    row.pages = [PageRow(**p.model_dump()) for p in doc.pages]
-    row.files = [
+    row.pages, row.files = _page_rows(doc), _file_rows(doc)
+    return row
+
+
+def _page_rows(doc: Document) -> list[PageRow]:
+    return [PageRow(document_id=doc.id, **p.model_dump()) for p in doc.pages]
+
+
+def _file_rows(doc: Document) -> list[FileRow]:
+    scans = [
         FileRow(
-            role="original",
+            document_id=doc.id,
+            role=role,
             name=o.name,
             key=None,
             sha256=o.sha256,
@@ -463,9 +490,12 @@ def _document_row(doc: Document) -> DocumentRow:
             media_type=o.media_type,
             pages=o.pages,
         )
-        for o in doc.originals
-    ] + [
+        for role, kept in (("original", doc.originals), ("superseded", doc.superseded))
+        for o in kept
+    ]
+    return scans + [
         FileRow(
+            document_id=doc.id,
             role=f.role,
             name=f.key.rsplit("/", 1)[-1],
             key=f.key,
@@ -476,30 +506,30 @@ def _document_row(doc: Document) -> DocumentRow:
         )
         for f in doc.files
     ]
-    return row
+
+
+def _scans(row: DocumentRow, role: str) -> list[OriginalFile]:
+    return [
+        OriginalFile(
+            name=f.name, sha256=f.sha256, size=f.size, media_type=f.media_type, pages=f.pages or 0
+        )
+        for f in row.files
+        if f.role == role
+    ]
 
 
 def _document(row: DocumentRow) -> Document:
     return Document(
         **{name: getattr(row, name) for name in _COLUMNS},
         pages=[Page.model_validate(p, from_attributes=True) for p in row.pages],
-        originals=[
-            OriginalFile(
-                name=f.name,
-                sha256=f.sha256,
-                size=f.size,
-                media_type=f.media_type,
-                pages=f.pages or 0,
-            )
-            for f in row.files
-            if f.role == "original"
-        ],
+        originals=_scans(row, "original"),
+        superseded=_scans(row, "superseded"),
         files=[
             StoredFile(
                 role=f.role, key=f.key or "", sha256=f.sha256, size=f.size, media_type=f.media_type
             )
             for f in row.files
-            if f.role != "original"
+            if f.role not in SCAN_ROLES
         ],
         retention=Retention(
             schedule=row.retention_schedule or "",

@@ -112,6 +112,9 @@ class Document(Description):
     confidence_level: str = "digitised"
     pages: list[Page] = Field(default_factory=list)
     originals: list[OriginalFile] = Field(default_factory=list)
+    superseded: list[OriginalFile] = Field(
+        default_factory=list, description="scans replaced by a re-scan, kept in the package"
+    )
     pdf_sha256: str | None = None
     package: str | None = Field(
         default=None, description="the record's prefix in the archive store"

@@ -114,6 +114,7 @@ STAGE_LABELS = {
     "repair": "Sửa gói",
     "secrecy": "Kiểm tra độ mật",
     "correction": "Kiểm tra, sửa thông tin",
+    "rescan": "Quét lại",
 }
 EVENT_OUTCOMES = {"ok": "Xong", "failed": "Lỗi", "skipped": "Bỏ qua"}
 ACCESS_LEVELS: dict[str, str] = {

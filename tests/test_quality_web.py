@@ -16,12 +16,13 @@ from playwright.sync_api import Browser, Page, expect
 from archive_schema.spreadsheets import xlsx_rows
 from pipelines.archive import Archive
 from pipelines.ingest.runner import ingest
-from samples.batch import write_batch
+from samples.batch import render, write_batch
 from tests.conftest import make_settings
 from tests.web_server import add_user, browser, logged_in_page, shot, web_server
 
 __all__ = ["browser"]  # the fixture
 PASSWORD = "lan-luu-tru-2026"
+PROCESSING = 300_000  # ms: a page OCRed again on a slow machine
 CORRECTED = "Về việc kiểm tra chất lượng số hóa tài liệu lưu trữ"
 
 
@@ -213,3 +214,28 @@ def test_records_ticked_in_the_queue_are_filed_into_one_dossier_at_once(
     for record in ticked:
         page.goto(f"{site.url}/documents/{record}")
         expect(page.locator(".metadata")).to_contain_text("H32.2013.01.TH")
+
+
+def test_a_page_rescanned_on_the_review_screen_is_read_again_and_the_old_scan_kept(
+    browser: Browser, site: Site, tmp_path: Path
+) -> None:
+    record = site.ids[0]
+    page = queue(browser, site)
+    page.goto(f"{site.url}/quality/{record}")
+    new_scan = tmp_path / "trang-1-quet-lai.png"
+    image, _ = render("004", 300, "clean", seed=4)[0]
+    image.save(new_scan, dpi=(300, 300))
+    page.click("form.rescan summary")
+    page.set_input_files("form.rescan input[type=file]", str(new_scan))
+    page.click("form.rescan button[type=submit]")
+    page.wait_for_url(f"{site.url}/quality/{record}?page=1*", timeout=PROCESSING)
+    scan_drawn(page)
+    page.goto(f"{site.url}/documents/{record}")
+    expect(page.locator("section.history")).to_contain_text("Quét lại")
+    not_scan = tmp_path / "ghi-chu.jpg"
+    not_scan.write_text("không phải ảnh")
+    page.goto(f"{site.url}/quality/{record}")
+    page.click("form.rescan summary")
+    page.set_input_files("form.rescan input[type=file]", str(not_scan))
+    page.click("form.rescan button[type=submit]")
+    expect(page.locator(".problem")).to_contain_text("ghi-chu.jpg: không phải ảnh quét")

@@ -2,6 +2,7 @@
 answer, and the time the server took (Server-Timing)."""
 
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable
 
@@ -21,6 +22,7 @@ FORM_LIMIT = 1 << 20  # a post that is not an upload or a schedule: a button, a 
 SCHEDULE_LIMIT = 5 << 20
 UPLOADS, UPLOADERS = "/uploads", (Role.ARCHIVIST,)
 SCHEDULE_IMPORT, SCHEDULE_KEEPERS = "/retention/import", (Role.RECORDS_OFFICER,)
+RESCAN = re.compile(r"/quality/[^/]+/rescan")  # a new scan of a record, by an archivist
 HEADERS = {
     # Nothing but this site's own files: an injected script or image would not even load.
     "Content-Security-Policy": (
@@ -35,8 +37,8 @@ HEADERS = {
 
 class PostLimit:
     """Who may post what, decided before a byte of the body is read: without a session only
-    the login form (64 KiB); an upload only by a role that uploads, up to its cap; a
-    schedule only by the records office (5 MiB); any other form 1 MiB. A post must say its
+    the login form (64 KiB); an upload or a re-scan only by a role that uploads, up to its
+    cap; a schedule only by the records office (5 MiB); any other form 1 MiB. A post must say its
     size (Content-Length)."""
 
     def __init__(self, app: ASGIApp, upload_limit: int):
@@ -74,6 +76,8 @@ class PostLimit:
         ):
             if path == prefix:
                 return limit if user.has(*roles) else None
+        if RESCAN.fullmatch(path):
+            return self.upload_limit if user.has(*UPLOADERS) else None
         return FORM_LIMIT
 
 

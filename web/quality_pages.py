@@ -2,11 +2,14 @@
 to check, of one batch or of the whole archive, worst first; and a record's review screen,
 the page drawn by the server from the PDF/A beside the fields, the field being edited
 marked on the scan, each field's history, "save and next" and keyboard shortcuts; the
-correction of a page's text; and the batch's acceptance (nghiệm thu) with its record."""
+correction of a page's text; a re-scan of a page or of the whole record; and the batch's
+acceptance (nghiệm thu) with its record."""
 
+from pathlib import Path as FilePath
+from tempfile import TemporaryDirectory
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Form, HTTPException, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -19,11 +22,12 @@ from pipelines.acceptance import accept_batch, acceptance_workbook
 from pipelines.corrections import checking, correct, correct_many, correct_page, field_places
 from pipelines.package.layout import PDF
 from pipelines.records_office import acts as records_office
+from pipelines.rescan import rescan
 from web.documents import NO_STORE, pdfa_file, readable_document
 from web.parameters import Number, disposition, whole_number
 from web.reading_copy import jpeg, page_image
 from web.render import page
-from web.security import CheckedForm, address, requires, services
+from web.security import CheckedForm, address, audit, requires, services
 
 router = APIRouter(prefix="/quality")
 Archivist = Annotated[User, requires(Role.ARCHIVIST)]
@@ -58,6 +62,36 @@ def queue_page(
         REASONS=REASONS,
         bulk_fields=[*BULK_FIELDS, *(["retention_row"] if user.has(Role.RECORDS_OFFICER) else [])],
     )
+
+
+@router.post("/{document_id}/rescan", dependencies=[CheckedForm])
+async def rescan_page(
+    request: Request,
+    document_id: str,
+    user: Archivist,
+    file: UploadFile,
+    page: Annotated[str, Form(max_length=9)] = "",
+    batch: Annotated[str, Form(max_length=32, pattern=r"^[0-9a-f]*$")] = "",
+) -> Response:
+    """A page (`page`), or the whole record (no page), replaced by a new scan, OCRed now."""
+    doc = await run_in_threadpool(readable_document, request, document_id, user)
+    number = whole_number(page) if page else None
+    if page and number is None:
+        raise HTTPException(400, f"Số trang '{page}' không hợp lệ.")
+    found = services(request)
+    with TemporaryDirectory(prefix="sohoa-rescan-upload-") as work:
+        scan = FilePath(work) / "scan"
+        with scan.open("wb") as out:  # at most the uploaders' cap (web.middleware)
+            while chunk := await file.read(1 << 20):
+                out.write(chunk)
+        name = file.filename or "scan"
+        try:
+            await run_in_threadpool(rescan, found.archive, doc.id, scan, name, number, user.name)
+        except UserError as error:
+            return _check_page(request, user, doc, batch, number or 1, DEFAULT_ZOOM, error.vi)
+    audit(request, user.name, "rescan", f"{doc.id} {f'page {number}' if number else 'all'}")
+    query = f"&batch={batch}" if batch else ""
+    return RedirectResponse(f"/quality/{doc.id}?page={number or 1}{query}", status_code=303)
 
 
 @router.post("/bulk", dependencies=[CheckedForm])

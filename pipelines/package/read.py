@@ -72,7 +72,7 @@ def data_files(doc: Document) -> list[PackageFile]:
     """The record's scans, PDF/A, text and layout as the catalog knows them, by store key."""
     originals = [
         PackageFile(original_key(doc.id, o.name), o.sha256, o.size, o.media_type)
-        for o in doc.originals
+        for o in [*doc.originals, *doc.superseded]
     ]
     return originals + [PackageFile(f.key, f.sha256, f.size, f.media_type) for f in doc.files]
 
@@ -109,7 +109,10 @@ def current_record(store: Store, catalog: Catalog, document_id: str) -> Document
             ) from None
         doc = in_catalog
     if in_catalog is not None:
-        changed = ("sources", "field_confidence", "retention", "pages", "files")
+        changed = (
+            *("sources", "field_confidence", "retention", "pages", "files"),
+            *("originals", "superseded", "pdf_sha256"),
+        )
         for name in (*DESCRIPTIVE_FIELDS, *changed):
             setattr(doc, name, getattr(in_catalog, name))
         doc.events = catalog.events(document_id)
