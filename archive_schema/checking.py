@@ -48,6 +48,7 @@ from archive_schema.catalog import (
     now,
 )
 from archive_schema.errors import UserError
+from archive_schema.fonds import same_fonds
 from archive_schema.identifiers import document_code, split_number_symbol
 from archive_schema.models import Source, Status
 from archive_schema.paging import Paged, page_of
@@ -298,6 +299,38 @@ class Checking:
             session.add(audit_row(user, "bulk_correct", target, address))
         return changed
 
+    def renumber(
+        self,
+        dossier_code: str,
+        ordinals: Mapping[str, str],
+        user: str,
+        address: str,
+        levels: Collection[str],
+    ) -> list[str]:
+        """Give the documents of a dossier their order (`ordinals`: each one's number as
+        typed); their codes follow. Returns the records changed."""
+        numbers = {document_id: _value("ordinal", text) for document_id, text in ordinals.items()}
+        taken = [n for n in numbers.values() if n is not None]
+        if len(taken) != len(set(taken)):
+            raise UserError(
+                f"two documents of {dossier_code} with one ordinal",
+                "Số thứ tự: hai văn bản cùng một số trong hồ sơ.",
+            )
+        changed = []
+        with self.catalog.session() as session, session.begin():
+            for document_id, number in sorted(numbers.items()):
+                row = _opened(session, document_id, None)
+                if row.dossier_code != dossier_code or row.access_level not in levels:
+                    raise UserError(
+                        f"{document_id} is not in dossier {dossier_code}",
+                        "Không tìm thấy tài liệu này.",
+                    )
+                if said := _change(session, row, {"ordinal": number}, user):
+                    session.add(document_event(row, "correction", f"ordinal: {said['ordinal']}"))
+                    changed.append(row.id)
+            session.add(audit_row(user, "order_dossier", dossier_code, address))
+        return changed
+
     def correct_page(
         self,
         document_id: str,
@@ -507,6 +540,8 @@ def _change(
     for name, value in values.items():
         if getattr(row, name) == value:
             continue
+        if name == "dossier_code":
+            same_fonds(session, row.dossier_code, value)
         old, new = _json(getattr(row, name)), _json(value)
         session.add(
             CorrectionRow(document_id=row.id, field=name, old=old, new=new, user=user, at=at)

@@ -8,6 +8,7 @@ from archive_schema import (  # noqa: F401
     checking,
     claims,
     disposal,
+    fonds,
     review,
     schedules,
     sessions,

@@ -51,6 +51,17 @@ def correct_many(
     return changed
 
 
+def renumber(
+    archive: Archive, dossier_code: str, ordinals: Mapping[str, str], user: User, address: str
+) -> list[str]:
+    """The order of a dossier's documents (their codes follow), carried to their packages
+    and index entries; returns the records changed."""
+    found = checking(archive)
+    changed = found.renumber(dossier_code, ordinals, user.name, address, user.readable_levels)
+    record_changed(archive, changed)
+    return changed
+
+
 def correct_page(
     archive: Archive,
     document_id: str,

@@ -106,6 +106,7 @@ def test_an_older_catalog_is_upgraded(tmp_path: Path) -> None:
         for column in ("lowest_confidence", "checked_by", "checked_at", "revision"):
             connection.execute(text(f"ALTER TABLE documents DROP COLUMN {column}"))
         for table in (
+            *("dossiers", "fonds"),  # of 0010
             *("corrections", "acceptances"),  # of 0009
             "claims",  # of 0007
             *("sessions", "login_attempts"),  # of 0006

@@ -239,3 +239,42 @@ def test_a_page_rescanned_on_the_review_screen_is_read_again_and_the_old_scan_ke
     page.set_input_files("form.rescan input[type=file]", str(not_scan))
     page.click("form.rescan button[type=submit]")
     expect(page.locator(".problem")).to_contain_text("ghi-chu.jpg: không phải ảnh quét")
+
+
+def test_a_fonds_and_a_dossier_are_opened_its_documents_ordered_and_its_list_downloaded(
+    browser: Browser, site: Site
+) -> None:
+    page = queue(browser, site)
+    page.goto(f"{site.url}/dossiers")
+    expect(page.locator("main")).to_contain_text("Chưa có phông nào")
+    page.fill("form.fonds-form input[name=code]", "H33")
+    page.fill("form.fonds-form input[name=name]", "Sở Y tế tỉnh Lào Cai")
+    page.click("form.fonds-form button")
+    page.fill("form.dossier input[name=code]", "H33.2013.02")
+    page.fill("form.dossier input[name=title]", "Công văn về cấp chứng chỉ hành nghề năm 2013")
+    page.fill("form.dossier input[name=retention]", "10 năm")
+    page.click("form.dossier button")
+    page.wait_for_url(f"{site.url}/dossiers/H33.2013.02")
+    expect(page.locator("table.filed")).to_contain_text("Hồ sơ chưa có văn bản")
+
+    page.goto(f"{site.url}/quality?checked=true&batch={site.batch_id}")
+    for n in range(2):
+        page.locator("table.queue input[type=checkbox]").nth(n).check()
+    page.select_option("fieldset.bulk select[name=field]", "dossier_code")
+    page.fill("fieldset.bulk input[name=value]", "H33.2013.02")
+    page.click("fieldset.bulk button")
+    page.goto(f"{site.url}/dossiers/H33.2013.02")
+    ordinals = page.locator("table.filed input")
+    expect(ordinals).to_have_count(2)
+    ordinals.nth(0).fill("2")
+    ordinals.nth(1).fill("1")
+    page.click("form.order button")
+    expect(page.locator("table.filed")).to_contain_text("H33.2013.02.001")
+    expect(page.locator("table.filed")).to_contain_text("H33.2013.02.002")
+    shot(page, "dossier")
+    page.goto(f"{site.url}/dossiers")
+    expect(page.locator("table.dossiers")).to_contain_text("H33.2013.02")
+    shot(page, "dossiers")
+    with page.expect_download() as listed:
+        page.click("text=Mục lục hồ sơ (PDF/A)")
+    assert Path(listed.value.path()).read_bytes().startswith(b"%PDF")
