@@ -252,22 +252,6 @@ class Catalog:
         with self.session() as session, session.begin():
             session.add_all(_event_row(e, document_id, batch_id) for e in events)
 
-    def rescanned(self, doc: Document, events: list[Event]) -> None:
-        """The record's pages, scans and files after a re-scan: back in the queue of records
-        to check, its revision moved on."""
-        with self.session() as session, session.begin():
-            row = session.get(DocumentRow, doc.id, with_for_update=True)
-            if row is None:
-                raise KeyError(f"no document {doc.id}")
-            session.execute(delete(PageRow).where(PageRow.document_id == doc.id))
-            session.execute(delete(FileRow).where(FileRow.document_id == doc.id))
-            session.flush()
-            session.add_all([*_page_rows(doc), *_file_rows(doc)])
-            row.page_count, row.pdf_sha256 = doc.page_count, doc.pdf_sha256
-            row.checked_by = row.checked_at = None
-            row.revision += 1
-            session.add_all(_event_row(e, doc.id, doc.batch_id) for e in events)
-
     def replace_file(self, document_id: str, written: StoredFile) -> None:
         """A file of the record's package written again, or added (a page's corrected text)."""
         with self.session() as session, session.begin():
@@ -430,6 +414,23 @@ def now() -> datetime:
 def aware(moment: datetime) -> datetime:
     """SQLite gives back naive datetimes of what was stored in UTC."""
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def replace_scans(session: Session, doc: Document, events: list[Event]) -> DocumentRow:
+    """In `session`: the record's pages, scans and files after a re-scan; back in the queue
+    of records to check, its revision moved on."""
+    row = session.get(DocumentRow, doc.id, with_for_update=True)
+    if row is None:
+        raise KeyError(f"no document {doc.id}")
+    session.execute(delete(PageRow).where(PageRow.document_id == doc.id))
+    session.execute(delete(FileRow).where(FileRow.document_id == doc.id))
+    session.flush()
+    session.add_all([*_page_rows(doc), *_file_rows(doc)])
+    row.page_count, row.pdf_sha256 = doc.page_count, doc.pdf_sha256
+    row.checked_by = row.checked_at = None
+    row.revision += 1
+    session.add_all(_event_row(e, doc.id, doc.batch_id) for e in events)
+    return row
 
 
 def lowest_confidence(field_confidence: dict[str, float]) -> float | None:

@@ -46,11 +46,12 @@ from archive_schema.catalog import (
     document_event,
     lowest_confidence,
     now,
+    replace_scans,
 )
 from archive_schema.errors import UserError
 from archive_schema.fonds import same_fonds
 from archive_schema.identifiers import document_code, split_number_symbol
-from archive_schema.models import Source, Status
+from archive_schema.models import Document, Event, OriginalFile, Source, Status
 from archive_schema.paging import Paged, page_of
 from archive_schema.vietnamese import normalize, vn_date
 from archive_schema.vocab import ACCESS_LEVELS, FIELD_LABELS
@@ -123,7 +124,7 @@ class QueueLine:
 
 @dataclass(frozen=True)
 class Correction:
-    field: str  # a record's field, or "text": the text of `page`
+    field: str  # a record's field; "text": the text of `page`; "scan": `page` re-scanned
     page: int | None
     old: Any
     new: Any
@@ -146,6 +147,7 @@ class Figures:
     records_corrected: int  # with at least one field or page's text corrected
     fields_corrected: int
     pages_corrected: int  # pages whose text was corrected
+    pages_rescanned: int = 0  # a page re-scanned, or each page of a record re-scanned whole
 
     @property
     def error_rate(self) -> float:
@@ -331,6 +333,34 @@ class Checking:
             session.add(audit_row(user, "order_dossier", dossier_code, address))
         return changed
 
+    def rescanned(
+        self,
+        doc: Document,
+        events: list[Event],
+        page: int | None,
+        scan: OriginalFile,
+        user: str,
+        address: str,
+    ) -> None:
+        """Record a re-scan of page `page` (None: of the whole record) by `scan`: the record's
+        new pages and files, a row of its history, the audit log."""
+        with self.catalog.session() as session, session.begin():
+            row = replace_scans(session, doc, events)
+            new = {"scan": scan.name, "pages": scan.pages}
+            session.add(
+                CorrectionRow(
+                    document_id=row.id,
+                    field="scan",
+                    page=page,
+                    old=None,
+                    new=new,
+                    user=user,
+                    at=now(),
+                )
+            )
+            what = f"page {page}" if page else "all"
+            session.add(audit_row(user, "rescan", f"{row.id} {what}", address))
+
     def correct_page(
         self,
         document_id: str,
@@ -417,12 +447,20 @@ class Checking:
             corrected = session.scalar(
                 select(func.count(distinct(CorrectionRow.document_id))).where(of_batch)
             )
-            fields = session.scalar(select(func.count()).where(of_batch, ~text))
+            fields = session.scalar(
+                select(func.count()).where(of_batch, CorrectionRow.field.not_in(("text", "scan")))
+            )
+            scans = session.scalars(
+                select(CorrectionRow).where(of_batch, CorrectionRow.field == "scan")
+            ).all()
+            rescanned = sum(1 if r.page else int(r.new["pages"]) for r in scans)
             pages = select(CorrectionRow.document_id, CorrectionRow.page).where(of_batch, text)
             pages_corrected = session.scalar(
                 select(func.count()).select_from(pages.distinct().subquery())
             )
-        return Figures(count, int(page_total), corrected or 0, fields or 0, pages_corrected or 0)
+        return Figures(
+            count, int(page_total), corrected or 0, fields or 0, pages_corrected or 0, rescanned
+        )
 
     def report_lines(self, batch_id: str) -> list[ReportLine]:
         corrections = (

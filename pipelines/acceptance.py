@@ -71,6 +71,7 @@ def summary(figures: Figures) -> list[tuple[str, str]]:
         ("Văn bản phải sửa", str(figures.records_corrected)),
         ("Trường thông tin đã sửa", str(figures.fields_corrected)),
         ("Trang đã sửa văn bản", str(figures.pages_corrected)),
+        ("Trang quét lại", str(figures.pages_rescanned)),
         ("Tỷ lệ lỗi (trường phải sửa / trường đã kiểm tra)", f"{figures.error_rate:.1%}"),
     ]
 

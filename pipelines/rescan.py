@@ -14,6 +14,7 @@ from archive_schema.errors import UserError
 from archive_schema.identifiers import sha256_file
 from archive_schema.models import Document, OriginalFile
 from pipelines.archive import Archive
+from pipelines.corrections import checking
 from pipelines.ingest.formats import PDF, UnreadableScan, identify
 from pipelines.ingest.intake import DocumentSource
 from pipelines.ingest.stages.ocr import ocr
@@ -26,7 +27,13 @@ from pipelines.store import Store
 
 
 def rescan(
-    archive: Archive, document_id: str, scan: Path, filename: str, page: int | None, user: str
+    archive: Archive,
+    document_id: str,
+    scan: Path,
+    filename: str,
+    page: int | None,
+    user: str,
+    address: str = "",
 ) -> Document:
     """Replace page `page` (from 1) of the record, or all of it (None), by `scan` (named
     `filename` by the archivist); UserError in Vietnamese, with nothing changed, when the
@@ -68,7 +75,7 @@ def rescan(
         doc.record("rescan", "ok", f"{user} re-scanned {what}: {name} ({found.pages} pages)")
         lock = record_lock(doc, settings.object_lock_permanent_years)
         package(doc, [(scan, new)], pdf, layouts, store, lock)
-    catalog.rescanned(doc, doc.events[known:])
+    checking(archive).rescanned(doc, doc.events[known:], page, new, user, address)
     index_again(archive, [doc.id])
     return doc
 

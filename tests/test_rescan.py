@@ -65,6 +65,12 @@ def test_a_page_then_the_whole_record_rescanned_keep_every_scan_and_their_checks
     assert {s.name for s in whole.superseded} <= {path.rsplit("data/", 1)[-1] for path in listed}
     stages = [e.stage for e in found.catalog.events(record)]
     assert stages.count("rescan") == 2
+    scans = [(c.field, c.page, c.new) for c in checking(found).history(record)]
+    assert scans == [
+        ("scan", 2, {"scan": page.originals[1].name, "pages": 1}),
+        ("scan", None, {"scan": whole.originals[0].name, "pages": 1}),
+    ]
+    assert checking(found).figures(whole.batch_id).pages_rescanned == 2
     query = SearchQuery(text="tong cong ty khi viet nam", access_levels=EVERYONE)
     assert [hit.document_id for hit in found.search.search(query).hits] == [record]
     assert next(found.catalog.documents(ids=[record])).pdf_sha256 != before.pdf_sha256

@@ -27,7 +27,7 @@ from web.documents import NO_STORE, pdfa_file, readable_document
 from web.parameters import Number, disposition, whole_number
 from web.reading_copy import jpeg, page_image
 from web.render import page
-from web.security import CheckedForm, address, audit, requires, services
+from web.security import CheckedForm, address, requires, services
 
 router = APIRouter(prefix="/quality")
 Archivist = Annotated[User, requires(Role.ARCHIVIST)]
@@ -86,10 +86,11 @@ async def rescan_page(
                 out.write(chunk)
         name = file.filename or "scan"
         try:
-            await run_in_threadpool(rescan, found.archive, doc.id, scan, name, number, user.name)
+            await run_in_threadpool(
+                rescan, found.archive, doc.id, scan, name, number, user.name, address(request)
+            )
         except UserError as error:
             return _check_page(request, user, doc, batch, number or 1, DEFAULT_ZOOM, error.vi)
-    audit(request, user.name, "rescan", f"{doc.id} {f'page {number}' if number else 'all'}")
     query = f"&batch={batch}" if batch else ""
     return RedirectResponse(f"/quality/{doc.id}?page={number or 1}{query}", status_code=303)
 
