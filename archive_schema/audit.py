@@ -29,6 +29,7 @@ ACTION_LABELS = {
     "correct": "Sửa thông tin",
     "bulk_correct": "Sửa hàng loạt",
     "rescan": "Quét lại",
+    "split": "Tách văn bản",
     "add_fonds": "Lập phông",
     "add_dossier": "Lập hồ sơ",
     "edit_dossier": "Sửa hồ sơ",

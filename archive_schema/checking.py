@@ -124,7 +124,8 @@ class QueueLine:
 
 @dataclass(frozen=True)
 class Correction:
-    field: str  # a record's field; "text": the text of `page`; "scan": `page` re-scanned
+    field: str  # a record's field; "text": the text of `page`; "scan": `page` re-scanned;
+    # "split": the record cut into several
     page: int | None
     old: Any
     new: Any
@@ -360,6 +361,30 @@ class Checking:
             )
             what = f"page {page}" if page else "all"
             session.add(audit_row(user, "rescan", f"{row.id} {what}", address))
+
+    def split(
+        self,
+        head: Document,
+        events: list[Event],
+        parts: list[str],
+        cuts: list[int],
+        user: str,
+        address: str,
+    ) -> None:
+        """Record a split: the record cut before each page of `cuts` keeps its first part
+        (its pages and files now `head`'s); each other part, registered as `parts`, has a
+        row of its history saying where it came from."""
+        with self.catalog.session() as session, session.begin():
+            row = replace_scans(session, head, events)
+            at = now()
+            new = {"at": cuts, "into": parts}
+            session.add(CorrectionRow(document_id=row.id, field="split", new=new, user=user, at=at))
+            for part in parts:
+                came = {"from": row.id, "at": cuts}
+                session.add(
+                    CorrectionRow(document_id=part, field="split", new=came, user=user, at=at)
+                )
+            session.add(audit_row(user, "split", f"{row.id} at {cuts} into {parts}", address))
 
     def correct_page(
         self,

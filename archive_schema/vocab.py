@@ -115,6 +115,7 @@ STAGE_LABELS = {
     "secrecy": "Kiểm tra độ mật",
     "correction": "Kiểm tra, sửa thông tin",
     "rescan": "Quét lại",
+    "split": "Tách văn bản",
 }
 EVENT_OUTCOMES = {"ok": "Xong", "failed": "Lỗi", "skipped": "Bỏ qua"}
 ACCESS_LEVELS: dict[str, str] = {

@@ -7,11 +7,8 @@ from datetime import datetime
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
-import pikepdf
 from fpdf import FPDF
 from fpdf.fonts import FontFace
-
-from ocr.convert import text_to_pdfa
 
 FONTS = Path("/usr/share/fonts/truetype/noto")  # fonts-noto-core, installed by install-system
 HEADING = FontFace(emphasis="BOLD", fill_color=(230, 230, 230))
@@ -41,6 +38,10 @@ def official_page(title: str, lines: list[str]) -> FPDF:
 
 
 def as_pdfa(pdf: FPDF, title: str) -> bytes:
+    import pikepdf  # the OCR stack: loaded by the work that makes the PDF/A, not by the web
+
+    from ocr.convert import text_to_pdfa
+
     with TemporaryDirectory(prefix="sohoa-official-") as work:
         plain, pdfa = Path(work, "plain.pdf"), Path(work, "official.pdf")
         with pikepdf.open(io.BytesIO(pdf.output())) as laid_out:

@@ -278,3 +278,33 @@ def test_a_fonds_and_a_dossier_are_opened_its_documents_ordered_and_its_list_dow
     with page.expect_download() as listed:
         page.click("text=Mục lục hồ sơ (PDF/A)")
     assert Path(listed.value.path()).read_bytes().startswith(b"%PDF")
+
+
+def test_a_record_of_two_letters_is_split_on_the_review_screen(
+    browser: Browser, site: Site
+) -> None:
+    page = queue(browser, site)
+    for record in site.ids:
+        page.goto(f"{site.url}/quality/{record}")
+        if page.locator("form.split").count():
+            break
+    else:
+        pytest.fail("no record of two pages in the batch")
+    page.click("form.split summary")
+    page.fill("form.split input[name=pages]", "5")
+    page.click("form.split button[type=submit]")
+    expect(page.locator(".problem")).to_contain_text("Tách tại trang 5: văn bản có 2 trang")
+    page.click("form.split summary")
+    page.fill("form.split input[name=pages]", "2")
+    page.click("form.split button[type=submit]")
+    expect(page.locator("section.corrections")).to_contain_text("Tách tại trang 2")
+    expect(page.locator(".scan .paging")).to_contain_text("Trang 1 / 1")
+    page.goto(f"{site.url}/quality?batch={site.batch_id}")  # both parts, to check again
+    links = page.locator("table.queue tbody tr a")
+    queued = [links.nth(n).get_attribute("href") for n in range(links.count())]
+    assert f"/quality/{record}?batch={site.batch_id}" in queued
+    histories = []
+    for link in queued:
+        page.goto(f"{site.url}{link}")
+        histories.append(page.locator("main").inner_text())
+    assert sum("Tách từ văn bản khác" in history for history in histories) == 1

@@ -2,8 +2,8 @@
 to check, of one batch or of the whole archive, worst first; and a record's review screen,
 the page drawn by the server from the PDF/A beside the fields, the field being edited
 marked on the scan, each field's history, "save and next" and keyboard shortcuts; the
-correction of a page's text; a re-scan of a page or of the whole record; and the batch's
-acceptance (nghiệm thu) with its record."""
+correction of a page's text; a re-scan of a page or of the whole record; a split of a
+record into several; and the batch's acceptance (nghiệm thu) with its record."""
 
 from pathlib import Path as FilePath
 from tempfile import TemporaryDirectory
@@ -22,7 +22,6 @@ from pipelines.acceptance import accept_batch, acceptance_workbook
 from pipelines.corrections import checking, correct, correct_many, correct_page, field_places
 from pipelines.package.layout import PDF
 from pipelines.records_office import acts as records_office
-from pipelines.rescan import rescan
 from web.documents import NO_STORE, pdfa_file, readable_document
 from web.parameters import Number, disposition, whole_number
 from web.reading_copy import jpeg, page_image
@@ -74,6 +73,8 @@ async def rescan_page(
     batch: Annotated[str, Form(max_length=32, pattern=r"^[0-9a-f]*$")] = "",
 ) -> Response:
     """A page (`page`), or the whole record (no page), replaced by a new scan, OCRed now."""
+    from pipelines.rescan import rescan  # the OCR stack: loaded by a re-scan, not by the web
+
     doc = await run_in_threadpool(readable_document, request, document_id, user)
     number = whole_number(page) if page else None
     if page and number is None:
@@ -93,6 +94,33 @@ async def rescan_page(
             return _check_page(request, user, doc, batch, number or 1, DEFAULT_ZOOM, error.vi)
     query = f"&batch={batch}" if batch else ""
     return RedirectResponse(f"/quality/{doc.id}?page={number or 1}{query}", status_code=303)
+
+
+@router.post("/{document_id}/split", dependencies=[CheckedForm])
+def split_record(
+    request: Request,
+    document_id: str,
+    user: Archivist,
+    pages: Annotated[str, Form(max_length=200)],
+    batch: Annotated[str, Form(max_length=32, pattern=r"^[0-9a-f]*$")] = "",
+) -> Response:
+    """The record cut before each page of `pages` ("3, 5"): each part a record of its own."""
+    from pipelines.split import split  # the PDF/A's pages: pikepdf, loaded by a split only
+
+    doc = readable_document(request, document_id, user)
+    starts = [whole_number(part) for part in pages.replace(",", " ").split()]
+    try:
+        if not starts or None in starts:
+            raise UserError(
+                f"pages {pages!r}",
+                f"Tách tại trang: '{pages}' không phải các số trang, ví dụ 3, 5.",
+            )
+        cuts = [n for n in starts if n]
+        split(services(request).archive, doc.id, cuts, user.name, address(request))
+    except UserError as error:
+        return _check_page(request, user, doc, batch, 1, DEFAULT_ZOOM, error.vi)
+    query = f"?batch={batch}" if batch else ""
+    return RedirectResponse(f"/quality/{doc.id}{query}", status_code=303)
 
 
 @router.post("/bulk", dependencies=[CheckedForm])

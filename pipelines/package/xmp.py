@@ -56,22 +56,40 @@ def write_record_metadata(pdf_path: Path, doc: Document) -> None:
 
     with pikepdf.open(pdf_path) as pdf:
         with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
-            if doc.subject:
-                meta["dc:title"] = doc.subject
-            if doc.issuing_agency:
-                meta["dc:creator"] = [doc.issuing_agency]
-            if doc.doc_type:
-                meta["dc:type"] = [doc.doc_type]
-            if doc.number_symbol:
-                meta["dc:identifier"] = doc.number_symbol
-            meta["dc:language"] = [doc.language]
+            dublin_core = {
+                "dc:title": doc.subject,
+                "dc:creator": [doc.issuing_agency] if doc.issuing_agency else None,
+                "dc:type": [doc.doc_type] if doc.doc_type else None,
+                "dc:identifier": doc.number_symbol,
+                "dc:language": [doc.language],
+            }
+            for key, value in dublin_core.items():
+                if value:
+                    meta[key] = value
+                elif key in meta:  # an earlier writing's (a split record's) is not this one's
+                    del meta[key]
         xmp = etree.fromstring(pdf.Root.Metadata.read_bytes())
+        _drop_earlier(xmp)
         _add_properties(xmp, doc)
         _describe_extension(xmp)
         # Serialise the whole tree: it keeps the <?xpacket?> wrapper around the root.
         pdf.Root.Metadata.write(etree.tostring(xmp.getroottree(), encoding="utf-8"))
         pdf.save(updated)
     updated.replace(pdf_path)
+
+
+def _drop_earlier(xmp: etree._Element) -> None:
+    """The record's properties and their declaration an earlier writing left (a PDF/A cut
+    from a split record's): two of one property make the packet invalid XMP."""
+    ext, schema = EXTENSION["pdfaExtension"], EXTENSION["pdfaSchema"]
+    for description in _rdf(xmp).findall(f"{{{RDF}}}Description"):
+        if any(str(child.tag).startswith(f"{{{NAMESPACE}}}") for child in description):
+            _rdf(xmp).remove(description)
+    for entry in xmp.findall(f".//{{{ext}}}schemas/{{{RDF}}}Bag/{{{RDF}}}li"):
+        if entry.findtext(f"{{{schema}}}namespaceURI") == NAMESPACE:
+            parent = entry.getparent()
+            if parent is not None:
+                parent.remove(entry)
 
 
 def _add_properties(xmp: etree._Element, doc: Document) -> None:

@@ -16,6 +16,7 @@ from archive_schema.errors import UserError
 from pipelines.archive import Archive
 from pipelines.package.layout import METS_FILE, destruction_record_key, package_prefix
 from pipelines.package.locks import years_ahead
+from pipelines.records_office.destruction_record import destruction_record
 from pipelines.store import Lock, Store, StoreRefused
 
 
@@ -50,8 +51,6 @@ def execute(
             f"{len(kept)} of {len(remaining)} records of proposal {number} are still in"
             f" {store.url}; execute it again once the store allows it:\n" + "\n".join(kept)
         )
-    from pipelines.records_office.destruction_record import destruction_record  # ocrmypdf
-
     proposal = disposals.proposal(number)
     key = destruction_record_key(number)
     kept_for_ever = Lock(retain_until=years_ahead(settings.object_lock_permanent_years))
