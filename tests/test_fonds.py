@@ -2,6 +2,7 @@
 refused by name, their dates and counts computed from their documents, documents ordered
 (their codes follow) and kept to their fonds, and the mục lục hồ sơ as PDF/A and XLSX."""
 
+import json
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -14,10 +15,11 @@ from archive_schema.fonds import Archives
 from archive_schema.spreadsheets import xlsx_rows
 from pipelines.corrections import checking, correct, renumber
 from pipelines.dossier_list import dossier_list_pdf, dossier_list_xlsx
-from tests.conftest import make_settings
+from tests.conftest import make_settings, sohoa
 from tests.records_archive import Archive
 
 LAN = User("lan", Role.ARCHIVIST, "secret")
+PASSWORD = "lan-luu-tru-2026\n"
 
 
 @pytest.fixture
@@ -121,3 +123,30 @@ def test_the_dossier_list_of_a_fonds_is_a_pdfa_and_a_workbook(
     assert len(rows) == 2  # the other fonds's dossier is not in it
     with pytest.raises(UserError):
         dossier_list_xlsx(archive, "X99")
+
+
+def test_fonds_and_dossiers_on_the_command_line(tmp_path: Path) -> None:
+    home = tmp_path / "cli-home"
+    added = sohoa(
+        home, "user", "add", "lan", "--role", "archivist", "--password-stdin", stdin=PASSWORD
+    )
+    assert added.returncode == 0, added.stderr
+    signed = ("--user", "lan", "--password-stdin")
+    opened = sohoa(
+        home, "dossier", "add-fonds", "G09", "UBND tỉnh Lào Cai", *signed, stdin=PASSWORD
+    )
+    assert opened.returncode == 0, opened.stderr
+    title = ("--title", "Quyết định khen thưởng năm 2021")
+    made = sohoa(
+        home, "dossier", "add", "G09.2021.01", "--fonds", "G09", *title, *signed, stdin=PASSWORD
+    )
+    assert made.returncode == 0, made.stderr
+    bad = sohoa(
+        home, "dossier", "add", "G09 2021", "--fonds", "G09", *title, *signed, stdin=PASSWORD
+    )
+    assert bad.returncode == 2 and "G09 2021" in bad.stderr
+    listed = sohoa(home, "dossier", "list", "--json")
+    assert json.loads(listed.stdout)["code"] == "G09.2021.01"
+    sheet = tmp_path / "muc-luc.xlsx"
+    assert sohoa(home, "dossier", "list-export", "G09", str(sheet)).returncode == 0
+    assert xlsx_rows(sheet.read_bytes())[1][1] == "G09.2021.01"

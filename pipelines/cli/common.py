@@ -90,6 +90,13 @@ def open_archive(**overrides: Any) -> "Archive":
     return Archive(read_settings(**overrides))
 
 
+CLI = "cli"  # the address of acts done on the command line, in the audit log
+as_user = click.option("--user", "user_name", required=True, help="Your sohoa user name.")
+password_stdin = click.option(
+    "--password-stdin", is_flag=True, help="Read the password from standard input."
+)
+
+
 def signed_in(name: str, from_stdin: bool, role: "Role") -> "tuple[User, Archive]":
     """The user of an act done on the command line, once their password (asked for, or
     read from standard input) is right, and the archive; refused without `role`."""

@@ -14,7 +14,7 @@ use them: that saves every worker, and `sohoa --help`, seconds of start-up.
 
 import click
 
-from pipelines.cli import archive, ingest, records, search, users
+from pipelines.cli import archive, dossiers, ingest, records, search, users
 from pipelines.cli.common import Commands, err, read_settings
 
 
@@ -58,6 +58,7 @@ for command in (
     archive.export_package,
     records.retention,
     records.disposal,
+    dossiers.dossier,
     users.user,
 ):
     main.add_command(command)

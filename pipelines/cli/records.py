@@ -14,17 +14,21 @@ import click
 from rich.progress import Progress
 from rich.table import Table
 
-from pipelines.cli.common import err, open_archive, out, read_settings, reported_errors, signed_in
+from pipelines.cli.common import (
+    CLI,
+    as_user,
+    err,
+    open_archive,
+    out,
+    password_stdin,
+    read_settings,
+    reported_errors,
+    signed_in,
+)
 
 if TYPE_CHECKING:
     from archive_schema.access import User
     from archive_schema.review import RecordLine
-
-CLI = "cli"  # the address of acts done on the command line, in the audit log
-as_user = click.option("--user", "user_name", required=True, help="Your sohoa user name.")
-password_stdin = click.option(
-    "--password-stdin", is_flag=True, help="Read the password from standard input."
-)
 
 
 @click.group()
