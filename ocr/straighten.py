@@ -132,8 +132,9 @@ def _row_sharpness(xs: np.ndarray, ys: np.ndarray, angle: float) -> float:
 
 def turn(grey: Image.Image, angle: float) -> tuple[Image.Image, np.ndarray]:
     """`grey` turned `angle` degrees counter-clockwise about its centre; and the matrix back."""
-    # bilinear: twice as fast as bicubic, and read as well
-    turned = grey.rotate(angle, Image.Resampling.BILINEAR, fillcolor=255)
+    # bicubic: bilinear is twice as fast (0.13 s a page) but blurs what tesseract reads, on
+    # 23 documents heavy scans 4.67 -> 4.97 % of characters wrong, photocopies 3.15 -> 3.56
+    turned = grey.rotate(angle, Image.Resampling.BICUBIC, fillcolor=255)
     cos, sin = np.cos(np.radians(angle)), np.sin(np.radians(angle))
     cx, cy = grey.width / 2, grey.height / 2
     back = np.array([[cos, -sin, 0], [sin, cos, 0], [0, 0, 1]])
