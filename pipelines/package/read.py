@@ -6,7 +6,7 @@ from pydantic import ValidationError
 
 from archive_schema.catalog import Catalog
 from archive_schema.identifiers import sha256_stream
-from archive_schema.models import DESCRIPTIVE_FIELDS, Document
+from archive_schema.models import Document
 from ocr.layout import PageLayout
 from pipelines.package.layout import (
     LAYOUT_SUFFIX,
@@ -94,26 +94,18 @@ def stored_sha256(store: Store, key: str) -> str:
 
 
 def current_record(store: Store, catalog: Catalog, document_id: str) -> Document:
-    """The record as the package keeps it, with what the catalog has since changed (its
-    description or a page's text corrected, its retention, its events, the files written
-    again); the catalog's alone when the package's record is lost."""
+    """The record as it is now, to write its package again: the catalog's, which has every
+    change made since (its description or a page's text corrected, its retention, its
+    events, the files written again); the package's own when the catalog has lost it."""
     in_catalog = next(catalog.documents(ids=[document_id]), None)
+    if in_catalog is not None:
+        in_catalog.events = catalog.events(document_id)
+        return in_catalog
     try:
         with store.open(package_prefix(document_id) + RECORD) as record:
-            doc = Document.model_validate_json(record.read())
+            return Document.model_validate_json(record.read())
     except (StoreRefused, StoreDamaged, ValidationError):
-        if in_catalog is None:
-            raise StoreDamaged(
-                f"{package_prefix(document_id)}: no readable {RECORD} and no record in the"
-                " catalog: ingest its batch again"
-            ) from None
-        doc = in_catalog
-    if in_catalog is not None:
-        changed = (
-            *("sources", "field_confidence", "retention", "pages", "files"),
-            *("originals", "superseded", "pdf_sha256"),
-        )
-        for name in (*DESCRIPTIVE_FIELDS, *changed):
-            setattr(doc, name, getattr(in_catalog, name))
-        doc.events = catalog.events(document_id)
-    return doc
+        raise StoreDamaged(
+            f"{package_prefix(document_id)}: no readable {RECORD} and no record in the"
+            " catalog: ingest its batch again"
+        ) from None
