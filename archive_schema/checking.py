@@ -74,6 +74,7 @@ CORRECTABLE = (
     "dossier_code",
     "ordinal",
 )
+GONE = "Một văn bản được chọn không còn trong kho (đã được gộp hoặc hủy); không có gì bị thay đổi."
 EARLIEST = date(1945, 9, 2)  # no record of the state is older than the state
 REASONS = {
     "flagged": "Có trang cần kiểm tra",
@@ -385,6 +386,47 @@ class Checking:
                     CorrectionRow(document_id=part, field="split", new=came, user=user, at=at)
                 )
             session.add(audit_row(user, "split", f"{row.id} at {cuts} into {parts}", address))
+
+    def merged(
+        self,
+        head: Document,
+        events: list[Event],
+        absorbed: list[Document],
+        user: str,
+        address: str,
+    ) -> None:
+        """Record a merge: `head` now has the pages and scans of the `absorbed` records
+        (each with its last events), which leave the archive, kept as merged into it."""
+        with self.catalog.session() as session, session.begin():
+            row = replace_scans(session, head, events)
+            row.access_level = head.access_level
+            at, into = now(), [d.id for d in absorbed]
+            session.add(
+                CorrectionRow(
+                    document_id=row.id, field="merge", new={"from": into}, user=user, at=at
+                )
+            )
+            for doc in absorbed:
+                gone = session.get(DocumentRow, doc.id, with_for_update=True)
+                if gone is None or gone.status != Status.ARCHIVED:
+                    raise UserError(f"{doc.id} is no longer archived", GONE)
+                gone.status = Status.MERGED
+                session.add(
+                    CorrectionRow(
+                        document_id=doc.id, field="merge", new={"into": row.id}, user=user, at=at
+                    )
+                )
+                session.add(document_event(gone, "merge", f"merged into {row.id}"))
+            session.add(audit_row(user, "merge", f"{' '.join(into)} into {row.id}", address))
+
+    def merged_into(self, document_id: str) -> str | None:
+        """The record a merged record's pages went to."""
+        query = select(CorrectionRow.new).where(
+            CorrectionRow.document_id == document_id, CorrectionRow.field == "merge"
+        )
+        with self.catalog.session() as session:
+            said = session.scalars(query.order_by(CorrectionRow.id.desc())).first()
+        return said.get("into") if isinstance(said, dict) else None
 
     def correct_page(
         self,

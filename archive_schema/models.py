@@ -24,6 +24,7 @@ class Status(StrEnum):
     ARCHIVED = "archived"
     REGISTERED = "registered"  # in the catalog, not yet searchable
     DESTROYING = "destroying"  # its approved destruction has begun: out of search and reach
+    MERGED = "merged"  # its pages now another record's (pipelines.merge); its package kept
 
 
 class Page(BaseModel):

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from archive_schema.errors import UserError
-from archive_schema.models import Document, Event
+from archive_schema.models import Document, Event, Status
 from pipelines.archive import Archive
 from pipelines.package.layout import METS_FILE, RECORDS, package_prefix
 from pipelines.package.read import REPAIR_HINT, data_files, package_files, stored_sha256
@@ -47,10 +47,10 @@ class FixityAudit:
 def audit_fixity(
     archive: Archive, progress: Callable[[int, int], None] | None = None
 ) -> FixityAudit:
-    """Check every object of every archived record; `progress(done, total)` follows the
+    """Check every object of every archived (or merged) record; `progress(done, total)` follows the
     records. Raises FixityFailed, listing the problems, when anything is wrong."""
     store, catalog = archive.store, archive.catalog
-    documents = list(catalog.documents())
+    documents = [*catalog.documents(), *catalog.documents(Status.MERGED)]  # both kept whole
     present = set(store.keys(RECORDS))
     expected: set[str] = set()
     damaged: set[str] = set()  # whose METS is lost: their other files are not unexpected

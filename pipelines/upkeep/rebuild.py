@@ -53,11 +53,14 @@ def rebuild(archive: Archive, progress: Callable[[int, int], None] | None = None
             if doc.batch_id not in batches:
                 _restore_batch(store, catalog, doc.batch_id)
                 batches.add(doc.batch_id)
-            doc.status = Status.REGISTERED
-            catalog.register(doc)
-            catalog.mark_archived(
-                doc.id, Event(stage="rebuild", outcome="ok", detail=f"restored from {store.url}")
-            )
+            restored = Event(stage="rebuild", outcome="ok", detail=f"restored from {store.url}")
+            if doc.status == Status.MERGED:  # its pages are another record's: kept as it was
+                doc.events.append(restored)
+                catalog.register(doc)
+            else:
+                doc.status = Status.REGISTERED
+                catalog.register(doc)
+                catalog.mark_archived(doc.id, restored)
             result.restored += 1
         if progress:
             progress(done, len(ids))
