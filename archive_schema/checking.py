@@ -124,9 +124,19 @@ class QueueLine:
 
 
 @dataclass(frozen=True)
+class Neighbour:
+    """Another record of the same batch, as the review screen offers it to merge."""
+
+    id: str
+    source_name: str
+    number_symbol: str | None
+    page_count: int
+
+
+@dataclass(frozen=True)
 class Correction:
     field: str  # a record's field; "text": the text of `page`; "scan": `page` re-scanned;
-    # "split": the record cut into several
+    # "split": the record cut into several; "merge": records joined into one
     page: int | None
     old: Any
     new: Any
@@ -221,6 +231,29 @@ class Checking:
         with self.catalog.session() as session:
             total, checked = session.execute(query).one()
         return Progress(checked, total)
+
+    def neighbours(
+        self, doc: Document, levels: Collection[str], limit: int = 200
+    ) -> list[Neighbour]:
+        """The other archived records of `doc`'s batch of `levels`, by their file's name."""
+        query = (
+            select(
+                DocumentRow.id,
+                DocumentRow.source_name,
+                DocumentRow.number_symbol,
+                DocumentRow.page_count,
+            )
+            .where(
+                DocumentRow.batch_id == doc.batch_id,
+                DocumentRow.id != doc.id,
+                DocumentRow.status == Status.ARCHIVED,
+                DocumentRow.access_level.in_(levels),
+            )
+            .order_by(DocumentRow.source_name, DocumentRow.id)
+            .limit(limit)
+        )
+        with self.catalog.session() as session:
+            return [Neighbour(*row) for row in session.execute(query)]
 
     def revision(self, document_id: str) -> int:
         with self.catalog.session() as session:

@@ -308,3 +308,30 @@ def test_a_record_of_two_letters_is_split_on_the_review_screen(
         page.goto(f"{site.url}{link}")
         histories.append(page.locator("main").inner_text())
     assert sum("Tách từ văn bản khác" in history for history in histories) == 1
+
+
+def test_the_parts_of_a_split_record_are_merged_back_on_the_review_screen(
+    browser: Browser, site: Site
+) -> None:
+    page = queue(browser, site)
+    for record in site.ids:
+        page.goto(f"{site.url}/quality/{record}")
+        if "Tách tại trang" in page.locator("main").inner_text():
+            break
+    else:
+        pytest.fail("no record split by the test before")
+    expect(page.locator(".scan .paging")).to_contain_text("Trang 1 / 1")
+    page.click("form.merge summary")
+    part = page.locator("form.merge label", has_text="(trang 2-2)").locator("input")
+    absorbed = part.get_attribute("value")
+    part.check()
+    shot(page, "quality-merge")
+    page.click("form.merge button[type=submit]")
+    page.wait_for_url(f"{site.url}/quality/{record}")
+    expect(page.locator(".scan .paging")).to_contain_text("Trang 1 / 2")
+    expect(page.locator("section.corrections")).to_contain_text("Gộp văn bản")
+    page.goto(f"{site.url}/documents/{absorbed}")  # an old link finds where its pages went
+    assert page.url == f"{site.url}/documents/{record}"
+    expect(page.locator(".metadata")).to_be_visible()
+    page.goto(f"{site.url}/quality?batch={site.batch_id}&checked=true")
+    expect(page.locator(f"table.queue a[href*='{absorbed}']")).to_have_count(0)

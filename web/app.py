@@ -28,6 +28,7 @@ from web import (
     search_page,
     upload_pages,
 )
+from web.documents import MergedAway
 from web.middleware import PostLimit, add_headers
 from web.render import page
 from web.security import PASSWORD_PAGE, NotLoggedIn, PasswordChangeRequired, local_path
@@ -84,6 +85,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.exception_handler(PasswordChangeRequired)
     async def to_password(request: Request, _: PasswordChangeRequired) -> Response:
         return RedirectResponse(PASSWORD_PAGE, status_code=303)
+
+    @app.exception_handler(MergedAway)
+    async def to_merged(request: Request, error: MergedAway) -> Response:
+        return RedirectResponse(error.location, status_code=303)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> HTMLResponse:

@@ -18,8 +18,9 @@ from starlette.concurrency import run_in_threadpool
 
 from archive_schema.access import Role, User
 from archive_schema.catalog import now
-from archive_schema.models import Document, StoredFile
+from archive_schema.models import Document, Status, StoredFile
 from archive_schema.review import Review
+from pipelines.corrections import checking
 from pipelines.package.dip import export_package
 from web.parameters import Number, PageNumber, disposition
 from web.reading_copy import reading_page
@@ -145,14 +146,37 @@ def _downloadable(request: Request, document_id: str, user: User) -> Document:
     return doc
 
 
+class MergedAway(Exception):
+    """A record merged into another (pipelines.merge): its addresses lead to that one's."""
+
+    def __init__(self, location: str):
+        super().__init__(location)
+        self.location = location
+
+
 def readable_document(request: Request, document_id: str, user: User) -> Document:
-    """The archived document, if this user may read it; otherwise, as if there were none."""
-    found = list(services(request).catalog.documents(ids=[document_id]))
+    """The archived document, if this user may read it; otherwise, as if there were none.
+    A record this user could read that was merged into another: MergedAway to the same
+    address on that one (a GET), or a refusal naming the merge (anything else)."""
+    catalog = services(request).catalog
+    found = list(catalog.documents(ids=[document_id]))
     if found and not user.may_read(found[0].access_level):
         audit(request, user.name, "denied", f"{document_id} {request.url.path}")
+    if not found and (head := _merged_into(request, document_id, user)):
+        if request.method != "GET":
+            raise HTTPException(409, "Văn bản này đã được gộp vào một văn bản khác; hãy mở lại.")
+        query = f"?{request.url.query}" if request.url.query else ""
+        raise MergedAway(request.url.path.replace(document_id, head, 1) + query)
     if not found or not user.may_read(found[0].access_level):
         raise HTTPException(404, "Không tìm thấy tài liệu này.")
     return found[0]
+
+
+def _merged_into(request: Request, document_id: str, user: User) -> str | None:
+    merged = list(services(request).catalog.documents(Status.MERGED, ids=[document_id]))
+    if not merged or not user.may_read(merged[0].access_level):
+        return None
+    return checking(services(request).archive).merged_into(document_id)
 
 
 def pdfa_file(doc: Document) -> StoredFile:

@@ -3,7 +3,8 @@ to check, of one batch or of the whole archive, worst first; and a record's revi
 the page drawn by the server from the PDF/A beside the fields, the field being edited
 marked on the scan, each field's history, "save and next" and keyboard shortcuts; the
 correction of a page's text; a re-scan of a page or of the whole record; a split of a
-record into several; and the batch's acceptance (nghiệm thu) with its record."""
+record into several, or records of a batch merged into one; and the batch's acceptance
+(nghiệm thu) with its record."""
 
 from pathlib import Path as FilePath
 from tempfile import TemporaryDirectory
@@ -117,6 +118,27 @@ def split_record(
             )
         cuts = [n for n in starts if n]
         split(services(request).archive, doc.id, cuts, user.name, address(request))
+    except UserError as error:
+        return _check_page(request, user, doc, batch, 1, DEFAULT_ZOOM, error.vi)
+    query = f"?batch={batch}" if batch else ""
+    return RedirectResponse(f"/quality/{doc.id}{query}", status_code=303)
+
+
+@router.post("/{document_id}/merge", dependencies=[CheckedForm])
+def merge_records(
+    request: Request,
+    document_id: str,
+    user: Archivist,
+    others: Annotated[list[str], Form(max_length=200)] = [],  # noqa: B006 (FastAPI copies it)
+    batch: Annotated[str, Form(max_length=32, pattern=r"^[0-9a-f]*$")] = "",
+) -> Response:
+    """The records ticked (`others`, of the same batch) joined after this one, in order."""
+    from pipelines.merge import merge  # the PDF/As' pages: pikepdf, loaded by a merge only
+
+    doc = readable_document(request, document_id, user)
+    chosen = [readable_document(request, other, user).id for other in others]
+    try:
+        merge(services(request).archive, [doc.id, *chosen], user.name, address(request))
     except UserError as error:
         return _check_page(request, user, doc, batch, 1, DEFAULT_ZOOM, error.vi)
     query = f"?batch={batch}" if batch else ""
@@ -263,6 +285,7 @@ def _check_page(
 ) -> HTMLResponse:
     found = services(request)
     archive = found.archive
+    checks = checking(archive)
     answer = page(
         request,
         "check.html",
@@ -272,8 +295,9 @@ def _check_page(
         fields=CORRECTABLE,
         typed=given or {},
         problem=problem,
-        revision=checking(archive).revision(doc.id),
-        history=checking(archive).history(doc.id),
+        revision=checks.revision(doc.id),
+        history=checks.history(doc.id),
+        neighbours=checks.neighbours(doc, user.readable_levels),
         places=field_places(archive, doc, shown),
         unsure={n: c for n, c in doc.field_confidence.items() if c < found.settings.review_quality},
         batch=batch,
