@@ -12,6 +12,11 @@ def document_id(original_sha256s: Iterable[str]) -> str:
     return _digest("\n".join(sorted(original_sha256s)))[:32]
 
 
+def part_id(original_sha256s: Iterable[str], first: int, last: int) -> str:
+    """The id of the document on pages `first` to `last` of originals that hold several."""
+    return document_id([*original_sha256s, f"pages {first}-{last}"])
+
+
 def batch_id(files: Iterable[tuple[str, str]]) -> str:
     """A stable id for a batch from (path in the batch, sha256) of every file in it."""
     return _digest("\n".join(f"{name}\t{sha}" for name, sha in sorted(files)))[:16]

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from uuid import uuid4
 
-from sqlalchemy import ForeignKey, String, Text, select, update
+from sqlalchemy import ForeignKey, String, Text, false, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from archive_schema.catalog import Base, Catalog, now
@@ -41,6 +41,7 @@ class UploadRow(Base):
     batch_id: Mapped[str | None] = mapped_column(String(32))
     airflow_run: Mapped[str | None] = mapped_column(Text)
     error: Mapped[str | None] = mapped_column(Text)
+    split_at_blank: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class UploadDocumentRow(Base):
@@ -72,6 +73,7 @@ class Upload:
     batch_id: str | None
     airflow_run: str | None
     error: str | None
+    split_at_blank: bool = False  # its files cut at their blank pages
     documents: list[UploadDocument] = field(default_factory=list)
 
     def count(self, stage: Stage) -> int:
@@ -82,7 +84,14 @@ class Uploads:
     def __init__(self, catalog: Catalog):
         self.catalog = catalog
 
-    def create(self, user: str, name: str, path: str, upload_id: str | None = None) -> str:
+    def create(
+        self,
+        user: str,
+        name: str,
+        path: str,
+        upload_id: str | None = None,
+        split_at_blank: bool = False,
+    ) -> str:
         upload_id = upload_id or uuid4().hex
         with self.catalog.session() as session, session.begin():
             session.add(
@@ -93,6 +102,7 @@ class Uploads:
                     path=path,
                     created_at=now(),
                     state=UploadState.QUEUED,
+                    split_at_blank=split_at_blank,
                 )
             )
         return upload_id
@@ -207,5 +217,6 @@ def _upload(row: UploadRow, documents: dict[str, list[UploadDocument]]) -> Uploa
         batch_id=row.batch_id,
         airflow_run=row.airflow_run,
         error=row.error,
+        split_at_blank=row.split_at_blank,
         documents=documents.get(row.id, []),
     )

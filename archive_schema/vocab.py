@@ -73,6 +73,7 @@ FIELD_LABELS: dict[str, str] = {
     "language": "Ngôn ngữ",
     "dossier_end_year": "Năm kết thúc",
     "retention_row": "Điều khoản bảo quản",
+    "split_at_blank": "Tách tại trang trắng",
 }
 
 _TYPES_BY_FOLDED = {fold(name): name for name in DOC_TYPES}

@@ -68,8 +68,10 @@ def scans_to_pdfa(
     jobs: int = 1,
     pagesegmode: int | None = None,
     max_megapixels: float = MAX_PAGE_MEGAPIXELS,
+    pages: Sequence[int] = (),
 ) -> tuple[list[PageLayout], list[str]]:
-    """OCR the pages of `scans` (one PDF, or images in page order) into a PDF/A at `output`.
+    """OCR the pages of `scans` (one PDF, or images in page order) into a PDF/A at `output`;
+    only `pages` of them (numbered through the scans, from 1) when given.
 
     Returns the layout of every page and the warnings ocrmypdf gave (a page that timed
     out, a soft rendering error...). OMP_THREAD_LIMIT should be 1: parallelism comes from
@@ -96,24 +98,34 @@ def scans_to_pdfa(
     with TemporaryDirectory(prefix="sohoa-ocr-") as work, _warnings() as warnings:
         single_pdf = len(scans) == 1 and scans[0].suffix.lower() == ".pdf"
         if single_pdf:
-            source = _scanned_pdf(scans[0], Path(work))
+            source = _only(_scanned_pdf(scans[0], Path(work)), pages, Path(work))
         else:
-            source = _pages_to_pdf(_image_pages(scans), Path(work))
+            source = _only(_pages_to_pdf(_image_pages(scans), Path(work)), pages, Path(work))
         try:
-            pages = _ocr(source, output, Path(work, "layouts"), options)
+            read = _ocr(source, output, Path(work, "layouts"), options)
         except NotPdfA as error:
             if not single_pdf:
                 raise
             warnings.append(f"{error}: its pages were read as pdfium draws them")
-            source = _rendered_pdf(scans[0], Path(work))
-            pages = _ocr(source, output, Path(work, "rendered"), options)
-        if any(page.ink_in_words is not None and _reading(page) < TURNED_BELOW for page in pages):
+            source = _only(_rendered_pdf(scans[0], Path(work)), pages, Path(work))
+            read = _ocr(source, output, Path(work, "rendered"), options)
+        if any(page.ink_in_words is not None and _reading(page) < TURNED_BELOW for page in read):
             turned_pdf = Path(work, "turned.pdf")
             turned = _ocr(source, turned_pdf, Path(work, "turned"), options | TURN_PAGES)
-            if sum(map(_reading, turned)) > sum(map(_reading, pages)):
+            if sum(map(_reading, turned)) > sum(map(_reading, read)):
                 shutil.move(turned_pdf, output)
-                pages = turned
-    return pages, warnings
+                read = turned
+    return read, warnings
+
+
+def _only(pdf: Path, pages: Sequence[int], work: Path) -> Path:
+    """`pdf` with only `pages` (all when none), streamed by qpdf."""
+    if not pages:
+        return pdf
+    kept = work / f"pages-of-{pdf.name}"
+    numbers = ",".join(map(str, pages))
+    pikepdf.Job(["qpdf", "--empty", "--pages", str(pdf), numbers, "--", str(kept)]).run()
+    return kept
 
 
 def _ocr(source: Path, output: Path, layouts: Path, options: dict[str, Any]) -> list[PageLayout]:

@@ -12,7 +12,7 @@ from tempfile import TemporaryDirectory
 import pikepdf
 
 from archive_schema.errors import UserError
-from archive_schema.identifiers import document_id
+from archive_schema.identifiers import part_id
 from archive_schema.models import Document
 from archive_schema.schedules import Schedules
 from ocr.layout import PageLayout
@@ -85,9 +85,8 @@ def split(archive: Archive, record: str, starts: list[int], user: str, address: 
 
 
 def _new_part(doc: Document, pages: range) -> Document:
-    shas = [o.sha256 for o in doc.originals]
     return Document(
-        id=document_id([*shas, f"pages {pages.start}-{pages.stop - 1}"]),
+        id=part_id([o.sha256 for o in doc.originals], pages.start, pages.stop - 1),
         batch_id=doc.batch_id,
         source_name=f"{doc.source_name} (trang {pages.start}-{pages.stop - 1})",
         originals=doc.originals,

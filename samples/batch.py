@@ -19,6 +19,7 @@ from samples.conditions import CONDITIONS
 from samples.corpus import document, parts
 from samples.scan import Signed, degrade
 from samples.scanner_pdf import scanner_pdf
+from samples.sheets import separator
 from samples.typeset import typeset
 
 FORMATS = ("tiff", "jpeg", "pdf", "png")  # cycled through by default
@@ -89,6 +90,39 @@ def write_batch(
         documents.append(doc)
     if manifest:
         _write_manifest(path / "manifest.csv", documents)
+    return SampleBatch(path, truth_path, tuple(documents))
+
+
+def write_separated(
+    path: Path,
+    corpus_ids: Sequence[str],
+    *,
+    dpi: int = 300,
+    condition: str = "medium",
+    seed: int = 0,
+    sheet: str = "blank",
+) -> SampleBatch:
+    """A box scanned in one go: one multi-page TIFF in a batch folder at `path`, holding
+    `corpus_ids` one after the other with a separator sheet (samples.sheets) between each
+    two, degraded like the pages."""
+    path.mkdir(parents=True, exist_ok=True)
+    scans: list[tuple[Image.Image, str]] = []
+    texts = []
+    for corpus_id in corpus_ids:
+        if scans:
+            printed = typeset(parts(document(corpus_id)), dpi)[0].image
+            grey = separator(sheet, scans[0][0].size, dpi, printed)
+            sheet_seed = seed * 1_000_003 + int(corpus_id) * 1000
+            scans.append((degrade(grey, CONDITIONS[condition], dpi, sheet_seed), ""))
+        pages = render(corpus_id, dpi, condition, seed)
+        scans += pages
+        texts.append(tuple(text for _, text in pages))
+    name = _write_scans(path, "hop-" + "-".join(corpus_ids), scans, "tiff", dpi)
+    truth_path = path.with_name(path.name + ".truth")
+    documents = []
+    for corpus_id, page_texts in zip(corpus_ids, texts, strict=True):
+        documents.append(SampleDocument(corpus_id, name, page_texts, document(corpus_id).truth))
+        _write_truth(truth_path / f"{name}-{corpus_id}", documents[-1])
     return SampleBatch(path, truth_path, tuple(documents))
 
 

@@ -16,7 +16,7 @@ import pytest
 from archive_schema.catalog import Catalog
 from pipelines.settings import Settings
 from pipelines.uploads.airflow import Airflow
-from samples.batch import write_batch
+from samples.batch import write_batch, write_separated
 from tests import airflow_setup
 from tests.lost_answer import lost_answer
 from tests.services import free_port
@@ -38,12 +38,19 @@ def airflow_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
 def test_submit_archives_a_batch_through_airflow(
     airflow_env: dict[str, str], tmp_path: Path
 ) -> None:
-    batch = write_batch(tmp_path / "batch", ("002",), dpi=300, condition="light")
-    submitted = _sohoa(airflow_env, "submit", str(batch.path), "--wait")
+    """A box scanned in one go, cut at its blank page by the workers when asked."""
+    batch = write_separated(tmp_path / "box", ("002", "004"), dpi=300, condition="light")
+    split = "--split-at-blank-pages"
+    submitted = _sohoa(airflow_env, "submit", str(batch.path), "--wait", split)
     assert submitted.returncode == 0, submitted.stderr
     run_id = submitted.stdout.strip()
     assert run_id.startswith("manual__") and f"/dags/sohoa_ingest/runs/{run_id}" in submitted.stderr
-    assert _archived(airflow_env) >= {batch.documents[0].name}
+    first, second = (len(doc.page_texts) for doc in batch.documents)
+    name = batch.documents[0].name
+    assert _archived(airflow_env) >= {
+        f"{name} (trang 1-{first})",
+        f"{name} (trang {first + 2}-{first + 1 + second})",
+    }
 
 
 def test_a_run_started_whose_answer_is_lost_is_not_started_twice(
@@ -59,7 +66,7 @@ def test_a_run_started_whose_answer_is_lost_is_not_started_twice(
     assert proxy.lost == 1 and "trying again" in submitted.stderr
     runs = _airflow(airflow_env).http.get("/api/v2/dags/sohoa_ingest/dagRuns?limit=100")
     made = [
-        r["dag_run_id"] for r in runs.json()["dag_runs"] if r["conf"] == {"batch": str(batch.path)}
+        r["dag_run_id"] for r in runs.json()["dag_runs"] if r["conf"]["batch"] == str(batch.path)
     ]
     assert made == [submitted.stdout.strip()]
     assert _archived(airflow_env) >= {batch.documents[0].name}

@@ -24,7 +24,7 @@ from archive_schema.models import Page as PageText
 from pipelines.archive import Archive
 from pipelines.ingest.batch import archive_record
 from pipelines.settings import Settings
-from samples.batch import write_batch
+from samples.batch import write_batch, write_separated
 from tests.bad_files import corrupt_tiff_bytes
 from tests.web_server import (
     add_user,
@@ -359,3 +359,20 @@ def test_every_page_a_user_sees_is_in_vietnamese(uploaded: Site) -> None:
             found = ENGLISH.findall(text)
             assert not found, (name, path, found, text[:2000])
             assert "/tmp/" not in text and "file://" not in text, (name, path)
+
+
+def test_a_box_uploaded_to_be_cut_at_its_blank_pages_is_archived_as_its_documents(
+    uploaded: Site, browser: Browser, tmp_path: Path
+) -> None:
+    box = write_separated(tmp_path / "hop", ("006", "004"), dpi=200, condition="light")
+    scans = box.path / box.documents[0].name
+    first, second = (len(doc.page_texts) for doc in box.documents)
+    page = logged_in(browser, uploaded, "lan")
+    page.goto(f"{uploaded.url}/uploads/new")
+    page.set_input_files("input[name=files]", str(scans))
+    page.check("input[name=split_at_blank]")
+    page.click("form[action='/uploads'] button")
+    expect(page.locator("[data-state]")).to_have_text("Hoàn thành", timeout=PROCESSING)
+    expect(page.locator("table.stages tbody tr")).to_have_count(2)
+    for pages in (f"1-{first}", f"{first + 2}-{first + 1 + second}"):
+        expect(page.locator("table.stages")).to_contain_text(f"{scans.name} (trang {pages})")

@@ -6,7 +6,7 @@ embedded worker (pipelines.uploads.queue)."""
 from typing import Annotated, Any
 from uuid import uuid4
 
-from fastapi import APIRouter, File, HTTPException, Request, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -47,6 +47,7 @@ async def upload(
     files: Annotated[list[UploadFile], File()] = [],  # noqa: B006 - FastAPI copies defaults
     folder: Annotated[list[UploadFile], File()] = [],  # noqa: B006
     manifest: Annotated[UploadFile | None, File()] = None,
+    split_at_blank: Annotated[bool, Form()] = False,
 ) -> Response:
     found = services(request)
     upload_id = uuid4().hex
@@ -64,7 +65,9 @@ async def upload(
             error=str(refused),
             limit=found.settings.upload_max_mb,
         )
-    await run_in_threadpool(found.uploads.create, user.name, name, str(path), upload_id)
+    await run_in_threadpool(
+        found.uploads.create, user.name, name, str(path), upload_id, split_at_blank
+    )
     await run_in_threadpool(audit, request, user.name, "upload", f"{upload_id} {name}")
     await run_in_threadpool(_hand_off, request, upload_id)
     return RedirectResponse(f"/uploads/{upload_id}", status_code=303)

@@ -1,6 +1,7 @@
 """sohoa_ingest: archive one batch. Trigger it with `sohoa submit BATCH`, from the inbox
 (sohoa_inbox), or from the UI with the conf {"batch": "/path/to/batch"} (a folder, a zip,
-or a file:// URI that every worker can read).
+or a file:// URI that every worker can read); add "split_at_blank_pages": true to cut its
+files at their blank pages.
 
 intake stages the documents in the archive store; one `archive` task per document (mapped,
 in the sohoa_ocr pool) archives it from there; `finalize` writes the batch's report and
@@ -24,14 +25,22 @@ from sohoa_dags.defaults import DEFAULT_ARGS, OCR_POOL, START, archive_task
     default_args=DEFAULT_ARGS,
     tags=["sohoa", "ingest"],
     doc_md=__doc__,
-    params={"batch": Param(type="string", description="the batch: a folder, a zip, file:// URI")},
+    params={
+        "batch": Param(type="string", description="the batch: a folder, a zip, file:// URI"),
+        "split_at_blank_pages": Param(
+            False, type="boolean", description="cut each file at its blank pages (separators)"
+        ),
+    },
 )
 def sohoa_ingest() -> None:
     @task
     def intake() -> list[dict[str, Any]]:
         context = get_current_context()
         with archive_task() as opened:
-            batch, documents = steps.stage_batch(context["params"]["batch"], opened)
+            params = context["params"]
+            batch, documents = steps.stage_batch(
+                params["batch"], opened, bool(params.get("split_at_blank_pages"))
+            )
         context["ti"].xcom_push(key="batch", value=batch.model_dump(mode="json"))
         return [d.model_dump(mode="json") for d in documents]
 

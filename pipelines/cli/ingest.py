@@ -29,16 +29,25 @@ STYLE = {
 }
 
 
+SPLIT_OPTION = click.option(
+    "--split-at-blank-pages",
+    is_flag=True,
+    help="A file holding several documents with a blank sheet between each two is cut into"
+    " them at its blank pages (a manifest's 'Tách tại trang trắng' column decides per file).",
+)
+
+
 @click.command()
 @click.argument("batch", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option(
     "--workers", type=click.IntRange(1), help="Documents processed at once (default: the cores)."
 )
-def ingest(batch: Path, as_json: bool, workers: int | None) -> None:
+@SPLIT_OPTION
+def ingest(batch: Path, as_json: bool, workers: int | None, split_at_blank_pages: bool) -> None:
     """Archive a batch: a folder or zip of scans, with an optional manifest."""
     with reported_errors(), open_archive(workers=workers) as archive:
-        report = _ingest_with_progress(batch, archive)
+        report = _ingest_with_progress(batch, archive, split_at_blank_pages)
     if as_json:
         click.echo(report.model_dump_json(indent=2))
     else:
@@ -49,7 +58,8 @@ def ingest(batch: Path, as_json: bool, workers: int | None) -> None:
 @click.command()
 @click.argument("batch")
 @click.option("--wait", is_flag=True, help="Follow the run until it ends; exit 1 if it failed.")
-def submit(batch: str, wait: bool) -> None:
+@SPLIT_OPTION
+def submit(batch: str, wait: bool, split_at_blank_pages: bool) -> None:
     """Archive a batch through Airflow: start a sohoa_ingest run and say where to watch it.
 
     BATCH is a folder or zip the Airflow workers can read, or a file:// URI."""
@@ -62,7 +72,7 @@ def submit(batch: str, wait: bool) -> None:
         batch = str(Path(batch).resolve())
     with reported_errors():
         airflow = archive.retried(lambda: Airflow(archive.settings), "Airflow")
-        run_id = airflow.start_ingest(batch)
+        run_id = airflow.start_ingest(batch, split_at_blank_pages)
         err.print(f"Started run {run_id} of {batch}; watch it at {airflow.run_page(run_id)}")
         click.echo(run_id)
         if not wait:
@@ -92,9 +102,17 @@ def submit(batch: str, wait: bool) -> None:
 )
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--manifest/--no-manifest", default=False, show_default=True)
-def samples(output: Path, docs: str, dpi: str, condition: str, seed: int, manifest: bool) -> None:
+@click.option(
+    "--separated",
+    is_flag=True,
+    help="One multi-page TIFF of every document, a blank sheet between each two (a box"
+    " scanned in one go; see ingest --split-at-blank-pages).",
+)
+def samples(
+    output: Path, docs: str, dpi: str, condition: str, seed: int, manifest: bool, separated: bool
+) -> None:
     """Render corpus documents into a scan batch, with its ground truth beside it."""
-    from samples.batch import write_batch
+    from samples.batch import write_batch, write_separated
     from samples.corpus import corpus
 
     ids = (
@@ -102,10 +120,15 @@ def samples(output: Path, docs: str, dpi: str, condition: str, seed: int, manife
         if docs == "all"
         else [d.strip() for d in docs.split(",") if d.strip()]
     )
+    if separated and manifest:
+        raise click.BadParameter("a separated batch has no manifest", param_hint="--manifest")
     try:
-        batch = write_batch(
-            output, ids, dpi=int(dpi), condition=condition, seed=seed, manifest=manifest
-        )
+        if separated:
+            batch = write_separated(output, ids, dpi=int(dpi), condition=condition, seed=seed)
+        else:
+            batch = write_batch(
+                output, ids, dpi=int(dpi), condition=condition, seed=seed, manifest=manifest
+            )
     except KeyError as error:
         raise click.BadParameter(str(error.args[0]), param_hint="--docs") from error
     err.print(
@@ -145,7 +168,9 @@ def process_uploads() -> None:
     err.print(f"{count} uploaded batches processed")
 
 
-def _ingest_with_progress(batch: Path, archive: "Archive") -> BatchReport:
+def _ingest_with_progress(
+    batch: Path, archive: "Archive", split_at_blank: bool = False
+) -> BatchReport:
     from pipelines.ingest.runner import ingest
 
     columns = (
@@ -169,7 +194,7 @@ def _ingest_with_progress(batch: Path, archive: "Archive") -> BatchReport:
                 )
                 bar.console.print(line)
 
-        return ingest(batch, archive, Reporter())
+        return ingest(batch, archive, Reporter(), split_at_blank)
 
 
 def _print_report(report: BatchReport) -> None:

@@ -1,5 +1,11 @@
 """Intake: from a batch (folder or zip) to the documents it holds, each file hashed and
-identified, the manifest reconciled, and what cannot be read set aside with the reason."""
+identified, the manifest reconciled, and what cannot be read set aside with the reason.
+
+A file that holds several documents with a blank sheet between each two (a box scanned in
+one go) is cut at its blank pages when the batch or its manifest row asks for it: each run
+of pages between blank ones is a document of its own, the blank pages in none, and every
+part keeps the file whole among its originals. The first part keeps the file's id, as the
+first part of a split on the review screen does (pipelines.split)."""
 
 import os
 import re
@@ -10,12 +16,15 @@ from pathlib import Path, PurePath, PurePosixPath
 from typing import Any
 
 from archive_schema.errors import Said, UserError
-from archive_schema.identifiers import batch_id, document_id, sha256_file
+from archive_schema.identifiers import batch_id, document_id, part_id, sha256_file
 from archive_schema.models import OriginalFile
 from archive_schema.vocab import FIELD_LABELS
 from ocr import MAX_PAGE_MEGAPIXELS
+from ocr.blank import blank_pages
+from ocr.pdf_pages import UnrenderablePdf
 from pipelines.ingest.formats import PDF, UnreadableScan, identify
 from pipelines.ingest.manifest import (
+    SPLIT_AT_BLANK,
     Manifest,
     ManifestError,
     ManifestRow,
@@ -25,6 +34,9 @@ from pipelines.ingest.manifest import (
 from pipelines.ingest.zips import ZipRefused, unpack
 
 IGNORED_NAMES = {"thumbs.db", "desktop.ini"}
+# What a manifest row says of a file cut at its blank pages that holds for each part: the
+# archival context. The fields of a document's own are read from each part's header.
+BOX_FIELDS = ("dossier_code", "dossier_end_year", "access_level", "language", "secrecy")
 
 
 class BatchError(UserError, ValueError):
@@ -43,13 +55,19 @@ SPECIAL = Said(
 
 @dataclass(frozen=True)
 class DocumentSource:
-    """A document of the batch, ready for OCR: its files in page order."""
+    """A document of the batch, ready for OCR: its files in page order, and which of their
+    pages it holds (numbered through the files, from 1; none: every page)."""
 
     name: str
     id: str
     files: tuple[Path, ...]
     originals: tuple[OriginalFile, ...]
     manifest: dict[str, Any] = field(default_factory=dict)
+    pages: tuple[int, ...] = ()
+
+    @property
+    def page_count(self) -> int:
+        return len(self.pages) or sum(o.pages for o in self.originals)
 
 
 @dataclass(frozen=True)
@@ -86,8 +104,11 @@ def intake(
     work: Path,
     schedule_rows: Collection[str],
     max_megapixels: float = MAX_PAGE_MEGAPIXELS,
+    split_at_blank: bool = False,
 ) -> BatchIntake:
-    """Read `batch` (a folder, or a zip unpacked into `work`) into documents."""
+    """Read `batch` (a folder, or a zip unpacked into `work`) into documents; with
+    `split_at_blank`, every file is cut at its blank pages, unless its manifest row says
+    otherwise."""
     rejected: list[Rejected] = []
     if batch.is_dir():
         root = batch
@@ -149,7 +170,8 @@ def intake(
             )
         else:
             seen[source.id] = name
-            result.documents.append(source)
+            split = row.values.get(SPLIT_AT_BLANK, split_at_blank) if row else split_at_blank
+            result.documents += _cut_at_blank_pages(source, result) if split else [source]
     result.rejected += [Rejected.said(str(p), refused[p]) for p in sorted(refused, key=_natural)]
     return result
 
@@ -295,8 +317,52 @@ def _document(
         id=document_id(o.sha256 for o in originals),
         files=tuple(paths),
         originals=tuple(originals),
-        manifest=dict(row.values) if row else {},
+        manifest={k: v for k, v in row.values.items() if k != SPLIT_AT_BLANK} if row else {},
     )
+
+
+def _cut_at_blank_pages(source: DocumentSource, result: BatchIntake) -> list[DocumentSource]:
+    """The documents between the blank pages of `source` (ocr.blank), or `source` whole when
+    it has none, or nothing but blank pages (reported)."""
+    try:
+        blank = blank_pages(source.files, source.originals[0].media_type == PDF)
+    except (OSError, SyntaxError, ValueError, UnrenderablePdf):
+        return [source]  # a page that cannot be decoded: OCR reports it, naming the page
+    runs: list[list[int]] = []
+    for number, empty in enumerate(blank, start=1):
+        if not empty and (number == 1 or blank[number - 2]):
+            runs.append([])
+        if not empty:
+            runs[-1].append(number)
+    if not runs:
+        result.warnings.append(
+            Said(
+                f"{source.name}: every page is blank; archived whole, not cut",
+                f"{source.name}: mọi trang đều trắng; lưu trữ nguyên tệp, không tách",
+            )
+        )
+    if not any(blank) or not runs:
+        return [source]
+    blanks = ", ".join(str(n) for n, empty in enumerate(blank, start=1) if empty)
+    result.warnings.append(
+        Said(
+            f"{source.name}: cut at blank pages {blanks} into {len(runs)} documents",
+            f"{source.name}: tách tại các trang trắng {blanks} thành {len(runs)} văn bản",
+        )
+    )
+    shas = [o.sha256 for o in source.originals]
+    context = {k: v for k, v in source.manifest.items() if k in (*BOX_FIELDS, "retention_row")}
+    return [
+        DocumentSource(
+            name=f"{source.name} (trang {run[0]}-{run[-1]})",
+            id=source.id if n == 0 else part_id(shas, run[0], run[-1]),
+            files=source.files,
+            originals=source.originals,
+            manifest=context,
+            pages=tuple(run),
+        )
+        for n, run in enumerate(runs)
+    ]
 
 
 def system_file(relative: PurePath) -> bool:

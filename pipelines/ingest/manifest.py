@@ -1,7 +1,8 @@
 """Batch manifests (`manifest.csv` or `manifest.xlsx`): one row per document of the batch.
 
-A row names a file or folder of the batch and may give any record field, `retention_row`
-and `access_level`; headers are the English field names or their Vietnamese labels. Every
+A row names a file or folder of the batch and may give any record field, `retention_row`,
+`access_level`, and `split_at_blank` (the file holds several documents, separated by blank
+sheets); headers are the English field names or their Vietnamese labels. Every
 problem is reported with the row and column, as the archivist sees them in a spreadsheet.
 """
 
@@ -18,7 +19,8 @@ from archive_schema.vietnamese import fold, normalize
 from archive_schema.vocab import ACCESS_LEVELS, DOC_TYPES, FIELD_LABELS, doc_type_named
 
 MANIFEST_NAMES = ("manifest.csv", "manifest.xlsx")
-FIELDS = ("file", *DESCRIPTIVE_FIELDS, "retention_row")
+SPLIT_AT_BLANK = "split_at_blank"
+FIELDS = ("file", *DESCRIPTIVE_FIELDS, "retention_row", SPLIT_AT_BLANK)
 _ALIASES = {
     "file": ("tên tệp", "tệp tin", "đường dẫn", "filename", "path"),
     "number_symbol": ("số, ký hiệu", "số ký hiệu"),
@@ -32,6 +34,8 @@ _HEADERS = {
     for header in (name, FIELD_LABELS.get(name, name), *_ALIASES.get(name, ()))
 }
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
+_YES = {"co", "x", "yes", "y", "true", "1"}  # folded
+_NO = {"khong", "no", "n", "false", "0"}
 
 
 class ManifestError(UserError, ValueError):
@@ -163,6 +167,8 @@ def _parse_value(name: str, raw: Any) -> Any:
         return _parse_date(raw)
     if name in ("ordinal", "dossier_end_year"):
         return _parse_int(name, raw)
+    if name == SPLIT_AT_BLANK:
+        return _parse_yes(raw)
     text = normalize(str(raw).strip())
     if name == "doc_type":
         known = doc_type_named(text)
@@ -216,6 +222,18 @@ def _parse_int(name: str, raw: Any) -> int:
     if value < 1:
         raise CellError("must be 1 or more", "phải từ 1 trở lên")
     return value
+
+
+def _parse_yes(raw: Any) -> bool:
+    if isinstance(raw, int | float) and raw in (0, 1):  # a ticked cell, TRUE or 1
+        return bool(raw)
+    answer = fold(str(raw).strip())
+    if answer not in _YES | _NO:
+        raise CellError(
+            f"'{raw}' is neither yes nor no; write có or không",
+            f"'{raw}' không phải có hay không; hãy ghi có hoặc không",
+        )
+    return answer in _YES
 
 
 def _blank(value: Any) -> bool:

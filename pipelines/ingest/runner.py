@@ -41,8 +41,14 @@ class Progress(Protocol):
     def finished(self, entry: DocumentReport) -> None: ...
 
 
-def ingest(batch: Path, archive: Archive, progress: Progress | None = None) -> BatchReport:
-    """Process `batch` (a folder or zip) and return what happened to each document. A
+def ingest(
+    batch: Path,
+    archive: Archive,
+    progress: Progress | None = None,
+    split_at_blank: bool = False,
+) -> BatchReport:
+    """Process `batch` (a folder or zip) and return what happened to each document; with
+    `split_at_blank`, its files are cut at their blank pages (pipelines.ingest.intake). A
     document another run is archiving at the same time is waited for, not done twice; a
     service unavailable for a while is waited for too (Archive.retried)."""
     # the store first, tried again while it is unavailable; then what killed writes left
@@ -52,12 +58,12 @@ def ingest(batch: Path, archive: Archive, progress: Progress | None = None) -> B
     schedule = archive.retried(lambda: Schedules(catalog).current().schedule, "the schedule")
     with _workers(settings) as pool, TemporaryDirectory(prefix="sohoa-batch-") as work:
         rows = {row.row for row in schedule.rows}
-        received = intake(batch, Path(work), rows, settings.max_page_megapixels)
+        received = intake(batch, Path(work), rows, settings.max_page_megapixels, split_at_blank)
         report, events, waiting = archive.retried(
             partial(open_batch, received, str(batch), store, catalog), "opening the batch"
         )
         # The longest documents first, so that no long one is left to run alone at the end.
-        waiting.sort(key=lambda s: -sum(o.pages for o in s.originals))
+        waiting.sort(key=lambda s: -s.page_count)
         if progress:
             progress.started([source.name for source in waiting])
         while waiting:

@@ -39,6 +39,7 @@ class StagedDocument(BaseModel):
     keys: list[str]  # its files in the store, in page order
     originals: list[OriginalFile]
     manifest: dict[str, Any]
+    pages: list[int] = []  # of its files, when it holds only some (cut at blank pages)
 
     @field_validator("manifest")
     @classmethod
@@ -76,15 +77,20 @@ def batch_path(location: str) -> Path:
     return Path(location)
 
 
-def stage_batch(location: str, archive: Archive) -> tuple[StagedBatch, list[StagedDocument]]:
-    """Intake: what the batch holds, and each document still to archive staged in the store."""
+def stage_batch(
+    location: str, archive: Archive, split_at_blank: bool = False
+) -> tuple[StagedBatch, list[StagedDocument]]:
+    """Intake: what the batch holds, and each document still to archive staged in the store;
+    with `split_at_blank`, its files cut at their blank pages."""
     own_work_folder()
     batch = batch_path(location)
     archive.retried(lambda: archive.store.sweep(), "the archive store")
     store, catalog = archive.store, archive.catalog
     rows = {row.row for row in Schedules(catalog).current().schedule.rows}
     with TemporaryDirectory(prefix="sohoa-batch-") as work:
-        received = intake(batch, Path(work), rows, archive.settings.max_page_megapixels)
+        received = intake(
+            batch, Path(work), rows, archive.settings.max_page_megapixels, split_at_blank
+        )
         for stale in list(store.keys(outcomes_prefix(received.batch_id))):
             store.delete(stale)  # from an earlier run of the same batch
         report, events, todo = open_batch(received, str(batch), store, catalog)
@@ -174,7 +180,8 @@ def _stage(store: Store, batch_id: str, source: DocumentSource) -> StagedDocumen
     keys = []
     for path, original in zip(source.files, source.originals, strict=True):
         keys.append(incoming_prefix(batch_id) + original.name)
-        store.put(keys[-1], path)
+        if not store.exists(keys[-1]):  # staged already for another part of the same file
+            store.put(keys[-1], path)
     return StagedDocument(
         batch_id=batch_id,
         name=source.name,
@@ -182,6 +189,7 @@ def _stage(store: Store, batch_id: str, source: DocumentSource) -> StagedDocumen
         keys=keys,
         originals=list(source.originals),
         manifest=source.manifest,
+        pages=list(source.pages),
     )
 
 
@@ -200,6 +208,7 @@ def _fetch(store: Store, staged: StagedDocument, work: Path) -> DocumentSource:
         files=tuple(files),
         originals=tuple(staged.originals),
         manifest=staged.manifest,
+        pages=tuple(staged.pages),
     )
 
 

@@ -52,9 +52,9 @@ class Airflow:
         )["access_token"]
         self.http.headers["Authorization"] = f"Bearer {token}"
 
-    def start_ingest(self, batch: str) -> str:
-        """Start a run of sohoa_ingest for `batch` (a path or URI the workers can read);
-        returns the run's id.
+    def start_ingest(self, batch: str, split_at_blank: bool = False) -> str:
+        """Start a run of sohoa_ingest for `batch` (a path or URI the workers can read), its
+        files cut at their blank pages when `split_at_blank`; returns the run's id.
 
         The run's id is chosen here, so that a fault of Airflow's (its database locked, the
         answer lost) is tried again without starting the batch twice: a run already made
@@ -64,7 +64,8 @@ class Airflow:
             raise AirflowRefused(f"{INGEST_DAG} is paused in Airflow: unpause it in {self.url}")
         logical_date = datetime.now(UTC).isoformat()
         run_id = f"manual__{logical_date}"
-        body = {"dag_run_id": run_id, "logical_date": logical_date, "conf": {"batch": batch}}
+        conf: dict[str, Any] = {"batch": batch, "split_at_blank_pages": split_at_blank}
+        body = {"dag_run_id": run_id, "logical_date": logical_date, "conf": conf}
         s = self.settings
         return retried(
             lambda: self._trigger(run_id, body),

@@ -44,7 +44,8 @@ def process_uploads(archive: Archive) -> int:
 
 
 def submit_to_airflow(upload: Upload, archive: Archive, uploads: Uploads) -> None:
-    uploads.set_airflow_run(upload.id, Airflow(archive.settings).start_ingest(upload.path))
+    run = Airflow(archive.settings).start_ingest(upload.path, upload.split_at_blank)
+    uploads.set_airflow_run(upload.id, run)
 
 
 def follow_airflow(upload: Upload, archive: Archive, uploads: Uploads) -> None:
@@ -113,7 +114,7 @@ def _archive(upload: Upload, archive: Archive, uploads: Uploads) -> None:
 
     stages = _Stages(uploads, upload.id, archive.settings.workers)
     try:
-        report = ingest(Path(upload.path), archive, stages)
+        report = ingest(Path(upload.path), archive, stages, upload.split_at_blank)
     except SohoaError as error:
         log.warning("upload %s refused: %s", upload.id, error)
         uploads.finish(upload.id, UploadState.FAILED, error=error.vi or str(error))

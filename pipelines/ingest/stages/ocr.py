@@ -21,6 +21,7 @@ def ocr(
         page_timeout=settings.ocr_page_timeout,
         jobs=jobs,
         max_megapixels=settings.max_page_megapixels,
+        pages=source.pages,
     )
     doc.pages = []
     for layout in layouts:
