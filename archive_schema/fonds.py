@@ -5,6 +5,7 @@ What a dossier's documents say (their dates, how many, their pages) is computed 
 what only the paper says (its sheets, its condition, its code on the shelf) is entered."""
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -16,6 +17,8 @@ from archive_schema.audit import audit_row
 from archive_schema.catalog import Base, Catalog, DocumentRow, now
 from archive_schema.errors import UserError
 from archive_schema.models import Status
+from archive_schema.retention import Schedule, review_from
+from archive_schema.schedules import Schedules
 from archive_schema.vietnamese import normalize
 from archive_schema.vocab import ACCESS_LEVELS
 
@@ -33,6 +36,7 @@ DOSSIER_FIELDS = {
     "fonds_code": "Mã phông",
     "title": "Tiêu đề hồ sơ",
     "retention": "Thời hạn bảo quản",
+    "retention_row": "Điều khoản bảo quản",
     "access_level": "Chế độ sử dụng",
     "keywords": "Từ khóa",
     "sheets": "Số lượng tờ",
@@ -59,6 +63,7 @@ class DossierRow(Base):
     fonds_code: Mapped[str] = mapped_column(ForeignKey("fonds.code"), index=True)
     title: Mapped[str] = mapped_column(Text)
     retention: Mapped[str] = mapped_column(String(30), default="")  # "Vĩnh viễn", "10 năm"
+    retention_row: Mapped[str | None] = mapped_column(String(20))  # of the retention schedule
     access_level: Mapped[str] = mapped_column(String(20), default="internal")
     keywords: Mapped[str] = mapped_column(Text, default="")
     sheets: Mapped[int | None] = mapped_column(Integer)
@@ -84,6 +89,7 @@ class Dossier:
     fonds_code: str
     title: str
     retention: str
+    retention_row: str | None
     access_level: str
     keywords: str
     sheets: int | None
@@ -94,6 +100,7 @@ class Dossier:
     pages: int
     start: date | None
     end: date | None
+    review_from: date | None  # its retention counted from the year it ends (its last document)
 
 
 @dataclass(frozen=True)
@@ -148,6 +155,17 @@ class Archives:
             )
         if "sheets" in values:
             values["sheets"] = _count(values["sheets"], DOSSIER_FIELDS["sheets"])
+        if values.get("retention_row"):
+            period = Schedules(self.catalog).current().schedule.row(values["retention_row"])
+            if period is None:
+                raise UserError(
+                    f"no row {values['retention_row']!r} in the retention schedule",
+                    f"{DOSSIER_FIELDS['retention_row']}: bảng thời hạn bảo quản không có điều"
+                    f" '{values['retention_row']}'.",
+                )
+            values["retention"] = period.period
+        elif "retention_row" in values:
+            values["retention_row"] = None
         with self.catalog.session() as session, session.begin():
             row = session.get(DossierRow, code, with_for_update=True)
             if new and row is not None:
@@ -178,15 +196,48 @@ class Archives:
         query = select(DossierRow).order_by(DossierRow.code)
         if fonds_code:
             query = query.where(DossierRow.fonds_code == fonds_code)
+        schedule = Schedules(self.catalog).current().schedule
         with self.catalog.session() as session:
-            return [_dossier(session, row) for row in session.scalars(query)]
+            return [_dossier(session, row, schedule) for row in session.scalars(query)]
 
     def dossier(self, code: str) -> Dossier:
+        schedule = Schedules(self.catalog).current().schedule
         with self.catalog.session() as session:
             row = session.get(DossierRow, code)
             if row is None:
                 raise UserError(f"no dossier {code}", f"Không có hồ sơ {code}.")
-            return _dossier(session, row)
+            return _dossier(session, row, schedule)
+
+    def dossier_codes(self, fonds_code: str | None = None) -> list[str]:
+        """The codes of the dossiers (of one fonds), in order."""
+        query = select(DossierRow.code).order_by(DossierRow.code)
+        if fonds_code:
+            query = query.where(DossierRow.fonds_code == fonds_code)
+        with self.catalog.session() as session:
+            return list(session.scalars(query))
+
+    def filed_in(self, document_ids: Collection[str]) -> set[str]:
+        """The codes of the dossiers documents `document_ids` are filed in."""
+        query = select(DocumentRow.dossier_code).where(DocumentRow.id.in_(document_ids))
+        with self.catalog.session() as session:
+            return {code for code in session.scalars(query) if code}
+
+    def restore(self, fonds: list[dict[str, Any]], dossiers: list[dict[str, Any]]) -> int:
+        """Fonds and dossiers the catalog has lost, as their packages describe them (a
+        rebuild); returns how many were restored."""
+        restored = 0
+        with self.catalog.session() as session, session.begin():
+            for values in fonds:
+                if session.get(FondsRow, values["code"]) is None:
+                    session.add(FondsRow(**{name: values.get(name, "") for name in FONDS_FIELDS}))
+                    restored += 1
+            session.flush()
+            for values in dossiers:
+                if session.get(DossierRow, values["code"]) is None:
+                    entered = {name: values.get(name) for name in DOSSIER_FIELDS}
+                    session.add(DossierRow(**entered, created_by="sohoa rebuild", created_at=now()))
+                    restored += 1
+        return restored
 
     def filed(self, code: str) -> list[Filed]:
         """The archived documents of a dossier, in their order."""
@@ -227,7 +278,7 @@ def same_fonds(session: Session, dossier_code: str | None, moved_to: str | None)
         )
 
 
-def _dossier(session: Session, row: DossierRow) -> Dossier:
+def _dossier(session: Session, row: DossierRow, schedule: Schedule) -> Dossier:
     documents, pages, start, end = session.execute(
         select(
             func.count(),
@@ -236,11 +287,14 @@ def _dossier(session: Session, row: DossierRow) -> Dossier:
             func.max(DocumentRow.issue_date),
         ).where(DocumentRow.dossier_code == row.code, DocumentRow.status == Status.ARCHIVED)
     ).one()
+    retention = schedule.row(row.retention_row) if row.retention_row else None
+    years = retention.years if retention else None
     return Dossier(
         row.code,
         row.fonds_code,
         row.title,
         row.retention,
+        row.retention_row,
         row.access_level,
         row.keywords,
         row.sheets,
@@ -250,6 +304,7 @@ def _dossier(session: Session, row: DossierRow) -> Dossier:
         int(pages),
         start,
         end,
+        review_from(years, end.year if end else None),
     )
 
 

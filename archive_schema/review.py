@@ -11,15 +11,16 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Select, String, Text, extract, select
+from sqlalchemy import ForeignKey, Select, String, Text, extract, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from archive_schema.audit import audit_row
 from archive_schema.catalog import Base, Catalog, DocumentRow, document_event, now
 from archive_schema.errors import UserError
+from archive_schema.fonds import DossierRow
 from archive_schema.models import Description, Status
 from archive_schema.paging import Paged, page_of
-from archive_schema.retention import end_year
+from archive_schema.retention import Schedule, end_year
 from archive_schema.schedules import ScheduleVersion
 
 
@@ -55,6 +56,16 @@ class RecordLine:
 
 
 @dataclass(frozen=True)
+class DueDossier:
+    """A dossier with records due for review, as the records office's list shows it."""
+
+    code: str
+    title: str | None  # None: a code no dossier was opened under
+    due: int
+    review_from: date
+
+
+@dataclass(frozen=True)
 class Filters:
     doc_type: str | None = None
     year: int | None = None  # of issue
@@ -69,6 +80,19 @@ class Review:
     def due(self, today: date, filters: Filters = Filters()) -> list[RecordLine]:
         """Xem xét hủy: archived records whose period ran out before `today`, not held."""
         return self._lines(due_query(today, filters))
+
+    def due_by_dossier(self, today: date, filters: Filters = Filters()) -> list[DueDossier]:
+        """The dossiers holding records due for review before `today`, with how many and
+        since when, earliest first."""
+        due = due_query(today, filters).where(DocumentRow.dossier_code.is_not(None)).subquery()
+        query = (
+            select(due.c.dossier_code, DossierRow.title, func.count(), func.min(due.c.review_from))
+            .outerjoin(DossierRow, DossierRow.code == due.c.dossier_code)
+            .group_by(due.c.dossier_code, DossierRow.title)
+            .order_by(func.min(due.c.review_from), due.c.dossier_code)
+        )
+        with self.catalog.session() as session:
+            return [DueDossier(*row) for row in session.execute(query)]
 
     def unclassified(self, filters: Filters = Filters()) -> list[RecordLine]:
         """The records no schedule row took, for a records officer to assign one."""
@@ -112,16 +136,40 @@ class Review:
                     if doc.retention_row
                     else "chưa xác định"
                 )
-                record = _description(doc)
-                retention = schedule.classify(record, end_year(record), row_code)
-                doc.retention_schedule, doc.retention_row = retention.schedule, retention.row
-                doc.retention_years, doc.retention_permanent = retention.years, retention.permanent
-                doc.review_from, doc.retention_status = retention.review_from, "classified"
+                _classify(doc, schedule, row_code)
                 detail = f"reclassified by {user}: {before} → row {row.row} of {schedule.name}"
                 session.add(document_event(doc, "retention", detail))
                 moved = f"{doc.id}: {before} → điều {row.row} của {schedule.name}"
                 session.add(audit_row(user, "reclassify", moved, address))
         return [doc.id for doc in rows]
+
+    def follow_dossier(
+        self, code: str, row_code: str, ends: int | None, version: ScheduleVersion
+    ) -> list[str]:
+        """The archived records of dossier `code` put under its row `row_code` of `version`,
+        their period counted from the year the dossier `ends` (the year of its last
+        document); returns those this changed, each with an event saying so."""
+        schedule = version.schedule
+        if schedule.row(row_code) is None:  # a row a newer schedule dropped: left as they are
+            return []
+        changed = []
+        query = select(DocumentRow).where(
+            DocumentRow.dossier_code == code, DocumentRow.status == Status.ARCHIVED
+        )
+        with self.catalog.session() as session, session.begin():
+            for doc in session.scalars(query):
+                if (doc.retention_schedule, doc.retention_row, doc.dossier_end_year) == (
+                    schedule.name,
+                    row_code,
+                    ends,
+                ):
+                    continue
+                doc.dossier_end_year = ends
+                _classify(doc, schedule, row_code)
+                detail = f"follows dossier {code}: row {row_code} of {schedule.name}, ends {ends}"
+                session.add(document_event(doc, "retention", detail))
+                changed.append(doc.id)
+        return changed
 
     def record_id(self, reference: str) -> str:
         """The archived record a person names: by its id, its code (mã định danh), or its
@@ -260,6 +308,14 @@ def _archived_rows(session: Session, ids: Collection[str]) -> list[DocumentRow]:
             f"{len(missing)} tài liệu không còn trong kho (đã hủy, hoặc chưa lưu xong).",
         )
     return rows
+
+
+def _classify(doc: DocumentRow, schedule: Schedule, row_code: str) -> None:
+    record = _description(doc)
+    retention = schedule.classify(record, end_year(record), row_code)
+    doc.retention_schedule, doc.retention_row = retention.schedule, retention.row
+    doc.retention_years, doc.retention_permanent = retention.years, retention.permanent
+    doc.review_from, doc.retention_status = retention.review_from, "classified"
 
 
 def _description(row: DocumentRow) -> Description:

@@ -21,7 +21,7 @@ INK = 0.75  # darker than this share of the paper around it: a mark
 SPECK_PIXELS = 5  # a mark smaller than this (at DPI) is dust, which a few specks together make
 LINE_MM = 10.0  # a mark at least this long, however it slants...
 LINE_PIXELS = 3.5  # ...and no thicker than this (at DPI) is a crease or a rule
-CONTENT_MM2 = 8.0  # less content than this (about three letters of 13 pt) is a blank page
+CONTENT_MM2 = 5.0  # less content than this (about two letters of 13 pt) is a blank page
 
 
 def blank_pages(scans: Sequence[Path], pdf: bool) -> list[bool]:

@@ -6,8 +6,10 @@ from collections.abc import Collection, Mapping
 
 from archive_schema.access import User
 from archive_schema.checking import Checking
+from archive_schema.fonds import Archives
 from archive_schema.models import Document
 from pipelines.archive import Archive
+from pipelines.filing import filed
 from pipelines.package.locks import record_lock
 from pipelines.package.read import page_layout
 from pipelines.package.write import replace_page_text
@@ -30,8 +32,10 @@ def correct(
 ) -> list[str]:
     """Save the archivist's values (audited, the record checked), then write the package's
     metadata again and index the record again; returns the fields changed."""
+    left = Archives(archive.catalog).filed_in([document_id])
     changed = checking(archive).correct(document_id, revision, given, user, address)
     record_changed(archive, [document_id])
+    filed(archive, [document_id], left)
     return changed
 
 
@@ -46,8 +50,10 @@ def correct_many(
     """One field set for many records the user may read (audited, each in its history),
     their packages and index entries written again; returns the records changed."""
     found = checking(archive)
+    left = Archives(archive.catalog).filed_in(ids)
     changed = found.correct_many(ids, name, text, user.name, address, user.readable_levels)
     record_changed(archive, changed)
+    filed(archive, changed, left)
     return changed
 
 
@@ -59,6 +65,7 @@ def renumber(
     found = checking(archive)
     changed = found.renumber(dossier_code, ordinals, user.name, address, user.readable_levels)
     record_changed(archive, changed)
+    filed(archive, changed)
     return changed
 
 

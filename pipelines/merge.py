@@ -17,6 +17,7 @@ from archive_schema.models import Document, OriginalFile, Status
 from archive_schema.vocab import ACCESS_LEVELS
 from pipelines.archive import Archive
 from pipelines.corrections import checking
+from pipelines.filing import filed
 from pipelines.package.layout import original_key
 from pipelines.package.locks import record_lock
 from pipelines.package.read import current_record, page_layout
@@ -66,6 +67,7 @@ def merge(archive: Archive, records: list[str], user: str, address: str) -> Docu
     checking(archive).merged(head, head.events[known:], others, user, address)
     for doc in others:
         archive.search.delete(doc.id)
+    filed(archive, [head.id], [doc.dossier_code for doc in others])
     index_again(archive, [head.id])
     return head
 

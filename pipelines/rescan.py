@@ -15,6 +15,7 @@ from archive_schema.identifiers import sha256_file
 from archive_schema.models import Document, OriginalFile
 from pipelines.archive import Archive
 from pipelines.corrections import checking
+from pipelines.filing import filed
 from pipelines.ingest.formats import PDF, UnreadableScan, identify
 from pipelines.ingest.intake import DocumentSource
 from pipelines.ingest.stages.ocr import ocr
@@ -76,6 +77,7 @@ def rescan(
         lock = record_lock(doc, settings.object_lock_permanent_years)
         package(doc, [(scan, new)], pdf, layouts, store, lock)
     checking(archive).rescanned(doc, doc.events[known:], page, new, user, address)
+    filed(archive, [doc.id])  # its pages counted in its dossier
     index_again(archive, [doc.id])
     return doc
 

@@ -18,6 +18,7 @@ from archive_schema.schedules import Schedules
 from ocr.layout import PageLayout
 from pipelines.archive import Archive
 from pipelines.corrections import checking
+from pipelines.filing import filed
 from pipelines.ingest.batch import archive_record
 from pipelines.ingest.stages.classify import classify
 from pipelines.ingest.stages.describe import describe
@@ -80,6 +81,7 @@ def split(archive: Archive, record: str, starts: list[int], user: str, address: 
     for part in others:
         archive_record(part, part.source_name, catalog, archive.search)
     checking(archive).split(head, head.events[known:], [p.id for p in others], cuts, user, address)
+    filed(archive, [head.id])
     index_again(archive, [head.id])
     return [p.id for p in others]
 

@@ -83,7 +83,9 @@ def sample_archive(settings: Settings) -> "Archive":
     """Five records: one due for review, one not yet, a permanent one, one without a date,
     one no row of the sample schedule takes."""
     archive = Archive(settings)
-    archive.add("letter2010", "Công văn", "V/v treo cờ tổ quốc", 2010)  # 10 years: due 2021
+    archive.add(  # 10 years: due 2021
+        "letter2010", "Công văn", "V/v treo cờ tổ quốc", 2010, dossier_code="H32.2010.04"
+    )
     archive.add(  # due 2027: not yet; its subject read by OCR, with doubt
         "letter2016",
         "Công văn",

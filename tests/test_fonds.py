@@ -8,13 +8,27 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from archive_schema.access import Role, User
 from archive_schema.errors import UserError
 from archive_schema.fonds import Archives
+from archive_schema.review import DueDossier, Filters, Review
 from archive_schema.spreadsheets import xlsx_rows
-from pipelines.corrections import checking, correct, renumber
+from pipelines.corrections import checking, correct, correct_many, renumber
 from pipelines.dossier_list import dossier_list_pdf, dossier_list_xlsx
+from pipelines.filing import add_fonds, filed, save_dossier
+from pipelines.package.layout import (
+    DOSSIER_RECORD,
+    METS_FILE,
+    dossier_prefix,
+    fonds_prefix,
+    package_prefix,
+)
+from pipelines.package.mets import child_packages
+from pipelines.package.read import load_package
+from pipelines.upkeep.fixity import FixityFailed, audit_fixity
+from pipelines.upkeep.rebuild import rebuild
 from tests.conftest import make_settings, sohoa
 from tests.records_archive import Archive
 
@@ -150,3 +164,93 @@ def test_fonds_and_dossiers_on_the_command_line(tmp_path: Path) -> None:
     sheet = tmp_path / "muc-luc.xlsx"
     assert sohoa(home, "dossier", "list-export", "G09", str(sheet)).returncode == 0
     assert xlsx_rows(sheet.read_bytes())[1][1] == "G09.2021.01"
+
+
+def test_dossiers_and_fonds_are_parent_packages_that_follow_their_documents(
+    tmp_path: Path, mets_schema: etree.XMLSchema
+) -> None:
+    archive = Archive(make_settings(tmp_path / "home"))
+    add_fonds(archive, {"code": "G09", "name": "UBND tỉnh Lào Cai"}, "lan", "")
+    for code in ("G09.2021.01", "G09.2021.02"):
+        given = {"code": code, "fonds_code": "G09", "title": f"Hồ sơ {code}"}
+        save_dossier(archive, given, "lan", "", new=True)
+    for n in (1, 2):
+        archive.add(f"qd{n}", "Quyết định", f"Về việc khen thưởng {n}", 2021)
+    correct_many(archive, ["qd1", "qd2"], "dossier_code", "G09.2021.01", LAN, "")
+    renumber(archive, "G09.2021.01", {"qd2": "1", "qd1": "2"}, LAN, "")
+
+    def children(prefix: str) -> list[str]:
+        mets = etree.parse(archive.store.open(prefix + METS_FILE))
+        mets_schema.assertValid(mets)
+        return child_packages(etree.tostring(mets))
+
+    assert children(dossier_prefix("G09.2021.01")) == [
+        f"../../{package_prefix(i)}{METS_FILE}" for i in ("qd2", "qd1")
+    ]
+    for pointer in children(dossier_prefix("G09.2021.01")):  # each one a package in the store
+        assert archive.store.exists(pointer.removeprefix("../../"))
+    assert children(fonds_prefix("G09")) == [
+        f"../../{dossier_prefix(c)}{METS_FILE}" for c in ("G09.2021.01", "G09.2021.02")
+    ]
+    correct(
+        archive,
+        "qd1",
+        checking(archive).revision("qd1"),
+        {"dossier_code": "G09.2021.02"},
+        "lan",
+        "",
+    )
+    assert len(children(dossier_prefix("G09.2021.01"))) == 1  # it left this one
+    assert children(dossier_prefix("G09.2021.02")) == [f"../../{package_prefix('qd1')}{METS_FILE}"]
+
+    assert audit_fixity(archive).checked > 0
+    tampered = dossier_prefix("G09.2021.02") + DOSSIER_RECORD
+    archive.store.put(tampered, b"{}")
+    with pytest.raises(FixityFailed, match=f"{tampered}: SHA-256 is"):
+        audit_fixity(archive)
+    save_dossier(archive, {"code": "G09.2021.02", "title": "Hồ sơ G09.2021.02"}, "lan", "", False)
+
+    lost = Archive(make_settings(tmp_path / "home", database_url=f"sqlite:///{tmp_path}/new.db"))
+    done = rebuild(lost)
+    assert (done.restored, done.units) == (2, 3)
+    restored = Archives(lost.catalog)
+    assert [(d.code, d.title, d.documents) for d in restored.dossiers()] == [
+        ("G09.2021.01", "Hồ sơ G09.2021.01", 1),
+        ("G09.2021.02", "Hồ sơ G09.2021.02", 1),
+    ]
+    assert [f.name for f in restored.fonds()] == ["UBND tỉnh Lào Cai"]
+
+
+def test_a_dossiers_retention_row_passes_to_its_documents_counted_from_the_year_it_ends(
+    tmp_path: Path,
+) -> None:
+    archive = Archive(make_settings(tmp_path / "home"))
+    add_fonds(archive, {"code": "H32", "name": "Sở Y tế"}, "lan", "")
+    given = {"code": "H32.2013.01", "fonds_code": "H32", "title": "Công văn trao đổi"}
+    with pytest.raises(UserError) as unknown:
+        save_dossier(archive, given | {"retention_row": "9.99"}, "lan", "", new=True)
+    assert unknown.value.vi == "Điều khoản bảo quản: bảng thời hạn bảo quản không có điều '9.99'."
+    save_dossier(archive, given | {"retention_row": "1.9"}, "lan", "", new=True)
+    for n, year in ((1, 2012), (2, 2013)):
+        archive.add(f"cv{n}", "Công văn", f"V/v trao đổi {n}", year, dossier_code="H32.2013.01")
+    filed(archive, ["cv1", "cv2"])  # as a batch filed by its manifest is, once archived
+    dossier = Archives(archive.catalog).dossier("H32.2013.01")
+    assert (dossier.retention, dossier.end, dossier.review_from) == (
+        "10 năm",
+        date(2013, 5, 1),
+        date(2024, 1, 1),
+    )
+    lines = Review(archive.catalog).records(["cv1", "cv2"])
+    assert {(line.row, line.review_from) for line in lines.values()} == {("1.9", date(2024, 1, 1))}
+
+    archive.add("cv3", "Công văn", "V/v trao đổi 3", 2015)  # filed later: the dossier ends later
+    correct(archive, "cv3", 0, {"dossier_code": "H32.2013.01"}, "lan", "")
+    lines = Review(archive.catalog).records(["cv1", "cv2", "cv3"])
+    assert {line.review_from for line in lines.values()} == {date(2026, 1, 1)}
+    held = load_package(archive.store, "cv1")
+    assert held is not None and held.retention and held.retention.review_from == date(2026, 1, 1)
+    assert len(Review(archive.catalog).due(date(2026, 6, 1), Filters(dossier="H32.2013.01"))) == 3
+    assert Review(archive.catalog).due_by_dossier(date(2026, 6, 1)) == [
+        DueDossier("H32.2013.01", "Công văn trao đổi", 3, date(2026, 1, 1))
+    ]
+    assert Review(archive.catalog).due_by_dossier(date(2025, 12, 31)) == []

@@ -252,7 +252,7 @@ def test_a_fonds_and_a_dossier_are_opened_its_documents_ordered_and_its_list_dow
     page.click("form.fonds-form button")
     page.fill("form.dossier input[name=code]", "H33.2013.02")
     page.fill("form.dossier input[name=title]", "Công văn về cấp chứng chỉ hành nghề năm 2013")
-    page.fill("form.dossier input[name=retention]", "10 năm")
+    page.select_option("form.dossier select[name=retention_row]", "1.9")  # công văn: 10 năm
     page.click("form.dossier button")
     page.wait_for_url(f"{site.url}/dossiers/H33.2013.02")
     expect(page.locator("table.filed")).to_contain_text("Hồ sơ chưa có văn bản")
@@ -271,6 +271,8 @@ def test_a_fonds_and_a_dossier_are_opened_its_documents_ordered_and_its_list_dow
     page.click("form.order button")
     expect(page.locator("table.filed")).to_contain_text("H33.2013.02.001")
     expect(page.locator("table.filed")).to_contain_text("H33.2013.02.002")
+    expect(page.locator("p.retention")).to_contain_text("10 năm (điều 1.9 của bảng thời hạn")
+    expect(page.locator("p.retention")).to_contain_text("xem xét hủy từ 01/01/20")
     shot(page, "dossier")
     page.goto(f"{site.url}/dossiers")
     expect(page.locator("table.dossiers")).to_contain_text("H33.2013.02")

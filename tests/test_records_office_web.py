@@ -82,6 +82,8 @@ def test_a_schedule_is_imported_and_a_destruction_approved_and_executed(
 
     officer.goto(f"{site}/retention/review")
     expect(officer.locator("table.review tbody tr")).to_have_count(1)
+    by_dossier = officer.locator("table.due-dossiers tbody tr td")
+    expect(by_dossier).to_have_text(["H32.2010.04", "(chưa lập hồ sơ)", "1", "01/01/2021"])
     expect(officer.locator("table.unclassified")).to_contain_text("Mời dự hội nghị")
     shot(officer, "review")
     officer.check("table.unclassified input[name=ids]")

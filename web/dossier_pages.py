@@ -10,9 +10,12 @@ from starlette.concurrency import run_in_threadpool
 
 from archive_schema.access import Role, User
 from archive_schema.fonds import DOSSIER_FIELDS, FONDS_FIELDS, Archives
+from archive_schema.schedules import Schedules
 from archive_schema.spreadsheets import MEDIA_TYPES
 from pipelines.corrections import renumber
 from pipelines.dossier_list import dossier_list_pdf, dossier_list_xlsx
+from pipelines.filing import add_fonds as add_fonds_to
+from pipelines.filing import save_dossier
 from pipelines.package.layout import PDF
 from web.parameters import disposition
 from web.render import page
@@ -31,6 +34,7 @@ def dossiers_page(request: Request, user: Archivist) -> HTMLResponse:
         user,
         fonds=archives.fonds(),
         dossiers=archives.dossiers(),
+        rows=Schedules(services(request).catalog).current().schedule.rows,
         FONDS_FIELDS=FONDS_FIELDS,
         DOSSIER_FIELDS=DOSSIER_FIELDS,
     )
@@ -39,15 +43,17 @@ def dossiers_page(request: Request, user: Archivist) -> HTMLResponse:
 @router.post("/fonds", dependencies=[CheckedForm])
 async def add_fonds(request: Request, user: Archivist) -> Response:
     given = await _given(request, FONDS_FIELDS)
-    Archives(services(request).catalog).add_fonds(given, user.name, address(request))
+    await run_in_threadpool(
+        add_fonds_to, services(request).archive, given, user.name, address(request)
+    )
     return RedirectResponse("/dossiers", status_code=303)
 
 
 @router.post("", dependencies=[CheckedForm])
 async def add_dossier(request: Request, user: Archivist) -> Response:
     given = await _given(request, DOSSIER_FIELDS)
-    code = Archives(services(request).catalog).save_dossier(
-        given, user.name, address(request), True
+    code = await run_in_threadpool(
+        save_dossier, services(request).archive, given, user.name, address(request), True
     )
     return RedirectResponse(f"/dossiers/{code}", status_code=303)
 
@@ -63,6 +69,7 @@ def dossier_page(request: Request, code: str, user: Archivist) -> HTMLResponse:
         dossier=archives.dossier(code),
         filed=filed,
         fonds=archives.fonds(),
+        rows=Schedules(services(request).catalog).current().schedule.rows,
         DOSSIER_FIELDS=DOSSIER_FIELDS,
     )
 
@@ -70,8 +77,9 @@ def dossier_page(request: Request, code: str, user: Archivist) -> HTMLResponse:
 @router.post("/{code}", dependencies=[CheckedForm])
 async def edit_dossier(request: Request, code: str, user: Archivist) -> Response:
     given = await _given(request, DOSSIER_FIELDS) | {"code": code}
-    archives = Archives(services(request).catalog)
-    archives.save_dossier(given, user.name, address(request), False)
+    await run_in_threadpool(
+        save_dossier, services(request).archive, given, user.name, address(request), False
+    )
     return RedirectResponse(f"/dossiers/{code}", status_code=303)
 
 

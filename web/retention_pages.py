@@ -87,6 +87,7 @@ def review_page(
         "review.html",
         user,
         due=review.page(due_query(date.today(), filters), whole_number(page_number) or 1),
+        due_dossiers=review.due_by_dossier(date.today(), filters),
         unclassified=review.page(unclassified_query(), whole_number(unclassified_page) or 1),
         held=review.page(held_query(), whole_number(held_page) or 1),
         filters=filters,

@@ -59,7 +59,7 @@ def rebuild() -> None:
         done = rebuild_archive(archive, lambda n, total: bar.update(task, completed=n, total=total))
     err.print(
         f"{done.restored} records restored into the catalog ({done.present} were there),"
-        f" {done.indexed} indexed"
+        f" {done.units} fonds and dossiers, {done.indexed} indexed"
     )
 
 

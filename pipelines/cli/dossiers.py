@@ -37,12 +37,12 @@ def add_fonds(
 ) -> None:
     """Open a fonds."""
     from archive_schema.access import Role
-    from archive_schema.fonds import Archives
+    from pipelines.filing import add_fonds as open_fonds
 
     with reported_errors():
         user, archive = signed_in(user_name, password_stdin, Role.ARCHIVIST)
         given = {"code": code, "name": name, "creator": creator, "years": years}
-        Archives(archive.catalog).add_fonds(given, user.name, CLI)
+        open_fonds(archive, given, user.name, CLI)
     err.print(f"fonds {code} opened")
 
 
@@ -51,19 +51,36 @@ def add_fonds(
 @click.option("--fonds", "fonds_code", required=True, help="The fonds it belongs to.")
 @click.option("--title", required=True, help="Its title (tiêu đề hồ sơ).")
 @click.option("--retention", default="", help='Its retention, e.g. "10 năm", "Vĩnh viễn".')
+@click.option(
+    "--retention-row",
+    default="",
+    help="Its row of the retention schedule (its documents follow it; wins over --retention).",
+)
 @as_user
 @password_stdin
 def add(
-    code: str, fonds_code: str, title: str, retention: str, user_name: str, password_stdin: bool
+    code: str,
+    fonds_code: str,
+    title: str,
+    retention: str,
+    retention_row: str,
+    user_name: str,
+    password_stdin: bool,
 ) -> None:
     """Open a dossier of a fonds."""
     from archive_schema.access import Role
-    from archive_schema.fonds import Archives
+    from pipelines.filing import save_dossier
 
     with reported_errors():
         user, archive = signed_in(user_name, password_stdin, Role.ARCHIVIST)
-        given = {"code": code, "fonds_code": fonds_code, "title": title, "retention": retention}
-        Archives(archive.catalog).save_dossier(given, user.name, CLI, new=True)
+        given = {
+            "code": code,
+            "fonds_code": fonds_code,
+            "title": title,
+            "retention": retention,
+            "retention_row": retention_row,
+        }
+        save_dossier(archive, given, user.name, CLI, new=True)
     err.print(f"dossier {code} opened in fonds {fonds_code}")
 
 

@@ -9,6 +9,8 @@ from archive_schema.disposal import Disposals, Tombstone
 from archive_schema.models import Document, Event, Status
 from archive_schema.vietnamese import vn_date
 from indexing.base import SearchBackend
+from pipelines.archive import Archive
+from pipelines.filing import filed
 from pipelines.ingest.intake import BatchIntake, DocumentSource, Rejected
 from pipelines.ingest.report import BatchReport, DocumentReport, Outcome
 from pipelines.ingest.stages.index import index
@@ -92,12 +94,16 @@ def _destroyed(stone: Tombstone) -> str:
     )
 
 
-def close_batch(report: BatchReport, events: Events, store: Store, catalog: Catalog) -> None:
-    """The report, beside the batch in the store and in the catalog with the batch's events."""
+def close_batch(report: BatchReport, events: Events, archive: Archive) -> None:
+    """The report, beside the batch in the store and in the catalog with the batch's events;
+    the dossiers a manifest filed its documents in take them (pipelines.filing)."""
     report.documents.sort(key=lambda d: d.name)
+    filed(archive, [d.id for d in report.documents if d.id and d.status == Outcome.ARCHIVED])
     report.finished_at = datetime.now(UTC)
-    store.put(report_key(report.batch_id), report.model_dump_json(indent=2).encode())
-    catalog.finish_batch(report.batch_id, report.status, report.model_dump(mode="json"), events)
+    archive.store.put(report_key(report.batch_id), report.model_dump_json(indent=2).encode())
+    archive.catalog.finish_batch(
+        report.batch_id, report.status, report.model_dump(mode="json"), events
+    )
 
 
 def archive_record(

@@ -91,7 +91,7 @@ def ingest(
             finally:
                 claims.release(mine)
             waiting = _archived_by_others(waiting, claims, catalog, report, progress)
-    archive.retried(partial(close_batch, report, events, store, catalog), "closing the batch")
+    archive.retried(partial(close_batch, report, events, archive), "closing the batch")
     return report
 
 

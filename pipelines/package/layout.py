@@ -17,6 +17,11 @@ batches/<batch id>/quarantine/…                   what could not be archived, 
 batches/<batch id>/incoming/…, outcomes/…         its files and outcomes, while Airflow works
 batches/<batch id>/bien-ban-nghiem-thu.pdf        the record of its acceptance (nghiệm thu)
 disposals/<number>/bien-ban-huy-<number>.pdf      the record (biên bản) of a destruction
+dossiers/<code>/METS.xml                          a dossier (hồ sơ): its documents' packages
+dossiers/<code>/metadata/descriptive/dc.xml       in their order; its description in Dublin
+dossiers/<code>/metadata/descriptive/dossier.json Core, and whole as sohoa reads it
+fonds/<code>/METS.xml                             a fonds (phông): its dossiers' packages
+fonds/<code>/metadata/descriptive/{dc.xml,fonds.json}
 """
 
 RECORDS = "records/"
@@ -30,10 +35,23 @@ SCHEMA = "schemas/record.schema.json"
 TEXT_SUFFIX, LAYOUT_SUFFIX = ".txt", ".layout.json"  # of a page's key (page_key)
 BATCHES = "batches/"
 DISPOSALS = "disposals/"
+DOSSIERS, FONDS = "dossiers/", "fonds/"
+DOSSIER_RECORD, FONDS_RECORD = (
+    "metadata/descriptive/dossier.json",
+    "metadata/descriptive/fonds.json",
+)
 
 
 def package_prefix(document_id: str) -> str:
     return f"{RECORDS}{document_id}/"
+
+
+def dossier_prefix(code: str) -> str:
+    return f"{DOSSIERS}{code}/"
+
+
+def fonds_prefix(code: str) -> str:
+    return f"{FONDS}{code}/"
 
 
 def original_key(document_id: str, name: str) -> str:

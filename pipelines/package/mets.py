@@ -21,6 +21,10 @@ DC_NS = "http://purl.org/dc/elements/1.1/"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 PROFILE = "https://earkcsip.dilcis.eu/profile/E-ARK-CSIP.xml"
 SOFTWARE = "sohoa"
+CONTENT_TYPE = {
+    f"{{{CSIP_NS}}}CONTENTINFORMATIONTYPE": "OTHER",
+    f"{{{CSIP_NS}}}OTHERCONTENTINFORMATIONTYPE": "TT 05/2025/TT-BNV",
+}
 
 METS = ElementMaker(namespace=METS_NS, nsmap={"mets": METS_NS, "xlink": XLINK_NS, "csip": CSIP_NS})
 PREMIS = ElementMaker(namespace=PREMIS_NS, nsmap={"premis": PREMIS_NS})
@@ -75,19 +79,7 @@ def mets_document(
     ]
     representations = [use for use in groups if use.startswith("Representations/")]
     root = METS.mets(
-        METS.metsHdr(
-            METS.agent(
-                METS.name(SOFTWARE),
-                METS.note(version(SOFTWARE), {f"{{{CSIP_NS}}}NOTETYPE": "SOFTWARE VERSION"}),
-                ROLE="CREATOR",
-                TYPE="OTHER",
-                OTHERTYPE="SOFTWARE",
-            ),
-            {f"{{{CSIP_NS}}}OAISPACKAGETYPE": "AIP"},
-            CREATEDATE=stamp,
-            LASTMODDATE=_time(datetime.now(UTC)),
-            RECORDSTATUS="NEW",
-        ),
+        _header(stamp),
         *sections.get("descriptive", []),
         METS.amdSec(*sections.get("preservation", []), ID="amd"),
         METS.fileSec(*file_groups, ID="files"),
@@ -111,16 +103,90 @@ def mets_document(
             TYPE="PHYSICAL",
             LABEL="CSIP",
         ),
-        {
-            f"{{{CSIP_NS}}}CONTENTINFORMATIONTYPE": "OTHER",
-            f"{{{CSIP_NS}}}OTHERCONTENTINFORMATIONTYPE": "TT 05/2025/TT-BNV",
-        },
+        CONTENT_TYPE,
         OBJID=doc.id,
         LABEL=doc.subject or doc.source_name,
         TYPE="Textual works – Digital",
         PROFILE=PROFILE,
     )
     return _serialise(root)
+
+
+def parent_mets(
+    object_id: str,
+    label: str,
+    created: datetime,
+    descriptive: Sequence[PackageFile],
+    children: Sequence[tuple[str, str]],
+) -> bytes:
+    """The METS of a parent package (a dossier or a fonds, TT 05/2025's upper levels): its
+    description, and in its structure a pointer (mptr) to the METS of each child package,
+    as (label, path from this package), in their order."""
+    stamp = _time(created)
+    sections = [
+        _md_section("descriptive", f"descriptive-{n}", f, stamp)
+        for n, f in enumerate(descriptive, 1)
+    ]
+    root = METS.mets(
+        _header(stamp),
+        *sections,
+        METS.structMap(
+            METS.div(
+                METS.div(
+                    ID="div-metadata",
+                    LABEL="Metadata",
+                    DMDID=" ".join(s.get("ID") for s in sections),
+                ),
+                *(
+                    METS.div(
+                        METS.mptr(
+                            {
+                                f"{{{XLINK_NS}}}type": "simple",
+                                f"{{{XLINK_NS}}}href": href,
+                                "LOCTYPE": "URL",
+                            }
+                        ),
+                        ID=f"div-child-{n}",
+                        LABEL=child,
+                    )
+                    for n, (child, href) in enumerate(children, 1)
+                ),
+                ID="div-package",
+                LABEL=object_id,
+            ),
+            ID="structure",
+            TYPE="PHYSICAL",
+            LABEL="CSIP",
+        ),
+        CONTENT_TYPE,
+        OBJID=object_id,
+        LABEL=label,
+        TYPE="Textual works – Digital",
+        PROFILE=PROFILE,
+    )
+    return _serialise(root)
+
+
+def child_packages(mets: bytes) -> list[str]:
+    """The paths to the METS of a parent package's children, in their order."""
+    root = etree.fromstring(mets)
+    return [m.get(f"{{{XLINK_NS}}}href") for m in root.iter(f"{{{METS_NS}}}mptr")]
+
+
+def _header(stamp: str) -> etree._Element:
+    return METS.metsHdr(
+        METS.agent(
+            METS.name(SOFTWARE),
+            METS.note(version(SOFTWARE), {f"{{{CSIP_NS}}}NOTETYPE": "SOFTWARE VERSION"}),
+            ROLE="CREATOR",
+            TYPE="OTHER",
+            OTHERTYPE="SOFTWARE",
+        ),
+        {f"{{{CSIP_NS}}}OAISPACKAGETYPE": "AIP"},
+        CREATEDATE=stamp,
+        LASTMODDATE=_time(datetime.now(UTC)),
+        RECORDSTATUS="NEW",
+    )
 
 
 def as_dip(mets: bytes) -> bytes:
@@ -163,6 +229,11 @@ def dublin_core(doc: Document) -> bytes:
         ("format", "application/pdf"),
         ("rights", doc.access_level),
     ]
+    return described(fields)
+
+
+def described(fields: Sequence[tuple[str, str | None]]) -> bytes:
+    """Simple Dublin Core of (element, value) pairs, those without a value left out."""
     return _serialise(DC.record(*(getattr(DC, name)(value) for name, value in fields if value)))
 
 
@@ -234,7 +305,11 @@ def _file(file_id: str, f: PackageFile, stamp: str) -> etree._Element:
 
 def _link(f: PackageFile) -> dict[str, str]:
     """Where a file is, as CSIP wants it: a simple XLink to its path in the package."""
-    return {f"{{{XLINK_NS}}}type": "simple", f"{{{XLINK_NS}}}href": f.path, "LOCTYPE": "URL"}
+    return _pointer(f.path)
+
+
+def _pointer(href: str) -> dict[str, str]:
+    return {f"{{{XLINK_NS}}}type": "simple", f"{{{XLINK_NS}}}href": href, "LOCTYPE": "URL"}
 
 
 def _described(f: PackageFile, stamp: str) -> dict[str, str]:

@@ -59,7 +59,7 @@ def package(
     prefix = package_prefix(doc.id)
     write_record_metadata(pdf, doc)
     for path, original in originals:  # each scan, where it is now and as the batch had it
-        _put(store, original_key(doc.id, original.name), path, lock, original.media_type)
+        put_verified(store, original_key(doc.id, original.name), path, lock, original.media_type)
     pdf_key = pdfa_key(doc.id, doc.code)
     files = [_stored(store, pdf_key, pdf, "pdfa", lock, PDF)]
     for page, layout in zip(doc.pages, layouts, strict=True):
@@ -92,29 +92,35 @@ def describe_package(store: Store, doc: Document, events: list[Event], lock: Loc
     store; written again when the record changes (reclassified, held), its METS last."""
     prefix = package_prefix(doc.id)
     data = [replace(f, path=f.path.removeprefix(prefix)) for f in data_files(doc)]
-    record = _put(store, prefix + RECORD, doc.model_dump_json(indent=2).encode(), lock, JSON)
-    dc = _put(store, prefix + DUBLIN_CORE, dublin_core(doc), lock, XML)
-    readme = _put(store, prefix + README, README_TEXT.encode(), lock, TEXT)
+    record = put_verified(
+        store, prefix + RECORD, doc.model_dump_json(indent=2).encode(), lock, JSON
+    )
+    dc = put_verified(store, prefix + DUBLIN_CORE, dublin_core(doc), lock, XML)
+    readme = put_verified(store, prefix + README, README_TEXT.encode(), lock, TEXT)
     schema_json = json.dumps(Document.model_json_schema(), indent=2, ensure_ascii=False)
-    schema = _put(store, prefix + SCHEMA, schema_json.encode(), lock, JSON)
+    schema = put_verified(store, prefix + SCHEMA, schema_json.encode(), lock, JSON)
     listed = [*data, record, dc, readme, schema]
-    preservation = _put(store, prefix + PREMIS_FILE, premis(doc, listed, events), lock, XML)
+    preservation = put_verified(store, prefix + PREMIS_FILE, premis(doc, listed, events), lock, XML)
     groups: dict[str, list[PackageFile]] = {"Documentation": [readme], "Schemas": [schema]}
     for f in data:
         groups.setdefault(f"Representations/{f.path.split('/')[1]}", []).append(f)
     created = next((e.at for e in events if e.stage == "package"), datetime.now(UTC))
     metadata = {"descriptive": [dc, record], "preservation": [preservation]}
-    _put(store, prefix + METS_FILE, mets_document(doc, created, metadata, groups), lock, XML)
+    put_verified(
+        store, prefix + METS_FILE, mets_document(doc, created, metadata, groups), lock, XML
+    )
 
 
 def _stored(
     store: Store, key: str, source: Path | bytes, role: str, lock: Lock, media_type: str
 ) -> StoredFile:
-    f = _put(store, key, source, lock, media_type)
+    f = put_verified(store, key, source, lock, media_type)
     return StoredFile(role=role, key=key, sha256=f.sha256, size=f.size, media_type=media_type)
 
 
-def _put(store: Store, key: str, source: Path | bytes, lock: Lock, media_type: str) -> PackageFile:
+def put_verified(
+    store: Store, key: str, source: Path | bytes, lock: Lock | None, media_type: str
+) -> PackageFile:
     """Write, read back, and compare: a store that loses or alters bytes is caught here.
     The path returned is inside the package."""
     if isinstance(source, bytes):

@@ -14,6 +14,7 @@ from archive_schema.access import User
 from archive_schema.disposal import Disposals, Proposal
 from archive_schema.errors import UserError
 from pipelines.archive import Archive
+from pipelines.filing import filed
 from pipelines.package.layout import METS_FILE, destruction_record_key, package_prefix
 from pipelines.package.locks import years_ahead
 from pipelines.records_office.destruction_record import destruction_record
@@ -46,6 +47,7 @@ def execute(
             disposals.destroyed(number, document_id)
         if progress:
             progress(done, len(remaining))
+    filed(archive, remaining)  # the dossiers they leave
     if kept:
         raise DestructionIncomplete(
             f"{len(kept)} of {len(remaining)} records of proposal {number} are still in"

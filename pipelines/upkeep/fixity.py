@@ -1,14 +1,18 @@
 """Fixity: every archived object hashed again and compared with the SHA-256 that both the
 catalog and the package's METS recorded; each check is an event of its record. Objects
-under records/ that no record lists are reported as unexpected."""
+under records/ that no record lists are reported as unexpected. The packages of dossiers
+and fonds are checked against their METS."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from lxml import etree
+
 from archive_schema.errors import UserError
 from archive_schema.models import Document, Event, Status
 from pipelines.archive import Archive
-from pipelines.package.layout import METS_FILE, RECORDS, package_prefix
+from pipelines.package.layout import DOSSIERS, FONDS, METS_FILE, RECORDS, package_prefix
+from pipelines.package.mets import listed_files
 from pipelines.package.read import REPAIR_HINT, data_files, package_files, stored_sha256
 from pipelines.store import UNREADABLE, Store
 
@@ -72,6 +76,7 @@ def audit_fixity(
             audit.unexpected.append(key)
         elif id_ not in damaged and catalog.status(id_) is None and id_ not in audit.unknown:
             audit.unknown.append(id_)
+    audit.checked += _check_parents(store, audit)
     audit.strays = store.strays()
     if audit.problems:
         raise FixityFailed(
@@ -81,6 +86,24 @@ def audit_fixity(
             f" {len(audit.strays)} left by killed writes):\n" + "\n".join(audit.problems)
         )
     return audit
+
+
+def _check_parents(store: Store, audit: FixityAudit) -> int:
+    """Check the files of each dossier's and fonds' package; returns how many."""
+    present = {key for root in (DOSSIERS, FONDS) for key in store.keys(root)}
+    checked = 0
+    for mets in sorted(key for key in present if key.endswith("/" + METS_FILE)):
+        prefix = mets.removesuffix(METS_FILE)
+        try:
+            with store.open(mets) as data:
+                listed = listed_files(data.read())
+        except (*UNREADABLE, etree.XMLSyntaxError) as error:
+            audit.changed.append(f"{mets}: not a readable METS ({error})")
+            continue
+        for f in listed:
+            _check(store, prefix + f.path, {"the METS": f.sha256}, present, audit)
+            checked += 1
+    return checked
 
 
 def _recorded(

@@ -1,16 +1,18 @@
 """Rebuild: the catalog and the search index recreated from the archive store alone (after
 losing the catalog's database), each record from its package, checked against its METS,
-and each batch from the report kept beside it."""
+each batch from the report kept beside it, and the fonds and dossiers from theirs."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from archive_schema.catalog import Catalog
 from archive_schema.errors import UserError
+from archive_schema.fonds import Archives
 from archive_schema.models import Event, Status
 from pipelines.archive import Archive
 from pipelines.ingest.report import BatchReport
 from pipelines.package.layout import METS_FILE, package_prefix, report_key
+from pipelines.package.parents import stored_dossiers, stored_fonds
 from pipelines.package.read import REPAIR_HINT, load_package, packages_in
 from pipelines.store import UNREADABLE, Store
 
@@ -22,6 +24,7 @@ class RebuildFailed(UserError):
 @dataclass
 class Rebuilt:
     restored: int = 0
+    units: int = 0  # fonds and dossiers restored
     present: int = 0  # already in the catalog, left as they are
     indexed: int = 0
     damaged: list[str] = field(default_factory=list)
@@ -31,7 +34,7 @@ def rebuild(archive: Archive, progress: Callable[[int, int], None] | None = None
     """Restore into the catalog every record the store has a finished package of and the
     catalog lacks, then rebuild the index; `progress(done, total)` follows the records."""
     store, catalog = archive.store, archive.catalog
-    result = Rebuilt()
+    result = Rebuilt(units=Archives(catalog).restore(stored_fonds(store), stored_dossiers(store)))
     finished, unfinished = packages_in(store)
     ids = sorted(finished)
     result.damaged += [
