@@ -12,6 +12,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import img2pdf
 import pikepdf
@@ -24,6 +25,7 @@ FULL_PAGE = 0.9  # share of the page an image must cover to be the page
 IMAGE_PAGE_OPERATORS = {"q", "Q", "cm", "Do", "re", "W", "W*", "n", "gs", "g", "rg", "G", "RG"}
 TEXT_OPERATORS = {"BT", "ET", "Tf", "Td", "TD", "Tm", "T*", "Tc", "Tw", "Tz", "TL", "Ts", "Tr"}
 SHOW_TEXT = {"Tj", "TJ", "'", '"'}
+STROKE_STATE = {"J", "j", "w", "M", "d", "ri", "i"}  # how lines would be drawn: nothing drawn
 INVISIBLE = 3  # text render mode of an OCR layer: neither filled nor stroked
 
 
@@ -82,6 +84,31 @@ def rendered(pdf_path: Path, dpi: int = RENDER_DPI) -> Iterator[Image.Image]:
             yield image
 
 
+def drawn_page(pdf: BinaryIO, number: int, scale: float) -> Image.Image:
+    """Page `number` (from 1) of the PDF at `scale` × 72 dpi, in RGB; IndexError past its
+    end. A page that only shows its scan (and an OCR layer) is its image decoded at the size
+    it is shown at, which a JPEG does in a fraction of the time pdfium takes to draw it
+    whole; any other page pdfium draws."""
+    source = pdf if pdf.seekable() else io.BytesIO(pdf.read())
+    with pikepdf.open(source) as document:
+        if not 1 <= number <= len(document.pages):
+            raise IndexError(number)
+        page = document.pages[number - 1]
+        scan = _scan_of(page)
+        box = [float(v) for v in page.mediabox]
+    width, height = round((box[2] - box[0]) * scale), round((box[3] - box[1]) * scale)
+    if scan is not None:
+        with Image.open(io.BytesIO(scan.image)) as image:
+            upright = (height, width) if scan.rotate % 180 else (width, height)
+            image.draft("RGB", upright)  # a JPEG decodes at 1/2, 1/4 or 1/8 of its size
+            drawn = image.convert("RGB").resize(upright, Image.Resampling.BOX)
+        return drawn.rotate(-scan.rotate, expand=True) if scan.rotate else drawn
+    source.seek(0)
+    with pypdfium2.PdfDocument(source) as document:  # the copy made before pdfium lets go
+        rendered_page: Image.Image = document[number - 1].render(scale=scale).to_pil()
+        return rendered_page.convert("RGB")
+
+
 def _scan_of(page: pikepdf.Page) -> ScanPage | None:
     """The page's image, when the page draws that one image over the whole of it, and
     besides it only invisible text (an OCR layer) or text the image covers."""
@@ -104,6 +131,8 @@ def _scan_of(page: pikepdf.Page) -> ScanPage | None:
         elif name == "Tr":
             modes[-1] = int(operands[0])
         elif name == "Do":
+            if _invisible_text(page, operands[0], modes[-1]):
+                continue  # an OCR layer grafted as a form, as ocrmypdf does
             if matrix is None or drawn is not None:
                 return None
             drawn = matrix
@@ -115,6 +144,32 @@ def _scan_of(page: pikepdf.Page) -> ScanPage | None:
     if drawn is None:
         return None
     return _full_page(page, images[0], drawn)
+
+
+def _invisible_text(page: pikepdf.Page, name: pikepdf.Object, mode: int) -> bool:
+    """Whether XObject `name` of the page is a form that draws invisible text and nothing
+    else (`mode`: the text render mode it starts in)."""
+    forms = page.resources.get("/XObject")
+    form = forms.get(str(name)) if isinstance(forms, pikepdf.Dictionary) else None
+    if not isinstance(form, pikepdf.Stream) or form.get("/Subtype") != "/Form":
+        return False
+    modes = [mode]
+    for instruction in pikepdf.parse_content_stream(form):
+        operator = str(instruction.operator)
+        if operator == "q":
+            modes.append(modes[-1])
+        elif operator == "Q" and len(modes) > 1:
+            modes.pop()
+        elif operator == "Tr":
+            modes[-1] = int(instruction.operands[0])
+        elif operator in SHOW_TEXT:
+            if modes[-1] != INVISIBLE:
+                return False
+        elif (
+            operator == "Do" or operator not in IMAGE_PAGE_OPERATORS | TEXT_OPERATORS | STROKE_STATE
+        ):
+            return False
+    return True
 
 
 def _full_page(page: pikepdf.Page, image: pikepdf.Stream, matrix: list[float]) -> ScanPage | None:

@@ -48,6 +48,8 @@ def filed(
     store, catalog = archive.store, archive.catalog
     archives = Archives(catalog)
     codes = sorted({code for code in [*archives.filed_in(list(ids)), *dossiers] if code})
+    if not codes and not fonds:
+        return
     version = Schedules(catalog).current()
     touched = set(fonds)
     everything = {f.code: f for f in archives.fonds()}

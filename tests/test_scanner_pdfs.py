@@ -8,10 +8,11 @@ from pathlib import Path
 import pikepdf
 import pypdfium2
 import pytest
+from PIL import Image, ImageChops
 
 from archive_schema.models import Status
 from ocr.convert import scans_to_pdfa
-from ocr.pdf_pages import UnrenderablePdf, page_images, rendered
+from ocr.pdf_pages import UnrenderablePdf, drawn_page, page_images, rendered
 from pipelines.archive import Archive
 from pipelines.package.layout import original_key
 from samples.batch import SCANNER_PDF, write_batch
@@ -131,3 +132,37 @@ def test_ingest_archives_the_scanner_pdf_as_it_came(scanner_batch: Path, tmp_pat
     assert "XI MĂNG" in (doc.subject or "").upper()
     with archive.store.open(original_key(doc.id, scanner_batch.name)) as original:
         assert original.read() == scanner_batch.read_bytes()
+
+
+def test_a_pdfa_ocrmypdf_made_is_its_scans_and_its_pages_are_drawn_from_them(
+    scanner_batch: Path, tmp_path: Path
+) -> None:
+    """ocrmypdf grafts its text layer as a form of invisible text beside the scan: the page
+    is still nothing but its scan, and is drawn for the screen from the scan itself, as
+    pdfium draws it; a form that shows its text is more than the scan."""
+    pdfa = tmp_path / "pdfa.pdf"
+    scans_to_pdfa([scanner_batch], pdfa)
+    assert page_images(pdfa) is not None
+    with pdfa.open("rb") as data:
+        fast = drawn_page(data, 1, 1.25).convert("L")
+    with pypdfium2.PdfDocument(pdfa) as pdf:
+        slow = pdf[0].render(scale=1.25).to_pil().convert("L").resize(fast.size)
+    assert ImageChops.difference(fast, slow).getbbox() is not None  # two drawings...
+    assert mean_difference(fast, slow) < 12  # ...of one page
+    with pytest.raises(IndexError):
+        drawn_page(pdfa.open("rb"), 2, 1.25)
+
+    shown = tmp_path / "shown.pdf"
+    with pikepdf.open(pdfa) as pdf:
+        layer = next(f for f in pdf.pages[0].resources.XObject.values() if f.Subtype == "/Form")
+        layer.write(layer.read_bytes().replace(b"3 Tr", b"0 Tr"))
+        pdf.save(shown)
+    assert page_images(shown) is None
+    with shown.open("rb") as data:
+        drawn = drawn_page(data, 1, 1.25)  # by pdfium instead
+    assert mean_difference(drawn.convert("L").resize(fast.size), slow) == 0
+
+
+def mean_difference(one: Image.Image, other: Image.Image) -> float:
+    histogram = ImageChops.difference(one, other).histogram()
+    return sum(level * count for level, count in enumerate(histogram)) / sum(histogram)

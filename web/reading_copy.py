@@ -6,7 +6,6 @@ import io
 from datetime import datetime
 from typing import BinaryIO
 
-import pypdfium2
 from PIL import Image, ImageDraw, ImageFont
 
 from archive_schema.vietnamese import vn_date
@@ -24,12 +23,9 @@ def reading_page(pdf: BinaryIO, number: int, reader: str, at: datetime) -> bytes
 
 def page_image(pdf: BinaryIO, number: int, scale: float) -> Image.Image:
     """Page `number` (from 1) of the PDF, drawn at `scale` × 72 dpi; IndexError past the end."""
-    source = pdf if pdf.seekable() else io.BytesIO(pdf.read())
-    with pypdfium2.PdfDocument(source) as document:
-        if not 1 <= number <= len(document):
-            raise IndexError(number)
-        image: Image.Image = document[number - 1].render(scale=scale).to_pil().convert("RGB")
-    return image
+    from ocr.pdf_pages import drawn_page  # pikepdf: loaded by the first page drawn, not at start
+
+    return drawn_page(pdf, number, scale)
 
 
 def jpeg(image: Image.Image) -> bytes:
