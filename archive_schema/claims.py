@@ -1,22 +1,31 @@
 """Claims: a document being archived is claimed by the process that does it, so that a
 second run of the same batch (another command, another Airflow run) waits for it instead
-of doing the same OCR again. A claim left by a process that died (killed, its machine
-restarted) does not hold: one on this machine whose process is gone, or any older than a
-lease, is taken over."""
+of doing the same OCR again; a record an archivist's act is changing (a correction, a
+re-scan, a split, a merge) is claimed by that act, so that a second act on it, from this
+process or another, is refused instead of mixing their writes. A claim left by a process
+that died (killed, its machine restarted) does not hold: one on this machine whose process
+is gone, or any older than a lease, is taken over."""
 
 import os
 import socket
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
+from uuid import uuid4
 
 from sqlalchemy import String, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from archive_schema.catalog import Base, Catalog, aware, now
+from archive_schema.errors import UserError
 
 LEASE = timedelta(hours=12)  # longer than any document takes, shorter than a day
 POLL_SECONDS = 2  # how often a document another process is archiving is looked at again
+BUSY = (
+    "Văn bản này đang được một thao tác khác (sửa, quét lại, tách hoặc gộp) xử lý; hãy thử lại"
+    " sau giây lát. Không có gì bị thay đổi."
+)
 
 
 class ClaimRow(Base):
@@ -77,6 +86,20 @@ class Claims:
             }
 
 
+@contextmanager
+def changing(catalog: Catalog, ids: Collection[str]) -> Iterator[None]:
+    """Hold records `ids` while one act changes them; UserError, with nothing held, when
+    another act or run holds one of them."""
+    claims = Claims(catalog, f"{this_process()}#{uuid4().hex}")  # one act, not one process
+    taken = claims.take(ids)
+    try:
+        if taken != set(ids):
+            raise UserError(f"{sorted(set(ids) - taken)}: being changed by another act", BUSY)
+        yield
+    finally:
+        claims.release(taken)
+
+
 def _alive(claim: ClaimRow) -> bool:
     """Whether the claim's process may still be at work."""
     known = process_alive(claim.owner)
@@ -84,8 +107,9 @@ def _alive(claim: ClaimRow) -> bool:
 
 
 def process_alive(owner: str) -> bool | None:
-    """Whether the process `host:pid` runs; None when it is another machine's."""
-    host, _, pid = owner.rpartition(":")
+    """Whether the process `host:pid` (of an act: `host:pid#act`) runs; None when it is
+    another machine's."""
+    host, _, pid = owner.partition("#")[0].rpartition(":")
     if host != socket.gethostname() or not pid.isdigit():
         return None
     try:

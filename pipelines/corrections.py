@@ -6,6 +6,7 @@ from collections.abc import Collection, Mapping
 
 from archive_schema.access import User
 from archive_schema.checking import Checking
+from archive_schema.claims import changing
 from archive_schema.fonds import Archives
 from archive_schema.models import Document
 from pipelines.archive import Archive
@@ -32,11 +33,12 @@ def correct(
 ) -> list[str]:
     """Save the archivist's values (audited, the record checked), then write the package's
     metadata again and index the record again; returns the fields changed."""
-    left = Archives(archive.catalog).filed_in([document_id])
-    changed = checking(archive).correct(document_id, revision, given, user, address)
-    record_changed(archive, [document_id])
-    filed(archive, [document_id], left)
-    return changed
+    with changing(archive.catalog, [document_id]):
+        left = Archives(archive.catalog).filed_in([document_id])
+        changed = checking(archive).correct(document_id, revision, given, user, address)
+        record_changed(archive, [document_id])
+        filed(archive, [document_id], left)
+        return changed
 
 
 def correct_many(
@@ -49,12 +51,13 @@ def correct_many(
 ) -> list[str]:
     """One field set for many records the user may read (audited, each in its history),
     their packages and index entries written again; returns the records changed."""
-    found = checking(archive)
-    left = Archives(archive.catalog).filed_in(ids)
-    changed = found.correct_many(ids, name, text, user.name, address, user.readable_levels)
-    record_changed(archive, changed)
-    filed(archive, changed, left)
-    return changed
+    with changing(archive.catalog, ids):
+        found = checking(archive)
+        left = Archives(archive.catalog).filed_in(ids)
+        changed = found.correct_many(ids, name, text, user.name, address, user.readable_levels)
+        record_changed(archive, changed)
+        filed(archive, changed, left)
+        return changed
 
 
 def renumber(
@@ -62,11 +65,12 @@ def renumber(
 ) -> list[str]:
     """The order of a dossier's documents (their codes follow), carried to their packages
     and index entries; returns the records changed."""
-    found = checking(archive)
-    changed = found.renumber(dossier_code, ordinals, user.name, address, user.readable_levels)
-    record_changed(archive, changed)
-    filed(archive, changed)
-    return changed
+    with changing(archive.catalog, list(ordinals)):
+        found = checking(archive)
+        changed = found.renumber(dossier_code, ordinals, user.name, address, user.readable_levels)
+        record_changed(archive, changed)
+        filed(archive, changed)
+        return changed
 
 
 def correct_page(
@@ -81,16 +85,20 @@ def correct_page(
     """Save the archivist's text of page `number` (audited), write the page's text file of
     the package again, then its metadata and METS, and index the record again; True when
     the text changed."""
-    if checking(archive).correct_page(document_id, revision, number, text, user, address) is None:
-        return False
-    catalog, store = archive.catalog, archive.store
-    doc = next(catalog.documents(ids=[document_id]))
-    written = replace_page_text(
-        store, doc, number, record_lock(doc, archive.settings.object_lock_permanent_years)
-    )
-    catalog.replace_file(document_id, written)
-    record_changed(archive, [document_id])
-    return True
+    with changing(archive.catalog, [document_id]):
+        if (
+            checking(archive).correct_page(document_id, revision, number, text, user, address)
+            is None
+        ):
+            return False
+        catalog, store = archive.catalog, archive.store
+        doc = next(catalog.documents(ids=[document_id]))
+        written = replace_page_text(
+            store, doc, number, record_lock(doc, archive.settings.object_lock_permanent_years)
+        )
+        catalog.replace_file(document_id, written)
+        record_changed(archive, [document_id])
+        return True
 
 
 def field_places(archive: Archive, doc: Document, number: int) -> dict[str, list[Share]]:

@@ -12,6 +12,7 @@ from tempfile import TemporaryDirectory
 import pikepdf
 
 from archive_schema.checking import GONE
+from archive_schema.claims import changing
 from archive_schema.errors import UserError
 from archive_schema.models import Document, OriginalFile, Status
 from archive_schema.vocab import ACCESS_LEVELS
@@ -30,6 +31,11 @@ def merge(archive: Archive, records: list[str], user: str, address: str) -> Docu
     """Join `records` into the first; returns it. UserError in Vietnamese, with nothing
     changed, for fewer than two records, one given twice, one no longer archived, or
     records of different batches."""
+    with changing(archive.catalog, records):
+        return _merge(archive, records, user, address)
+
+
+def _merge(archive: Archive, records: list[str], user: str, address: str) -> Document:
     store, catalog = archive.store, archive.catalog
     if len(records) < 2 or len(set(records)) != len(records):
         raise UserError(

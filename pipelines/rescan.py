@@ -10,6 +10,7 @@ from tempfile import TemporaryDirectory
 
 import pikepdf
 
+from archive_schema.claims import changing
 from archive_schema.errors import UserError
 from archive_schema.identifiers import sha256_file
 from archive_schema.models import Document, OriginalFile
@@ -39,6 +40,19 @@ def rescan(
     """Replace page `page` (from 1) of the record, or all of it (None), by `scan` (named
     `filename` by the archivist); UserError in Vietnamese, with nothing changed, when the
     scan is not one or does not fit."""
+    with changing(archive.catalog, [document_id]):
+        return _rescan(archive, document_id, scan, filename, page, user, address)
+
+
+def _rescan(
+    archive: Archive,
+    document_id: str,
+    scan: Path,
+    filename: str,
+    page: int | None,
+    user: str,
+    address: str = "",
+) -> Document:
     settings, store, catalog = archive.settings, archive.store, archive.catalog
     try:
         found = identify(scan, settings.max_page_megapixels)

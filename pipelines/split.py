@@ -11,6 +11,7 @@ from tempfile import TemporaryDirectory
 
 import pikepdf
 
+from archive_schema.claims import changing
 from archive_schema.errors import UserError
 from archive_schema.identifiers import part_id
 from archive_schema.models import Document
@@ -33,6 +34,11 @@ def split(archive: Archive, record: str, starts: list[int], user: str, address: 
     """Cut the record before each page of `starts` (each the first page of a new part);
     returns the ids of the new records. UserError in Vietnamese when a page does not exist
     or the cuts are out of order."""
+    with changing(archive.catalog, [record]):
+        return _split(archive, record, starts, user, address)
+
+
+def _split(archive: Archive, record: str, starts: list[int], user: str, address: str) -> list[str]:
     store, catalog = archive.store, archive.catalog
     doc = current_record(store, catalog, record)
     cuts = sorted(set(starts))

@@ -3,17 +3,19 @@ record, its package whole (checksums, METS, a PDF/A veraPDF passes), its second 
 by search under it; the other record out of search, kept merged in catalog and store, and
 still merged after a rebuild; what cannot be merged is refused, nothing changed."""
 
+import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from lxml import etree
 
+from archive_schema.claims import BUSY, Claims, changing
 from archive_schema.errors import UserError
 from archive_schema.models import Status
 from indexing.base import SearchQuery
 from pipelines.archive import Archive
-from pipelines.corrections import checking
+from pipelines.corrections import checking, correct
 from pipelines.ingest.runner import ingest
 from pipelines.merge import merge
 from pipelines.package.layout import METS_FILE, package_prefix
@@ -143,3 +145,24 @@ def test_records_of_two_batches_are_not_merged(
         merge(archive, [ids["cv-004"], entry.id], "lan", "")
     assert refused.value.vi is not None and "cùng một lô" in refused.value.vi
     assert archive.catalog.status(entry.id) == Status.ARCHIVED
+
+
+def test_records_another_act_is_changing_are_not_merged_until_it_is_done(
+    separated: tuple[Archive, dict[str, str]],
+) -> None:
+    """A re-scan, split or correction under way holds its record: a merge of it at the same
+    time, from this process or another, is refused and changes nothing; a hold left by a
+    process that died does not count."""
+    archive, ids = separated
+    head, tail = ids["cv-010-a"], ids["cv-010-b"]
+    with changing(archive.catalog, [tail]):
+        with pytest.raises(UserError) as refused:
+            merge(archive, [head, tail], "lan", "")
+        assert refused.value.vi == BUSY
+        assert archive.catalog.status(tail) == Status.ARCHIVED
+        with pytest.raises(UserError):
+            correct(archive, tail, 0, {"subject": "Sửa cùng lúc"}, "lan", "")
+    dead = Claims(archive.catalog, f"{socket.gethostname()}:{2**22 + 7}#rescan")
+    assert dead.take([tail]) == {tail}  # no process has that pid: its hold does not count
+    merge(archive, [head, tail], "lan", "")
+    assert archive.catalog.status(tail) == Status.MERGED

@@ -51,6 +51,15 @@ def scan_drawn(page: Page) -> None:
     page.wait_for_function("() => document.querySelector('.page-image img').complete")
 
 
+def review_first(page: Page, site: Site, wanted: Callable[[], bool]) -> str:
+    """The first record of the batch whose review screen is `wanted`, left open."""
+    for record in site.ids:
+        page.goto(f"{site.url}/quality/{record}")
+        if wanted():
+            return record
+    pytest.fail("no such record in the batch")
+
+
 def queue(browser: Browser, site: Site, name: str = "lan") -> Page:
     page = logged_in_page(browser, site.url, name, PASSWORD)
     page.goto(f"{site.url}/quality?batch={site.batch_id}")
@@ -286,12 +295,7 @@ def test_a_record_of_two_letters_is_split_on_the_review_screen(
     browser: Browser, site: Site
 ) -> None:
     page = queue(browser, site)
-    for record in site.ids:
-        page.goto(f"{site.url}/quality/{record}")
-        if page.locator("form.split").count():
-            break
-    else:
-        pytest.fail("no record of two pages in the batch")
+    record = review_first(page, site, lambda: page.locator("form.split").count() > 0)
     page.click("form.split summary")
     page.fill("form.split input[name=pages]", "5")
     page.click("form.split button[type=submit]")
@@ -316,12 +320,7 @@ def test_the_parts_of_a_split_record_are_merged_back_on_the_review_screen(
     browser: Browser, site: Site
 ) -> None:
     page = queue(browser, site)
-    for record in site.ids:
-        page.goto(f"{site.url}/quality/{record}")
-        if "Tách tại trang" in page.locator("main").inner_text():
-            break
-    else:
-        pytest.fail("no record split by the test before")
+    record = review_first(page, site, lambda: "Tách tại trang" in page.locator("main").inner_text())
     expect(page.locator(".scan .paging")).to_contain_text("Trang 1 / 1")
     page.click("form.merge summary")
     part = page.locator("form.merge label", has_text="(trang 2-2)").locator("input")
