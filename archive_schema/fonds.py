@@ -222,10 +222,13 @@ class Archives:
         with self.catalog.session() as session:
             return {code for code in session.scalars(query) if code}
 
-    def restore(self, fonds: list[dict[str, Any]], dossiers: list[dict[str, Any]]) -> int:
+    def restore(
+        self, fonds: list[dict[str, Any]], dossiers: list[dict[str, Any]]
+    ) -> tuple[int, list[str]]:
         """Fonds and dossiers the catalog has lost, as their packages describe them (a
-        rebuild); returns how many were restored."""
-        restored = 0
+        rebuild); returns how many were restored, and the dossiers that were not because
+        their fonds is not known."""
+        restored, orphans = 0, []
         with self.catalog.session() as session, session.begin():
             for values in fonds:
                 if session.get(FondsRow, values["code"]) is None:
@@ -233,11 +236,15 @@ class Archives:
                     restored += 1
             session.flush()
             for values in dossiers:
-                if session.get(DossierRow, values["code"]) is None:
-                    entered = {name: values.get(name) for name in DOSSIER_FIELDS}
-                    session.add(DossierRow(**entered, created_by="sohoa rebuild", created_at=now()))
-                    restored += 1
-        return restored
+                if session.get(DossierRow, values["code"]) is not None:
+                    continue
+                if session.get(FondsRow, values.get("fonds_code")) is None:
+                    orphans.append(values["code"])
+                    continue
+                entered = {name: values.get(name) for name in DOSSIER_FIELDS}
+                session.add(DossierRow(**entered, created_by="sohoa rebuild", created_at=now()))
+                restored += 1
+        return restored, orphans
 
     def filed(self, code: str) -> list[Filed]:
         """The archived documents of a dossier, in their order."""

@@ -28,7 +28,7 @@ from pipelines.package.layout import (
 from pipelines.package.mets import child_packages
 from pipelines.package.read import load_package
 from pipelines.upkeep.fixity import FixityFailed, audit_fixity
-from pipelines.upkeep.rebuild import rebuild
+from pipelines.upkeep.rebuild import RebuildFailed, rebuild
 from tests.conftest import make_settings, sohoa
 from tests.records_archive import Archive
 
@@ -219,6 +219,13 @@ def test_dossiers_and_fonds_are_parent_packages_that_follow_their_documents(
         ("G09.2021.02", "Hồ sơ G09.2021.02", 1),
     ]
     assert [f.name for f in restored.fonds()] == ["UBND tỉnh Lào Cai"]
+
+    for key in list(archive.store.keys(fonds_prefix("G09"))):  # the fonds' package lost
+        archive.store.delete(key)
+    again = Archive(make_settings(tmp_path / "home", database_url=f"sqlite:///{tmp_path}/3.db"))
+    with pytest.raises(RebuildFailed, match=r"dossiers/G09\.2021\.01/: its fonds has no package"):
+        rebuild(again)
+    assert again.catalog.document_ids() == {"qd1", "qd2"}  # the records restored all the same
 
 
 def test_a_dossiers_retention_row_passes_to_its_documents_counted_from_the_year_it_ends(

@@ -98,12 +98,12 @@ def close_batch(report: BatchReport, events: Events, archive: Archive) -> None:
     """The report, beside the batch in the store and in the catalog with the batch's events;
     the dossiers a manifest filed its documents in take them (pipelines.filing)."""
     report.documents.sort(key=lambda d: d.name)
-    filed(archive, [d.id for d in report.documents if d.id and d.status == Outcome.ARCHIVED])
     report.finished_at = datetime.now(UTC)
     archive.store.put(report_key(report.batch_id), report.model_dump_json(indent=2).encode())
     archive.catalog.finish_batch(
         report.batch_id, report.status, report.model_dump(mode="json"), events
     )
+    filed(archive, [d.id for d in report.documents if d.id and d.status == Outcome.ARCHIVED])
 
 
 def archive_record(

@@ -11,7 +11,7 @@ from archive_schema.fonds import Archives
 from archive_schema.models import Event, Status
 from pipelines.archive import Archive
 from pipelines.ingest.report import BatchReport
-from pipelines.package.layout import METS_FILE, package_prefix, report_key
+from pipelines.package.layout import METS_FILE, dossier_prefix, package_prefix, report_key
 from pipelines.package.parents import stored_dossiers, stored_fonds
 from pipelines.package.read import REPAIR_HINT, load_package, packages_in
 from pipelines.store import UNREADABLE, Store
@@ -34,7 +34,13 @@ def rebuild(archive: Archive, progress: Callable[[int, int], None] | None = None
     """Restore into the catalog every record the store has a finished package of and the
     catalog lacks, then rebuild the index; `progress(done, total)` follows the records."""
     store, catalog = archive.store, archive.catalog
-    result = Rebuilt(units=Archives(catalog).restore(stored_fonds(store), stored_dossiers(store)))
+    units, orphans = Archives(catalog).restore(stored_fonds(store), stored_dossiers(store))
+    result = Rebuilt(units=units)
+    result.damaged += [
+        f"{dossier_prefix(code)}: its fonds has no package in the store; open the fonds again"
+        " (sohoa dossier add-fonds), then run `sohoa rebuild` again"
+        for code in orphans
+    ]
     finished, unfinished = packages_in(store)
     ids = sorted(finished)
     result.damaged += [
