@@ -20,8 +20,6 @@ from archive_schema.identifiers import batch_id, document_id, part_id, sha256_fi
 from archive_schema.models import OriginalFile
 from archive_schema.vocab import FIELD_LABELS
 from ocr import MAX_PAGE_MEGAPIXELS
-from ocr.blank import blank_pages
-from ocr.pdf_pages import UnrenderablePdf
 from pipelines.ingest.formats import PDF, UnreadableScan, identify
 from pipelines.ingest.manifest import (
     SPLIT_AT_BLANK,
@@ -324,6 +322,9 @@ def _document(
 def _cut_at_blank_pages(source: DocumentSource, result: BatchIntake) -> list[DocumentSource]:
     """The documents between the blank pages of `source` (ocr.blank), or `source` whole when
     it has none, or nothing but blank pages (reported)."""
+    from ocr.blank import blank_pages  # scipy, pikepdf: for a batch cut, not for the web
+    from ocr.pdf_pages import UnrenderablePdf
+
     try:
         blank = blank_pages(source.files, source.originals[0].media_type == PDF)
     except (OSError, SyntaxError, ValueError, UnrenderablePdf):
