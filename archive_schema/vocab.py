@@ -48,6 +48,10 @@ AUTHORITY_MARKS = ("TM.", "KT.", "TL.", "TUQ.", "Q.")
 SECRECY_MARKS = ("TUYỆT MẬT", "TỐI MẬT", "MẬT")
 URGENCY_MARKS = ("HỎA TỐC", "THƯỢNG KHẨN", "KHẨN")
 
+# How far a record can be trusted as the original (mức độ tin cậy): a digitised copy of a
+# paper original, or the electronic original itself.
+CONFIDENCE_LEVELS = {"digitised": "Số hóa", "original electronic": "Gốc điện tử"}
+
 # Vietnamese labels of the record fields, for manifests, reports and the web.
 FIELD_LABELS: dict[str, str] = {
     "file": "Tệp",

@@ -78,22 +78,9 @@ def scans_to_pdfa(
     `jobs` and from running several documents at once. A document with a page that looks
     turned is read a second time with orientation detection, and the better reading kept.
     """
-    options: dict[str, Any] = {
-        "language": [language],
-        "output_type": "pdfa-2",
-        # Keep each page as it is and graft the text layer on it. The internal PDF/A
-        # backend is pikepdf's: Debian's Ghostscript 10.0 corrupts pages that keep their text.
+    options = _options(language, page_timeout, jobs, max_megapixels) | {
         "mode": "default",
-        "pdfa_backend": "internal",
-        "jobs": jobs,
-        "use_threads": True,
-        "tesseract_timeout": page_timeout,
         "tesseract_pagesegmode": pagesegmode,
-        "max_image_mpixels": max_megapixels,
-        "tesseract_config": [str(TESSERACT_CONFIG)],
-        "progress_bar": False,
-        "optimize": 0,  # its lossless recompression saved 6 % of size for 7 % of the time
-        "plugins": ["ocr.plugin"],
     }
     with TemporaryDirectory(prefix="sohoa-ocr-") as work, _warnings() as warnings:
         single_pdf = len(scans) == 1 and scans[0].suffix.lower() == ".pdf"
@@ -128,28 +115,126 @@ def _only(pdf: Path, pages: Sequence[int], work: Path) -> Path:
     return kept
 
 
+def digital_to_pdfa(
+    pdf: Path,
+    output: Path,
+    *,
+    language: str = "vie",
+    page_timeout: float = 180.0,
+    jobs: int = 1,
+    max_megapixels: float = MAX_PAGE_MEGAPIXELS,
+    pages: Sequence[int] = (),
+    again: bool = False,
+) -> tuple[dict[int, PageLayout], list[str]]:
+    """An access copy in PDF/A-2b at `output` of a PDF whose pages are drawn with text (a
+    born-digital document), whole or only `pages`: its pages of text are kept as they are
+    (the caller reads their text from the PDF: ocr.pdf_text), its pages that are scans are
+    OCRed (`again`: a scan's old OCR layer is replaced, which ocrmypdf does by parsing every
+    page), their layouts returned by their number in the copy, with the warnings.
+
+    What a PDF/A may not hold and a copy to read does not need (an action run on opening,
+    JavaScript, actions of fields and pages) is left out of the copy, and a signed PDF's copy
+    no longer carries a valid signature: the original, archived beside it, keeps both. A
+    PDF that still cannot be made PDF/A is copied from pdfium's renders, OCRed whole."""
+    options = _options(language, page_timeout, jobs, max_megapixels) | {
+        "mode": "redo" if again else "skip",
+        "invalidate_digital_signatures": True,
+        "tagged_pdf_mode": "ignore",
+    }
+    with TemporaryDirectory(prefix="sohoa-digital-") as work, _warnings() as warnings:
+        source = _only(_without_actions(pdf, Path(work)), pages, Path(work))
+        layouts = Path(work, "layouts")
+        layouts.mkdir()
+        try:
+            _pdfa(source, output, sohoa_layout_dir=str(layouts), **options)
+        except NotPdfA as error:
+            warnings.append(f"{error}: its pages were read as pdfium draws them")
+            source = _only(_rendered_pdf(pdf, Path(work)), pages, Path(work))
+            read = _ocr(source, output, Path(work, "rendered"), options | {"mode": "default"})
+            return {page.number: page for page in read}, warnings
+        with pikepdf.open(source) as copied:
+            count = len(copied.pages)
+        found = [layout_path(layouts, n) for n in range(1, count + 1)]
+        read = [PageLayout.model_validate_json(f.read_text("utf-8")) for f in found if f.exists()]
+    return {page.number: page for page in read}, warnings
+
+
+def is_pdfa(pdf: Path) -> bool:
+    """Whether the PDF says it is PDF/A (its XMP's pdfaid): what it says, not checked."""
+    with pikepdf.open(pdf) as document:
+        return bool(document.open_metadata().pdfa_status)
+
+
+def _options(
+    language: str, page_timeout: float, jobs: int, max_megapixels: float
+) -> dict[str, Any]:
+    return {
+        "language": [language],
+        "output_type": "pdfa-2",
+        # Keep each page as it is and graft the text layer on it. The internal PDF/A
+        # backend is pikepdf's: Debian's Ghostscript 10.0 corrupts pages that keep their text.
+        "pdfa_backend": "internal",
+        "jobs": jobs,
+        "use_threads": True,
+        "tesseract_timeout": page_timeout,
+        "max_image_mpixels": max_megapixels,
+        "tesseract_config": [str(TESSERACT_CONFIG)],
+        "progress_bar": False,
+        "optimize": 0,  # its lossless recompression saved 6 % of size for 7 % of the time
+        "plugins": ["ocr.plugin"],
+    }
+
+
+def _without_actions(pdf: Path, work: Path) -> Path:
+    """A copy of the PDF without what runs by itself: the action on opening, JavaScript,
+    and the additional actions of the document, its pages and its fields."""
+    copy = work / "without-actions.pdf"
+    with pikepdf.open(pdf) as document:
+        root = document.Root
+        for key in ("/OpenAction", "/AA"):
+            if key in root:
+                del root[key]
+        if "/Names" in root and "/JavaScript" in root.Names:
+            del root.Names["/JavaScript"]
+        for page in document.pages:
+            if "/AA" in page.obj:
+                del page.obj["/AA"]
+            for annotation in page.obj.get("/Annots", []):
+                for key in ("/A", "/AA"):
+                    if key in annotation:
+                        del annotation[key]
+        document.save(copy)
+    return copy
+
+
 def _ocr(source: Path, output: Path, layouts: Path, options: dict[str, Any]) -> list[PageLayout]:
     layouts.mkdir()
     try:
-        try:
-            _run_ocrmypdf(source, output, sohoa_layout_dir=str(layouts), **options)
-        except ocrmypdf.exceptions.PriorOcrFoundError:
-            # A PDF with text that is not only scans: read it again where it has none. Only
-            # then, for this mode parses every page with pdfminer, holding all of their
-            # images in memory at once.
-            _run_ocrmypdf(
-                source, output, sohoa_layout_dir=str(layouts), **options | {"mode": "redo"}
-            )
-    except PDFA_REFUSALS as error:
-        lines = str(error).splitlines()  # the verdict, the rules broken, and advice
-        why = [lines[0], *(line.strip() for line in lines if line.strip().startswith("["))]
-        raise NotPdfA(f"{type(error).__name__}: {'; '.join(why)}") from error
-    except ocrmypdf.exceptions.ExitCodeException as error:
-        raise OcrError(f"{type(error).__name__}: {error}".rstrip(": ")) from error
+        _pdfa(source, output, sohoa_layout_dir=str(layouts), **options)
+    except ocrmypdf.exceptions.PriorOcrFoundError:
+        # A PDF with text that is not only scans: read it again where it has none. Only
+        # then, for this mode parses every page with pdfminer, holding all of their images
+        # in memory at once.
+        _pdfa(source, output, sohoa_layout_dir=str(layouts), **options | {"mode": "redo"})
     return [
         PageLayout.model_validate_json(layout_path(layouts, n).read_text("utf-8"))
         for n in range(1, len(list(layouts.iterdir())) + 1)
     ]
+
+
+def _pdfa(source: Path, output: Path, **options: Any) -> None:
+    """ocrmypdf, its refusals to make a PDF/A a NotPdfA naming the rules broken, its other
+    failures an OcrError."""
+    try:
+        _run_ocrmypdf(source, output, **options)
+    except PDFA_REFUSALS as error:
+        lines = str(error).splitlines()  # the verdict, the rules broken, and advice
+        why = [lines[0], *(line.strip() for line in lines if line.strip().startswith("["))]
+        raise NotPdfA(f"{type(error).__name__}: {'; '.join(why)}") from error
+    except ocrmypdf.exceptions.PriorOcrFoundError:
+        raise
+    except ocrmypdf.exceptions.ExitCodeException as error:
+        raise OcrError(f"{type(error).__name__}: {error}".rstrip(": ")) from error
 
 
 def _reading(page: PageLayout) -> float:

@@ -17,7 +17,13 @@ from archive_schema.audit import AuditLog
 from archive_schema.sessions import Sessions
 from archive_schema.uploads import Uploads
 from archive_schema.vietnamese import vn_date
-from archive_schema.vocab import ACCESS_LEVELS, EVENT_OUTCOMES, FIELD_LABELS, STAGE_LABELS
+from archive_schema.vocab import (
+    ACCESS_LEVELS,
+    CONFIDENCE_LEVELS,
+    EVENT_OUTCOMES,
+    FIELD_LABELS,
+    STAGE_LABELS,
+)
 from indexing.base import SearchBackend, Snippet
 from indexing.highlight import to_html
 from pipelines.archive import Archive
@@ -77,6 +83,7 @@ def _environment() -> Environment:
     )
     environment.globals |= {
         "FIELD_LABELS": FIELD_LABELS,
+        "CONFIDENCE_LEVELS": CONFIDENCE_LEVELS,
         "ACCESS_LEVELS": ACCESS_LEVELS,
         "ROLE_LABELS": ROLE_LABELS,
         "Role": Role,

@@ -113,7 +113,7 @@ def process_document(
             lambda: package(
                 doc,
                 list(zip(source.files, source.originals, strict=True)),
-                pdf,
+                pdf if pdf.exists() else None,  # none made of an electronic PDF/A original
                 layouts,
                 store,
                 lock,

@@ -69,12 +69,16 @@ def load_package(store: Store, document_id: str) -> Document | None:
 
 
 def data_files(doc: Document) -> list[PackageFile]:
-    """The record's scans, PDF/A, text and layout as the catalog knows them, by store key."""
+    """The record's scans, PDF/A, text and layout as the catalog knows them, by store key;
+    each once (an electronic original in PDF/A is its own access copy)."""
     originals = [
         PackageFile(original_key(doc.id, o.name), o.sha256, o.size, o.media_type)
         for o in [*doc.originals, *doc.superseded]
     ]
-    return originals + [PackageFile(f.key, f.sha256, f.size, f.media_type) for f in doc.files]
+    kept = {f.path for f in originals}
+    return originals + [
+        PackageFile(f.key, f.sha256, f.size, f.media_type) for f in doc.files if f.key not in kept
+    ]
 
 
 def page_layout(store: Store, doc: Document, number: int) -> PageLayout | None:

@@ -52,17 +52,30 @@ representations/text/data/       the recognised text and layout of every page
 def package(
     doc: Document,
     originals: Sequence[tuple[Path, OriginalFile]],
-    pdf: Path,
+    pdf: Path | None,
     layouts: list[PageLayout],
     store: Store,
     lock: Lock,
 ) -> None:
+    """Write the record's package; `pdf`, its PDF/A copy, is None for an electronic
+    original in PDF/A, which is its own access copy and is never altered."""
     prefix = package_prefix(doc.id)
-    write_record_metadata(pdf, doc)
     for path, original in originals:  # each scan, where it is now and as the batch had it
         put_verified(store, original_key(doc.id, original.name), path, lock, original.media_type)
-    pdf_key = pdfa_key(doc.id, doc.code)
-    files = [_stored(store, pdf_key, pdf, "pdfa", lock, PDF)]
+    if pdf is None:
+        first = doc.originals[0]
+        files = [
+            StoredFile(
+                role="pdfa",
+                key=original_key(doc.id, first.name),
+                sha256=first.sha256,
+                size=first.size,
+                media_type=PDF,
+            )
+        ]
+    else:
+        write_record_metadata(pdf, doc)
+        files = [_stored(store, pdfa_key(doc.id, doc.code), pdf, "pdfa", lock, PDF)]
     for page, layout in zip(doc.pages, layouts, strict=True):
         name = page_key(doc.id, page.number)
         text = page.text.encode()
