@@ -39,10 +39,19 @@ from sqlalchemy.orm import (
     selectinload,
 )
 
-from archive_schema.models import Document, Event, OriginalFile, Page, Retention, Status, StoredFile
+from archive_schema.models import (
+    Document,
+    Event,
+    OriginalFile,
+    Page,
+    Retention,
+    Signature,
+    Status,
+    StoredFile,
+)
 from archive_schema.paging import Paged, page_of
 
-SCHEMA_REVISION = "0012"  # the newest migration in archive_schema/migrations/versions
+SCHEMA_REVISION = "0013"  # the newest migration in archive_schema/migrations/versions
 SCAN_ROLES = ("original", "superseded")  # files of a record kept by their name in its batch
 MIGRATION_LOCK = 0x736F686F61  # "sohoa": PostgreSQL's advisory lock of the migrations
 
@@ -51,6 +60,7 @@ class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {
         dict[str, Any]: JSON,
         list[str]: JSON,
+        list[dict[str, Any]]: JSON,
         datetime: DateTime(timezone=True),
     }
 
@@ -105,6 +115,9 @@ class DocumentRow(Base):
     retention_status: Mapped[str] = mapped_column(String(20))
     sources: Mapped[dict[str, Any]]
     field_confidence: Mapped[dict[str, Any]] = mapped_column(server_default="{}")
+    # the digital signatures of an electronic original, and the worst of their statuses
+    signatures: Mapped[list[dict[str, Any]]] = mapped_column(server_default="[]")
+    signature_status: Mapped[str | None] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20), index=True)
     registered_at: Mapped[datetime]
     archived_at: Mapped[datetime | None]
@@ -174,7 +187,13 @@ class BatchRecord:
     report: dict[str, Any] | None  # a pipelines.ingest.report.BatchReport, as JSON
 
 
-_COLUMNS = [c.name for c in DocumentRow.__table__.columns if c.name in Document.model_fields]
+_COLUMNS = [
+    c.name
+    for c in DocumentRow.__table__.columns
+    if c.name in Document.model_fields and c.name != "signatures"
+]
+# the statuses of signatures, worst first: a record's signature_status is its worst one
+SIGNATURE_STATUSES = ("invalid", "unknown", "untrusted", "valid")
 
 
 class Catalog:
@@ -264,6 +283,16 @@ class Catalog:
             row.role, row.key, row.media_type = written.role, written.key, written.media_type
             row.sha256, row.size = written.sha256, written.size
             session.add(row)
+
+    def set_signatures(self, document_id: str, signatures: list[Signature], evt: Event) -> None:
+        """The record's signatures as validated again, with the event that says so."""
+        with self.session() as session, session.begin():
+            row = session.get(DocumentRow, document_id, with_for_update=True)
+            if row is None:
+                raise KeyError(f"no document {document_id}")
+            row.signatures = [s.model_dump(mode="json") for s in signatures]
+            row.signature_status = _worst(signatures)
+            session.add(_event_row(evt, document_id=document_id, batch_id=row.batch_id))
 
     def mark_due_for_review(self, today: date) -> list[str]:
         """ "Xem xét hủy" (TT 05/2025): archived records whose retention period has ended are
@@ -470,9 +499,15 @@ def _document_row(doc: Document) -> DocumentRow:
         page_count=doc.page_count,
         registered_at=now(),
         lowest_confidence=lowest_confidence(doc.field_confidence),
+        signatures=[s.model_dump(mode="json") for s in doc.signatures],
+        signature_status=_worst(doc.signatures),
     )
     row.pages, row.files = _page_rows(doc), _file_rows(doc)
     return row
+
+
+def _worst(signatures: list[Signature]) -> str | None:
+    return next((v for v in SIGNATURE_STATUSES if any(s.status == v for s in signatures)), None)
 
 
 def _page_rows(doc: Document) -> list[PageRow]:
@@ -523,6 +558,7 @@ def _document(row: DocumentRow) -> Document:
     return Document(
         **{name: getattr(row, name) for name in _COLUMNS},
         pages=[Page.model_validate(p, from_attributes=True) for p in row.pages],
+        signatures=[Signature.model_validate(s) for s in row.signatures],
         originals=_scans(row, "original"),
         superseded=_scans(row, "superseded"),
         files=[

@@ -77,6 +77,7 @@ CORRECTABLE = (
 GONE = "Một văn bản được chọn không còn trong kho (đã được gộp hoặc hủy); không có gì bị thay đổi."
 EARLIEST = date(1945, 9, 2)  # no record of the state is older than the state
 REASONS = {
+    "signature": "Chữ ký số không hợp lệ hoặc chưa được tin cậy",
     "flagged": "Có trang cần kiểm tra",
     "duplicate": "Trùng số, ký hiệu với văn bản khác của cùng cơ quan",
     "missing": "Thiếu trường bắt buộc",
@@ -618,6 +619,7 @@ class Checking:
             DocumentRow.lowest_confidence.is_not(None),
             DocumentRow.lowest_confidence < self.unsure_below,
         )
+        signature = func.coalesce(DocumentRow.signature_status, "valid") != "valid"
         query = select(
             DocumentRow.id,
             DocumentRow.number_symbol,
@@ -626,6 +628,7 @@ class Checking:
             DocumentRow.subject,
             DocumentRow.batch_id,
             DocumentRow.checked_by,
+            signature.label("signature"),
             flagged.label("flagged"),
             duplicate.label("duplicate"),
             missing.label("missing"),
@@ -637,6 +640,7 @@ class Checking:
             DocumentRow.checked_at.is_not(None) if checked else DocumentRow.checked_at.is_(None)
         )
         return query.order_by(
+            signature.desc(),
             flagged.desc(),
             duplicate.desc(),
             missing.desc(),

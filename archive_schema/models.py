@@ -55,6 +55,25 @@ class StoredFile(BaseModel):
     media_type: str
 
 
+class Signature(BaseModel):
+    """A digital signature (chữ ký số) of an electronic original, as it was last validated:
+    `valid` (intact, its certificate chained to a configured root), `invalid` (the signed
+    bytes changed, or changed after signing in a way the signature forbids), `untrusted`
+    (intact, but its certificate does not chain to a configured root, or has expired), or
+    `unknown` (it could not be read)."""
+
+    field: str
+    status: Literal["valid", "invalid", "untrusted", "unknown"]
+    signer: str | None = None
+    organisation: str | None = None
+    signed_at: datetime | None = None
+    time_source: Literal["timestamp", "signer"] | None = None  # a timestamp, or its own clock
+    whole_file: bool = False  # False: the file was added to after it was signed
+    revocation: Literal["checked", "not checked"] = "not checked"
+    detail: str = ""  # why, for operators
+    validated_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+
+
 class Retention(BaseModel):
     """Thời hạn bảo quản: the schedule row the record falls under and when it is due."""
 
@@ -121,6 +140,7 @@ class Document(Description):
         default=None, description="the record's prefix in the archive store"
     )
     files: list[StoredFile] = Field(default_factory=list)
+    signatures: list[Signature] = Field(default_factory=list)
     retention: Retention | None = None
     sources: dict[str, Source] = Field(default_factory=dict)
     field_confidence: dict[str, float] = Field(

@@ -121,6 +121,15 @@ STAGE_LABELS = {
     "correction": "Kiểm tra, sửa thông tin",
     "rescan": "Quét lại",
     "split": "Tách văn bản",
+    "merge": "Gộp văn bản",
+    "signatures": "Kiểm tra chữ ký số",
+}
+# The statuses of a digital signature (archive_schema.models.Signature), for the web.
+SIGNATURE_STATUSES = {
+    "valid": "Hợp lệ",
+    "invalid": "Không hợp lệ",
+    "untrusted": "Chưa được tin cậy",
+    "unknown": "Không xác định",
 }
 EVENT_OUTCOMES = {"ok": "Xong", "failed": "Lỗi", "skipped": "Bỏ qua"}
 ACCESS_LEVELS: dict[str, str] = {

@@ -14,7 +14,8 @@ from archive_schema.errors import ServiceUnavailable, SohoaError, UserError
 from archive_schema.models import Document
 
 # The fields a search can be narrowed by, each counted in the results' facets.
-FACETS = ("doc_type", "year", "issuing_agency", "retention_status", "needs_review")
+FACETS = ("doc_type", "year", "issuing_agency", "retention_status", "needs_review", "signed")
+YES_NO_FACETS = ("needs_review", "signed")  # counted by true and false
 FACET_SIZE = 20  # values listed per facet, the most frequent first
 
 FacetValue = str | int | bool
@@ -54,6 +55,7 @@ class SearchQuery:
     issuing_agency: str | None = None
     retention_status: str | None = None  # classified, unclassified, review
     needs_review: bool | None = None  # a page of the document needs an archivist's review
+    signed: bool | None = None  # an electronic original with a digital signature
     sort: Sort = Sort.RELEVANCE
     limit: int = 10
     offset: int = 0

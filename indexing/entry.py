@@ -21,6 +21,7 @@ class IndexEntry:
     access_level: str
     retention_status: str
     needs_review: bool
+    signed: bool
     words: str  # the canonical lower-case words of every page, in order, space-separated
     meta_words: str  # those of its type, number, agency and summary
     pages: tuple[tuple[int, str], ...]  # (number, text) of each page, for hits and snippets
@@ -43,6 +44,7 @@ def entry(doc: Document) -> IndexEntry:
         access_level=doc.access_level,
         retention_status=doc.retention.status if doc.retention else "unclassified",
         needs_review=any(page.needs_review for page in doc.pages),
+        signed=bool(doc.signatures),
         words=" ".join(" ".join(words(page.text)) for page in doc.pages),
         meta_words=" ".join(words(" ".join(value for value in meta if value))),
         pages=tuple((page.number, page.text) for page in doc.pages),

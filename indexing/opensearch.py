@@ -32,6 +32,7 @@ from opensearchpy.exceptions import ConnectionError as Unreachable
 from archive_schema.models import Document
 from indexing.base import (
     FACETS,
+    YES_NO_FACETS,
     Facet,
     Hit,
     SearchIndexRefused,
@@ -158,7 +159,7 @@ class OpenSearchSearch:
             )
         facets = {
             name: [
-                Facet(bool(b["key"]) if name == "needs_review" else b["key"], b["doc_count"])
+                Facet(bool(b["key"]) if name in YES_NO_FACETS else b["key"], b["doc_count"])
                 for b in answer["aggregations"][name]["values"]["buckets"]
             ]
             for name in FACETS
@@ -265,6 +266,7 @@ def _source(e: IndexEntry) -> dict[str, Any]:
         "access_level": e.access_level,
         "retention_status": e.retention_status,
         "needs_review": e.needs_review,
+        "signed": e.signed,
         "words": e.words,
         "meta": e.meta_words,
         "pages": [{"number": number, "text": text} for number, text in e.pages],

@@ -17,7 +17,7 @@ fills `-v2` while searches go on in `-v1`, then moves the alias at once.
 from typing import Any
 
 # Raised when the fields or analysers change: an index of another version is rebuilt.
-MAPPING_VERSION = 1
+MAPPING_VERSION = 2
 DEFAULT_ALIAS = "sohoa-documents"
 
 ANALYSIS = {
@@ -52,6 +52,7 @@ PROPERTIES = {
     "access_level": KEYWORD,
     "retention_status": KEYWORD,
     "needs_review": {"type": "boolean"},
+    "signed": {"type": "boolean"},
     "words": _words("folded"),
     "meta": _words("folded"),  # the words of the record's metadata
     "pages": {"type": "object", "enabled": False},  # [{number, text}]: kept, not indexed

@@ -23,6 +23,7 @@ from archive_schema.vietnamese import fold
 from indexing.base import (
     FACET_SIZE,
     FACETS,
+    YES_NO_FACETS,
     Facet,
     FacetValue,
     Hit,
@@ -35,13 +36,14 @@ from indexing.entry import entry
 from indexing.highlight import shown_page
 from indexing.query import ParsedQuery, parse
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 TABLES = ("words", "pages", "documents")
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
     key INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, doc_type TEXT, year INTEGER,
     issuing_agency TEXT, number_symbol TEXT, number_key TEXT, subject TEXT, issue_date TEXT,
-    access_level TEXT NOT NULL, retention_status TEXT NOT NULL, needs_review INTEGER NOT NULL
+    access_level TEXT NOT NULL, retention_status TEXT NOT NULL, needs_review INTEGER NOT NULL,
+    signed INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS documents_number_key ON documents (number_key);
 CREATE TABLE IF NOT EXISTS pages (
@@ -218,7 +220,7 @@ class SqliteSearch:
             f" GROUP BY {name} ORDER BY count(*) DESC, {name} LIMIT {FACET_SIZE}",
             values,
         )
-        as_value = bool if name == "needs_review" else lambda v: v
+        as_value = bool if name in YES_NO_FACETS else lambda v: v
         return [Facet(as_value(value), count) for value, count in rows]
 
     def _insert(self, doc: Document) -> None:
@@ -226,8 +228,8 @@ class SqliteSearch:
         e = entry(doc)
         added = self.connection.execute(
             "INSERT INTO documents (id, doc_type, year, issuing_agency, number_symbol,"
-            " number_key, subject, issue_date, access_level, retention_status, needs_review)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " number_key, subject, issue_date, access_level, retention_status, needs_review,"
+            " signed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 e.id,
                 e.doc_type,
@@ -240,6 +242,7 @@ class SqliteSearch:
                 e.access_level,
                 e.retention_status,
                 e.needs_review,
+                e.signed,
             ),
         )
         key = added.lastrowid

@@ -4,7 +4,7 @@ URL, and opened by `pipelines.archive.Archive`."""
 import os
 from pathlib import Path
 
-from pydantic import model_validator
+from pydantic import field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ocr import MAX_PAGE_MEGAPIXELS
@@ -39,9 +39,18 @@ class Settings(BaseSettings):
     upload_max_mb: int = 2048  # the largest batch the web accepts
     # the deployment is air-gapped, so records marked MẬT, TỐI MẬT or TUYỆT MẬT may be kept
     classified_archive: bool = False
+    # PEM bundle of the roots a signature's certificate must chain to (e.g. the Ban Cơ yếu
+    # Chính phủ's root for chữ ký số chuyên dùng, the national root CA); none: no trust
+    trust_roots: Path | None = None
     disposal_quorum: int = 2  # council approvals a destruction needs, the proposer's not counting
     service_attempts: int = 4  # tries of a document's work while a service is unavailable
     service_retry_seconds: float = 5.0  # the first wait before trying again; then doubled
+
+    @field_validator("trust_roots", mode="before")
+    @classmethod
+    def _unset(cls, value: object) -> object:
+        """An empty setting is no setting."""
+        return None if value == "" else value
 
     @model_validator(mode="after")
     def _default_urls(self) -> "Settings":

@@ -12,7 +12,7 @@ from uuid import uuid4
 import pytest
 from opensearchpy import OpenSearch
 
-from archive_schema.models import Document, Page, Retention
+from archive_schema.models import Document, Page, Retention, Signature
 from archive_schema.vocab import cleared_for
 from indexing import SearchIndexError, open_search
 from indexing.base import Facet, SearchBackend, SearchQuery, Sort
@@ -53,6 +53,7 @@ CORPUS = [
         issuing_agency="BỘ Y TẾ",
         subject="V/v cảm ơn bạn đọc",
         retention=Retention(schedule="s", row="1.9", years=10, status="review"),
+        signatures=[Signature(field="ChuKySo", status="valid", signer="Nguyễn Văn An")],
     ),
     doc(
         "plan",
@@ -171,6 +172,7 @@ def test_filters(backend: SearchBackend) -> None:
     assert ids(backend, "ủy ban nhân dân", issuing_agency="BỘ Y TẾ") == []
     assert ids(backend, "bộ", needs_review=True) == ["party"]
     assert ids(backend, "bộ", retention_status="review") == ["friend"]
+    assert ids(backend, "bộ", signed=True) == ["friend"]
 
 
 def test_facets_count_documents_with_the_other_filters(backend: SearchBackend) -> None:
@@ -182,6 +184,7 @@ def test_facets_count_documents_with_the_other_filters(backend: SearchBackend) -
         "issuing_agency": [Facet("BỘ Y TẾ", 2), Facet("ĐẢNG BỘ TỈNH BẮC NINH", 1)],
         "retention_status": [Facet("unclassified", 2), Facet("review", 1)],
         "needs_review": [Facet(False, 2), Facet(True, 1)],
+        "signed": [Facet(False, 2), Facet(True, 1)],
     }
     narrowed = backend.search(SearchQuery("bộ", READER, doc_type="Công văn"))
     assert narrowed.total == 2

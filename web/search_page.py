@@ -20,6 +20,7 @@ FACET_LABELS = {
     "issuing_agency": "Cơ quan ban hành",
     "retention_status": "Tình trạng bảo quản",
     "needs_review": "Cần kiểm tra OCR",
+    "signed": "Có chữ ký số",
 }
 PARAMETERS = {  # query-string name of each filter
     "doc_type": "type",
@@ -27,6 +28,7 @@ PARAMETERS = {  # query-string name of each filter
     "issuing_agency": "agency",
     "retention_status": "status",
     "needs_review": "review",
+    "signed": "signed",
 }
 STATUS_LABELS = {
     "classified": "Đã xác định thời hạn",
@@ -85,6 +87,7 @@ def _filters(request: Request) -> dict[str, Any]:
         "issuing_agency": given.get("agency") or None,
         "retention_status": given.get("status") or None,
         "needs_review": {"true": True, "false": False}.get(given.get("review", "")),
+        "signed": {"true": True, "false": False}.get(given.get("signed", "")),
     }
 
 

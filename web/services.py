@@ -22,6 +22,7 @@ from archive_schema.vocab import (
     CONFIDENCE_LEVELS,
     EVENT_OUTCOMES,
     FIELD_LABELS,
+    SIGNATURE_STATUSES,
     STAGE_LABELS,
 )
 from indexing.base import SearchBackend, Snippet
@@ -84,6 +85,7 @@ def _environment() -> Environment:
     environment.globals |= {
         "FIELD_LABELS": FIELD_LABELS,
         "CONFIDENCE_LEVELS": CONFIDENCE_LEVELS,
+        "SIGNATURE_STATUSES": SIGNATURE_STATUSES,
         "ACCESS_LEVELS": ACCESS_LEVELS,
         "ROLE_LABELS": ROLE_LABELS,
         "Role": Role,

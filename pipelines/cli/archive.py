@@ -19,9 +19,11 @@ from pipelines.cli.common import err, open_archive, reported_errors
 )
 def verify(repair: bool) -> None:
     """Hash every archived object again and compare it with the catalog and the package's
-    METS; list missing, changed and unexpected objects (exit 1 when there are any)."""
+    METS; list missing, changed and unexpected objects (exit 1 when there are any). Then
+    validate every signature of the electronic originals again, listing what changed."""
     from pipelines.upkeep.fixity import FixityFailed, audit_fixity
     from pipelines.upkeep.repair import repair_packages
+    from pipelines.upkeep.signatures import revalidate
 
     archive = open_archive()
     with reported_errors(), archive, Progress(console=err, transient=True) as bar:
@@ -45,7 +47,12 @@ def verify(repair: bool) -> None:
             bar.stop()
             err.print(str(failed), markup=False, highlight=False)
             raise SystemExit(1) from failed
+        task = bar.add_task("Validating signatures", total=None)
+        signed = revalidate(archive, lambda n, total: bar.update(task, completed=n, total=total))
     err.print(f"{audit.checked} objects in {archive.settings.storage_url}: all match")
+    for change in signed.changed:
+        err.print(change, markup=False, highlight=False)
+    err.print(f"{signed.checked} signatures validated again, {signed.not_valid} not valid")
 
 
 @click.command()

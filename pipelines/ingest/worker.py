@@ -10,7 +10,7 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import TypeVar
 
-from archive_schema.errors import ServiceUnavailable
+from archive_schema.errors import ServiceUnavailable, UserError
 from archive_schema.models import Document, Event
 from archive_schema.retention import Schedule
 from archive_schema.vocab import STAGE_LABELS
@@ -20,6 +20,7 @@ from pipelines.ingest.intake import DocumentSource
 from pipelines.ingest.stages.classify import classify
 from pipelines.ingest.stages.describe import ClassifiedRecord, describe, refuse_classified
 from pipelines.ingest.stages.ocr import ocr
+from pipelines.ingest.stages.signatures import validate
 from pipelines.package.locks import record_lock
 from pipelines.package.read import load_package
 from pipelines.package.write import package
@@ -102,6 +103,7 @@ def process_document(
     with TemporaryDirectory(prefix="sohoa-doc-") as work:
         pdf = Path(work) / "document.pdf"
         layouts = _stage(doc, "ocr", lambda: ocr(doc, source, pdf, settings, jobs))
+        _stage(doc, "signatures", lambda: validate(doc, source, settings))
         _stage(doc, "describe", lambda: describe(doc, layouts, source.manifest))
         _stage(doc, "secrecy", lambda: refuse_classified(doc, settings.classified_archive))
         row = source.manifest.get("retention_row")
@@ -135,7 +137,7 @@ def _stage(doc: Document, name: str, run: Callable[[], T]) -> T:
             transient=isinstance(error, OSError) or unavailable(error) is not None,
             classified=isinstance(error, ClassifiedRecord),
             reason_vi=error.vi
-            if isinstance(error, UnreadablePage | ClassifiedRecord) and error.vi
+            if isinstance(error, UnreadablePage | UserError) and error.vi
             else f"lỗi ở công đoạn {STAGE_LABELS.get(name, name)}: hãy chạy lại lô; nếu còn lỗi,"
             " báo quản trị viên (chi tiết kỹ thuật trong báo cáo)",
         ) from error

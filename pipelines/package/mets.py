@@ -43,6 +43,7 @@ EVENT_TYPES = {
     "reclassify": "policy assignment",
     "hold": "policy assignment",
     "release": "policy assignment",
+    "signatures": "validation",
 }
 
 

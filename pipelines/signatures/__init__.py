@@ -1,0 +1,1 @@
+"""Digital signatures (chữ ký số): those of electronic originals validated (never altered)."""
