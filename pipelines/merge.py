@@ -24,6 +24,7 @@ from pipelines.package.locks import record_lock
 from pipelines.package.read import current_record, page_layout
 from pipelines.package.write import describe_package, package
 from pipelines.record_changes import index_again
+from pipelines.signatures.signing import agency_signer
 from pipelines.store import Store
 
 
@@ -65,7 +66,8 @@ def _merge(archive: Archive, records: list[str], user: str, address: str) -> Doc
         years = archive.settings.object_lock_permanent_years
         found = filter(None, layouts)
         renumbered = [layout.model_copy(update={"number": n}) for n, layout in enumerate(found, 1)]
-        package(head, originals, pdf, renumbered, store, record_lock(head, years))
+        lock = record_lock(head, years)
+        package(head, originals, pdf, renumbered, store, lock, agency_signer(archive.settings))
     for doc in others:  # their packages say where their pages went, should the catalog be lost
         doc.status = Status.MERGED
         doc.record("merge", "ok", f"merged into {head.id}")

@@ -25,6 +25,7 @@ from pipelines.package.locks import record_lock
 from pipelines.package.read import current_record
 from pipelines.package.write import package
 from pipelines.record_changes import index_again
+from pipelines.signatures.signing import agency_signer
 from pipelines.store import Store
 
 
@@ -89,7 +90,7 @@ def _rescan(
         what = "the whole record" if page is None else f"page {page}"
         doc.record("rescan", "ok", f"{user} re-scanned {what}: {name} ({found.pages} pages)")
         lock = record_lock(doc, settings.object_lock_permanent_years)
-        package(doc, [(scan, new)], pdf, layouts, store, lock)
+        package(doc, [(scan, new)], pdf, layouts, store, lock, agency_signer(settings))
     checking(archive).rescanned(doc, doc.events[known:], page, new, user, address)
     filed(archive, [doc.id])  # its pages counted in its dossier
     index_again(archive, [doc.id])

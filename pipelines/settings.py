@@ -42,11 +42,16 @@ class Settings(BaseSettings):
     # PEM bundle of the roots a signature's certificate must chain to (e.g. the Ban Cơ yếu
     # Chính phủ's root for chữ ký số chuyên dùng, the national root CA); none: no trust
     trust_roots: Path | None = None
+    # the agency's certificate and key (PKCS#12), with which every digitised copy is signed
+    signing_key: Path | None = None
+    signing_password: str = ""
+    signing_password_file: Path | None = None  # the password in a file, rather than above
+    tsa_url: str = ""  # an RFC 3161 timestamp server: the copies' signatures are PAdES B-T
     disposal_quorum: int = 2  # council approvals a destruction needs, the proposer's not counting
     service_attempts: int = 4  # tries of a document's work while a service is unavailable
     service_retry_seconds: float = 5.0  # the first wait before trying again; then doubled
 
-    @field_validator("trust_roots", mode="before")
+    @field_validator("trust_roots", "signing_key", "signing_password_file", mode="before")
     @classmethod
     def _unset(cls, value: object) -> object:
         """An empty setting is no setting."""

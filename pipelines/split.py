@@ -28,6 +28,7 @@ from pipelines.package.locks import record_lock
 from pipelines.package.read import current_record, page_layout
 from pipelines.package.write import package
 from pipelines.record_changes import index_again
+from pipelines.signatures.signing import agency_signer
 
 
 def split(archive: Archive, record: str, starts: list[int], user: str, address: str) -> list[str]:
@@ -55,6 +56,7 @@ def _split(archive: Archive, record: str, starts: list[int], user: str, address:
     if any(layout is None for layout in layouts):
         raise UserError(f"{record} has no page layouts", "Văn bản này không tách được.")
     schedule = Schedules(catalog).current().schedule
+    signer = agency_signer(archive.settings)
     known = len(doc.events)
     made: list[Document] = []
     with TemporaryDirectory(prefix="sohoa-split-") as work:
@@ -81,7 +83,7 @@ def _split(archive: Archive, record: str, starts: list[int], user: str, address:
             pdf = Path(work) / f"part-{number}.pdf"
             _pages_of(whole, pages, pdf)
             lock = record_lock(part, archive.settings.object_lock_permanent_years)
-            package(part, originals, pdf, part_layouts, store, lock)
+            package(part, originals, pdf, part_layouts, store, lock, signer)
             made.append(part)
     head, *others = made
     for part in others:

@@ -13,6 +13,7 @@ from playwright.sync_api import Browser, expect
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
+from archive_schema.errors import UserError
 from archive_schema.identifiers import sha256_file
 from archive_schema.models import Document
 from pipelines.archive import Archive
@@ -135,16 +136,17 @@ def test_an_unsigned_original_has_no_signature(archived: tuple[Archive, Path]) -
     assert record(archive, "khong-ky.pdf").signatures == []
 
 
-def test_trust_roots_that_are_no_certificates_are_named(tmp_path: Path) -> None:
+def test_trust_roots_that_are_no_certificates_are_named_before_any_work(tmp_path: Path) -> None:
     batch = tmp_path / "batch"
     batch.mkdir()
     (batch / "da-ky.pdf").write_bytes(electronic_pdf("010"))
     bundle = tmp_path / "roots.pem"
     bundle.write_text("không phải chứng thư")
     archive = Archive(make_settings(tmp_path / "home", trust_roots=bundle))
-    [entry] = ingest(batch, archive).documents
-    assert entry.status == Outcome.FAILED
-    assert "SOHOA_TRUST_ROOTS" in (entry.reason_vi or "")
+    with pytest.raises(UserError, match="SOHOA_TRUST_ROOTS") as refused:
+        ingest(batch, archive)
+    assert refused.value.vi is not None and "SOHOA_TRUST_ROOTS" in refused.value.vi
+    assert list(archive.catalog.documents()) == []
 
 
 def test_verify_validates_the_signatures_again_with_the_roots_configured_now(

@@ -30,6 +30,7 @@ from pipelines.ingest.batch import archive_record, close_batch, not_archived, op
 from pipelines.ingest.intake import DocumentSource, intake
 from pipelines.ingest.report import BatchReport, DocumentReport, Outcome
 from pipelines.settings import Settings
+from pipelines.signatures import settings_checked
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,7 @@ def ingest(
     `split_at_blank`, its files are cut at their blank pages (pipelines.ingest.intake). A
     document another run is archiving at the same time is waited for, not done twice; a
     service unavailable for a while is waited for too (Archive.retried)."""
+    settings_checked(archive.settings)
     # the store first, tried again while it is unavailable; then what killed writes left
     archive.retried(lambda: archive.store.sweep(), "the archive store")
     settings, store, catalog = archive.settings, archive.store, archive.catalog

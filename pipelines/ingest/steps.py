@@ -27,6 +27,7 @@ from pipelines.ingest.intake import BatchError, DocumentSource, intake
 from pipelines.ingest.report import BatchReport, DocumentReport, Outcome
 from pipelines.ingest.work_folders import own_work_folder
 from pipelines.package.layout import incoming_prefix, outcomes_prefix
+from pipelines.signatures import settings_checked
 from pipelines.store import Store
 
 
@@ -83,6 +84,7 @@ def stage_batch(
     """Intake: what the batch holds, and each document still to archive staged in the store;
     with `split_at_blank`, its files cut at their blank pages."""
     own_work_folder()
+    settings_checked(archive.settings)
     batch = batch_path(location)
     archive.retried(lambda: archive.store.sweep(), "the archive store")
     store, catalog = archive.store, archive.catalog

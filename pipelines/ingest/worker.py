@@ -26,6 +26,7 @@ from pipelines.package.read import load_package
 from pipelines.package.write import package
 from pipelines.retry import unavailable
 from pipelines.settings import Settings
+from pipelines.signatures.signing import agency_signer
 from pipelines.store import UNREADABLE
 
 T = TypeVar("T")
@@ -119,6 +120,7 @@ def process_document(
                 layouts,
                 store,
                 lock,
+                agency_signer(settings),
             ),
         )
     return doc

@@ -34,6 +34,7 @@ from pipelines.package.layout import (
 from pipelines.package.mets import PackageFile, dublin_core, mets_document, premis
 from pipelines.package.read import data_files, stored_sha256
 from pipelines.package.xmp import write_record_metadata
+from pipelines.signatures.signing import AgencySigner, sign_copy
 from pipelines.store import Lock, Store, StoreDamaged
 
 README_TEXT = """\
@@ -56,9 +57,11 @@ def package(
     layouts: list[PageLayout],
     store: Store,
     lock: Lock,
+    signer: AgencySigner | None = None,
 ) -> None:
-    """Write the record's package; `pdf`, its PDF/A copy, is None for an electronic
-    original in PDF/A, which is its own access copy and is never altered."""
+    """Write the record's package; `pdf`, its PDF/A copy, signed by the agency's `signer`
+    when there is one, is None for an electronic original in PDF/A, which is its own
+    access copy and is never altered."""
     prefix = package_prefix(doc.id)
     for path, original in originals:  # each scan, where it is now and as the batch had it
         put_verified(store, original_key(doc.id, original.name), path, lock, original.media_type)
@@ -75,6 +78,8 @@ def package(
         ]
     else:
         write_record_metadata(pdf, doc)
+        if signer is not None:  # last: nothing may change the copy once it is signed
+            doc.record("sign", "ok", sign_copy(pdf, signer))
         files = [_stored(store, pdfa_key(doc.id, doc.code), pdf, "pdfa", lock, PDF)]
     for page, layout in zip(doc.pages, layouts, strict=True):
         name = page_key(doc.id, page.number)
