@@ -5,13 +5,16 @@ the index rebuilt from the packages alone; `sohoa verify`."""
 import json
 import shutil
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
+import pypdfium2
 import pytest
 from lxml import etree
 
 from archive_schema.catalog import Catalog
 from archive_schema.errors import UserError
+from archive_schema.identifiers import sha256_file
 from pipelines.archive import Archive
 from pipelines.package.dip import export_package
 from pipelines.package.layout import METS_FILE, RECORD, package_prefix
@@ -77,7 +80,10 @@ def test_the_mets_schema_refuses_a_broken_mets(
 
 
 def test_a_dip_unpacks_to_one_folder_that_its_mets_describes(
-    ingested: Ingested, mets_schema: etree.XMLSchema, tmp_path: Path
+    ingested: Ingested,
+    mets_schema: etree.XMLSchema,
+    tmp_path: Path,
+    verapdf: Callable[[list[Path]], dict[Path, str]],
 ) -> None:
     catalog = Catalog(ingested.settings.database_url)
     doc = next(catalog.documents())
@@ -95,7 +101,12 @@ def test_a_dip_unpacks_to_one_folder_that_its_mets_describes(
     assert header is not None and header.get(f"{{{CSIP_NS}}}OAISPACKAGETYPE") == "DIP"
     for f in listed_files((root / METS_FILE).read_bytes()):
         assert (root / f.path).stat().st_size == f.size, f.path
+        assert sha256_file(root / f.path) == f.sha256, f.path
     assert json.loads((root / RECORD).read_text())["id"] == doc.id
+    [copy] = root.glob("representations/pdfa/data/*.pdf")  # not signed: marked a copy
+    with pypdfium2.PdfDocument(copy) as pdf:
+        assert all("BẢN SAO" in page.get_textpage().get_text_range() for page in pdf)
+    assert verapdf([copy]) == {copy: "PASS"}
     with pytest.raises(UserError, match="no archived record nowhere"):
         export_package(Archive(ingested.settings), "nowhere", tmp_path)
     assert not list(tmp_path.glob("*.part"))

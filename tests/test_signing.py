@@ -5,15 +5,18 @@ valid against the configured root and covering the whole file; a wrong password 
 before any work, naming the setting."""
 
 import io
+import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pikepdf
+import pypdfium2
 import pytest
 
 from archive_schema.errors import UserError
 from pipelines.archive import Archive
 from pipelines.ingest.runner import ingest
+from pipelines.package.dip import export_package
 from pipelines.signatures.validation import signatures_of, trust_roots
 from samples.batch import render
 from samples.electronic import electronic_pdf
@@ -84,3 +87,16 @@ def test_a_key_its_password_does_not_open_is_refused_before_any_work(tmp_path: P
         ingest(batch, archive)
     assert refused.value.vi is not None and "SOHOA_SIGNING_KEY" in refused.value.vi
     assert list(archive.catalog.documents()) == []
+
+
+def test_a_signed_copy_goes_to_users_as_it_is_a_certified_copy(
+    signed: tuple[Archive, Path], tmp_path: Path
+) -> None:
+    archive, roots = signed
+    doc = next(d for d in archive.catalog.documents() if d.source_name == "cv-004.png")
+    with zipfile.ZipFile(export_package(archive, doc.id, tmp_path)) as dip:
+        [name] = [n for n in dip.namelist() if n.endswith(".pdf")]
+        data = dip.read(name)
+    assert [s.status for s in signatures_of(data, trust_roots(roots))] == ["valid"]
+    with pypdfium2.PdfDocument(data) as pdf:
+        assert "BẢN SAO" not in pdf[0].get_textpage().get_text_range()

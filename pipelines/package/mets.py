@@ -190,9 +190,16 @@ def _header(stamp: str) -> etree._Element:
     )
 
 
-def as_dip(mets: bytes) -> bytes:
-    """The METS of a package delivered to a user: the same files, package type DIP."""
+def as_dip(mets: bytes, changed: Sequence[PackageFile] = ()) -> bytes:
+    """The METS of a package delivered to a user: package type DIP, the same files, those
+    `changed` for the user (a copy marked as one) with their own size and checksum."""
     root = etree.fromstring(mets)
+    for f in changed:
+        for located in root.iter(f"{{{METS_NS}}}FLocat"):
+            if located.get(f"{{{XLINK_NS}}}href") == f.path:
+                entry = located.getparent()
+                entry.set("SIZE", str(f.size))
+                entry.set("CHECKSUM", f.sha256)
     header = root.find(f"{{{METS_NS}}}metsHdr")
     header.set(f"{{{CSIP_NS}}}OAISPACKAGETYPE", "DIP")
     header.set("LASTMODDATE", _time(datetime.now(UTC)))
