@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from archive_schema.identifiers import sha256_file
 from archive_schema.models import Document, Event, OriginalFile, StoredFile
@@ -34,8 +35,10 @@ from pipelines.package.layout import (
 from pipelines.package.mets import PackageFile, dublin_core, mets_document, premis
 from pipelines.package.read import data_files, stored_sha256
 from pipelines.package.xmp import write_record_metadata
-from pipelines.signatures.signing import AgencySigner, sign_copy
 from pipelines.store import Lock, Store, StoreDamaged
+
+if TYPE_CHECKING:
+    from pipelines.signatures.signing import AgencySigner
 
 README_TEXT = """\
 Gói tài liệu lưu trữ (E-ARK CSIP, Thông tư 05/2025/TT-BNV) / An archival package.
@@ -57,7 +60,7 @@ def package(
     layouts: list[PageLayout],
     store: Store,
     lock: Lock,
-    signer: AgencySigner | None = None,
+    signer: "AgencySigner | None" = None,
 ) -> None:
     """Write the record's package; `pdf`, its PDF/A copy, signed by the agency's `signer`
     when there is one, is None for an electronic original in PDF/A, which is its own
@@ -79,6 +82,8 @@ def package(
     else:
         write_record_metadata(pdf, doc)
         if signer is not None:  # last: nothing may change the copy once it is signed
+            from pipelines.signatures.signing import sign_copy  # pyHanko: only to sign
+
             doc.record("sign", "ok", sign_copy(pdf, signer))
         files = [_stored(store, pdfa_key(doc.id, doc.code), pdf, "pdfa", lock, PDF)]
     for page, layout in zip(doc.pages, layouts, strict=True):
