@@ -121,7 +121,7 @@ class Accounts:
                 f"user name {name!r}: 2-64 lower-case letters, digits, '.', '_' or '-'",
                 "Tên đăng nhập: 2-64 chữ thường không dấu, chữ số, '.', '_' hoặc '-'.",
             )
-        clearance = _clearance(clearance or DEFAULT_CLEARANCE[role])
+        clearance = checked_clearance(clearance or DEFAULT_CLEARANCE[role])
         with self.catalog.session() as session, session.begin():
             if session.get(UserRow, name) is not None:
                 raise UserError(f"there is a user {name} already", f"Đã có người dùng {name}.")
@@ -253,7 +253,7 @@ class Accounts:
             session.add(audit_row(by, "change_role", target, address))
 
     def set_clearance(self, name: str, clearance: str, by: str | None, address: str = "") -> None:
-        clearance = _clearance(clearance)
+        clearance = checked_clearance(clearance)
         with self.catalog.session() as session, session.begin():
             row = self._row(session, name)
             target = f"{name}: {ACCESS_LEVELS[row.clearance]} → {ACCESS_LEVELS[clearance]}"
@@ -344,7 +344,8 @@ def _user(row: UserRow) -> User:
     return User(row.name, Role(row.role), row.clearance, row.must_change_password)
 
 
-def _clearance(level: str) -> str:
+def checked_clearance(level: str) -> str:
+    """`level`, when it is an access level; UserError naming the levels otherwise."""
     if level not in ACCESS_LEVELS:
         raise UserError(
             f"clearance {level!r}: one of {', '.join(ACCESS_LEVELS)}",

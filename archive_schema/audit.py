@@ -56,6 +56,14 @@ ACTION_LABELS = {
     "unlock_user": "Mở khóa người dùng",
     "end_sessions": "Kết thúc các phiên",
     "export_audit": "Xuất nhật ký",
+    "add_token": "Cấp mã truy cập API",
+    "revoke_token": "Thu hồi mã truy cập API",
+    "api_refused": "API: từ chối",
+    "api_upload": "API: giao nộp",
+    "api_status": "API: xem tình trạng giao nộp",
+    "api_search": "API: tra cứu",
+    "api_view": "API: xem tài liệu",
+    "api_download": "API: tải tài liệu",
 }
 EXPORT_LIMIT = 100_000  # rows of one export: a narrower date range for more
 

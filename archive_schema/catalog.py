@@ -51,7 +51,7 @@ from archive_schema.models import (
 )
 from archive_schema.paging import Paged, page_of
 
-SCHEMA_REVISION = "0013"  # the newest migration in archive_schema/migrations/versions
+SCHEMA_REVISION = "0014"  # the newest migration in archive_schema/migrations/versions
 SCAN_ROLES = ("original", "superseded")  # files of a record kept by their name in its batch
 MIGRATION_LOCK = 0x736F686F61  # "sohoa": PostgreSQL's advisory lock of the migrations
 

@@ -1,6 +1,6 @@
 """Every table of the catalog, for the migrations to build and check: each module that
-keeps its own table (accounts, sessions and the audit log, web uploads, the records office's
-work)."""
+keeps its own table (accounts, sessions, API tokens and the audit log, web uploads, the
+records office's work)."""
 
 from archive_schema import (  # noqa: F401
     accounts,
@@ -12,6 +12,7 @@ from archive_schema import (  # noqa: F401
     review,
     schedules,
     sessions,
+    tokens,
     uploads,
 )
 from archive_schema.catalog import Base

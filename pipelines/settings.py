@@ -36,7 +36,8 @@ class Settings(BaseSettings):
     airflow_password: str = ""
     secret_key: str = ""  # signs the web's session cookies; default: kept in $SOHOA_HOME
     cookie_secure: bool = False  # send session cookies over https only (behind TLS: true)
-    upload_max_mb: int = 2048  # the largest batch the web accepts
+    upload_max_mb: int = 2048  # the largest batch the web (and the API) accepts
+    api_calls_per_minute: int = 120  # of one API token, in each server process
     # the deployment is air-gapped, so records marked MẬT, TỐI MẬT or TUYỆT MẬT may be kept
     classified_archive: bool = False
     # PEM bundle of the roots a signature's certificate must chain to (e.g. the Ban Cơ yếu

@@ -28,6 +28,7 @@ from web import (
     search_page,
     upload_pages,
 )
+from web.api import api
 from web.documents import MergedAway
 from web.middleware import PostLimit, add_headers
 from web.render import page
@@ -65,6 +66,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in pages:
         app.include_router(router.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    api.state.services = services
+    app.mount("/api", api)
     # Outermost last: the headers around every answer, the session, then who may post what.
     app.add_middleware(PostLimit, upload_limit=settings.upload_max_mb << 20)
     app.add_middleware(

@@ -7,12 +7,14 @@ import time
 from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from archive_schema.access import Role, User
 from archive_schema.errors import IntegrityError
 from pipelines.retry import unavailable
+from web.api import API_PATHS, UPLOAD_PATHS, token_holder
 from web.render import page
 from web.security import session_user
 
@@ -39,7 +41,7 @@ class PostLimit:
     """Who may post what, decided before a byte of the body is read: without a session only
     the login form (64 KiB); an upload or a re-scan only by a role that uploads, up to its
     cap; a schedule only by the records office (5 MiB); any other form 1 MiB. A post must say its
-    size (Content-Length)."""
+    size (Content-Length). To the API (/api), the same by the client system's token."""
 
     def __init__(self, app: ASGIApp, upload_limit: int):
         self.app, self.upload_limit = app, upload_limit
@@ -57,10 +59,14 @@ class PostLimit:
         length = request.headers.get("content-length", "")
         if not length.isascii() or not length.isdigit():
             return _refused(request, 411, "Yêu cầu phải cho biết độ dài (Content-Length).")
-        user = await run_in_threadpool(session_user, request)
-        allowed = self._limit(request.url.path, user)
+        path = request.url.path
+        api = path.startswith(API_PATHS)
+        user = await run_in_threadpool(token_holder if api else session_user, request)
+        allowed = self._api_limit(path, user) if api else self._limit(path, user)
         if allowed is None:
             message = "Hãy đăng nhập trước." if user is None else "Bạn không được gửi nội dung này."
+            if api:
+                message = "Mã truy cập này không được giao nộp tài liệu."
             return _refused(request, 401 if user is None else 403, message)
         if int(length) > allowed:
             return _refused(request, 413, f"Quá lớn: tối đa {_size(allowed)} cho mỗi lần gửi.")
@@ -80,8 +86,20 @@ class PostLimit:
             return self.upload_limit if user.has(*UPLOADERS) else None
         return FORM_LIMIT
 
+    def _api_limit(self, path: str, user: User | None) -> int | None:
+        """The most a client system may post to the API's `path`: a hand-over its upload
+        cap, if its token may hand over; anything else FORM_LIMIT. A call without a live
+        token is answered by the API itself (401)."""
+        if user is None:
+            return FORM_LIMIT
+        if path in UPLOAD_PATHS:
+            return self.upload_limit if user.has(*UPLOADERS) else None
+        return FORM_LIMIT
+
 
 def _refused(request: Request, status: int, message: str) -> Response:
+    if request.url.path.startswith(API_PATHS):
+        return JSONResponse({"detail": message}, status_code=status)
     return page(request, "error.html", None, status, message=message)
 
 

@@ -15,6 +15,7 @@ from archive_schema.access import ROLE_LABELS, Role
 from archive_schema.accounts import Accounts
 from archive_schema.audit import AuditLog
 from archive_schema.sessions import Sessions
+from archive_schema.tokens import Tokens
 from archive_schema.uploads import Uploads
 from archive_schema.vietnamese import vn_date
 from archive_schema.vocab import (
@@ -43,6 +44,7 @@ class Services:
         self.sessions = Sessions(self.catalog, SESSION_HOURS)
         self.audit_log = AuditLog(self.catalog)
         self.uploads = Uploads(self.catalog)
+        self.tokens = Tokens(self.catalog)
         self.store = archive.store
         home = self.settings.home
         self.secret_key = self.settings.secret_key or _kept_secret(home / SECRET_FILE)

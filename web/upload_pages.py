@@ -69,7 +69,7 @@ async def upload(
         found.uploads.create, user.name, name, str(path), upload_id, split_at_blank
     )
     await run_in_threadpool(audit, request, user.name, "upload", f"{upload_id} {name}")
-    await run_in_threadpool(_hand_off, request, upload_id)
+    await run_in_threadpool(hand_off, request, upload_id)
     return RedirectResponse(f"/uploads/{upload_id}", status_code=303)
 
 
@@ -79,7 +79,7 @@ def upload_page(request: Request, upload_id: str, user: Archivist) -> HTMLRespon
         request,
         "upload_progress.html",
         user,
-        upload=_followed(request, upload_id),
+        upload=followed(request, upload_id),
         stage_labels=STAGE_LABELS,
         state_labels=STATE_LABELS,
         Stage=Stage,
@@ -90,7 +90,7 @@ def upload_page(request: Request, upload_id: str, user: Archivist) -> HTMLRespon
 @router.get("/{upload_id}/progress")
 def upload_progress(request: Request, upload_id: str, user: Archivist) -> dict[str, Any]:
     """The batch's page asks for this every few seconds while it is processed."""
-    found = _followed(request, upload_id)
+    found = followed(request, upload_id)
     return {
         "state": found.state,
         "state_label": STATE_LABELS[found.state],
@@ -114,11 +114,11 @@ def rerun(request: Request, upload_id: str, user: Archivist) -> Response:
     """Process the batch again: what failed is tried again, what is archived is skipped."""
     if services(request).uploads.requeue(upload_id):
         audit(request, user.name, "rerun", upload_id)
-        _hand_off(request, upload_id)
+        hand_off(request, upload_id)
     return RedirectResponse(f"/uploads/{upload_id}", status_code=303)
 
 
-def _hand_off(request: Request, upload_id: str) -> None:
+def hand_off(request: Request, upload_id: str) -> None:
     found = services(request)
     if not found.settings.airflow_configured:
         found.start_upload_worker()
@@ -130,7 +130,7 @@ def _hand_off(request: Request, upload_id: str) -> None:
         found.uploads.finish(upload_id, UploadState.FAILED, error=error.vi or str(error))
 
 
-def _followed(request: Request, upload_id: str) -> Upload:
+def followed(request: Request, upload_id: str) -> Upload:
     """The upload, its stages brought up to date from Airflow when it runs there."""
     found = services(request)
     upload = _upload(request, upload_id)

@@ -60,6 +60,7 @@ for command in (
     records.disposal,
     dossiers.dossier,
     users.user,
+    users.token,
 ):
     main.add_command(command)
 

@@ -25,6 +25,55 @@ def user() -> None:
     """Manage the users of the web application."""
 
 
+@click.group()
+def token() -> None:
+    """Manage the API tokens of client systems (e-office software)."""
+
+
+@token.command("add")
+@click.argument("name")
+@click.option(
+    "--role", type=click.Choice(ROLES), required=True, help="As a user's (sohoa user add)."
+)
+@click.option(
+    "--clearance",
+    type=click.Choice(list(ACCESS_LEVELS)),
+    help="The most closed access level the system may read (default: by role).",
+)
+def token_add(name: str, role: str, clearance: str | None) -> None:
+    """Make a token for client system NAME; it is printed once and kept only hashed."""
+    from archive_schema.tokens import Tokens
+
+    with reported_errors():
+        secret = Tokens(open_archive().catalog).add(name, Role(role), clearance, _operator())
+    err.print(f"token {name} ({role}); keep it secret, it is not shown again:")
+    click.echo(secret)
+
+
+@token.command("list")
+def token_list() -> None:
+    """The tokens, live and revoked (never the tokens themselves)."""
+    from archive_schema.tokens import Tokens
+
+    table = Table("name", "role", "clearance", "created", "revoked")
+    for found in Tokens(open_archive().catalog).tokens():
+        revoked = found.revoked_at.isoformat(timespec="minutes") if found.revoked_at else ""
+        made = found.created_at.isoformat(timespec="minutes")
+        table.add_row(found.name, found.role.value, found.clearance, made, revoked)
+    out.print(table)
+
+
+@token.command("revoke")
+@click.argument("name")
+def token_revoke(name: str) -> None:
+    """Revoke client system NAME's token: every call with it is refused from now on."""
+    from archive_schema.tokens import Tokens
+
+    with reported_errors():
+        Tokens(open_archive().catalog).revoke(name, _operator())
+    err.print(f"token {name} revoked")
+
+
 @user.command("add")
 @click.argument("name")
 @click.option(
