@@ -13,9 +13,18 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from archive_schema.audit import AuditLog
 from archive_schema.catalog import Catalog
@@ -232,3 +241,29 @@ def test_too_many_calls_are_answered_429_with_when_to_try_again(api: Api) -> Non
         ]
     assert [a.status_code for a in answers[:-1]] == [200] * CALLS_PER_MINUTE
     assert answers[-1].status_code == 429 and int(answers[-1].headers["retry-after"]) >= 1
+
+
+def test_every_answer_is_as_the_openapi_document_says_and_none_a_server_error(api: Api) -> None:
+    """Schemathesis: calls made from the OpenAPI document, the valid and the invalid, with
+    a token that may hand over; no answer is a 5xx, and each is one the document gives."""
+    schema = schemathesis.openapi.from_url(f"{api.url}/api/docs")
+    headers = {"Authorization": f"Bearer {api.tokens['eoffice']}"}
+    checks = [
+        not_a_server_error,
+        status_code_conformance,
+        content_type_conformance,
+        response_schema_conformance,
+    ]
+    operations = [found.ok() for found in schema.get_all_operations()]  # type: ignore[union-attr]
+    assert len(operations) == 8
+
+    for operation in operations:
+
+        @given(case=operation.as_strategy())
+        @settings(
+            max_examples=8, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+        )
+        def answered_as_documented(case: schemathesis.Case[Any]) -> None:
+            case.call_and_validate(base_url=f"{api.url}/api", headers=headers, checks=checks)
+
+        answered_as_documented()

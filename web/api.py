@@ -114,7 +114,7 @@ class SearchAnswer(BaseModel):
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"model": Problem} for status in (401, 403, 404, 413, 429)
+    status: {"model": Problem} for status in (401, 403, 404, 413, 422, 429)
 }
 api = FastAPI(
     title="sohoa API",

@@ -7,7 +7,7 @@ from urllib.parse import quote, urlparse
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
@@ -28,7 +28,7 @@ from web import (
     search_page,
     upload_pages,
 )
-from web.api import api
+from web.api import API_PATHS, api
 from web.documents import MergedAway
 from web.middleware import PostLimit, add_headers
 from web.render import page
@@ -94,11 +94,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return RedirectResponse(error.location, status_code=303)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, error: StarletteHTTPException) -> HTMLResponse:
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
         """Ours say what is wrong in Vietnamese; the framework's (no such page, no such
         method) get a Vietnamese message of their status."""
         generic = error.detail == HTTPStatus(error.status_code).phrase
         message = STATUS_MESSAGES.get(error.status_code, "Có lỗi.") if generic else error.detail
+        if request.url.path.startswith(API_PATHS):  # an address the API cannot route
+            return JSONResponse({"detail": message}, status_code=error.status_code)
         return page(request, "error.html", None, error.status_code, message=message)
 
     @app.exception_handler(RequestValidationError)
