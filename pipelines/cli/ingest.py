@@ -137,6 +137,29 @@ def samples(
     )
 
 
+@click.command("test-pki")
+@click.argument("output", type=click.Path(path_type=Path))
+@click.option("--agency", default="Sở Y tế tỉnh Lào Cai", show_default=True)
+def test_pki(output: Path, agency: str) -> None:
+    """Make a test PKI in OUTPUT: a root to trust (root.pem), an agency's signing key
+    (signer.p12, its password in signer.password) and a signed electronic document."""
+    from samples.electronic import electronic_pdf
+    from samples.pki import authority, signed_pdf, signer
+
+    root = authority()
+    output.mkdir(parents=True, exist_ok=True)
+    (output / "root.pem").write_bytes(root.pem)
+    key = signer(root, output, agency=agency)
+    (output / "signer.password").write_bytes(key.password + b"\n")
+    (output / "signed").mkdir(exist_ok=True)
+    (output / "signed" / "cv-6087-da-ky.pdf").write_bytes(signed_pdf(electronic_pdf("010"), key))
+    err.print(
+        f"{output}: root.pem (SOHOA_TRUST_ROOTS), signer.p12 and signer.password"
+        f" (SOHOA_SIGNING_KEY, SOHOA_SIGNING_PASSWORD_FILE) of {agency}, and a batch of one"
+        f" signed electronic document in {output / 'signed'}. For tests only: trust it nowhere."
+    )
+
+
 @click.command()
 def demo() -> None:
     """Render a sample batch from the corpus, archive it, and search it without accents."""

@@ -48,6 +48,7 @@ for command in (
     ingest.ingest,
     ingest.submit,
     ingest.samples,
+    ingest.test_pki,
     ingest.demo,
     ingest.process_uploads,
     search.search,
