@@ -51,7 +51,7 @@ from archive_schema.models import (
 )
 from archive_schema.paging import Paged, page_of
 
-SCHEMA_REVISION = "0014"  # the newest migration in archive_schema/migrations/versions
+SCHEMA_REVISION = "0015"  # the newest migration in archive_schema/migrations/versions
 SCAN_ROLES = ("original", "superseded")  # files of a record kept by their name in its batch
 MIGRATION_LOCK = 0x736F686F61  # "sohoa": PostgreSQL's advisory lock of the migrations
 
@@ -163,6 +163,7 @@ class FileRow(Base):
     size: Mapped[int]
     media_type: Mapped[str] = mapped_column(String(100))
     pages: Mapped[int | None]
+    puid: Mapped[str | None] = mapped_column(String(20))  # PRONOM, of an original
 
 
 class EventRow(Base):
@@ -525,6 +526,7 @@ def _file_rows(doc: Document) -> list[FileRow]:
             size=o.size,
             media_type=o.media_type,
             pages=o.pages,
+            puid=o.puid,
         )
         for role, kept in (("original", doc.originals), ("superseded", doc.superseded))
         for o in kept
@@ -547,7 +549,12 @@ def _file_rows(doc: Document) -> list[FileRow]:
 def _scans(row: DocumentRow, role: str) -> list[OriginalFile]:
     return [
         OriginalFile(
-            name=f.name, sha256=f.sha256, size=f.size, media_type=f.media_type, pages=f.pages or 0
+            name=f.name,
+            sha256=f.sha256,
+            size=f.size,
+            media_type=f.media_type,
+            pages=f.pages or 0,
+            puid=f.puid,
         )
         for f in row.files
         if f.role == role

@@ -43,6 +43,7 @@ class OriginalFile(BaseModel):
     size: int
     media_type: str
     pages: int
+    puid: str | None = Field(default=None, description="its format in PRONOM, e.g. fmt/353")
 
 
 class StoredFile(BaseModel):

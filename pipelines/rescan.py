@@ -76,6 +76,7 @@ def _rescan(
         size=scan.stat().st_size,
         media_type=found.media_type,
         pages=found.pages,
+        puid=found.puid,
     )
     with TemporaryDirectory(prefix="sohoa-rescan-") as work:
         pages = [scan] if page is None else _pages_with(store, doc, page, scan, Path(work))

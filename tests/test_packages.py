@@ -62,6 +62,17 @@ def test_premis_and_dublin_core_describe_the_record(ingested: Ingested) -> None:
     assert "transcription" in events and "information package creation" in events
     digests = {d.text for d in premis.iter(f"{{{PREMIS_NS}}}messageDigest")}
     assert doc.pdf_sha256 in digests and {o.sha256 for o in doc.originals} <= digests
+    registry = {  # each file's format, by its PRONOM identifier
+        o.findtext(f".//{{{PREMIS_NS}}}objectIdentifierValue"): o.findtext(
+            f".//{{{PREMIS_NS}}}formatRegistryKey"
+        )
+        for o in premis.iter(f"{{{PREMIS_NS}}}object")
+    }
+    assert all(registry.values()), registry
+    expected = {"image/tiff": "fmt/353", "image/png": {"fmt/11", "fmt/12", "fmt/13"}}
+    for original in doc.originals:
+        key = registry[f"representations/original/data/{original.name}"]
+        assert key == original.puid and key in expected.get(original.media_type, {key})
     dc = etree.fromstring(store.open(prefix + "metadata/descriptive/dc.xml").read())
     assert dc.findtext(f"{{{DC_NS}}}title") == doc.subject
     assert dc.findtext(f"{{{DC_NS}}}language") == "vi"

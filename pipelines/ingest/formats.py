@@ -1,9 +1,14 @@
-"""What a file in a batch is, judged from its content (never its name), and whether it reads."""
+"""What a file in a batch is, judged from its content (never its name), and whether it reads;
+and its format in PRONOM (the UK National Archives' registry, through FIDO), for
+preservation planning to know what the archive holds."""
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 import magic
 from PIL import Image, UnidentifiedImageError
@@ -31,6 +36,7 @@ class UnreadableScan(ValueError):
 class Scan:
     media_type: str
     pages: int
+    puid: str | None = None  # its PRONOM identifier (fmt/353: TIFF), when FIDO knows it
 
 
 def identify(path: Path, max_megapixels: float = MAX_PAGE_MEGAPIXELS) -> Scan:
@@ -39,9 +45,9 @@ def identify(path: Path, max_megapixels: float = MAX_PAGE_MEGAPIXELS) -> Scan:
         raise UnreadableScan("empty file (0 bytes)", "tệp rỗng (0 byte)")
     media_type = magic.from_file(str(path), mime=True)
     if media_type == PDF:
-        return Scan(PDF, _pdf_pages(path))
+        return Scan(PDF, _pdf_pages(path), pronom(path))
     if media_type in SCAN_IMAGE_TYPES:
-        return Scan(media_type, _image_pages(path, max_megapixels))
+        return Scan(media_type, _image_pages(path, max_megapixels), pronom(path))
     described = magic.from_file(str(path))
     raise UnreadableScan(
         f"not a scan: named '{path.suffix or '(no extension)'}'"
@@ -140,3 +146,40 @@ def _tiff_frames(image: TiffImageFile, size: int, max_megapixels: float) -> int:
                 f"{BROKEN_IMAGE} (trang {page + 1} nằm ngoài tệp)",
             )
     return image.n_frames
+
+
+def pronom(path: Path) -> str | None:
+    """The file's PRONOM identifier by its signature (FIDO), the most specific one."""
+    return _registry().identified(path)
+
+
+class _Pronom:
+    """FIDO, its signatures loaded once; one file identified at a time."""
+
+    def __init__(self) -> None:
+        from fido.fido import CONFIG_DIR, Fido  # loaded by intake and re-scans only
+        from fido.versions import get_local_versions
+
+        versions = get_local_versions(CONFIG_DIR)
+        self.fido = Fido(
+            quiet=True,
+            handle_matches=self._matched,
+            format_files=[versions.pronom_signature, versions.fido_extension_signature],
+            containersignature_file=versions.pronom_container_signature,
+        )
+        self.lock = threading.Lock()
+        self.found: str | None = None
+
+    def identified(self, path: Path) -> str | None:
+        with self.lock:
+            self.found = None
+            self.fido.identify_file(str(path))
+            return self.found
+
+    def _matched(self, _name: str, matches: list[Any], _seconds: float, _how: str = "") -> None:
+        self.found = next((element.find("puid").text for element, _ in matches), None)
+
+
+@cache
+def _registry() -> _Pronom:
+    return _Pronom()

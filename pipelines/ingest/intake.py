@@ -300,6 +300,7 @@ def _document(
                 size=path.stat().st_size,
                 media_type=scan.media_type,
                 pages=scan.pages,
+                puid=scan.puid,
             )
         )
     pdfs = [o.name for o in originals if o.media_type == PDF]

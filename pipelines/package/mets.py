@@ -55,6 +55,16 @@ class PackageFile:
     sha256: str
     size: int
     media_type: str
+    puid: str | None = None  # its format in PRONOM
+
+
+# The PRONOM identifiers of the files sohoa makes itself (originals are identified by FIDO).
+MADE = {
+    "application/pdf": "fmt/477",  # PDF/A-2b
+    "text/plain": "x-fmt/111",
+    "application/json": "fmt/817",
+    "application/xml": "fmt/101",
+}
 
 
 def mets_document(
@@ -263,7 +273,20 @@ def premis(doc: Document, files: Sequence[PackageFile], events: Sequence[Event])
                     PREMIS.messageDigestOriginator(SOFTWARE),
                 ),
                 PREMIS.size(str(f.size)),
-                PREMIS.format(PREMIS.formatDesignation(PREMIS.formatName(f.media_type))),
+                PREMIS.format(
+                    PREMIS.formatDesignation(PREMIS.formatName(f.media_type)),
+                    *(
+                        [
+                            PREMIS.formatRegistry(
+                                PREMIS.formatRegistryName("PRONOM"),
+                                PREMIS.formatRegistryKey(puid),
+                                PREMIS.formatRegistryRole("specification"),
+                            )
+                        ]
+                        if (puid := f.puid or MADE.get(f.media_type))
+                        else []
+                    ),
+                ),
             ),
             {f"{{{XSI_NS}}}type": "premis:file"},
         )

@@ -72,7 +72,7 @@ def data_files(doc: Document) -> list[PackageFile]:
     """The record's scans, PDF/A, text and layout as the catalog knows them, by store key;
     each once (an electronic original in PDF/A is its own access copy)."""
     originals = [
-        PackageFile(original_key(doc.id, o.name), o.sha256, o.size, o.media_type)
+        PackageFile(original_key(doc.id, o.name), o.sha256, o.size, o.media_type, o.puid)
         for o in [*doc.originals, *doc.superseded]
     ]
     kept = {f.path for f in originals}
