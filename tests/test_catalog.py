@@ -105,7 +105,11 @@ def test_an_older_catalog_is_upgraded(tmp_path: Path) -> None:
         connection.execute(text("DROP INDEX ix_documents_checked_at"))  # 0009
         for column in ("lowest_confidence", "checked_by", "checked_at", "revision"):
             connection.execute(text(f"ALTER TABLE documents DROP COLUMN {column}"))
+        for column in ("signatures", "signature_status"):  # 0013
+            connection.execute(text(f"ALTER TABLE documents DROP COLUMN {column}"))
+        connection.execute(text("ALTER TABLE files DROP COLUMN puid"))  # 0015
         for table in (
+            "api_tokens",  # of 0014
             *("dossiers", "fonds"),  # of 0010
             *("corrections", "acceptances"),  # of 0009
             "claims",  # of 0007
