@@ -7,6 +7,7 @@ copy in PDF/A is made beside it unless it says it is PDF/A already, in which cas
 its own access copy and `pdf` is not written."""
 
 from pathlib import Path
+from typing import Any
 
 from archive_schema.models import Document, Page
 from ocr.convert import digital_to_pdfa, is_pdfa, scans_to_pdfa
@@ -30,13 +31,7 @@ def ocr(
         layouts, warnings = _read_digital(doc, source, pdf, settings, jobs, texts)
     else:
         layouts, warnings = scans_to_pdfa(
-            list(source.files),
-            pdf,
-            language=settings.ocr_language,
-            page_timeout=settings.ocr_page_timeout,
-            jobs=jobs,
-            max_megapixels=settings.max_page_megapixels,
-            pages=source.pages,
+            list(source.files), pdf, **_reading(settings, jobs, source)
         )
     doc.pages = []
     for layout in layouts:
@@ -96,18 +91,23 @@ def _read_digital(
     read: dict[int, PageLayout] = {}
     warnings: list[str] = []
     if not all(t.drawn for t in texts.values()) or source.pages or not is_pdfa(original):
+        again = any(t.unseen and not t.drawn for t in texts.values())
         read, warnings = digital_to_pdfa(
-            original,
-            pdf,
-            language=settings.ocr_language,
-            page_timeout=settings.ocr_page_timeout,
-            jobs=jobs,
-            max_megapixels=settings.max_page_megapixels,
-            pages=source.pages,
-            again=any(t.unseen and not t.drawn for t in texts.values()),
+            original, pdf, again=again, **_reading(settings, jobs, source)
         )
     chosen = source.pages or range(1, len(texts) + 1)
     return [
         text_layout(original, page).model_copy(update={"number": n}) if texts[n].drawn else read[n]
         for n, page in enumerate(chosen, start=1)
     ], warnings
+
+
+def _reading(settings: Settings, jobs: int, source: DocumentSource) -> dict[str, Any]:
+    """How OCR reads the document's scans: its language, time, parallelism and pages."""
+    return {
+        "language": settings.ocr_language,
+        "page_timeout": settings.ocr_page_timeout,
+        "jobs": jobs,
+        "max_megapixels": settings.max_page_megapixels,
+        "pages": source.pages,
+    }
