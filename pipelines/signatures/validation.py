@@ -8,6 +8,7 @@ so otherwise it is reported as not checked, never as valid."""
 import io
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from asn1crypto import pem
 from asn1crypto import x509 as asn1
@@ -21,6 +22,7 @@ from archive_schema.errors import UserError
 from archive_schema.models import Signature
 
 SETTING = "SOHOA_TRUST_ROOTS"
+Revocation = tuple[list[Any], list[Any]]  # the CRLs and OCSP responses a file carries
 
 
 def trust_roots(bundle: Path | None) -> list[asn1.Certificate]:
@@ -46,16 +48,26 @@ def trust_roots(bundle: Path | None) -> list[asn1.Certificate]:
 def signatures_of(pdf: bytes, roots: Sequence[asn1.Certificate]) -> list[Signature]:
     """Each signature of the PDF, validated; none for a PDF that is not signed."""
     try:
-        embedded = PdfFileReader(io.BytesIO(pdf), strict=False).embedded_signatures
+        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        embedded = reader.embedded_signatures
+        stored = _stored_revocation(reader)
     except (PdfError, ValueError, KeyError) as error:
         return [Signature(field="?", status="unknown", detail=f"signatures unreadable: {error}")]
-    return [_validated(signature, roots) for signature in embedded]
+    return [_validated(signature, roots, stored) for signature in embedded]
 
 
-def _validated(signature: EmbeddedPdfSignature, roots: Sequence[asn1.Certificate]) -> Signature:
+def _validated(
+    signature: EmbeddedPdfSignature, roots: Sequence[asn1.Certificate], stored: Revocation
+) -> Signature:
     field = signature.field_name
+    crls, ocsps = _revocation(signature, stored)
+    checked = bool(crls or ocsps)  # with the file's own revocation data: every link checked
     context = ValidationContext(
-        trust_roots=list(roots), allow_fetching=False, revocation_mode="soft-fail"
+        trust_roots=list(roots),
+        allow_fetching=False,
+        crls=crls,
+        ocsps=ocsps,
+        revocation_mode="hard-fail" if checked else "soft-fail",
     )
     try:
         status = validate_pdf_signature(signature, context)
@@ -72,6 +84,8 @@ def _validated(signature: EmbeddedPdfSignature, roots: Sequence[asn1.Certificate
         problem = status.trust_problem_indic
         verdict = "untrusted"
         why = f"not trusted: {problem}" if problem else f"not trusted: {SETTING} is not set"
+        if problem is not None and "REVOKED" in str(problem):
+            why = f"not trusted: its certificate was revoked ({problem})"
     else:
         verdict, why = "valid", "intact, and its certificate chains to a configured root"
     if not whole:
@@ -84,5 +98,29 @@ def _validated(signature: EmbeddedPdfSignature, roots: Sequence[asn1.Certificate
         signed_at=stamp.timestamp if stamp else status.signer_reported_dt,
         time_source="timestamp" if stamp else "signer" if status.signer_reported_dt else None,
         whole_file=whole,
+        revocation="checked" if checked else "not checked",
         detail=why,
     )
+
+
+def _stored_revocation(reader: PdfFileReader) -> Revocation:
+    """The CRLs and OCSP responses of the document's security store (/DSS, PAdES LT)."""
+    store = reader.root.get("/DSS")
+    if store is None:
+        return [], []
+    store = store.get_object()
+    crls = [item.get_object().data for item in store.get("/CRLs", [])]
+    ocsps = [item.get_object().data for item in store.get("/OCSPs", [])]
+    return crls, ocsps
+
+
+def _revocation(signature: EmbeddedPdfSignature, stored: Revocation) -> Revocation:
+    """The revocation data a signature carries (Adobe's archival attribute), with the
+    document's own."""
+    crls, ocsps = list(stored[0]), list(stored[1])
+    for attribute in signature.signer_info["signed_attrs"]:
+        if attribute["type"].native == "adobe_revocation_info_archival":
+            for archived in attribute["values"]:
+                crls += list(archived["crl"] or [])
+                ocsps += list(archived["ocsp"] or [])
+    return crls, ocsps
