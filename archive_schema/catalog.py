@@ -508,7 +508,9 @@ def _document_row(doc: Document) -> DocumentRow:
 
 
 def _worst(signatures: list[Signature]) -> str | None:
-    return next((v for v in SIGNATURE_STATUSES if any(s.status == v for s in signatures)), None)
+    """The worst status of the original's signatures (the agency's on its copy aside)."""
+    found = {s.status for s in signatures if s.on == "original"}
+    return next((status for status in SIGNATURE_STATUSES if status in found), None)
 
 
 def _page_rows(doc: Document) -> list[PageRow]:

@@ -65,6 +65,7 @@ class Signature(BaseModel):
 
     field: str
     status: Literal["valid", "invalid", "untrusted", "unknown"]
+    on: Literal["original", "copy"] = "original"  # the original's, or the agency's on the copy
     signer: str | None = None
     organisation: str | None = None
     signed_at: datetime | None = None

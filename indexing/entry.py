@@ -44,7 +44,7 @@ def entry(doc: Document) -> IndexEntry:
         access_level=doc.access_level,
         retention_status=doc.retention.status if doc.retention else "unclassified",
         needs_review=any(page.needs_review for page in doc.pages),
-        signed=bool(doc.signatures),
+        signed=any(s.on == "original" for s in doc.signatures),
         words=" ".join(" ".join(words(page.text)) for page in doc.pages),
         meta_words=" ".join(words(" ".join(value for value in meta if value))),
         pages=tuple((page.number, page.text) for page in doc.pages),

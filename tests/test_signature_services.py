@@ -88,5 +88,6 @@ def test_copies_are_signed_pades_b_t_with_the_timestamp_servers_time(
         [event] = [e for e in archive.catalog.events(doc.id) if e.stage == "sign"]
         copy = archive.store.open(next(f.key for f in doc.files if f.role == "pdfa")).read()
     assert event.detail.startswith(f"PAdES B-T, timestamped by {pki.tsa_url}")
+    assert [(s.on, s.time_source) for s in doc.signatures] == [("copy", "timestamp")]
     [signature] = signatures_of(copy, trust_roots(pki.root_pem))
     assert (signature.status, signature.time_source) == ("valid", "timestamp")

@@ -191,4 +191,4 @@ def test_the_web_shows_each_signature_and_searches_by_it(
         page.goto(f"{url}/?q=chung+chi+hanh+nghe")
         expect(page.locator(".facets")).to_contain_text("Có chữ ký số")
         page.goto(f"{url}/?q=chung+chi+hanh+nghe&signed=true")
-        expect(page.locator("li.hit")).to_have_count(2)  # 010 signed, and its tampered copy
+        expect(page.locator("li.hit")).to_have_count(3)  # 010, its tampered copy, công điện 020

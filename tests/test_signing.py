@@ -61,6 +61,8 @@ def test_every_pdfa_copy_is_signed_by_the_agency_and_stays_pdfa(
         assert (signature.status, signature.whole_file) == ("valid", True)
         assert signature.organisation == "Sở Y tế tỉnh Lào Cai"
         [event] = [e for e in archive.catalog.events(doc.id) if e.stage == "sign"]
+        [kept] = [s for s in doc.signatures if s.on == "copy"]  # shown on the record's page
+        assert (kept.status, kept.organisation) == ("valid", "Sở Y tế tỉnh Lào Cai")
         assert "PAdES B-B, signed by Sở Y tế tỉnh Lào Cai at " in event.detail
         assert event.detail.endswith("+07:00")  # ISO 8601, Vietnam's time zone
         with pikepdf.open(io.BytesIO(data)) as pdf:

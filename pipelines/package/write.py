@@ -84,7 +84,9 @@ def package(
         if signer is not None:  # last: nothing may change the copy once it is signed
             from pipelines.signatures.signing import sign_copy  # pyHanko: only to sign
 
-            doc.record("sign", "ok", sign_copy(pdf, signer))
+            detail, signed = sign_copy(pdf, signer)
+            doc.record("sign", "ok", detail)
+            doc.signatures = [*(s for s in doc.signatures if s.on == "original"), signed]
         files = [_stored(store, pdfa_key(doc.id, doc.code), pdf, "pdfa", lock, PDF)]
     for page, layout in zip(doc.pages, layouts, strict=True):
         name = page_key(doc.id, page.number)

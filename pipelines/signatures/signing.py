@@ -22,7 +22,9 @@ from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko.stamp import TextStampStyle
 
 from archive_schema.errors import UserError
+from archive_schema.models import Signature
 from pipelines.settings import Settings
+from pipelines.signatures.validation import signatures_of, trust_roots
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 # fonts-noto-core; 1000 units an em: pyHanko spaces glyphs as if every font had that many
@@ -37,6 +39,7 @@ class AgencySigner:
     signer: signers.SimpleSigner
     agency: str  # the organisation of its certificate, else its name
     tsa_url: str
+    roots: Path | None  # SOHOA_TRUST_ROOTS, which each signed copy is validated against
 
 
 def agency_signer(settings: Settings) -> AgencySigner | None:
@@ -53,11 +56,11 @@ def agency_signer(settings: Settings) -> AgencySigner | None:
                 f"SOHOA_SIGNING_PASSWORD_FILE={settings.signing_password_file}: {error}",
                 "Không đọc được tệp mật khẩu của khóa ký (SOHOA_SIGNING_PASSWORD_FILE).",
             ) from error
-    return _loaded(settings.signing_key, password, settings.tsa_url)
+    return _loaded(settings.signing_key, password, settings.tsa_url, settings.trust_roots)
 
 
 @cache
-def _loaded(key: Path, password: str, tsa_url: str) -> AgencySigner:
+def _loaded(key: Path, password: str, tsa_url: str, roots: Path | None) -> AgencySigner:
     refused = UserError(
         f"{LABEL}={key}: not a PKCS#12 file this password opens (check the file, and"
         " SOHOA_SIGNING_PASSWORD or SOHOA_SIGNING_PASSWORD_FILE)",
@@ -75,11 +78,12 @@ def _loaded(key: Path, password: str, tsa_url: str) -> AgencySigner:
         raise refused
     subject = loaded.signing_cert.subject.native
     agency = subject.get("organization_name") or subject.get("common_name") or ""
-    return AgencySigner(loaded, str(agency), tsa_url)
+    return AgencySigner(loaded, str(agency), tsa_url, roots)
 
 
-def sign_copy(pdf: Path, by: AgencySigner) -> str:
-    """Sign the PDF/A copy in place (an incremental update); returns what was done."""
+def sign_copy(pdf: Path, by: AgencySigner) -> tuple[str, Signature]:
+    """Sign the PDF/A copy in place (an incremental update); returns what was done, and
+    the signature as validated against the configured roots."""
     at = datetime.now(VIETNAM).replace(microsecond=0)
     with pikepdf.open(pdf, allow_overwriting_input=True) as document:
         _, _, right, top = (float(v) for v in document.pages[0].mediabox)
@@ -117,7 +121,11 @@ def sign_copy(pdf: Path, by: AgencySigner) -> str:
     )
     pdf.write_bytes(out.getvalue())
     level = "B-T, timestamped by " + by.tsa_url if by.tsa_url else "B-B"
-    return f"PAdES {level}, signed by {by.agency} at {at.isoformat()}"
+    found = signatures_of(out.getvalue(), trust_roots(by.roots))
+    signature = next(s for s in found if s.field == FIELD)
+    return f"PAdES {level}, signed by {by.agency} at {at.isoformat()}", signature.model_copy(
+        update={"on": "copy"}
+    )
 
 
 def _without_signatures(document: pikepdf.Pdf) -> bool:
