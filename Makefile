@@ -38,7 +38,7 @@ $(STAMPS)/apt: tools/install-system
 
 $(STAMPS)/python: pyproject.toml uv.lock
 	uv --version 2>/dev/null | grep -q "uv $(UV_VERSION)" || python3 -m pip install -q "uv==$(UV_VERSION)"
-	uv sync --frozen --extra airflow
+	uv sync --frozen --extra airflow --extra cluster
 	@mkdir -p $(STAMPS) && touch $@
 
 # E-ARK's validator brings the METS and CSIP schemas the tests validate packages against; it

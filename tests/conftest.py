@@ -5,6 +5,7 @@ import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from uuid import uuid4
 
 import pytest
 from lxml import etree
@@ -15,6 +16,7 @@ from pipelines.ingest.runner import ingest
 from pipelines.settings import Settings
 from samples.batch import SampleBatch, write_batch
 from tests.opensearch_node import opensearch_node
+from tests.postgres_server import PostgresServer, postgres_server
 from tests.s3_server import new_bucket, s3_server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,6 +48,36 @@ def _no_stray_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 def make_settings(home: Path, **overrides: object) -> Settings:
     return Settings(home=home, workers=2, **overrides)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """Debian's PostgreSQL, started once for the session that needs it."""
+    with postgres_server() as server:
+        yield server
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def catalog_backend(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
+    """Each test of a module that asks for it runs on both catalogs: SQLite in its home,
+    and a fresh PostgreSQL database (SOHOA_DATABASE_URL, which the commands inherit)."""
+    if request.param == "sqlite":
+        yield request.param
+        return
+    server: PostgresServer = request.getfixturevalue("postgres")
+    monkeypatch.setenv("SOHOA_DATABASE_URL", server.new_database())
+    yield request.param
+
+
+def another_catalog(tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """The URL of a second, empty catalog of the backend the test runs on."""
+    if os.environ.get("SOHOA_DATABASE_URL", "").startswith("postgresql"):
+        server: PostgresServer = request.getfixturevalue("postgres")
+        return server.new_database()
+    path = tmp_path / f"catalog-{uuid4().hex}.db"
+    return f"sqlite:///{path}"
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,7 @@
 from datetime import date
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import func, select, text
@@ -17,6 +18,9 @@ from archive_schema.models import (
     StoredFile,
 )
 from archive_schema.tables import Base
+from tests.conftest import another_catalog
+
+pytestmark = pytest.mark.usefixtures("catalog_backend")  # on SQLite and on PostgreSQL
 
 
 def sample() -> Document:
@@ -52,14 +56,16 @@ def sample() -> Document:
     )
 
 
-def test_migrations_build_exactly_the_models(tmp_path: Path) -> None:
-    catalog = Catalog(f"sqlite:///{tmp_path / 'catalog.db'}")
+def test_migrations_build_exactly_the_models(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    catalog = Catalog(another_catalog(tmp_path, request))
     with catalog.engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
 
 
-def test_register_archive_and_read_back(tmp_path: Path) -> None:
-    catalog = Catalog(f"sqlite:///{tmp_path / 'catalog.db'}")
+def test_register_archive_and_read_back(tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    catalog = Catalog(another_catalog(tmp_path, request))
     catalog.start_batch("b1", "/batches/b1")
     doc = sample()
     catalog.register(doc)
@@ -73,8 +79,8 @@ def test_register_archive_and_read_back(tmp_path: Path) -> None:
     assert back.status == Status.ARCHIVED
 
 
-def test_registering_again_replaces(tmp_path: Path) -> None:
-    catalog = Catalog(f"sqlite:///{tmp_path / 'catalog.db'}")
+def test_registering_again_replaces(tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    catalog = Catalog(another_catalog(tmp_path, request))
     catalog.start_batch("b1", "/batches/b1")
     catalog.register(sample())
     changed = sample()
@@ -95,8 +101,8 @@ def test_schema_revision_is_the_newest_migration() -> None:
     assert ScriptDirectory.from_config(config).get_current_head() == SCHEMA_REVISION
 
 
-def test_an_older_catalog_is_upgraded(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'catalog.db'}"
+def test_an_older_catalog_is_upgraded(tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    url = another_catalog(tmp_path, request)
     Catalog(url)
     with Catalog(url).engine.begin() as connection:  # as a catalog made before migration 0002
         connection.execute(text("UPDATE alembic_version SET version_num = '0001'"))

@@ -19,6 +19,8 @@ from pipelines.package.read import load_package
 from tests.conftest import make_settings
 from tests.records_archive import EVERYONE, Archive
 
+pytestmark = pytest.mark.usefixtures("catalog_backend")  # on SQLite and on PostgreSQL
+
 AGENCY = "UBND tỉnh Lào Cai"
 LAN = User("lan", Role.ARCHIVIST, "secret")
 PREMIS = "http://www.loc.gov/premis/v3"

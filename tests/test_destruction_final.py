@@ -7,6 +7,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from archive_schema.access import Role, User
 from archive_schema.accounts import Accounts
 from archive_schema.audit import AuditLog
@@ -18,6 +20,8 @@ from pipelines.archive import Archive
 from pipelines.records_office.destruction import execute
 from samples.batch import write_batch
 from tests.conftest import make_settings, sohoa
+
+pytestmark = pytest.mark.usefixtures("catalog_backend")  # on SQLite and on PostgreSQL
 
 PASSWORD = "mat-khau-du-dai"
 

@@ -25,6 +25,8 @@ from pipelines.store.s3 import S3Store
 from tests.conftest import make_settings
 from tests.records_archive import Archive, sample_archive
 
+pytestmark = pytest.mark.usefixtures("catalog_backend")  # on SQLite and on PostgreSQL
+
 TODAY = date(2026, 12, 2)
 OFFICER = User("thu", Role.RECORDS_OFFICER, "secret")
 COUNCIL = [User(name, Role.COUNCIL, "secret") for name in ("an", "binh", "chi")]

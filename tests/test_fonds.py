@@ -29,8 +29,10 @@ from pipelines.package.mets import child_packages
 from pipelines.package.read import load_package
 from pipelines.upkeep.fixity import FixityFailed, audit_fixity
 from pipelines.upkeep.rebuild import RebuildFailed, rebuild
-from tests.conftest import make_settings, sohoa
+from tests.conftest import another_catalog, make_settings, sohoa
 from tests.records_archive import Archive
+
+pytestmark = pytest.mark.usefixtures("catalog_backend")  # on SQLite and on PostgreSQL
 
 LAN = User("lan", Role.ARCHIVIST, "secret")
 PASSWORD = "lan-luu-tru-2026\n"
@@ -167,7 +169,7 @@ def test_fonds_and_dossiers_on_the_command_line(tmp_path: Path) -> None:
 
 
 def test_dossiers_and_fonds_are_parent_packages_that_follow_their_documents(
-    tmp_path: Path, mets_schema: etree.XMLSchema
+    tmp_path: Path, mets_schema: etree.XMLSchema, request: pytest.FixtureRequest
 ) -> None:
     archive = Archive(make_settings(tmp_path / "home"))
     add_fonds(archive, {"code": "G09", "name": "UBND tỉnh Lào Cai"}, "lan", "")
@@ -210,7 +212,9 @@ def test_dossiers_and_fonds_are_parent_packages_that_follow_their_documents(
         audit_fixity(archive)
     save_dossier(archive, {"code": "G09.2021.02", "title": "Hồ sơ G09.2021.02"}, "lan", "", False)
 
-    lost = Archive(make_settings(tmp_path / "home", database_url=f"sqlite:///{tmp_path}/new.db"))
+    lost = Archive(
+        make_settings(tmp_path / "home", database_url=another_catalog(tmp_path, request))
+    )
     done = rebuild(lost)
     assert (done.restored, done.units) == (2, 3)
     restored = Archives(lost.catalog)
@@ -222,7 +226,9 @@ def test_dossiers_and_fonds_are_parent_packages_that_follow_their_documents(
 
     for key in list(archive.store.keys(fonds_prefix("G09"))):  # the fonds' package lost
         archive.store.delete(key)
-    again = Archive(make_settings(tmp_path / "home", database_url=f"sqlite:///{tmp_path}/3.db"))
+    again = Archive(
+        make_settings(tmp_path / "home", database_url=another_catalog(tmp_path, request))
+    )
     with pytest.raises(RebuildFailed, match=r"dossiers/G09\.2021\.01/: its fonds has no package"):
         rebuild(again)
     assert again.catalog.document_ids() == {"qd1", "qd2"}  # the records restored all the same

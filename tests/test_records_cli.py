@@ -15,6 +15,8 @@ from tests.conftest import make_settings
 from tests.records_archive import Archive, sample_archive
 from tests.web_server import SOHOA, add_user
 
+pytestmark = pytest.mark.usefixtures("catalog_backend")  # on SQLite and on PostgreSQL
+
 PASSWORD = "mat-khau-2026"
 
 

@@ -13,6 +13,8 @@ from archive_schema.retention import ScheduleError, review_from
 from archive_schema.schedule_files import read_schedule, sample_schedule, write_schedule
 from tests.legacy_encodings import tcvn3, windows_1258
 
+pytestmark = pytest.mark.usefixtures("catalog_backend")  # on SQLite and on PostgreSQL
+
 HEADER = "Điều khoản,Nhóm,Tên nhóm hồ sơ tài liệu,Thời hạn bảo quản,Tên loại,Từ khóa,Ghi chú\n"
 # TCVN3 (ABC) bytes of the letters the tests write; the encoding has no Python codec.
 
