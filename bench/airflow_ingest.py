@@ -52,7 +52,8 @@ def main() -> None:
         print(f"{count} documents: sohoa ingest {embedded:.1f} s", flush=True)
 
         (root / "airflow").mkdir()
-        with standalone(root / "airflow") as env:
+        with standalone(root / "airflow") as started_airflow:
+            env = started_airflow.env
             started = time.monotonic()
             submitted = subprocess.run(
                 [SOHOA, "submit", "--wait", str(batch.path)],

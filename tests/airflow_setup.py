@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from tests.services import answers, free_port, running
@@ -38,8 +39,14 @@ def prepare(airflow_home: Path) -> None:
     subprocess.run([AIRFLOW, "db", "migrate"], check=True, capture_output=True, timeout=300)
 
 
+@dataclass(frozen=True)
+class Standalone:
+    env: dict[str, str]  # what `sohoa` needs to reach it
+    process: subprocess.Popen[bytes]  # tools/airflow-standalone, its own process group
+
+
 @contextmanager
-def standalone(home: Path, **settings: str) -> Iterator[dict[str, str]]:
+def standalone(home: Path, **settings: str) -> Iterator[Standalone]:
     """`airflow standalone` (tools/airflow-standalone) on a free loopback port, with
     SOHOA_HOME `home` and the SOHOA_* `settings`; yields the environment `sohoa` needs to
     reach it. Stopped with SIGINT, as Airflow wants."""
@@ -56,5 +63,5 @@ def standalone(home: Path, **settings: str) -> Iterator[dict[str, str]]:
         f"{url}/api/v2/monitor/health",
         lambda answer: all(part.get("status") == "healthy" for part in answer.json().values()),
     )
-    with running([STANDALONE], env, home / "airflow.log", healthy, 300):
-        yield env
+    with running([STANDALONE], env, home / "airflow.log", healthy, 300) as process:
+        yield Standalone(env, process)

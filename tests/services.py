@@ -6,7 +6,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import httpx
@@ -25,7 +25,7 @@ def running(
     log: Path,
     ready: Callable[[], bool],
     timeout: float,
-) -> Iterator[None]:
+) -> Iterator[subprocess.Popen[bytes]]:
     """Runs `command` in its own process group, logging to `log`, until `ready()` says it
     answers; stops the group with SIGINT afterwards (uvicorn and Airflow shut down cleanly
     on it), SIGKILL if that takes too long."""
@@ -35,9 +35,10 @@ def running(
         )
     try:
         _wait(process, log, ready, timeout)
-        yield
+        yield process
     finally:
-        os.killpg(process.pid, signal.SIGINT)
+        with suppress(ProcessLookupError):  # a test may have stopped it already
+            os.killpg(process.pid, signal.SIGINT)
         try:
             process.wait(60)
         except subprocess.TimeoutExpired:

@@ -4,6 +4,7 @@ scheduler and the REST API; batches arrive by `sohoa submit` and through the inb
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -11,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import psutil
 import pytest
 
 from archive_schema.catalog import Catalog
@@ -26,13 +28,18 @@ SOHOA = Path(sys.executable).parent / "sohoa"
 
 
 @pytest.fixture(scope="module")
-def airflow_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+def airflow(tmp_path_factory: pytest.TempPathFactory) -> Iterator[airflow_setup.Standalone]:
     """A standalone Airflow that looks into its inbox every 3 seconds."""
     home = tmp_path_factory.mktemp("standalone")
     with airflow_setup.standalone(
         home, SOHOA_INBOX_POLL_SECONDS="3", SOHOA_INBOX_SETTLE_SECONDS="2"
-    ) as env:
-        yield env
+    ) as started:
+        yield started
+
+
+@pytest.fixture
+def airflow_env(airflow: airflow_setup.Standalone) -> dict[str, str]:
+    return airflow.env
 
 
 def test_submit_archives_a_batch_through_airflow(
@@ -178,3 +185,20 @@ def _sohoa(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
 def _archived(env: dict[str, str]) -> set[str]:
     settings = Settings(home=Path(env["SOHOA_HOME"]))
     return {doc.source_name for doc in Catalog(settings.database_url).documents()}
+
+
+def test_ctrl_c_stops_airflow_and_all_its_children_within_seconds(
+    airflow: airflow_setup.Standalone,
+) -> None:
+    """`make airflow` stopped as a terminal stops it (SIGINT to its process group): the
+    script and every process of Airflow's own session are gone within 10 seconds. (The
+    module's last test: it stops the module's Airflow.)"""
+    script = airflow.process
+    children = psutil.Process(script.pid).children(recursive=True)
+    assert children, "Airflow's processes"
+    started = time.monotonic()
+    os.killpg(script.pid, signal.SIGINT)
+    script.wait(timeout=15)
+    _, alive = psutil.wait_procs(children, timeout=max(0.1, 10 - (time.monotonic() - started)))
+    assert not alive, [p.info for p in alive]
+    assert time.monotonic() - started < 10
