@@ -64,6 +64,7 @@ ACTION_LABELS = {
     "api_search": "API: tra cứu",
     "api_view": "API: xem tài liệu",
     "api_download": "API: tải tài liệu",
+    "repair_copy": "Khôi phục bản lưu trữ hỏng từ bản còn lại",
 }
 EXPORT_LIMIT = 100_000  # rows of one export: a narrower date range for more
 

@@ -49,6 +49,11 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def sha256_of(source: Path | bytes) -> str:
+    """The SHA-256 of a file, or of bytes in memory."""
+    return hashlib.sha256(source).hexdigest() if isinstance(source, bytes) else sha256_file(source)
+
+
 def sha256_file(path: Path) -> str:
     with path.open("rb") as data:
         return sha256_stream(data)

@@ -13,8 +13,7 @@ from pipelines.archive import Archive
 from pipelines.corrections import checking
 from pipelines.official_pdf import HEADING, as_pdfa, official_page
 from pipelines.package.layout import acceptance_record_key
-from pipelines.package.locks import years_ahead
-from pipelines.store import Lock
+from pipelines.package.locks import kept_for_ever
 
 COLUMNS = (
     *("TT", "Số, ký hiệu", "Tên loại", "Ngày", "Trích yếu"),
@@ -31,8 +30,7 @@ def accept_batch(archive: Archive, batch_id: str, user: str, address: str) -> Ac
         batch_id, found.figures(batch_id), found.report_lines(batch_id), user, now()
     )
     key = acceptance_record_key(batch_id)
-    kept_for_ever = Lock(retain_until=years_ahead(archive.settings.object_lock_permanent_years))
-    archive.store.put(key, record, kept_for_ever)
+    archive.store.put(key, record, kept_for_ever(archive.settings.object_lock_permanent_years))
     return found.accept(batch_id, user, address, key)
 
 

@@ -13,6 +13,7 @@ from indexing import SearchBackend, open_search
 from pipelines.retry import retried
 from pipelines.settings import Settings
 from pipelines.store import Store, open_store
+from pipelines.store.replicated import ReplicatedStore
 
 T = TypeVar("T")
 
@@ -28,10 +29,17 @@ class Archive:
 
     @cached_property
     def store(self) -> Store:
+        """The archive store; with SOHOA_REPLICA_URL, it and its replica, written together."""
         s = self.settings
-        return open_store(
+        primary = open_store(
             s.storage_url, s.object_lock_mode, s.s3_endpoint_url, s.s3_region, s.s3_attempts
         )
+        if not s.replica_url:
+            return primary
+        replica = open_store(
+            s.replica_url, s.object_lock_mode, s.s3_endpoint_url, s.s3_region, s.s3_attempts
+        )
+        return ReplicatedStore(primary, replica)
 
     @property
     def search(self) -> SearchBackend:

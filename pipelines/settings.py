@@ -21,6 +21,7 @@ class Settings(BaseSettings):
     object_lock_mode: str = "compliance"  # or governance: how S3 Object Lock retains records
     object_lock_permanent_years: int = 100  # how far ahead permanent records are retained
     s3_attempts: int = 8  # tries of each S3 request (botocore's own retries, with backoff)
+    replica_url: str = ""  # a second copy of the archive store, on independent media
     search_url: str = ""  # search index; default sqlite:///$SOHOA_HOME/search.db
     search_ca_file: Path | None = None  # certificate authority of an https OpenSearch
     workers: int = os.cpu_count() or 1  # documents processed at once

@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 from rich.progress import Progress
 
-from pipelines.cli.common import err, open_archive, reported_errors
+from pipelines.cli.common import err, open_archive, reported_errors, step
 
 
 @click.command()
@@ -18,37 +18,41 @@ from pipelines.cli.common import err, open_archive, reported_errors
     " killed half way left.",
 )
 def verify(repair: bool) -> None:
-    """Hash every archived object again and compare it with the catalog and the package's
-    METS; list missing, changed and unexpected objects (exit 1 when there are any). Then
-    validate every signature of the electronic originals again, listing what changed."""
+    """With a replica (SOHOA_REPLICA_URL), first compare the two copies, object by object,
+    and write a damaged or missing one again from the other where a recorded checksum says
+    which is right. Hash every archived object again and compare it with the catalog and the
+    package's METS; list lost, missing, changed and unexpected objects (exit 1 when there
+    are any). Then validate every signature of the electronic originals again, listing what
+    changed."""
     from pipelines.upkeep.fixity import FixityFailed, audit_fixity
     from pipelines.upkeep.repair import repair_packages
+    from pipelines.upkeep.replica import audit_replica
     from pipelines.upkeep.signatures import revalidate
 
     archive = open_archive()
     with reported_errors(), archive, Progress(console=err, transient=True) as bar:
+        replica = audit_replica(archive, step(bar, "Comparing the two copies"))
+        for line in (replica.repaired + replica.busy) if replica else []:
+            bar.console.print(line, markup=False, highlight=False)
+        if replica and replica.problems:
+            bar.stop()
+            err.print(replica.failure(archive.settings.storage_url), markup=False, highlight=False)
+            raise SystemExit(1)
         if repair:
-            task = bar.add_task("Repairing packages", total=None)
-            done = repair_packages(
-                archive, lambda n, total: bar.update(task, completed=n, total=total)
-            )
+            done = repair_packages(archive, step(bar, "Repairing packages"))
             for document_id in done.repaired:
                 bar.console.print(f"repaired: records/{document_id}/METS.xml written again")
             for refusal in done.refused:
                 bar.console.print(f"not repaired: {refusal}", markup=False, highlight=False)
             swept = archive.store.sweep(thorough=True)
             bar.console.print(f"removed {swept} objects left by writes killed half way")
-        task = bar.add_task("Verifying records", total=None)
         try:
-            audit = audit_fixity(
-                archive, lambda n, total: bar.update(task, completed=n, total=total)
-            )
+            audit = audit_fixity(archive, step(bar, "Verifying records"))
         except FixityFailed as failed:
             bar.stop()
             err.print(str(failed), markup=False, highlight=False)
             raise SystemExit(1) from failed
-        task = bar.add_task("Validating signatures", total=None)
-        signed = revalidate(archive, lambda n, total: bar.update(task, completed=n, total=total))
+        signed = revalidate(archive, step(bar, "Validating signatures"))
     err.print(f"{audit.checked} objects in {archive.settings.storage_url}: all match")
     for change in signed.changed:
         err.print(change, markup=False, highlight=False)
@@ -62,8 +66,7 @@ def rebuild() -> None:
     from pipelines.upkeep.rebuild import rebuild as rebuild_archive
 
     with reported_errors(), open_archive() as archive, Progress(console=err, transient=True) as bar:
-        task = bar.add_task("Reading packages", total=None)
-        done = rebuild_archive(archive, lambda n, total: bar.update(task, completed=n, total=total))
+        done = rebuild_archive(archive, step(bar, "Reading packages"))
     err.print(
         f"{done.restored} records restored into the catalog ({done.present} were there),"
         f" {done.units} fonds and dossiers, {done.indexed} indexed"

@@ -5,12 +5,13 @@ stored data that does not match its record), and the password prompt of acts don
 
 import sys
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 from rich.console import Console
+from rich.progress import Progress
 from rich.text import Text
 
 from archive_schema.errors import IntegrityError, UserError
@@ -76,6 +77,12 @@ def reported_errors() -> Iterator[None]:
         if down is None:
             raise
         fail(str(down), UNAVAILABLE, "service unavailable")
+
+
+def step(bar: Progress, label: str) -> Callable[[int, int], None]:
+    """A new line of the progress bar, and the `progress(done, total)` that moves it."""
+    task = bar.add_task(label, total=None)
+    return lambda done, total: bar.update(task, completed=done, total=total)
 
 
 def fail(message: str, status: int = INPUT_ERROR, kind: str = "error") -> NoReturn:

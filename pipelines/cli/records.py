@@ -24,6 +24,7 @@ from pipelines.cli.common import (
     read_settings,
     reported_errors,
     signed_in,
+    step,
 )
 
 if TYPE_CHECKING:
@@ -243,15 +244,8 @@ def disposal_execute(number: int, user_name: str, password_stdin: bool) -> None:
 
     with reported_errors(), Progress(console=err, transient=True) as bar:
         user, archive = signed_in(user_name, password_stdin, Role.RECORDS_OFFICER)
-        task = bar.add_task("destroying", total=None)
         with archive:
-            done = execute(
-                archive,
-                number,
-                user,
-                CLI,
-                lambda n, total: bar.update(task, completed=n, total=total),
-            )
+            done = execute(archive, number, user, CLI, step(bar, "destroying"))
     err.print(
         f"Proposal {number}: {len(done.destroyed)} records destroyed; record {done.record_key}"
     )

@@ -16,9 +16,9 @@ from archive_schema.errors import UserError
 from pipelines.archive import Archive
 from pipelines.filing import filed
 from pipelines.package.layout import METS_FILE, destruction_record_key, package_prefix
-from pipelines.package.locks import years_ahead
+from pipelines.package.locks import kept_for_ever
 from pipelines.records_office.destruction_record import destruction_record
-from pipelines.store import Lock, Store, StoreRefused
+from pipelines.store import Store, StoreRefused
 
 
 class DestructionIncomplete(UserError):
@@ -55,9 +55,8 @@ def execute(
         )
     proposal = disposals.proposal(number)
     key = destruction_record_key(number)
-    kept_for_ever = Lock(retain_until=years_ahead(settings.object_lock_permanent_years))
     record = destruction_record(proposal, disposals.tombstones(number), user.name)
-    store.put(key, record, kept_for_ever)
+    store.put(key, record, kept_for_ever(settings.object_lock_permanent_years))
     return disposals.finish(number, key, user, address)
 
 

@@ -19,7 +19,7 @@ from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from archive_schema.identifiers import sha256_file
+from archive_schema.identifiers import sha256_of
 from pipelines.store.base import (
     ABANDONED,
     Lock,
@@ -90,12 +90,7 @@ class S3Store:
     def put(
         self, key: str, source: Path | bytes, lock: Lock | None = None, sha256: str = ""
     ) -> None:
-        if not sha256:
-            sha256 = (
-                hashlib.sha256(source).hexdigest()
-                if isinstance(source, bytes)
-                else sha256_file(source)
-            )
+        sha256 = sha256 or sha256_of(source)
         extra: dict[str, Any] = {
             "ChecksumAlgorithm": "SHA256",
             "Metadata": {SHA256_METADATA: sha256},

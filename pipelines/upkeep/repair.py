@@ -9,10 +9,9 @@ from dataclasses import dataclass, field
 
 from archive_schema.catalog import Catalog
 from archive_schema.models import Event, Status
-from archive_schema.review import legal_holds
 from pipelines.archive import Archive
 from pipelines.package.layout import METS_FILE, package_prefix
-from pipelines.package.locks import record_lock
+from pipelines.package.locks import held_record_lock
 from pipelines.package.read import (
     current_record,
     data_files,
@@ -73,10 +72,8 @@ def repair(store: Store, catalog: Catalog, document_id: str, permanent_years: in
         raise StoreDamaged(
             f"{prefix}: not repaired: {', '.join(wrong)} missing or changed; ingest its batch again"
         )
-    with catalog.session() as session:
-        held = bool(legal_holds(session, [document_id]))
     repaired = Event(stage="repair", outcome="ok", detail=f"{METS_FILE} written again")
     doc.events.append(repaired)
-    describe_package(store, doc, doc.events, record_lock(doc, permanent_years, held=held))
+    describe_package(store, doc, doc.events, held_record_lock(catalog, doc, permanent_years))
     if catalog.status(document_id) == Status.ARCHIVED:
         catalog.add_events(document_id, doc.batch_id, [repaired])
