@@ -134,16 +134,25 @@ def test_an_object_damaged_on_either_side_is_written_again_from_the_other(
     assert "all match" in replicated.verify()
 
 
-def test_an_object_damaged_on_both_sides_is_reported_lost(tmp_path: Path) -> None:
-    replica = tmp_path / "replica"
-    env = {"SOHOA_REPLICA_URL": replica.as_uri()}
+def test_new_media_get_every_object_and_one_damaged_on_both_is_reported_lost(
+    tmp_path: Path,
+) -> None:
     batch = write_batch(tmp_path / "batch", ("016",), dpi=200, condition="clean", seed=6)
-    ingested = sohoa(tmp_path / "home", "ingest", str(batch.path), env=env)
+    ingested = sohoa(tmp_path / "home", "ingest", str(batch.path))  # no replica yet
     assert ingested.returncode == 0, ingested.stderr
+    replica, primary = tmp_path / "replica", tmp_path / "home" / "archive"
+    env = {"SOHOA_REPLICA_URL": replica.as_uri()}
+    copied = sohoa(tmp_path / "home", "verify", env=env)
+    assert copied.returncode == 0, copied.stderr
+    objects = sorted(p.relative_to(primary) for p in primary.rglob("*") if p.is_file())
+    assert len(objects) > 10
+    assert sorted(p.relative_to(replica) for p in replica.rglob("*") if p.is_file()) == objects
+    assert copied.stderr.count(f"written again from {primary.as_uri()}") == len(objects)
+
     catalog = Catalog(make_settings(tmp_path / "home").database_url)
     doc = next(catalog.documents())
     text = next(f.key for f in doc.files if f.role == "text")
-    (tmp_path / "home" / "archive" / text).write_text("altered here")
+    (primary / text).write_text("altered here")
     (replica / text).unlink()
     stray = f"{package_prefix(doc.id)}representations/text/data/extra.txt"
     (replica / stray).write_text("not part of the package")
@@ -153,5 +162,6 @@ def test_an_object_damaged_on_both_sides_is_reported_lost(tmp_path: Path) -> Non
     assert f"{text}: lost, no copy matches its recorded SHA-256" in lost.stderr
     assert f"{stray}: listed by no METS" in lost.stderr
     assert "1 lost, 1 undecided" in lost.stderr
-    assert not (tmp_path / "home" / "archive" / stray).exists()  # never spread
-    assert [e.outcome for e in catalog.events(doc.id) if e.stage == "replica"] == ["failed"]
+    assert not (primary / stray).exists()  # never spread
+    failed = [e.detail for e in catalog.events(doc.id) if e.outcome == "failed"]
+    assert len(failed) == 1 and failed[0].startswith(f"{text}: lost")
