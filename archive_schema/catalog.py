@@ -203,7 +203,10 @@ class Catalog:
         if sqlite and (database := make_url(url).database) and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)  # a first run: a new home
         # Airflow's tasks write from several processes at once: wait for each other's writes.
-        self.engine = create_engine(url, connect_args={"timeout": 60} if sqlite else {})
+        # A server's connections are tested before use: one a restart cut is replaced.
+        self.engine = create_engine(
+            url, connect_args={"timeout": 60} if sqlite else {}, pool_pre_ping=not sqlite
+        )
         if sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         migrate(self.engine)

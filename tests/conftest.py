@@ -182,3 +182,17 @@ def sohoa(
         timeout=900,
         check=False,
     )
+
+
+def started(
+    home: Path, *args: str, workers: str = "2", env: dict[str, str] | None = None
+) -> subprocess.Popen[str]:
+    """`sohoa` started as sohoa() runs it, left running; its output piped."""
+    env = {**os.environ, "SOHOA_HOME": str(home), "SOHOA_WORKERS": workers, **(env or {})}
+    return subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "sohoa"), *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )

@@ -1,5 +1,6 @@
 """An outage of a real service, for the tests of retries: a TCP proxy on loopback in front
-of the server that, while it is down, closes every connection as soon as it is made."""
+of the server. While it is down, every connection is closed as soon as it is made, and
+those open when it went down were cut, as a stopped server's are."""
 
 import socket
 import threading
@@ -16,6 +17,8 @@ class Outage:
         self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
         self.down = True
         self.refused = 0  # connections closed while down
+        self.open: set[socket.socket] = set()
+        self.lock = threading.Lock()
 
     def serve(self) -> None:
         while True:
@@ -28,33 +31,45 @@ class Outage:
                 client.close()
                 continue
             server = socket.create_connection(self.target)
+            with self.lock:
+                self.open |= {client, server}
             for source, sink in ((client, server), (server, client)):
-                threading.Thread(target=_pump, args=(source, sink), daemon=True).start()
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    def go_down(self) -> None:
+        """The service stops: the connections open are cut, new ones closed at once."""
+        self.down = True
+        with self.lock:
+            for end in self.open:
+                with suppress(OSError):
+                    end.shutdown(socket.SHUT_RDWR)
 
     def up_after(self, seconds: float) -> None:
         """The service comes back `seconds` from now."""
         threading.Timer(seconds, setattr, (self, "down", False)).start()
 
+    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(1 << 16):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for end in (source, sink):  # both directions end; the other pump finds them closed
+                with suppress(OSError):
+                    end.shutdown(socket.SHUT_RDWR)
+                end.close()
+                with self.lock:
+                    self.open.discard(end)
+
 
 @contextmanager
-def outage(target: str) -> Iterator[Outage]:
-    """A proxy to `target` (an http URL), down until told otherwise."""
+def outage(target: str, down: bool = True) -> Iterator[Outage]:
+    """A proxy to `target` (an http URL), down until told otherwise unless `down` is False."""
     proxy = Outage(target)
+    proxy.down = down
     threading.Thread(target=proxy.serve, daemon=True).start()
     try:
         yield proxy
     finally:
         proxy.listener.close()
-
-
-def _pump(source: socket.socket, sink: socket.socket) -> None:
-    try:
-        while data := source.recv(1 << 16):
-            sink.sendall(data)
-    except OSError:
-        pass
-    finally:
-        for end in (source, sink):  # both directions end; the other pump finds them closed
-            with suppress(OSError):
-                end.shutdown(socket.SHUT_RDWR)
-            end.close()

@@ -14,14 +14,16 @@ from pathlib import Path
 
 import psycopg
 
-from tests.services import free_port, listening, running
+from tests.services import free_port
 
 BINARIES = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
 
 
 class PostgresServer:
-    def __init__(self, port: int):
-        self.port = port
+    """The server of a cluster in `folder`, run by pg_ctl on `port`."""
+
+    def __init__(self, folder: Path, port: int):
+        self.folder, self.port = folder, port
         self._numbers = count(1)
 
     def url(self, database: str) -> str:
@@ -34,13 +36,18 @@ class PostgresServer:
             connection.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
 
-    def restart(self) -> None:
-        """Drop every connection, as a restarted server does, and come back."""
-        with psycopg.connect(self._admin(), autocommit=True) as connection:
-            connection.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                " WHERE pid <> pg_backend_pid() AND datname LIKE 'catalog_%'"
-            )
+    def pg_ctl(self, *action: str) -> None:
+        """`start`, `stop -m fast` or `restart -m fast`, waiting until it is done."""
+        options = (
+            f"-p {self.port} -k {self.folder / 'sockets'} -c listen_addresses=127.0.0.1"
+            " -c fsync=off -c max_connections=300"
+        )
+        log = self.folder / "postgres.log"
+        try:
+            _as_owner([BINARIES[-1] / "pg_ctl", *action, "-w", "-D", self.folder / "data", "-l",
+                       log, "-o", options])  # fmt: skip
+        except AssertionError as error:
+            raise AssertionError(f"{error}\n{log.read_text()[-3000:]}") from None
 
     def _admin(self) -> str:
         return f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres"
@@ -49,12 +56,11 @@ class PostgresServer:
 @contextmanager
 def postgres_server() -> Iterator[PostgresServer]:
     """The server, its cluster in a folder of its own (the tests' temporary folders are
-    closed to the `postgres` user), removed afterwards."""
+    closed to the `postgres` user), stopped and removed afterwards."""
     if not BINARIES:
         raise RuntimeError(
             "PostgreSQL is not installed: run `make test` (tools/install-test-system)"
         )
-    binaries = BINARIES[-1]
     folder = Path(tempfile.mkdtemp(prefix="sohoa-postgres-"))
     try:
         data, sockets = folder / "data", folder / "sockets"
@@ -62,20 +68,14 @@ def postgres_server() -> Iterator[PostgresServer]:
             made.mkdir(exist_ok=True)
             if os.geteuid() == 0:
                 shutil.chown(made, "postgres", "postgres")
-        _as_owner([binaries / "initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8"])
-        port = free_port()
-        command = [
-            *_owner_prefix(),
-            binaries / "postgres",
-            "-D", data,
-            "-p", str(port),
-            "-k", sockets,
-            "-c", "listen_addresses=127.0.0.1",
-            "-c", "fsync=off",
-            "-c", "max_connections=300",
-        ]  # fmt: skip
-        with running(command, dict(os.environ), folder / "postgres.log", listening(port), 60):
-            yield PostgresServer(port)
+        initdb = BINARIES[-1] / "initdb"
+        _as_owner([initdb, "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8"])
+        server = PostgresServer(folder, free_port())
+        server.pg_ctl("start")
+        try:
+            yield server
+        finally:
+            server.pg_ctl("stop", "-m", "immediate")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -4,8 +4,6 @@ catalog (each document archived and OCRed once), and an unexpected failure endin
 own exit status, never that of an ordinary quarantine."""
 
 import json
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,21 +12,9 @@ from sqlalchemy import func, select
 from archive_schema.catalog import Catalog, EventRow
 from pipelines.settings import Settings
 from samples.batch import write_batch
-from tests.conftest import ROOT, another_catalog, sohoa
+from tests.conftest import another_catalog, sohoa, started
 
 pytestmark = pytest.mark.usefixtures("catalog_backend")
-
-SOHOA = str(ROOT / ".venv" / "bin" / "sohoa")
-
-
-def started(
-    home: Path, *args: str, workers: str = "2", env: dict[str, str] | None = None
-) -> subprocess.Popen[str]:
-    env = {**os.environ, "SOHOA_HOME": str(home), "SOHOA_WORKERS": workers, **(env or {})}
-    return subprocess.Popen(
-        [SOHOA, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-
 
 def test_commands_started_together_on_a_new_home_all_run(
     tmp_path: Path, request: pytest.FixtureRequest

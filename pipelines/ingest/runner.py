@@ -18,7 +18,6 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Protocol
 
-from archive_schema.catalog import Catalog
 from archive_schema.claims import POLL_SECONDS, Claims
 from archive_schema.errors import ServiceUnavailable
 from archive_schema.models import Document, Event, Status
@@ -69,10 +68,11 @@ def ingest(
         if progress:
             progress.started([source.name for source in waiting])
         while waiting:
-            mine = claims.take([source.id for source in waiting])
+            ids = [source.id for source in waiting]
+            mine = archive.retried(partial(claims.take, ids), "the catalog")
             claimed = [source for source in waiting if source.id in mine]
             waiting = [source for source in waiting if source.id not in mine]
-            todo = _not_archived_since(claimed, catalog, report, progress)
+            todo = _not_archived_since(claimed, archive, report, progress)
             try:
                 for source, outcome in _process_all(
                     pool, todo, received.batch_id, settings, schedule
@@ -91,8 +91,8 @@ def ingest(
                     if progress:
                         progress.finished(entry)
             finally:
-                claims.release(mine)
-            waiting = _archived_by_others(waiting, claims, catalog, report, progress)
+                archive.retried(partial(claims.release, mine), "the catalog")
+            waiting = _archived_by_others(waiting, claims, archive, report, progress)
     archive.retried(partial(close_batch, report, events, archive), "closing the batch")
     return report
 
@@ -100,31 +100,33 @@ def ingest(
 def _archived_by_others(
     waiting: list[DocumentSource],
     claims: Claims,
-    catalog: Catalog,
+    archive: Archive,
     report: BatchReport,
     progress: Progress | None,
 ) -> list[DocumentSource]:
     """Wait until another run lets go of a document it was archiving; those it archived
     are reported so, the others are left to this run."""
-    while waiting and len(claims.holders([s.id for s in waiting])) == len(waiting):
+    ids = [s.id for s in waiting]
+    while waiting and len(archive.retried(partial(claims.holders, ids), "the catalog")) == len(ids):
         time.sleep(POLL_SECONDS)
-    return _not_archived_since(waiting, catalog, report, progress)
+    return _not_archived_since(waiting, archive, report, progress)
 
 
 def _not_archived_since(
-    sources: list[DocumentSource], catalog: Catalog, report: BatchReport, progress: Progress | None
+    sources: list[DocumentSource], archive: Archive, report: BatchReport, progress: Progress | None
 ) -> list[DocumentSource]:
     """The documents still to archive; those another run archived meanwhile are reported."""
-    left = []
+    catalog = archive.catalog
+    archived = archive.retried(
+        lambda: {s.id for s in sources if catalog.status(s.id) == Status.ARCHIVED}, "the catalog"
+    )
     for source in sources:
-        if catalog.status(source.id) == Status.ARCHIVED:
+        if source.id in archived:
             entry = DocumentReport(name=source.name, status=Outcome.ALREADY_ARCHIVED, id=source.id)
             report.documents.append(entry)
             if progress:
                 progress.finished(entry)
-        else:
-            left.append(source)
-    return left
+    return [source for source in sources if source.id not in archived]
 
 
 def _workers(settings: Settings) -> ProcessPoolExecutor:
@@ -148,18 +150,22 @@ def _process_all(
     failed for a service unavailable (or a disk) is done again after a wait, twice as long
     each time, up to SOHOA_SERVICE_ATTEMPTS times."""
     for attempt in range(1, settings.service_attempts + 1):
-        again = []
+        again, reasons = [], set()
         for source, outcome in _process_once(pool, todo, batch_id, settings, schedule):
-            transient = isinstance(outcome, worker.DocumentFailed) and outcome.transient
-            if transient and attempt < settings.service_attempts:
+            last = attempt == settings.service_attempts
+            if isinstance(outcome, worker.DocumentFailed) and outcome.transient and not last:
                 again.append(source)
+                reasons.add(outcome.reason)
             else:
                 yield source, outcome
         if not again:
             return
         wait = settings.service_retry_seconds * 2 ** (attempt - 1)
         log.warning(
-            "%d documents failed for a service unavailable: again in %.0f s", len(again), wait
+            "%d documents failed for a service unavailable (%s); trying again in %.0f s",
+            len(again),
+            "; ".join(sorted(reasons)),
+            wait,
         )
         time.sleep(wait)
         todo = again

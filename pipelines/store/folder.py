@@ -1,5 +1,6 @@
 """The archive store in a folder of a local or mounted disk (`file:///srv/archive`)."""
 
+import errno
 import os
 import shutil
 import tempfile
@@ -9,7 +10,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from archive_schema.claims import process_alive, this_process
-from pipelines.store.base import ABANDONED, Lock, StoreRefused, checked_key
+from pipelines.store.base import ABANDONED, Lock, StoreRefused, StoreUnavailable, checked_key
 
 INCOMING = ".incoming"  # where a folder store writes an object before moving it in place
 
@@ -45,8 +46,10 @@ class FileStore:
                 out.flush()
                 os.fsync(out.fileno())
             Path(temporary).replace(path)
-        except BaseException:
+        except BaseException as error:
             Path(temporary).unlink(missing_ok=True)
+            if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise StoreUnavailable(f"{self.url}: the disk is full ({key})") from error
             raise
 
     def open(self, key: str) -> BinaryIO:
