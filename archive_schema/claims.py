@@ -4,23 +4,27 @@ of doing the same OCR again; a record an archivist's act is changing (a correcti
 re-scan, a split, a merge) is claimed by that act, so that a second act on it, from this
 process or another, is refused instead of mixing their writes. A claim left by a process
 that died (killed, its machine restarted) does not hold: one on this machine whose process
-is gone, or any older than a lease, is taken over."""
+is gone, or one its holder has not renewed for a lease (another machine's: a Celery worker
+killed), is taken over."""
 
 import os
 import socket
+import threading
+import time
 from collections.abc import Collection, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime, timedelta
 from uuid import uuid4
 
-from sqlalchemy import String, delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import String, delete, select, update
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from archive_schema.catalog import Base, Catalog, aware, now
 from archive_schema.errors import UserError
 
-LEASE = timedelta(hours=12)  # longer than any document takes, shorter than a day
+LEASE = timedelta(minutes=2)  # a claim not renewed for this long is dead
+RENEW_SECONDS = 30  # how often a process renews the claims it holds
 POLL_SECONDS = 2  # how often a document another process is archiving is looked at again
 BUSY = (
     "Văn bản này đang được một thao tác khác (sửa, quét lại, tách hoặc gộp) xử lý; hãy thử lại"
@@ -44,6 +48,9 @@ class Claims:
     def __init__(self, catalog: Catalog, owner: str | None = None):
         self.catalog = catalog
         self.owner = owner or this_process()
+        self._held: set[str] = set()
+        self._renewing: threading.Thread | None = None
+        self._lock = threading.Lock()
 
     def take(self, ids: Collection[str]) -> set[str]:
         """Claim what nobody else holds of `ids` (taking over dead claims); returns the ids
@@ -67,6 +74,11 @@ class Claims:
             except IntegrityError:  # another process claimed it in the same instant
                 continue
             taken.add(document_id)
+        with self._lock:
+            self._held |= taken
+            if self._held and self._renewing is None:
+                self._renewing = threading.Thread(target=self._renew, name="claims", daemon=True)
+                self._renewing.start()
         return taken
 
     def release(self, ids: Collection[str]) -> None:
@@ -74,6 +86,8 @@ class Claims:
             session.execute(
                 delete(ClaimRow).where(ClaimRow.document_id.in_(ids), ClaimRow.owner == self.owner)
             )
+        with self._lock:
+            self._held -= set(ids)
 
     def holders(self, ids: Collection[str]) -> dict[str, str]:
         """Who holds each of `ids` that another live process holds."""
@@ -84,6 +98,24 @@ class Claims:
                 for c in session.scalars(query)
                 if c.owner != self.owner and _alive(c)
             }
+
+    def _renew(self) -> None:
+        """While this process holds claims, their time is renewed (a database away for a
+        while is tried again at the next turn)."""
+        while True:
+            time.sleep(RENEW_SECONDS)
+            with self._lock:
+                if not self._held:
+                    self._renewing = None
+                    return
+                held = list(self._held)
+            renewed = (
+                update(ClaimRow)
+                .where(ClaimRow.owner == self.owner, ClaimRow.document_id.in_(held))
+                .values(claimed_at=now())
+            )
+            with suppress(SQLAlchemyError), self.catalog.session() as session, session.begin():
+                session.execute(renewed)
 
 
 @contextmanager

@@ -4,17 +4,24 @@ catalog (each document archived and OCRed once), and an unexpected failure endin
 own exit status, never that of an ordinary quarantine."""
 
 import json
+import subprocess
+import sys
+import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
+from archive_schema import claims
 from archive_schema.catalog import Catalog, EventRow
+from archive_schema.claims import Claims
 from pipelines.settings import Settings
 from samples.batch import write_batch
 from tests.conftest import another_catalog, sohoa, started
 
 pytestmark = pytest.mark.usefixtures("catalog_backend")
+
 
 def test_commands_started_together_on_a_new_home_all_run(
     tmp_path: Path, request: pytest.FixtureRequest
@@ -79,3 +86,37 @@ def test_an_unexpected_failure_exits_3_not_1(tmp_path: Path) -> None:
     )
     assert crashed.returncode == 3
     assert "sohoa: internal error:" in crashed.stderr and "Traceback" in crashed.stderr
+
+
+def test_another_machines_claim_holds_while_renewed_and_not_once_its_holder_is_killed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Celery worker on another machine, killed while it archives a document: its claim
+    is taken over once it stops being renewed, and not before."""
+    monkeypatch.setattr(claims, "LEASE", timedelta(seconds=2))
+    catalog = Catalog(Settings(home=tmp_path / "home").database_url)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, catalog.engine.url.render_as_string(False)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        time.sleep(4)  # twice the lease: renewed meanwhile
+        assert Claims(catalog).take(["doc"]) == set()
+    finally:
+        holder.kill()
+        holder.wait()
+    time.sleep(2.5)
+    assert Claims(catalog).take(["doc"]) == {"doc"}
+
+
+HOLDER = """
+import sys, time
+from archive_schema import claims
+from archive_schema.catalog import Catalog
+claims.RENEW_SECONDS = 0.5
+assert claims.Claims(Catalog(sys.argv[1]), "scanner-2:4242").take(["doc"]) == {"doc"}
+print("held", flush=True)
+time.sleep(600)
+"""
