@@ -23,8 +23,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from archive_schema.catalog import Base, Catalog, aware, now
 from archive_schema.errors import UserError
 
-LEASE = timedelta(minutes=2)  # a claim not renewed for this long is dead
-RENEW_SECONDS = 30  # how often a process renews the claims it holds
+LEASE = timedelta(minutes=1)  # a claim not renewed for this long is dead
+RENEW_SECONDS = 15  # how often a process renews the claims it holds
 POLL_SECONDS = 2  # how often a document another process is archiving is looked at again
 BUSY = (
     "Văn bản này đang được một thao tác khác (sửa, quét lại, tách hoặc gộp) xử lý; hãy thử lại"

@@ -5,7 +5,6 @@ import os
 import re
 import shutil
 import signal
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -15,11 +14,10 @@ import httpx
 import psutil
 import pytest
 
-from archive_schema.catalog import Catalog
 from pipelines.settings import Settings
-from pipelines.uploads.airflow import Airflow
 from samples.batch import write_batch, write_separated
 from tests import airflow_setup
+from tests.airflow_setup import airflow_client, archived, run_sohoa
 from tests.lost_answer import lost_answer
 from tests.services import free_port
 from tests.web_server import add_user, form_token, logged_in_client, web_server
@@ -48,13 +46,13 @@ def test_submit_archives_a_batch_through_airflow(
     """A box scanned in one go, cut at its blank page by the workers when asked."""
     batch = write_separated(tmp_path / "box", ("002", "004"), dpi=300, condition="light")
     split = "--split-at-blank-pages"
-    submitted = _sohoa(airflow_env, "submit", str(batch.path), "--wait", split)
+    submitted = run_sohoa(airflow_env, "submit", str(batch.path), "--wait", split)
     assert submitted.returncode == 0, submitted.stderr
     run_id = submitted.stdout.strip()
     assert run_id.startswith("manual__") and f"/dags/sohoa_ingest/runs/{run_id}" in submitted.stderr
     first, second = (len(doc.page_texts) for doc in batch.documents)
     name = batch.documents[0].name
-    assert _archived(airflow_env) >= {
+    assert archived(airflow_env) >= {
         f"{name} (trang 1-{first})",
         f"{name} (trang {first + 2}-{first + 1 + second})",
     }
@@ -68,15 +66,15 @@ def test_a_run_started_whose_answer_is_lost_is_not_started_twice(
     batch = write_batch(tmp_path / "batch", ("004",), dpi=150, condition="light")
     with lost_answer(airflow_env["SOHOA_AIRFLOW_URL"], "POST", "/dagRuns") as proxy:
         env = airflow_env | {"SOHOA_AIRFLOW_URL": proxy.url, "SOHOA_SERVICE_RETRY_SECONDS": "1"}
-        submitted = _sohoa(env, "submit", str(batch.path), "--wait")
+        submitted = run_sohoa(env, "submit", str(batch.path), "--wait")
     assert submitted.returncode == 0, submitted.stderr
     assert proxy.lost == 1 and "trying again" in submitted.stderr
-    runs = _airflow(airflow_env).http.get("/api/v2/dags/sohoa_ingest/dagRuns?limit=100")
+    runs = airflow_client(airflow_env).http.get("/api/v2/dags/sohoa_ingest/dagRuns?limit=100")
     made = [
         r["dag_run_id"] for r in runs.json()["dag_runs"] if r["conf"]["batch"] == str(batch.path)
     ]
     assert made == [submitted.stdout.strip()]
-    assert _archived(airflow_env) >= {batch.documents[0].name}
+    assert archived(airflow_env) >= {batch.documents[0].name}
 
 
 def test_a_batch_dropped_in_the_inbox_is_archived(
@@ -86,7 +84,7 @@ def test_a_batch_dropped_in_the_inbox_is_archived(
     inbox = Settings(home=Path(airflow_env["SOHOA_HOME"])).inbox
     shutil.copytree(batch.path, inbox / "dropped")
     deadline = time.monotonic() + 300
-    while batch.documents[0].name not in _archived(airflow_env):
+    while batch.documents[0].name not in archived(airflow_env):
         assert time.monotonic() < deadline, "the dropped batch was not archived in 5 minutes"
         time.sleep(3)
     assert not (inbox / "dropped").exists()
@@ -117,18 +115,20 @@ def test_a_batch_uploaded_on_the_web_goes_to_airflow(
     ]
     assert "xử lý trên Airflow (manual__" in page
     (run_id,) = re.findall(r"xử lý trên Airflow \((manual__[^)]+)\)", page)
-    assert _airflow(airflow_env).document_states(run_id) == {batch.documents[0].name: "success"}
+    assert airflow_client(airflow_env).document_states(run_id) == {
+        batch.documents[0].name: "success"
+    }
 
 
 def test_submit_refuses_wrong_credentials(airflow_env: dict[str, str], tmp_path: Path) -> None:
-    result = _sohoa(airflow_env | {"SOHOA_AIRFLOW_PASSWORD": "wrong"}, "submit", str(tmp_path))
+    result = run_sohoa(airflow_env | {"SOHOA_AIRFLOW_PASSWORD": "wrong"}, "submit", str(tmp_path))
     assert result.returncode == 2 and "refused the credentials" in result.stderr
 
 
 def test_submit_says_when_airflow_is_not_running(tmp_path: Path) -> None:
     env = os.environ | {"SOHOA_AIRFLOW_URL": f"http://127.0.0.1:{free_port()}"}
     env |= {"SOHOA_AIRFLOW_PASSWORD": "x", "SOHOA_SERVICE_ATTEMPTS": "2"}
-    result = _sohoa(env, "submit", str(tmp_path))
+    result = run_sohoa(env, "submit", str(tmp_path))
     # a service unavailable (issue 16): its own exit status, after its retries
     assert result.returncode == 4 and "cannot reach Airflow" in result.stderr
 
@@ -150,18 +150,8 @@ def test_a_web_upload_says_when_airflow_is_not_running(tmp_path: Path) -> None:
 
 
 def test_submit_names_a_missing_batch(tmp_path: Path) -> None:
-    result = _sohoa(dict(os.environ), "submit", str(tmp_path / "nowhere"))
+    result = run_sohoa(dict(os.environ), "submit", str(tmp_path / "nowhere"))
     assert result.returncode == 2 and "nowhere does not exist" in result.stderr
-
-
-def _airflow(env: dict[str, str]) -> Airflow:
-    return Airflow(
-        Settings(
-            home=Path(env["SOHOA_HOME"]),
-            airflow_url=env["SOHOA_AIRFLOW_URL"],
-            airflow_password=env["SOHOA_AIRFLOW_PASSWORD"],
-        )
-    )
 
 
 def _upload(client: httpx.Client, url: str, batch: Path) -> httpx.Response:
@@ -174,17 +164,6 @@ def _upload(client: httpx.Client, url: str, batch: Path) -> httpx.Response:
     )
     assert sent.status_code == 303, sent.text
     return sent
-
-
-def _sohoa(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [SOHOA, *args], env=env, capture_output=True, text=True, timeout=600, check=False
-    )
-
-
-def _archived(env: dict[str, str]) -> set[str]:
-    settings = Settings(home=Path(env["SOHOA_HOME"]))
-    return {doc.source_name for doc in Catalog(settings.database_url).documents()}
 
 
 def test_ctrl_c_stops_airflow_and_all_its_children_within_seconds(

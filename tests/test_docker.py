@@ -49,6 +49,19 @@ def test_every_airflow_service_shares_sohoa_settings_and_volumes() -> None:
     assert {n for n in named if not n.startswith(".")} <= set(parsed["volumes"])
 
 
+def test_airflow_runs_as_in_the_tested_cluster() -> None:
+    """What tools/airflow-node, which tests/test_cluster.py runs, sets for every node."""
+    node = (DOCKER.parent / "tools" / "airflow-node").read_text()
+    services = compose()["services"]
+    for setting in ("SQL_ALCHEMY_CONN_ASYNC", "WORKER_PREFETCH_MULTIPLIER", "JWT_SECRET"):
+        assert setting in node
+        for name, service in services.items():
+            if name.startswith("airflow-"):
+                assert any(k.endswith(setting) for k in service["environment"]), (name, setting)
+    assert "--concurrency $$(nproc)" in services["airflow-worker"]["command"][-1]
+    assert "WORKER_CONCURRENCY=$CORES" in node
+
+
 def test_image_installs_with_the_script_make_runs() -> None:
     dockerfile = (DOCKER / "Dockerfile").read_text()
     makefile = (DOCKER.parent / "Makefile").read_text()
