@@ -51,6 +51,13 @@ def test_a_batch_submitted_lands_whole_on_the_workers(
     assert archived(airflow_cluster.env) >= names
     ran_on = {ti["hostname"] for ti in task_instances(airflow_cluster, submitted.stdout.strip())}
     assert ran_on <= set(airflow_cluster.workers), ran_on  # never the control node
+    for name, worker in airflow_cluster.workers.items():  # tasks forked warm
+        celery = [
+            p
+            for p in psutil.Process(worker.pid).children(recursive=True)
+            if "celery" in p.cmdline() and "worker" in p.cmdline()
+        ]
+        assert celery and all(_loaded(p, "pikepdf") for p in celery), name
     for name in airflow_cluster.workers:  # nothing of the archive left on a worker's disk
         left = [p for p in (Path(airflow_cluster.env["SOHOA_HOME"]).parent / name).rglob("*")]
         assert not [p for p in left if p.suffix in (".tif", ".pdf", ".jpg", ".png")], left
@@ -86,6 +93,11 @@ def test_a_worker_killed_while_it_archives_a_document_leaves_it_to_the_other(
         index.close()
     verified = run_sohoa(airflow_cluster.env, "verify")
     assert verified.returncode == 0, verified.stderr
+
+
+def _loaded(process: psutil.Process, package: str) -> bool:
+    """Whether `process` has loaded a compiled module of `package`."""
+    return any(f"/{package}/" in m.path for m in process.memory_maps())
 
 
 def _archiving(cluster: Cluster, run_id: str) -> dict[str, Any]:

@@ -82,7 +82,7 @@ def submit(batch: str, wait: bool, split_at_blank_pages: bool) -> None:
             while (
                 state := archive.retried(lambda: airflow.run(run_id), "Airflow")["state"]
             ) not in FINISHED:
-                time.sleep(2)
+                time.sleep(1)
     style = "green" if state == "success" else "red"
     err.print(Text(f"run {run_id}: ").append(state, style=style))
     sys.exit(0 if state == "success" else 1)
