@@ -94,6 +94,7 @@ def main() -> None:
         local = os.environ | {"SOHOA_HOME": str(root / "embedded")}
         runs = {"embedded": embedded(batch.path, local)}
         print(f"embedded: {runs['embedded'].wall:.1f} s", flush=True)
+        (root / "standalone").mkdir()
         runs["LocalExecutor"] = through(standalone(root / "standalone"), batch.path)
         print(f"LocalExecutor: {runs['LocalExecutor'].wall:.1f} s", flush=True)
 

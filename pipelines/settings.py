@@ -25,6 +25,7 @@ class Settings(BaseSettings):
     search_url: str = ""  # search index; default sqlite:///$SOHOA_HOME/search.db
     search_ca_file: Path | None = None  # certificate authority of an https OpenSearch
     workers: int = os.cpu_count() or 1  # documents processed at once
+    ocr_slots: int = os.cpu_count() or 1  # Airflow's OCR tasks at once (sohoa_ocr pool)
     ocr_language: str = "vie"
     ocr_page_timeout: float = 180.0  # seconds of tesseract per page before giving up on it
     review_quality: float = 80.0  # pages whose OCR quality score is lower need review

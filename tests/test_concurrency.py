@@ -93,7 +93,7 @@ def test_another_machines_claim_holds_while_renewed_and_not_once_its_holder_is_k
 ) -> None:
     """A Celery worker on another machine, killed while it archives a document: its claim
     is taken over once it stops being renewed, and not before."""
-    monkeypatch.setattr(claims, "LEASE", timedelta(seconds=2))
+    monkeypatch.setattr(claims, "LEASE", timedelta(seconds=4))
     catalog = Catalog(Settings(home=tmp_path / "home").database_url)
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLDER, catalog.engine.url.render_as_string(False)],
@@ -102,12 +102,12 @@ def test_another_machines_claim_holds_while_renewed_and_not_once_its_holder_is_k
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline() == "held\n"
-        time.sleep(4)  # twice the lease: renewed meanwhile
+        time.sleep(8)  # twice the lease: renewed meanwhile
         assert Claims(catalog).take(["doc"]) == set()
     finally:
         holder.kill()
         holder.wait()
-    time.sleep(2.5)
+    time.sleep(4.5)
     assert Claims(catalog).take(["doc"]) == {"doc"}
 
 

@@ -41,8 +41,8 @@ def test_a_500_page_document_is_archived_in_flat_memory(tmp_path: Path) -> None:
     for folder, count in ((short / "so-1", 1), (volume / "so-500", 500)):
         folder.mkdir(parents=True)
         for n in range(1, count + 1):
-            # A5 at 200 dpi, which OCR reads without enlarging
-            page(f"Trang {n} của hồ sơ lưu trữ", (1165, 1654), 200, grain=16).save(
+            # A6 at 200 dpi, which OCR reads without enlarging
+            page(f"Trang {n} của hồ sơ lưu trữ", (827, 1165), 200, grain=16).save(
                 folder / f"page-{n}.jpg", dpi=(200, 200), quality=90
             )
     _, one_page_peak = ingest(short, tmp_path / "home-short")

@@ -100,6 +100,38 @@ def stage_batch(
     return StagedBatch(report=report, events=events), staged
 
 
+def in_chunks(documents: list[StagedDocument], tasks: int) -> list[list[StagedDocument]]:
+    """The documents dealt into at most `tasks` chunks of about as many pages, the longest
+    first. One Airflow task per chunk keeps every OCR slot busy to the end, and pays the
+    start of a task (scheduling, a process) once per chunk instead of once per document."""
+    chunks: list[list[StagedDocument]] = [[] for _ in range(min(tasks, len(documents)))]
+    pages = [0] * len(chunks)
+    for document in sorted(documents, key=lambda d: -_pages(d)):
+        lightest = pages.index(min(pages))
+        chunks[lightest].append(document)
+        pages[lightest] += _pages(document)
+    return chunks
+
+
+def _pages(document: StagedDocument) -> int:
+    return len(document.pages) or sum(original.pages for original in document.originals)
+
+
+def archive_chunk(chunk: list[StagedDocument], archive: Archive) -> list[DocumentReport]:
+    """archive_document for each document of `chunk`. One at fault does not stop the
+    others: DocumentNotArchived names them all at the end. A service unavailable stops the
+    chunk at once, for the task to be tried again (what was archived is then skipped)."""
+    reports, faults = [], []
+    for staged in chunk:
+        try:
+            reports.append(archive_document(staged, archive))
+        except DocumentNotArchived as fault:
+            faults.append(str(fault))
+    if faults:
+        raise DocumentNotArchived("; ".join(faults))
+    return reports
+
+
 def archive_document(staged: StagedDocument, archive: Archive) -> DocumentReport:
     """OCR, describe, classify, package, register and index one staged document, done
     again after a wait while a service is unavailable. Raises DocumentNotArchived when the

@@ -87,21 +87,18 @@ class Airflow:
         return self._call("GET", f"/api/v2/dags/{INGEST_DAG}/dagRuns/{run_id}")
 
     def document_states(self, run_id: str) -> dict[str, str | None]:
-        """The state of each document's mapped `archive` task, by the document's name (its
-        map index, in the order intake staged them); none before intake is done."""
+        """The state of the mapped `archive` task of each document's chunk, by the
+        document's name; none before intake is done."""
         runs = f"/api/v2/dags/{INGEST_DAG}/dagRuns/{run_id}"
         try:
             staged = self._call("GET", f"{runs}/taskInstances/intake/xcomEntries/return_value")
         except AirflowRefused:
             return {}  # intake has not finished yet
         value = staged["value"]
-        names = [d["name"] for d in (json.loads(value) if isinstance(value, str) else value)]
+        chunks = json.loads(value) if isinstance(value, str) else value
         tasks = self._call("GET", f"{runs}/taskInstances?task_id=archive&limit=1000")
-        return {
-            names[t["map_index"]]: t["state"]
-            for t in tasks["task_instances"]
-            if t["task_id"] == "archive" and 0 <= t["map_index"] < len(names)
-        }
+        states = {t["map_index"]: t["state"] for t in tasks["task_instances"]}
+        return {d["name"]: states.get(n) for n, chunk in enumerate(chunks) for d in chunk}
 
     def run_page(self, run_id: str) -> str:
         """Where to watch the run in Airflow's UI."""
