@@ -59,6 +59,15 @@ def test_overwrite_replaces_and_delete_removes(store: Store) -> None:
         store.open("k/x.txt")
 
 
+def test_delete_prefix_removes_every_version_under_it_and_nothing_beside(store: Store) -> None:
+    for key in ("batch/incoming/a.tif", "batch/incoming/b/c.tif", "batch/incoming-kept.txt"):
+        store.put(key, b"one")
+        store.put(key, b"two")
+    store.delete_prefix("batch/incoming/")
+    assert list(store.keys("batch/")) == ["batch/incoming-kept.txt"]
+    store.delete_prefix("batch/incoming/")  # nothing left: not an error
+
+
 def test_an_expired_lock_does_not_keep_an_object(store: Store) -> None:
     store.put("k/old.txt", b"due", Lock(retain_until=date(2001, 1, 1)))
     store.delete("k/old.txt")

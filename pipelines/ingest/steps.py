@@ -205,8 +205,7 @@ def finish_batch(
         events += [(staged.id, e) for e in outcome.events]
     close_batch(report, events, archive)
     for prefix in (incoming_prefix(report.batch_id), outcomes_prefix(report.batch_id)):
-        for key in list(store.keys(prefix)):
-            store.delete(key)
+        store.delete_prefix(prefix)
     return report
 
 

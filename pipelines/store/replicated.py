@@ -35,6 +35,10 @@ class ReplicatedStore:
         if self.replica.exists(key):
             self.replica.delete(key)
 
+    def delete_prefix(self, prefix: str) -> None:
+        self.primary.delete_prefix(prefix)
+        self.replica.delete_prefix(prefix)
+
     def keys(self, prefix: str = "") -> Iterator[str]:
         return self.primary.keys(prefix)
 

@@ -139,8 +139,15 @@ class S3Store:
     def delete(self, key: str) -> None:
         """Delete every version of the object; S3 refuses those under retention or legal
         hold, and the error lists them."""
+        self._delete(key, self._versions(self._key(key), True))
+
+    def delete_prefix(self, prefix: str) -> None:
+        """delete() of every object whose key starts with `prefix`, listed once."""
+        self._delete(prefix, self._versions(self.prefix + prefix, True, exact=False))
+
+    def _delete(self, key: str, found: list[tuple[str, str]]) -> None:
         versions: list[ObjectIdentifierTypeDef] = [
-            {"Key": full, "VersionId": version} for full, version in self._versions(key, True)
+            {"Key": full, "VersionId": version} for full, version in found
         ]
         refused = []
         for start in range(0, len(versions), 1000):
@@ -156,10 +163,12 @@ class S3Store:
                 f" versions): {'; '.join(reasons)}"
             )
 
-    def _versions(self, key: str, markers: bool = False) -> list[tuple[str, str]]:
-        """(S3 key, version id) of every version of an object, and of its delete markers
-        when asked."""
-        full = self._key(key)
+    def _versions(
+        self, full: str, markers: bool = False, exact: bool = True
+    ) -> list[tuple[str, str]]:
+        """(S3 key, version id) of every version of the object `full` (not `exact`: of
+        every object under the prefix `full`), and of its delete markers when asked."""
+        key = full.removeprefix(self.prefix)
         pages = self.client.get_paginator("list_object_versions").paginate(
             Bucket=self.bucket, Prefix=full
         )
@@ -169,7 +178,7 @@ class S3Store:
                 found += [(v["Key"], v["VersionId"]) for v in page.get("Versions", [])]
                 if markers:
                     found += [(m["Key"], m["VersionId"]) for m in page.get("DeleteMarkers", [])]
-        return [(name, version) for name, version in found if name == full]
+        return [(name, version) for name, version in found if name == full or not exact]
 
     def keys(self, prefix: str = "") -> Iterator[str]:
         pages = self.client.get_paginator("list_objects_v2").paginate(
@@ -188,7 +197,7 @@ class S3Store:
         if not self.locking:
             return
         until = _future(lock.retain_until)
-        for full, version in self._versions(key):
+        for full, version in self._versions(self._key(key)):
             with self._errors(f"cannot lock {key!r}"):
                 if until and until > self._retained_until(full, version):
                     retention: ObjectLockRetentionTypeDef = {
