@@ -20,7 +20,7 @@ test: deps tools
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	PYTHONPATH=dags $(VENV)/bin/lint-imports
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n 2 --dist loadfile  # two at once: much of the suite waits on servers
 
 airflow: deps
 	tools/airflow-standalone
