@@ -52,11 +52,7 @@ def test_a_batch_submitted_lands_whole_on_the_workers(
     ran_on = {ti["hostname"] for ti in task_instances(airflow_cluster, submitted.stdout.strip())}
     assert ran_on <= set(airflow_cluster.workers), ran_on  # never the control node
     for name, worker in airflow_cluster.workers.items():  # tasks forked warm
-        celery = [
-            p
-            for p in psutil.Process(worker.pid).children(recursive=True)
-            if "celery" in p.cmdline() and "worker" in p.cmdline()
-        ]
+        celery = [p for p in psutil.Process(worker.pid).children(recursive=True) if _celery(p)]
         assert celery and all(_loaded(p, "pikepdf") for p in celery), name
     for name in airflow_cluster.workers:  # nothing of the archive left on a worker's disk
         left = [p for p in (Path(airflow_cluster.env["SOHOA_HOME"]).parent / name).rglob("*")]
@@ -95,9 +91,21 @@ def test_a_worker_killed_while_it_archives_a_document_leaves_it_to_the_other(
     assert verified.returncode == 0, verified.stderr
 
 
+def _celery(process: psutil.Process) -> bool:
+    """Whether `process` is a live process of a Celery worker (not one a task just left)."""
+    try:
+        command = process.cmdline()
+        return "celery" in command and "worker" in command and process.status() != "zombie"
+    except psutil.Error:  # gone, or a zombie, meanwhile
+        return False
+
+
 def _loaded(process: psutil.Process, package: str) -> bool:
     """Whether `process` has loaded a compiled module of `package`."""
-    return any(f"/{package}/" in m.path for m in process.memory_maps())
+    try:
+        return any(f"/{package}/" in m.path for m in process.memory_maps())
+    except psutil.NoSuchProcess:  # a pool process Celery replaced meanwhile
+        return True
 
 
 def _archiving(cluster: Cluster, run_id: str) -> dict[str, Any]:
