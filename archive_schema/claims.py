@@ -49,7 +49,6 @@ class Claims:
         self.catalog = catalog
         self.owner = owner or this_process()
         self._held: set[str] = set()
-        self._renewing: threading.Thread | None = None
         self._lock = threading.Lock()
 
     def take(self, ids: Collection[str]) -> set[str]:
@@ -76,9 +75,8 @@ class Claims:
             taken.add(document_id)
         with self._lock:
             self._held |= taken
-            if self._held and self._renewing is None:
-                self._renewing = threading.Thread(target=self._renew, name="claims", daemon=True)
-                self._renewing.start()
+        if taken:
+            _renewer.keep(self)
         return taken
 
     def release(self, ids: Collection[str]) -> None:
@@ -99,16 +97,16 @@ class Claims:
                 if c.owner != self.owner and _alive(c)
             }
 
-    def _renew(self) -> None:
-        """While this process holds claims, their time is renewed (a database away for a
-        while is tried again at the next turn)."""
-        while True:
-            time.sleep(RENEW_SECONDS)
-            with self._lock:
-                if not self._held:
-                    self._renewing = None
-                    return
-                held = list(self._held)
+    def holds(self) -> bool:
+        with self._lock:
+            return bool(self._held)
+
+    def renew(self) -> bool:
+        """Renew the time of the claims this object holds; whether it holds any. A database
+        away for a while is tried again at the next turn."""
+        with self._lock:
+            held = list(self._held)
+        if held:
             renewed = (
                 update(ClaimRow)
                 .where(ClaimRow.owner == self.owner, ClaimRow.document_id.in_(held))
@@ -116,6 +114,46 @@ class Claims:
             )
             with suppress(SQLAlchemyError), self.catalog.session() as session, session.begin():
                 session.execute(renewed)
+        return bool(held)
+
+
+class _Renewer:
+    """One thread per process renews every RENEW_SECONDS the claims its Claims objects hold,
+    and ends when none holds any (an archivist's act makes one Claims object, so a busy web
+    server would otherwise have a thread per act)."""
+
+    def __init__(self) -> None:
+        self._reset()
+        os.register_at_fork(after_in_child=self._reset)  # a forked child has no such thread
+
+    def _reset(self) -> None:
+        self._claims: set[Claims] = set()  # those holding claims, kept until they release
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def keep(self, claims: Claims) -> None:
+        with self._lock:
+            self._claims.add(claims)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="claims", daemon=True)
+                self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            time.sleep(RENEW_SECONDS)
+            with self._lock:
+                claims = list(self._claims)
+            idle = [c for c in claims if not c.renew()]
+            with self._lock:
+                for released in idle:
+                    if not released.holds():  # it may have taken more meanwhile
+                        self._claims.discard(released)
+                if not self._claims:
+                    self._thread = None
+                    return
+
+
+_renewer = _Renewer()
 
 
 @contextmanager

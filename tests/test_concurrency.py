@@ -111,6 +111,42 @@ def test_another_machines_claim_holds_while_renewed_and_not_once_its_holder_is_k
     assert Claims(catalog).take(["doc"]) == {"doc"}
 
 
+def test_one_thread_renews_the_claims_of_every_act_of_a_process(tmp_path: Path) -> None:
+    """Each archivist's act on the web holds claims of its own: twenty at once are renewed
+    by one thread, not twenty, and the thread ends once none holds any."""
+    catalog = Catalog(Settings(home=tmp_path / "home").database_url)
+    url = catalog.engine.url.render_as_string(False)
+    ran = subprocess.run([sys.executable, "-c", ACTS, url], capture_output=True, text=True)
+    assert ran.returncode == 0, ran.stderr
+    assert json.loads(ran.stdout) == {"threads": 1, "renewed": 20, "threads_after": 0}
+
+
+ACTS = """
+import json, sys, threading, time
+from contextlib import ExitStack
+from sqlalchemy import select
+from archive_schema import claims
+from archive_schema.catalog import Catalog
+claims.RENEW_SECONDS = 0.2
+catalog = Catalog(sys.argv[1])
+def times():
+    with catalog.session() as session:
+        rows = select(claims.ClaimRow.document_id, claims.ClaimRow.claimed_at)
+        return {d: t for d, t in session.execute(rows)}
+def threads():
+    return sum(t.name == "claims" for t in threading.enumerate())
+with ExitStack() as acts:
+    for n in range(20):
+        acts.enter_context(claims.changing(catalog, [f"doc-{n}"]))
+    taken = times()
+    time.sleep(0.7)
+    renewed = sum(times()[d] > t for d, t in taken.items())
+    during = threads()
+time.sleep(0.7)
+print(json.dumps({"threads": during, "renewed": renewed, "threads_after": threads()}))
+"""
+
+
 HOLDER = """
 import sys, time
 from archive_schema import claims
