@@ -172,26 +172,29 @@ def sohoa(
 ) -> subprocess.CompletedProcess[str]:
     """Run the installed `sohoa` command with SOHOA_HOME=`home` (and the settings `env`),
     `stdin` on its standard input."""
-    env = {**os.environ, "SOHOA_HOME": str(home), "SOHOA_WORKERS": "2", **(env or {})}
-    return subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "sohoa"), *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        input=stdin,
-        timeout=900,
-        check=False,
-    )
+    with started(home, *args, env=env, piped_stdin=stdin is not None) as process:
+        try:
+            out, err = process.communicate(stdin, timeout=900)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            raise
+    return subprocess.CompletedProcess(process.args, process.returncode, out, err)
 
 
 def started(
-    home: Path, *args: str, workers: str = "2", env: dict[str, str] | None = None
+    home: Path,
+    *args: str,
+    workers: str = "2",
+    env: dict[str, str] | None = None,
+    piped_stdin: bool = False,
 ) -> subprocess.Popen[str]:
-    """`sohoa` started as sohoa() runs it, left running; its output piped."""
+    """`sohoa` started with SOHOA_HOME=`home` (and the settings `env`), left running; its
+    output piped."""
     env = {**os.environ, "SOHOA_HOME": str(home), "SOHOA_WORKERS": workers, **(env or {})}
     return subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "sohoa"), *args],
         env=env,
+        stdin=subprocess.PIPE if piped_stdin else None,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
