@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import psutil
+
 from archive_schema.catalog import Catalog
 from pipelines.settings import Settings
 from tests.services import answers, free_port, listening, running
@@ -130,6 +132,19 @@ def cluster(folder: Path, services: dict[str, str], airflow_database: str) -> It
             ready = _says(log, " ready.")
             workers[name] = stack.enter_context(running(machine, env, log, ready, 120))
         yield Cluster(_reached(url, folder / "submitter", **services), workers)
+
+
+def mapped_files(process: psutil.Process, *words: str) -> list[str] | None:
+    """The files `process` has mapped when it is a live process whose command has `words`;
+    None for another process, or one gone or left a zombie while it was looked at (a task's,
+    or one its pool replaced)."""
+    try:
+        command = " ".join(process.cmdline()).split()  # a process title is one string
+        if not all(w in command for w in words) or process.status() == psutil.STATUS_ZOMBIE:
+            return None
+        return [m.path for m in process.memory_maps()]
+    except psutil.Error:
+        return None
 
 
 def _says(log: Path, words: str) -> Callable[[], bool]:

@@ -17,7 +17,7 @@ import pytest
 from pipelines.settings import Settings
 from samples.batch import write_batch, write_separated
 from tests import airflow_setup
-from tests.airflow_setup import airflow_client, archived, run_sohoa
+from tests.airflow_setup import airflow_client, archived, mapped_files, run_sohoa
 from tests.lost_answer import lost_answer
 from tests.services import free_port
 from tests.web_server import add_user, form_token, logged_in_client, web_server
@@ -164,6 +164,18 @@ def _upload(client: httpx.Client, url: str, batch: Path) -> httpx.Response:
     )
     assert sent.status_code == 303, sent.text
     return sent
+
+
+def test_the_processes_that_fork_tasks_and_dag_parses_start_with_the_ocr_stack(
+    airflow: airflow_setup.Standalone,
+) -> None:
+    """dags/airflow_local_settings.py: the scheduler (LocalExecutor's workers and their tasks
+    fork from it) and the DAG processor (a fork for each parse of a DAG file, every 30 s)
+    import the OCR stack once; each task and each parse starts with it."""
+    processes = psutil.Process(airflow.process.pid).children(recursive=True)
+    for role in ("scheduler", "dag-processor"):
+        loaded = [m for p in processes if (m := mapped_files(p, role)) is not None]
+        assert loaded and all(any("/pikepdf/" in path for path in m) for m in loaded), role
 
 
 def test_ctrl_c_stops_airflow_and_all_its_children_within_seconds(

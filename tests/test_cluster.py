@@ -17,7 +17,7 @@ import pytest
 from archive_schema.catalog import Catalog
 from indexing import open_search
 from samples.batch import write_batch
-from tests.airflow_setup import Cluster, airflow_client, archived, cluster, run_sohoa
+from tests.airflow_setup import Cluster, airflow_client, archived, cluster, mapped_files, run_sohoa
 from tests.postgres_server import PostgresServer
 from tests.s3_server import new_bucket
 
@@ -52,8 +52,9 @@ def test_a_batch_submitted_lands_whole_on_the_workers(
     ran_on = {ti["hostname"] for ti in task_instances(airflow_cluster, submitted.stdout.strip())}
     assert ran_on <= set(airflow_cluster.workers), ran_on  # never the control node
     for name, worker in airflow_cluster.workers.items():  # tasks forked warm
-        celery = [p for p in psutil.Process(worker.pid).children(recursive=True) if _celery(p)]
-        assert celery and all(_loaded(p, "pikepdf") for p in celery), name
+        processes = psutil.Process(worker.pid).children(recursive=True)
+        celery = [m for p in processes if (m := mapped_files(p, "celery", "worker")) is not None]
+        assert celery and all(any("/pikepdf/" in path for path in maps) for maps in celery), name
     for name in airflow_cluster.workers:  # nothing of the archive left on a worker's disk
         left = [p for p in (Path(airflow_cluster.env["SOHOA_HOME"]).parent / name).rglob("*")]
         assert not [p for p in left if p.suffix in (".tif", ".pdf", ".jpg", ".png")], left
@@ -89,23 +90,6 @@ def test_a_worker_killed_while_it_archives_a_document_leaves_it_to_the_other(
         index.close()
     verified = run_sohoa(airflow_cluster.env, "verify")
     assert verified.returncode == 0, verified.stderr
-
-
-def _celery(process: psutil.Process) -> bool:
-    """Whether `process` is a live process of a Celery worker (not one a task just left)."""
-    try:
-        command = process.cmdline()
-        return "celery" in command and "worker" in command and process.status() != "zombie"
-    except psutil.Error:  # gone, or a zombie, meanwhile
-        return False
-
-
-def _loaded(process: psutil.Process, package: str) -> bool:
-    """Whether `process` has loaded a compiled module of `package`."""
-    try:
-        return any(f"/{package}/" in m.path for m in process.memory_maps())
-    except psutil.NoSuchProcess:  # a pool process Celery replaced meanwhile
-        return True
 
 
 def _archiving(cluster: Cluster, run_id: str) -> dict[str, Any]:
