@@ -1,19 +1,23 @@
-"""One batch archived embedded, through Airflow's LocalExecutor and through its
-CeleryExecutor with two workers, on the same machine, in one run.
+"""Batches archived embedded, through Airflow's LocalExecutor and through its CeleryExecutor
+with two workers, on the same machine, in one run.
 
-    .venv/bin/python bench/airflow_ingest.py [--documents 10]
+    .venv/bin/python bench/airflow_ingest.py [--documents 10] [--repeat 3]
 
-Renders `--documents` corpus documents (300 dpi, medium scans) into a batch, then archives
-it four times, each into an archive of its own:
+Renders `--repeat` batches of `--documents` corpus documents (300 dpi, medium scans, each
+batch with its own noise, so that each is new to an archive), then archives each batch
+four ways:
 - `sohoa ingest` with the defaults (SQLite catalog and index, a folder store);
 - `sohoa submit --wait` to `airflow standalone` (tools/airflow-standalone, LocalExecutor)
   on the same defaults;
 - `sohoa ingest` on the cluster's services (PostgreSQL, S3, OpenSearch, as tests run them);
 - `sohoa submit --wait` to the cluster of tests/test_cluster.py (tools/airflow-node:
   CeleryExecutor, Redis, two workers) on those services.
-Prints each wall time, the Airflow run's own duration, and the overhead Airflow adds per
-document against `sohoa ingest` on the same services, with where it goes: how long an
-`archive` task runs on average, and how long it waits between being queued and running.
+The embedded runs go while no Airflow runs. Prints each Airflow run's tasks, in seconds from
+the start of the run; then, for each way, the median wall time (as the user waits) and of
+the Airflow run's own duration, the median overhead Airflow adds per document against
+`sohoa ingest` on the same services, and where it goes: how long an `archive` task runs,
+and how long it waits between being queued and running. An OCR run's time varies by a few
+seconds from one run to the next: hence the medians.
 """
 
 import argparse
@@ -23,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass
 from datetime import datetime
@@ -51,29 +56,43 @@ def seconds(start: str, end: str) -> float:
     return (datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds()
 
 
-def embedded(batch: Path, env: dict[str, str]) -> Run:
-    started = time.monotonic()
-    subprocess.run([SOHOA, "ingest", str(batch)], env=env, check=True, capture_output=True)
-    return Run(time.monotonic() - started)
-
-
-def through(airflow: AbstractContextManager[Standalone | Cluster], batch: Path) -> Run:
-    with airflow as running:
+def embedded(batches: list[Path], env: Callable[[int], dict[str, str]]) -> list[Run]:
+    """Each batch archived by `sohoa ingest` into an archive of its own (`env(i)`)."""
+    runs = []
+    for i, batch in enumerate(batches):
         started = time.monotonic()
-        submitted = subprocess.run(
-            [SOHOA, "submit", "--wait", str(batch)],
-            env=running.env,
-            check=True,
-            capture_output=True,
-            text=True,
+        subprocess.run([SOHOA, "ingest", str(batch)], env=env(i), check=True, capture_output=True)
+        runs.append(Run(time.monotonic() - started))
+    return runs
+
+
+def through(
+    airflow: AbstractContextManager[Standalone | Cluster], batches: list[Path]
+) -> list[Run]:
+    with airflow as running:
+        return [_submitted(running.env, batch) for batch in batches]
+
+
+def _submitted(env: dict[str, str], batch: Path) -> Run:
+    started = time.monotonic()
+    command = [SOHOA, "submit", "--wait", str(batch)]
+    submitted = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
+    wall = time.monotonic() - started
+    client = airflow_client(env)
+    run_id = submitted.stdout.strip()
+    run = client.run(run_id)
+    tasks = client.http.get(f"/api/v2/dags/sohoa_ingest/dagRuns/{run_id}/taskInstances").json()[
+        "task_instances"
+    ]
+    print(f"{batch.name}: {wall:.1f} s", flush=True)
+    for t in sorted(tasks, key=lambda t: t["start_date"] or ""):
+        name = t["task_id"] + (f"[{t['map_index']}]" if t["map_index"] >= 0 else "")
+        print(
+            f"  {name}: queued +{seconds(run['start_date'], t['queued_when']):.1f} s,"
+            f" ran +{seconds(run['start_date'], t['start_date']):.1f}"
+            f" to +{seconds(run['start_date'], t['end_date']):.1f} s",
+            flush=True,
         )
-        wall = time.monotonic() - started
-        client = airflow_client(running.env)
-        run_id = submitted.stdout.strip()
-        run = client.run(run_id)
-        tasks = client.http.get(f"/api/v2/dags/sohoa_ingest/dagRuns/{run_id}/taskInstances").json()[
-            "task_instances"
-        ]
     archiving = [t for t in tasks if t["task_id"] == "archive"]
     return Run(
         wall,
@@ -86,17 +105,20 @@ def through(airflow: AbstractContextManager[Standalone | Cluster], batch: Path) 
 def main() -> None:
     options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     options.add_argument("--documents", type=int, default=10)
-    count = options.parse_args().documents
+    options.add_argument("--repeat", type=int, default=3)
+    parsed = options.parse_args()
+    count, repeat = parsed.documents, parsed.repeat
     with tempfile.TemporaryDirectory(prefix="sohoa-bench-airflow-") as work, ExitStack() as up:
         root = Path(work)
         ids = [doc.id for doc in corpus()][:count]
-        batch = write_batch(root / "batch", ids, dpi=300, condition="medium", seed=11)
-        local = os.environ | {"SOHOA_HOME": str(root / "embedded")}
-        runs = {"embedded": embedded(batch.path, local)}
-        print(f"embedded: {runs['embedded'].wall:.1f} s", flush=True)
+        rendered = [
+            write_batch(root / f"batch-{i + 1}", ids, dpi=300, condition="medium", seed=11 + i)
+            for i in range(repeat)
+        ]
+        batches = [batch.path for batch in rendered]
+        runs = {"embedded": embedded(batches, lambda i: os.environ | _home(root, "embedded", i))}
         (root / "standalone").mkdir()
-        runs["LocalExecutor"] = through(standalone(root / "standalone"), batch.path)
-        print(f"LocalExecutor: {runs['LocalExecutor'].wall:.1f} s", flush=True)
+        runs["LocalExecutor"] = through(standalone(root / "standalone"), batches)
 
         postgres = up.enter_context(postgres_server())
         os.environ.update(up.enter_context(s3_server(root / "moto.log")))
@@ -109,26 +131,33 @@ def main() -> None:
                 "SOHOA_SEARCH_URL": f"{search}/bench-{uuid4().hex[:8]}",
             }
 
-        on_services = os.environ | {"SOHOA_HOME": str(root / "embedded-2"), **services()}
-        runs["embedded, services"] = embedded(batch.path, on_services)
-        print(f"embedded on the services: {runs['embedded, services'].wall:.1f} s", flush=True)
+        on_services = embedded(
+            batches, lambda i: os.environ | _home(root, "services", i) | services()
+        )
+        runs["embedded, services"] = on_services
         (root / "cluster").mkdir()
         celery = cluster(root / "cluster", services(), postgres.new_database())
-        runs["CeleryExecutor"] = through(celery, batch.path)
+        runs["CeleryExecutor"] = through(celery, batches)
 
-    print(f"\n{count} documents, {batch.page_count} pages")
+    print(f"\n{repeat} batches of {count} documents, {rendered[0].page_count} pages; medians")
     print("| run | wall s | Airflow run s | overhead per document s | archive task s | queued s |")
     print("|---|---|---|---|---|---|")
-    for name, run in runs.items():
-        if not run.duration:
-            print(f"| {name} | {run.wall:.1f} | | | | |")
+    for name, ways in runs.items():
+        wall = statistics.median(run.wall for run in ways)
+        if not ways[0].duration:
+            print(f"| {name} | {wall:.1f} | | | | |")
             continue
         base = runs["embedded, services" if name == "CeleryExecutor" else "embedded"]
-        overhead = (run.wall - base.wall) / count
+        overhead = (wall - statistics.median(run.wall for run in base)) / count
         print(
-            f"| {name} | {run.wall:.1f} | {run.duration:.1f} | {overhead:.2f}"
-            f" | {run.task_mean:.1f} | {run.queued_mean:.1f} |"
+            f"| {name} | {wall:.1f} | {statistics.median(r.duration for r in ways):.1f}"
+            f" | {overhead:.2f} | {statistics.median(r.task_mean for r in ways):.1f}"
+            f" | {statistics.median(r.queued_mean for r in ways):.1f} |"
         )
+
+
+def _home(root: Path, way: str, i: int) -> dict[str, str]:
+    return {"SOHOA_HOME": str(root / f"{way}-{i + 1}")}
 
 
 if __name__ == "__main__":

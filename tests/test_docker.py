@@ -51,9 +51,12 @@ def test_every_airflow_service_shares_sohoa_settings_and_volumes() -> None:
 
 def test_airflow_runs_as_in_the_tested_cluster() -> None:
     """What tools/airflow-node, which tests/test_cluster.py runs, sets for every node."""
-    node = (DOCKER.parent / "tools" / "airflow-node").read_text()
+    tools = DOCKER.parent / "tools"
+    node = (tools / "airflow-node").read_text() + (tools / "airflow-common").read_text()
     services = compose()["services"]
-    for setting in ("SQL_ALCHEMY_CONN_ASYNC", "WORKER_PREFETCH_MULTIPLIER", "JWT_SECRET"):
+    settings = ("SQL_ALCHEMY_CONN_ASYNC", "WORKER_PREFETCH_MULTIPLIER", "JWT_SECRET",
+                "MIN_HEARTBEAT_INTERVAL")  # fmt: skip
+    for setting in settings:
         assert setting in node
         for name, service in services.items():
             if name.startswith("airflow-"):
