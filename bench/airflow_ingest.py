@@ -12,12 +12,13 @@ four ways:
 - `sohoa ingest` on the cluster's services (PostgreSQL, S3, OpenSearch, as tests run them);
 - `sohoa submit --wait` to the cluster of tests/test_cluster.py (tools/airflow-node:
   CeleryExecutor, Redis, two workers) on those services.
-The embedded runs go while no Airflow runs. Prints each Airflow run's tasks, in seconds from
-the start of the run; then, for each way, the median wall time (as the user waits) and of
-the Airflow run's own duration, the median overhead Airflow adds per document against
-`sohoa ingest` on the same services, and where it goes: how long an `archive` task runs,
-and how long it waits between being queued and running. An OCR run's time varies by a few
-seconds from one run to the next: hence the medians.
+Each batch goes embedded first, while no Airflow runs, then through an Airflow started for
+it: the machine's OCR speed drifts by several per cent over minutes, and each pair is close
+in time. Prints each Airflow run's tasks, in seconds from the start of the run; then, for
+each way, the median wall time (as the user waits) and of the Airflow run's own duration,
+the median of the overhead Airflow adds per document in each pair (against `sohoa ingest`
+on the same services), and where it goes: how long an `archive` task runs, and how long
+it waits between being queued and running.
 """
 
 import argparse
@@ -42,6 +43,7 @@ from tests.postgres_server import postgres_server
 from tests.s3_server import new_bucket, s3_server
 
 SOHOA = str(Path(sys.executable).parent / "sohoa")
+SETTLE_SECONDS = 20  # a new Airflow runs its daily DAGs once at start
 
 
 @dataclass(frozen=True)
@@ -56,21 +58,28 @@ def seconds(start: str, end: str) -> float:
     return (datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds()
 
 
-def embedded(batches: list[Path], env: Callable[[int], dict[str, str]]) -> list[Run]:
-    """Each batch archived by `sohoa ingest` into an archive of its own (`env(i)`)."""
-    runs = []
+def embedded(batch: Path, env: dict[str, str]) -> Run:
+    started = time.monotonic()
+    subprocess.run([SOHOA, "ingest", str(batch)], env=env, check=True, capture_output=True)
+    return Run(time.monotonic() - started)
+
+
+def paired(
+    batches: list[Path],
+    alone: Callable[[int], dict[str, str]],
+    airflow: Callable[[int], AbstractContextManager[Standalone | Cluster]],
+) -> tuple[list[Run], list[Run]]:
+    """Each batch archived by `sohoa ingest` (environment `alone(i)`, no Airflow running),
+    then through a fresh `airflow(i)` once its start-up has settled: each pair close in
+    time, so that the machine's drift does not count as overhead."""
+    embedded_runs, airflow_runs = [], []
     for i, batch in enumerate(batches):
-        started = time.monotonic()
-        subprocess.run([SOHOA, "ingest", str(batch)], env=env(i), check=True, capture_output=True)
-        runs.append(Run(time.monotonic() - started))
-    return runs
-
-
-def through(
-    airflow: AbstractContextManager[Standalone | Cluster], batches: list[Path]
-) -> list[Run]:
-    with airflow as running:
-        return [_submitted(running.env, batch) for batch in batches]
+        embedded_runs.append(embedded(batch, alone(i)))
+        with airflow(i) as running:
+            time.sleep(SETTLE_SECONDS)
+            airflow_runs.append(_submitted(running.env, batch))
+        print(f"{batch.name}: embedded {embedded_runs[-1].wall:.1f} s", flush=True)
+    return embedded_runs, airflow_runs
 
 
 def _submitted(env: dict[str, str], batch: Path) -> Run:
@@ -116,9 +125,12 @@ def main() -> None:
             for i in range(repeat)
         ]
         batches = [batch.path for batch in rendered]
-        runs = {"embedded": embedded(batches, lambda i: os.environ | _home(root, "embedded", i))}
-        (root / "standalone").mkdir()
-        runs["LocalExecutor"] = through(standalone(root / "standalone"), batches)
+        runs = {}
+        runs["embedded"], runs["LocalExecutor"] = paired(
+            batches,
+            lambda i: os.environ | {"SOHOA_HOME": str(root / f"embedded-{i + 1}")},
+            lambda i: standalone(_folder(root / f"standalone-{i + 1}")),
+        )
 
         postgres = up.enter_context(postgres_server())
         os.environ.update(up.enter_context(s3_server(root / "moto.log")))
@@ -131,13 +143,13 @@ def main() -> None:
                 "SOHOA_SEARCH_URL": f"{search}/bench-{uuid4().hex[:8]}",
             }
 
-        on_services = embedded(
-            batches, lambda i: os.environ | _home(root, "services", i) | services()
+        runs["embedded, services"], runs["CeleryExecutor"] = paired(
+            batches,
+            lambda i: os.environ | {"SOHOA_HOME": str(root / f"services-{i + 1}")} | services(),
+            lambda i: cluster(
+                _folder(root / f"cluster-{i + 1}"), services(), postgres.new_database()
+            ),
         )
-        runs["embedded, services"] = on_services
-        (root / "cluster").mkdir()
-        celery = cluster(root / "cluster", services(), postgres.new_database())
-        runs["CeleryExecutor"] = through(celery, batches)
 
     print(f"\n{repeat} batches of {count} documents, {rendered[0].page_count} pages; medians")
     print("| run | wall s | Airflow run s | overhead per document s | archive task s | queued s |")
@@ -148,7 +160,9 @@ def main() -> None:
             print(f"| {name} | {wall:.1f} | | | | |")
             continue
         base = runs["embedded, services" if name == "CeleryExecutor" else "embedded"]
-        overhead = (wall - statistics.median(run.wall for run in base)) / count
+        overhead = statistics.median(
+            (a.wall - e.wall) / count for a, e in zip(ways, base, strict=True)
+        )
         print(
             f"| {name} | {wall:.1f} | {statistics.median(r.duration for r in ways):.1f}"
             f" | {overhead:.2f} | {statistics.median(r.task_mean for r in ways):.1f}"
@@ -156,8 +170,9 @@ def main() -> None:
         )
 
 
-def _home(root: Path, way: str, i: int) -> dict[str, str]:
-    return {"SOHOA_HOME": str(root / f"{way}-{i + 1}")}
+def _folder(path: Path) -> Path:
+    path.mkdir()
+    return path
 
 
 if __name__ == "__main__":
