@@ -1,0 +1,229 @@
+"""Does the right record come first? Staff queries made by rule from the corpus, run on the
+corpus rendered to scans and archived, on both search backends.
+
+    .venv/bin/python bench/relevance.py [--condition medium] [--dpi 300]
+
+Renders every corpus document into one batch of scans, archives it with `sohoa ingest`
+(SQLite FTS5 index), then indexes the same records into an OpenSearch node on loopback
+(`sohoa reindex`). Each document gets queries of seven kinds, each typed with its accents
+and without (the number as printed):
+- subject window: the 4 consecutive words of the subject (trích yếu) rarest in the corpus;
+- subject: the whole subject, without its "V/v" or "Về việc";
+- number: the number and notation;
+- agency and type: the type, then the issuing agency ("quyết định ủy ban nhân dân tỉnh …");
+- agency abbreviated: the same with the agency's head as staff type it ("quyết định ubnd
+  tỉnh …"), for agencies headed so;
+- signer: the signer's name;
+- body phrase: the 5 consecutive words of the body rarest in the corpus;
+- damaged word: the subject window with a letter dropped from its longest word, as OCR or
+  a typing slip does.
+A query succeeds at k when the record it was made from is among the first k hits (for the
+agency, type and signer kinds: or a record with the same ones). Prints
+success@1, success@5 and the mean reciprocal rank per kind and backend, and how often both
+backends put the same record first.
+"""
+
+import argparse
+import math
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from archive_schema.catalog import Catalog
+from archive_schema.vietnamese import fold
+from archive_schema.vocab import ACCESS_LEVELS
+from indexing import open_search
+from indexing.base import SearchBackend, SearchQuery
+from indexing.query import words
+from pipelines.settings import Settings
+from samples.batch import write_batch
+from samples.corpus import CorpusDocument, corpus, parts
+from tests.opensearch_node import opensearch_node
+
+SOHOA = str(Path(sys.executable).parent / "sohoa")
+SUBJECT_WINDOW, BODY_WINDOW = 4, 5
+SHOWN = 10  # hits asked for: a rank beyond counts as not found
+KINDS = (
+    "subject window",
+    "subject",
+    "number",
+    "agency and type",
+    "agency abbreviated",
+    "signer",
+    "body phrase",
+    "damaged word",
+)
+_SUBJECT_LEAD = ("v v", "ve viec")
+ABBREVIATED = {  # an agency's head, folded, as staff abbreviate it
+    "uy ban nhan dan": "ubnd",
+    "hoi dong nhan dan": "hđnd",
+    "dang bo": "đb",
+}
+
+
+@dataclass(frozen=True)
+class Query:
+    kind: str
+    accents: bool
+    text: str
+    expected: frozenset[str]  # the corpus ids it is right to find first
+
+
+def queries(documents: tuple[CorpusDocument, ...]) -> Iterator[Query]:
+    frequency = Counter(w for doc in documents for w in set(fold(doc.text).split()))
+
+    def rarest(run: list[str], size: int) -> list[str]:
+        """The `size` consecutive words of `run` whose words are rarest in the corpus."""
+        windows = [run[i : i + size] for i in range(max(1, len(run) - size + 1))]
+        return min(windows, key=lambda w: sum(math.log(frequency[fold(x)] or 1) for x in w))
+
+    def alike(*fields: str) -> dict[str, frozenset[str]]:
+        """Each document's corpus ids that share its `fields` (the same agency and type,
+        the same signer): any of them is a right first hit for a query made of those."""
+        key = {d.id: tuple(fold(str(d.truth[f])) for f in fields) for d in documents}
+        return {i: frozenset(j for j in key if key[j] == key[i]) for i in key}
+
+    sharing = {"agency": alike("doc_type", "issuing_agency"), "signer": alike("signer_name")}
+    for doc in documents:
+        truth = doc.truth
+        expected = {
+            "agency and type": sharing["agency"][doc.id],
+            "agency abbreviated": sharing["agency"][doc.id],
+            "signer": sharing["signer"][doc.id],
+        }
+        subject = _without_lead(words(truth["subject"] or ""))
+        window = rarest(subject, SUBJECT_WINDOW)
+        typed = {
+            "subject window": " ".join(window),
+            "subject": " ".join(subject),
+            "agency and type": f"{truth['doc_type']} {truth['issuing_agency']}".lower(),
+            "agency abbreviated": _abbreviated(f"{truth['doc_type']} {truth['issuing_agency']}"),
+            "signer": (truth["signer_name"] or "").lower(),
+            "body phrase": " ".join(rarest(words(" ".join(parts(doc).body)), BODY_WINDOW)),
+            "damaged word": " ".join(_damaged(window)),
+        }
+        yield Query("number", True, truth["number_symbol"], frozenset([doc.id]))
+        for kind, text in typed.items():
+            if text.strip():
+                right = expected.get(kind, frozenset([doc.id]))
+                yield Query(kind, True, text, right)
+                yield Query(kind, False, fold(text), right)
+
+
+def _without_lead(subject: list[str]) -> list[str]:
+    for lead in _SUBJECT_LEAD:
+        size = len(lead.split())
+        if [fold(w) for w in subject[:size]] == lead.split():
+            return subject[size:]
+    return subject
+
+
+def _abbreviated(text: str) -> str:
+    """`text` with its agency's head abbreviated, or "" when it has no such head."""
+    typed = words(text)
+    folded = [fold(w) for w in typed]
+    for head, short in ABBREVIATED.items():
+        size = len(head.split())
+        for i in range(len(folded) - size + 1):
+            if folded[i : i + size] == head.split():
+                return " ".join([*typed[:i], short, *typed[i + size :]])
+    return ""
+
+
+def _damaged(window: list[str]) -> list[str]:
+    longest = max(range(len(window)), key=lambda i: len(window[i]))
+    word = window[longest]
+    return [
+        *window[:longest],
+        word[: len(word) // 2] + word[len(word) // 2 + 1 :],
+        *window[longest + 1 :],
+    ]
+
+
+@dataclass(frozen=True)
+class Answer:
+    rank: int | None  # of the query's record among the first SHOWN hits (1 first); None beyond
+    first: str | None  # the corpus id of the first hit
+
+
+def answers(backend: SearchBackend, asked: list[Query], ids: dict[str, str]) -> list[Answer]:
+    found = []
+    for query in asked:
+        hits = backend.search(
+            SearchQuery(query.text, access_levels=frozenset(ACCESS_LEVELS), limit=SHOWN)
+        ).hits
+        order = [ids.get(hit.document_id) for hit in hits]
+        rank = next((n for n, found in enumerate(order, 1) if found in query.expected), None)
+        found.append(Answer(rank, order[0] if order else None))
+    return found
+
+
+def main() -> None:
+    options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    options.add_argument("--condition", default="medium")
+    options.add_argument("--dpi", type=int, default=300)
+    parsed = options.parse_args()
+    documents = corpus()
+    asked = list(queries(documents))
+    with tempfile.TemporaryDirectory(prefix="sohoa-bench-relevance-") as work:
+        root = Path(work)
+        batch = write_batch(
+            root / "batch", [d.id for d in documents], dpi=parsed.dpi, condition=parsed.condition
+        )
+        env = os.environ | {"SOHOA_HOME": str(root / "home")}
+        subprocess.run([SOHOA, "ingest", str(batch.path)], env=env, check=True)
+        settings = Settings(home=root / "home")
+        corpus_id = {d.name: d.corpus_id for d in batch.documents}
+        ids = {
+            doc.id: corpus_id[doc.source_name.split(" (")[0]]
+            for doc in Catalog(settings.database_url).documents()
+        }
+        results = {"SQLite": answers(open_search(settings.search_url), asked, ids)}
+        with opensearch_node(root / "opensearch") as node:
+            url = f"{node}/relevance"
+            reindexed = env | {"SOHOA_SEARCH_URL": url}
+            subprocess.run([SOHOA, "reindex"], env=reindexed, check=True, capture_output=True)
+            results["OpenSearch"] = answers(open_search(url), asked, ids)
+    _print(asked, results, len(ids), batch.page_count, parsed)
+
+
+def _print(
+    asked: list[Query],
+    results: dict[str, list[Answer]],
+    archived: int,
+    pages: int,
+    parsed: argparse.Namespace,
+) -> None:
+    scans = f"{parsed.condition} {parsed.dpi} dpi"
+    print(f"\n{archived} records, {pages} pages, {scans}; {len(asked)} queries")
+    backends = list(results)
+    header = " | ".join(f"{b} s@1 | s@5 | MRR" for b in backends)
+    print(f"| kind | accents | n | {header} |")
+    print("|---|---|---" + "|---|---|---" * len(backends) + "|")
+    for kind in KINDS:
+        for accents in (False, True):
+            rows = [i for i, q in enumerate(asked) if q.kind == kind and q.accents == accents]
+            if not rows:
+                continue
+            cells = []
+            for backend in backends:
+                found = [results[backend][i].rank for i in rows]
+                at1 = sum(r == 1 for r in found) / len(found)
+                at5 = sum(r is not None and r <= 5 for r in found) / len(found)
+                mrr = statistics.mean(1 / r if r else 0 for r in found)
+                cells.append(f"{at1:.0%} | {at5:.0%} | {mrr:.2f}")
+            print(f"| {kind} | {'yes' if accents else 'no'} | {len(rows)} | {' | '.join(cells)} |")
+    if len(backends) == 2:
+        first, second = (results[b] for b in backends)
+        agree = sum(a.first == b.first for a, b in zip(first, second, strict=True))
+        print(f"\nthe same first hit on both backends: {agree / len(asked):.0%} of the queries")
+
+
+if __name__ == "__main__":
+    main()
