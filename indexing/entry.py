@@ -23,7 +23,7 @@ class IndexEntry:
     needs_review: bool
     signed: bool
     words: str  # the canonical lower-case words of every page, in order, space-separated
-    meta_words: str  # those of its type, number, agency and summary
+    meta_words: str  # those of its fields: type, number, agency, subject, signer
     pages: tuple[tuple[int, str], ...]  # (number, text) of each page, for hits and snippets
 
     @property
@@ -32,7 +32,7 @@ class IndexEntry:
 
 
 def entry(doc: Document) -> IndexEntry:
-    meta = (doc.doc_type, doc.number_symbol, doc.issuing_agency, doc.subject)
+    meta = (doc.doc_type, doc.number_symbol, doc.issuing_agency, doc.subject, doc.signer_name)
     return IndexEntry(
         id=doc.id,
         doc_type=doc.doc_type,

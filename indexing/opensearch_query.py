@@ -1,17 +1,23 @@
 """A staff query as an OpenSearch request: the ranking of indexing.query as score tiers.
 
 A document's score is a sum of constant scores, one tier per ranking rule, each tier worth
-more than everything the tiers below it can add: the number/notation above the exact
-words above the folded words above the adjacent pairs, and BM25 (scaled down) last. Access
-levels filter the query itself; the user's filters are a post filter, so that each facet
-can be counted with the other filters only.
+more than everything the tiers below it can add: the number/notation, the whole query as a
+phrase in the fields, every word of it in the fields, the exact then the folded words in
+the text, the adjacent pairs, and BM25 (scaled down) last. Scores are 32-bit floats: for
+a query of ten words or more, part of BM25's share is below their precision, so documents
+alike in every tier may come in the newest order where SQLite keeps BM25's. Access levels
+filter the query itself; the user's filters are a post filter, so that each facet can be
+counted with the other filters only.
 """
 
+from itertools import pairwise
 from typing import Any
 
 from indexing.base import FACET_SIZE, FACETS, FacetValue, SearchQuery, Sort
 from indexing.query import ParsedQuery
 
+TIERS = ("pair", "folded", "exact", "meta_all", "meta_phrase", "number")
+ONCE = {"meta_all", "meta_phrase"}  # tiers a document scores at most once
 BM25_SCALE = 0.01  # BM25 of a word is at most ~30: scaled, it stays under the lowest tier
 SHOWN_FIELDS = [
     "doc_type",
@@ -32,8 +38,13 @@ ORDER: dict[Sort, list[Any]] = {
 def search_request(parsed: ParsedQuery, query: SearchQuery) -> dict[str, Any]:
     filters = query.filters()
     tiers = _tiers(parsed)
+    every_word = [_phrase("meta.folded", w) for w in sorted(parsed.exact_words)]
+    in_fields = [_constant({"bool": {"must": every_word}}, tiers["meta_all"])]
+    if parsed.whole:
+        in_fields.append(_constant(_phrase("meta.folded", parsed.whole), tiers["meta_phrase"]))
     ranked = (
-        [_constant(_phrase("words", w), tiers["exact"]) for w in sorted(parsed.exact_words)]
+        in_fields
+        + [_constant(_phrase("words", w), tiers["exact"]) for w in sorted(parsed.exact_words)]
         + [
             _constant(_phrase("words.folded", w), tiers["folded"])
             for w in sorted(parsed.exact_words)
@@ -70,10 +81,10 @@ def search_request(parsed: ParsedQuery, query: SearchQuery) -> dict[str, Any]:
 def _tiers(parsed: ParsedQuery) -> dict[str, float]:
     """The worth of one match in each tier: more than the most the tiers below can add."""
     most = max(len(parsed.exact_words), len(parsed.pairs), len(parsed.groups)) + 1
-    pair = 10.0 * most
-    folded = pair * most
-    exact = folded * most
-    return {"pair": pair, "folded": folded, "exact": exact, "number": exact * most}
+    worth = {"pair": 10.0 * most}
+    for lower, tier in pairwise(TIERS):
+        worth[tier] = worth[lower] * (2 if lower in ONCE else most)
+    return worth
 
 
 def _group(text: str) -> dict[str, Any]:

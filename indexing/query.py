@@ -4,18 +4,25 @@ Whatever is typed, only words reach a search engine: operators, quotes and brack
 engine's own syntax are never passed through.
 
 A document matches when each word or phrase of the query is in its text (any page) or
-in its metadata, with accents as typed or without. Documents rank by, in order:
+in its fields (type, number, issuing agency, subject, signer), with accents as typed or
+without. Staff look a record up by what it is about, so a record whose fields hold the
+query ranks above one that only mentions it in its body. Documents rank by, in order:
 1. the query is the document's number and notation (`12/CT-UBND`);
-2. how many of the query's words its text holds with the accents as typed
+2. its fields hold the whole query as a phrase (accents folded);
+3. its fields hold every word of the query (accents folded); a few words of the query in
+   a field do not count here, or an agency's name would outrank the body that holds the
+   whole query;
+4. how many of the query's words its text holds with the accents as typed
    (`bán` above `bạn`);
-3. how many it holds once accents are folded away;
-4. how many adjacent pairs of the query's words stand together in it, so that the
+5. how many its text holds once accents are folded away;
+6. how many adjacent pairs of the query's words stand together in its text, so that the
    syllables of a word (`công nghệ thông tin`) count more together than scattered;
-5. BM25; then the newest document first.
-OpenSearch ranks every document by these tiers; SQLite FTS5 ranks by BM25 with exact
-words weighing ten times folded ones, then ranks its first hundred again by the tiers,
-which keeps it fast. A hit opens at
-its page with the most matches (indexing.highlight).
+7. BM25, whose length normalisation keeps a long record from winning by its size; then
+   the newest document first.
+OpenSearch ranks every document by these tiers; SQLite FTS5 ranks by BM25 with matches in
+the fields weighing ten times those in the text, and exact words ten times folded ones,
+then ranks its first hundred again by the tiers, which keeps it fast. A hit opens at its
+page with the most matches (indexing.highlight).
 """
 
 import re
@@ -36,6 +43,12 @@ class ParsedQuery:
     terms: tuple[str, ...]  # canonical lower-case words
     phrases: tuple[tuple[str, ...], ...]  # each a run of canonical words
     number_symbol: str | None  # the query as a number/notation key (`12/ct-ubnd`)
+    sequence: tuple[str, ...] = ()  # every word of the query, in order
+
+    @property
+    def whole(self) -> str | None:
+        """The query as one phrase, folded, when it has two words or more."""
+        return fold(" ".join(self.sequence)) if len(self.sequence) > 1 else None
 
     @property
     def empty(self) -> bool:
@@ -80,4 +93,4 @@ def parse(text: str) -> ParsedQuery:
     phrases = tuple(p for p in (tuple(words(m)) for m in _PHRASE.findall(text)) if p)
     rest = _PHRASE.sub(" ", text)
     number = number_symbol_key(text.strip('" ')) if _NUMBER_SYMBOL.match(text.strip('" ')) else None
-    return ParsedQuery(tuple(words(rest)), phrases, number)
+    return ParsedQuery(tuple(words(rest)), phrases, number, tuple(words(text)))

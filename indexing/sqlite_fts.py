@@ -56,9 +56,10 @@ CREATE VIRTUAL TABLE IF NOT EXISTS words USING fts5 (
 );
 """
 # `_` is a word character, as it is for the query side's \w+.
-# BM25 weight of each column of `words`, in order; the metadata only decides whether a
-# document matches. The FTS5 rowid of a record is its `documents.key`.
-WEIGHTS = "100.0, 10.0, 0, 0"
+# BM25 weight of each column of `words`, in order: a match in the fields ten times one in
+# the text, exact words ten times folded ones (indexing.query's tiers, roughly, for the
+# documents beyond the first hundred). The FTS5 rowid of a record is its `documents.key`.
+WEIGHTS = "100.0, 10.0, 1000.0, 100.0"
 FOUND = f"""
 CREATE TEMP TABLE found AS
 SELECT d.key, d.id, d.issue_date, {", ".join(f"d.{name}" for name in FACETS)},
@@ -172,19 +173,20 @@ class SqliteSearch:
         beyond = rows(end - RESCORED, RESCORED) if end > RESCORED else []
         return (window + beyond)[query.offset : end]
 
-    def _tiers(self, parsed: ParsedQuery, keys: list[int]) -> dict[int, tuple[int, int, int]]:
-        """For each document, minus how many of the query's words it holds as typed,
-        folded, and how many of its pairs: the tiers 2-4 of indexing.query."""
+    def _tiers(self, parsed: ParsedQuery, keys: list[int]) -> dict[int, tuple[int, ...]]:
+        """For each document, minus its counts in the tiers 2-7 of indexing.query."""
         folded_pairs = [fold(pair) for pair in parsed.pairs]
-        tiers = {}
+        tiers: dict[int, tuple[int, ...]] = {}
         texts = self.connection.execute(
-            "SELECT rowid, exact, folded FROM words"
+            "SELECT rowid, exact, folded, meta_folded FROM words"
             " WHERE rowid IN (SELECT value FROM json_each(?))",
             (json.dumps(keys),),
         )
-        for key, exact, folded in texts:
-            exact, folded = f" {exact} ", f" {folded} "
+        for key, *columns in texts:
+            exact, folded, meta_folded = (f" {column} " for column in columns)
             tiers[key] = (
+                -int(parsed.whole is not None and f" {parsed.whole} " in meta_folded),
+                -all(f" {word} " in meta_folded for word in parsed.folded_words),
                 -sum(f" {word} " in exact for word in parsed.exact_words),
                 -sum(f" {word} " in folded for word in parsed.folded_words),
                 -sum(f" {pair} " in folded for pair in folded_pairs),

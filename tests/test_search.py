@@ -166,6 +166,36 @@ def test_number_symbol_and_metadata_are_searchable(backend: SearchBackend) -> No
     assert ids(backend, "cam on ban doc") == ["friend"]
 
 
+def test_a_record_about_the_words_ranks_above_one_that_mentions_them(
+    backend: SearchBackend,
+) -> None:
+    """Fields (type, number, agency, subject, signer) above the body: the plan whose subject
+    the query is comes before the long report that says it three times in passing."""
+    passing = "Trong quý, việc cấp nước sạch nông thôn được nhắc lại. " * 3
+    backend.index(
+        [
+            doc("report", [passing + "Tình hình kinh tế ổn định."], subject="Tình hình quý ba"),
+            doc("about", ["Triển khai các công trình."], subject="Cấp nước sạch nông thôn"),
+            doc("signed", ["Nơi nhận: như trên."], signer_name="Trần Thị Mai"),
+        ]
+    )
+    assert ids(backend, "cap nuoc sach nong thon") == ["about", "report"]
+    assert ids(backend, "tran thi mai") == ["signed"]
+
+
+def test_the_whole_query_in_the_fields_ranks_above_its_words_scattered_there(
+    backend: SearchBackend,
+) -> None:
+    scattered = doc(
+        "scattered",
+        ["Nhiệm vụ bảo vệ rừng đầu nguồn. Bảo vệ rừng đầu nguồn là trọng tâm."],
+        subject="Bảo vệ môi trường rừng",
+        issuing_agency="BAN QUẢN LÝ RỪNG ĐẦU NGUỒN",
+    )
+    backend.index([scattered, doc("whole", ["Nội dung."], subject="Bảo vệ rừng đầu nguồn")])
+    assert ids(backend, "bao ve rung dau nguon") == ["whole", "scattered"]
+
+
 def test_filters(backend: SearchBackend) -> None:
     assert ids(backend, "ủy ban nhân dân", doc_type="Kế hoạch") == ["plan"]
     assert ids(backend, "ủy ban nhân dân", year=1998) == ["price"]
