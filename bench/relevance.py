@@ -168,29 +168,39 @@ def main() -> None:
     options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     options.add_argument("--condition", default="medium")
     options.add_argument("--dpi", type=int, default=300)
+    options.add_argument(
+        "--archive",
+        type=Path,
+        help="keep the batch and its archive in this folder, and reuse them when it has them"
+        " (each index is built again: compare rankings on the same OCR)",
+    )
     parsed = options.parse_args()
     documents = corpus()
     asked = list(queries(documents))
     with tempfile.TemporaryDirectory(prefix="sohoa-bench-relevance-") as work:
-        root = Path(work)
-        batch = write_batch(
-            root / "batch", [d.id for d in documents], dpi=parsed.dpi, condition=parsed.condition
-        )
+        root = parsed.archive or Path(work)
         env = os.environ | {"SOHOA_HOME": str(root / "home")}
-        subprocess.run([SOHOA, "ingest", str(batch.path)], env=env, check=True)
+        rendered = root / "batch"
+        if not rendered.exists():
+            write_batch(
+                rendered, [d.id for d in documents], dpi=parsed.dpi, condition=parsed.condition
+            )
+            subprocess.run(
+                [SOHOA, "ingest", str(rendered)], env=env, check=True, capture_output=True
+            )
         settings = Settings(home=root / "home")
-        corpus_id = {d.name: d.corpus_id for d in batch.documents}
-        ids = {
-            doc.id: corpus_id[doc.source_name.split(" (")[0]]
-            for doc in Catalog(settings.database_url).documents()
-        }
-        results = {"SQLite": answers(open_search(settings.search_url), asked, ids)}
-        with opensearch_node(root / "opensearch") as node:
-            url = f"{node}/relevance"
-            reindexed = env | {"SOHOA_SEARCH_URL": url}
-            subprocess.run([SOHOA, "reindex"], env=reindexed, check=True, capture_output=True)
-            results["OpenSearch"] = answers(open_search(url), asked, ids)
-    _print(asked, results, len(ids), batch.page_count, parsed)
+        catalog = Catalog(settings.database_url)
+        ids = {doc.id: doc.source_name.split(".")[0].split(" (")[0] for doc in catalog.documents()}
+        pages = sum(len(doc.pages) for doc in catalog.documents())
+        results = {}
+        with opensearch_node(Path(work) / "opensearch") as node:
+            for backend, url in (("SQLite", settings.search_url), ("OpenSearch", f"{node}/bench")):
+                command = [SOHOA, "reindex"]
+                subprocess.run(
+                    command, env=env | {"SOHOA_SEARCH_URL": url}, check=True, capture_output=True
+                )
+                results[backend] = answers(open_search(url), asked, ids)
+    _print(asked, results, len(ids), pages, parsed)
 
 
 def _print(
