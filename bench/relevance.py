@@ -118,22 +118,26 @@ def queries(documents: tuple[CorpusDocument, ...]) -> Iterator[Query]:
 
 def _without_lead(subject: list[str]) -> list[str]:
     for lead in _SUBJECT_LEAD:
-        size = len(lead.split())
-        if [fold(w) for w in subject[:size]] == lead.split():
-            return subject[size:]
+        if _run_at(subject, lead) == 0:
+            return subject[len(lead.split()) :]
     return subject
 
 
 def _abbreviated(text: str) -> str:
     """`text` with its agency's head abbreviated, or "" when it has no such head."""
     typed = words(text)
-    folded = [fold(w) for w in typed]
     for head, short in ABBREVIATED.items():
-        size = len(head.split())
-        for i in range(len(folded) - size + 1):
-            if folded[i : i + size] == head.split():
-                return " ".join([*typed[:i], short, *typed[i + size :]])
+        if (i := _run_at(typed, head)) is not None:
+            return " ".join([*typed[:i], short, *typed[i + len(head.split()) :]])
     return ""
+
+
+def _run_at(typed: list[str], run: str) -> int | None:
+    """Where the folded words `run` first stand in `typed`, accents folded; None if nowhere."""
+    folded, size = [fold(w) for w in typed], len(run.split())
+    return next(
+        (i for i in range(len(folded) - size + 1) if folded[i : i + size] == run.split()), None
+    )
 
 
 def _damaged(window: list[str]) -> list[str]:
@@ -159,7 +163,7 @@ def answers(backend: SearchBackend, asked: list[Query], ids: dict[str, str]) -> 
             SearchQuery(query.text, access_levels=frozenset(ACCESS_LEVELS), limit=SHOWN)
         ).hits
         order = [ids.get(hit.document_id) for hit in hits]
-        rank = next((n for n, found in enumerate(order, 1) if found in query.expected), None)
+        rank = next((n for n, hit in enumerate(order, 1) if hit in query.expected), None)
         found.append(Answer(rank, order[0] if order else None))
     return found
 
@@ -189,9 +193,9 @@ def main() -> None:
                 [SOHOA, "ingest", str(rendered)], env=env, check=True, capture_output=True
             )
         settings = Settings(home=root / "home")
-        catalog = Catalog(settings.database_url)
-        ids = {doc.id: doc.source_name.split(".")[0].split(" (")[0] for doc in catalog.documents()}
-        pages = sum(len(doc.pages) for doc in catalog.documents())
+        archived = list(Catalog(settings.database_url).documents())
+        ids = {doc.id: doc.source_name.split(".")[0].split(" (")[0] for doc in archived}
+        pages = sum(len(doc.pages) for doc in archived)
         results = {}
         with opensearch_node(Path(work) / "opensearch") as node:
             for backend, url in (("SQLite", settings.search_url), ("OpenSearch", f"{node}/bench")):

@@ -38,17 +38,15 @@ ORDER: dict[Sort, list[Any]] = {
 def search_request(parsed: ParsedQuery, query: SearchQuery) -> dict[str, Any]:
     filters = query.filters()
     tiers = _tiers(parsed)
-    every_word = [_phrase("meta.folded", w) for w in sorted(parsed.exact_words)]
+    query_words = sorted(parsed.exact_words)
+    every_word = [_phrase("meta.folded", w) for w in query_words]
     in_fields = [_constant({"bool": {"must": every_word}}, tiers["meta_all"])]
     if parsed.whole:
         in_fields.append(_constant(_phrase("meta.folded", parsed.whole), tiers["meta_phrase"]))
     ranked = (
         in_fields
-        + [_constant(_phrase("words", w), tiers["exact"]) for w in sorted(parsed.exact_words)]
-        + [
-            _constant(_phrase("words.folded", w), tiers["folded"])
-            for w in sorted(parsed.exact_words)
-        ]
+        + [_constant(_phrase("words", w), tiers["exact"]) for w in query_words]
+        + [_constant(_phrase("words.folded", w), tiers["folded"]) for w in query_words]
         + [_constant(_phrase("words.folded", p), tiers["pair"]) for p in sorted(parsed.pairs)]
     )
     if parsed.number_symbol:

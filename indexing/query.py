@@ -43,7 +43,7 @@ class ParsedQuery:
     terms: tuple[str, ...]  # canonical lower-case words
     phrases: tuple[tuple[str, ...], ...]  # each a run of canonical words
     number_symbol: str | None  # the query as a number/notation key (`12/ct-ubnd`)
-    sequence: tuple[str, ...] = ()  # every word of the query, in order
+    sequence: tuple[str, ...]  # every word of the query, in order
 
     @property
     def whole(self) -> str | None:

@@ -176,6 +176,7 @@ class SqliteSearch:
     def _tiers(self, parsed: ParsedQuery, keys: list[int]) -> dict[int, tuple[int, ...]]:
         """For each document, minus its counts in the tiers 2-7 of indexing.query."""
         folded_pairs = [fold(pair) for pair in parsed.pairs]
+        exact_words, folded_words, whole = parsed.exact_words, parsed.folded_words, parsed.whole
         tiers: dict[int, tuple[int, ...]] = {}
         texts = self.connection.execute(
             "SELECT rowid, exact, folded, meta_folded FROM words"
@@ -185,10 +186,10 @@ class SqliteSearch:
         for key, *columns in texts:
             exact, folded, meta_folded = (f" {column} " for column in columns)
             tiers[key] = (
-                -int(parsed.whole is not None and f" {parsed.whole} " in meta_folded),
-                -all(f" {word} " in meta_folded for word in parsed.folded_words),
-                -sum(f" {word} " in exact for word in parsed.exact_words),
-                -sum(f" {word} " in folded for word in parsed.folded_words),
+                -int(whole is not None and f" {whole} " in meta_folded),
+                -all(f" {word} " in meta_folded for word in folded_words),
+                -sum(f" {word} " in exact for word in exact_words),
+                -sum(f" {word} " in folded for word in folded_words),
                 -sum(f" {pair} " in folded for pair in folded_pairs),
             )
         return tiers
