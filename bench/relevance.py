@@ -15,10 +15,11 @@ and without (the number as printed):
   tỉnh …"), for agencies headed so;
 - signer: the signer's name;
 - body phrase: the 5 consecutive words of the body rarest in the corpus;
-- damaged word: the subject window with a letter dropped from its longest word, as OCR or
-  a typing slip does.
+- damaged word: the subject window with its longest word one edit off, as OCR or a typing
+  slip leaves it: a letter dropped, two letters swapped, one misread, or one typed twice.
 A query succeeds at k when the record it was made from is among the first k hits (for the
-agency, type and signer kinds: or a record with the same ones). Prints
+agency, type and signer kinds: or a record with the same ones; for a subject window, whole
+or damaged: or a record whose subject holds the same window). Prints
 success@1, success@5 and the mean reciprocal rank per kind and backend, and how often both
 backends put the same record first.
 """
@@ -60,6 +61,7 @@ KINDS = (
     "damaged word",
 )
 _SUBJECT_LEAD = ("v v", "ve viec")
+MISREAD = dict(zip("nuceliohmrat", "uneciluhnnol", strict=True))  # as OCR confuses them
 ABBREVIATED = {  # an agency's head, folded, as staff abbreviate it
     "uy ban nhan dan": "ubnd",
     "hoi dong nhan dan": "hđnd",
@@ -90,15 +92,18 @@ def queries(documents: tuple[CorpusDocument, ...]) -> Iterator[Query]:
         return {i: frozenset(j for j in key if key[j] == key[i]) for i in key}
 
     sharing = {"agency": alike("doc_type", "issuing_agency"), "signer": alike("signer_name")}
-    for doc in documents:
+    for n, doc in enumerate(documents):
         truth = doc.truth
+        subject = _without_lead(words(truth["subject"] or ""))
+        window = rarest(subject, SUBJECT_WINDOW)
+        about = frozenset(d.id for d in documents if _in_subject(d, window)) | {doc.id}
         expected = {
+            "subject window": about,
+            "damaged word": about,
             "agency and type": sharing["agency"][doc.id],
             "agency abbreviated": sharing["agency"][doc.id],
             "signer": sharing["signer"][doc.id],
         }
-        subject = _without_lead(words(truth["subject"] or ""))
-        window = rarest(subject, SUBJECT_WINDOW)
         typed = {
             "subject window": " ".join(window),
             "subject": " ".join(subject),
@@ -106,7 +111,7 @@ def queries(documents: tuple[CorpusDocument, ...]) -> Iterator[Query]:
             "agency abbreviated": _abbreviated(f"{truth['doc_type']} {truth['issuing_agency']}"),
             "signer": (truth["signer_name"] or "").lower(),
             "body phrase": " ".join(rarest(words(" ".join(parts(doc).body)), BODY_WINDOW)),
-            "damaged word": " ".join(_damaged(window)),
+            "damaged word": " ".join(_damaged(window, n)),
         }
         yield Query("number", True, truth["number_symbol"], frozenset([doc.id]))
         for kind, text in typed.items():
@@ -114,6 +119,10 @@ def queries(documents: tuple[CorpusDocument, ...]) -> Iterator[Query]:
                 right = expected.get(kind, frozenset([doc.id]))
                 yield Query(kind, True, text, right)
                 yield Query(kind, False, fold(text), right)
+
+
+def _in_subject(doc: CorpusDocument, run: list[str]) -> bool:
+    return _run_at(words(doc.truth["subject"] or ""), fold(" ".join(run))) is not None
 
 
 def _without_lead(subject: list[str]) -> list[str]:
@@ -140,14 +149,20 @@ def _run_at(typed: list[str], run: str) -> int | None:
     )
 
 
-def _damaged(window: list[str]) -> list[str]:
-    longest = max(range(len(window)), key=lambda i: len(window[i]))
-    word = window[longest]
-    return [
-        *window[:longest],
-        word[: len(word) // 2] + word[len(word) // 2 + 1 :],
-        *window[longest + 1 :],
-    ]
+def _damaged(window: list[str], kind: int) -> list[str]:
+    """`window` with its longest word (of letters) damaged by one edit, of the `kind % 4`th
+    sort: a letter dropped, two swapped, one misread as OCR does (`n` as `u`), one typed
+    twice."""
+    longest = max(range(len(window)), key=lambda i: (window[i].isalpha(), len(window[i])))
+    word, middle = window[longest], len(window[longest]) // 2
+    head, letter, tail = word[:middle], word[middle], word[middle + 1 :]
+    damaged = (
+        head + tail,
+        head[:-1] + letter + head[-1:] + tail,
+        head + MISREAD.get(letter.lower(), "x") + tail,
+        head + letter + letter + tail,
+    )[kind % 4]
+    return [*window[:longest], damaged, *window[longest + 1 :]]
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,8 @@ def shown_page(pages: Sequence[tuple[int, str]], query: ParsedQuery) -> tuple[in
         number, text = pages[0]
     else:
         exact = _pattern(query.exact_words)
-        folded = _pattern(query.folded_words, accents=True)
-        pairs = _pattern(query.pairs, accents=True)
+        folded = _pattern(query.folded_forms, accents=True)
+        pairs = _pattern(frozenset().union(*query.pairs), accents=True)
 
         def matches(page: tuple[int, str]) -> tuple[int, int, int]:
             text = page[1]
@@ -38,7 +38,7 @@ def shown_page(pages: Sequence[tuple[int, str]], query: ParsedQuery) -> tuple[in
             )
 
         number, text = max(pages, key=matches)
-    return number, snippet(text, query.folded_words)
+    return number, snippet(text, query.folded_forms)
 
 
 def _pattern(phrases: Set[str], accents: bool = False) -> re.Pattern[str]:

@@ -41,9 +41,10 @@ from indexing.base import (
     SearchResults,
 )
 from indexing.entry import IndexEntry, entry
+from indexing.fuzzy import Frequencies, corrected
 from indexing.highlight import shown_page
 from indexing.opensearch_mapping import DEFAULT_ALIAS, MAPPING_VERSION, index_template
-from indexing.opensearch_query import search_request
+from indexing.opensearch_query import nearby_answer, nearby_request, search_request
 from indexing.query import parse
 
 _ALIAS = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -135,6 +136,7 @@ class OpenSearchSearch:
         if parsed.empty or not query.access_levels:
             return SearchResults(total=0)
         with self._errors():
+            parsed = corrected(parsed, self._nearby)
             answer = self.client.search(index=self.alias, body=search_request(parsed, query))
         hits = []
         for found in answer["hits"]["hits"]:
@@ -168,6 +170,10 @@ class OpenSearchSearch:
 
     def close(self) -> None:
         self.client.close()
+
+    def _nearby(self, asked: list[str]) -> Frequencies:
+        answer = self.client.search(index=self.alias, body=nearby_request(asked))
+        return nearby_answer(asked, answer)
 
     def _bulk(self, index: str, documents: Iterable[Document]) -> int:
         """Index `documents` in chunks, BULK_REQUESTS requests under way at once (the node

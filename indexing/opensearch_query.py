@@ -1,9 +1,10 @@
 """A staff query as an OpenSearch request: the ranking of indexing.query as score tiers.
 
 A document's score is a sum of constant scores, one tier per ranking rule, each tier worth
-more than everything the tiers below it can add: the number/notation, the whole query as a
-phrase in the fields, every word of it in the fields, the exact then the folded words in
-the text, the adjacent pairs, and BM25 (scaled down) last. Scores are 32-bit floats: for
+more than everything the tiers below it can add: the number/notation, the misspelt words
+held as typed (indexing.fuzzy), the whole query as a phrase in the fields, every word of it
+in the fields, the exact then the folded words in the text, the adjacent pairs, and BM25
+(scaled down) last. Scores are 32-bit floats: for
 a query of ten words or more, part of BM25's share is below their precision, so documents
 alike in every tier may come in the newest order where SQLite keeps BM25's. Access levels
 filter the query itself; the user's filters are a post filter, so that each facet can be
@@ -13,10 +14,12 @@ counted with the other filters only.
 from itertools import pairwise
 from typing import Any
 
+from archive_schema.vietnamese import fold
 from indexing.base import FACET_SIZE, FACETS, FacetValue, SearchQuery, Sort
+from indexing.fuzzy import NEAREST, Frequencies
 from indexing.query import ParsedQuery
 
-TIERS = ("pair", "folded", "exact", "meta_all", "meta_phrase", "number")
+TIERS = ("pair", "folded", "exact", "meta_all", "meta_phrase", "as_typed", "number")
 ONCE = {"meta_all", "meta_phrase"}  # tiers a document scores at most once
 BM25_SCALE = 0.01  # BM25 of a word is at most ~30: scaled, it stays under the lowest tier
 SHOWN_FIELDS = [
@@ -39,22 +42,24 @@ def search_request(parsed: ParsedQuery, query: SearchQuery) -> dict[str, Any]:
     filters = query.filters()
     tiers = _tiers(parsed)
     query_words = sorted(parsed.exact_words)
-    every_word = [_phrase("meta.folded", w) for w in query_words]
+    folded_words = sorted(parsed.folded_words)
+    every_word = [_forms("meta.folded", parsed, w) for w in folded_words]
     in_fields = [_constant({"bool": {"must": every_word}}, tiers["meta_all"])]
     if parsed.whole:
         in_fields.append(_constant(_phrase("meta.folded", parsed.whole), tiers["meta_phrase"]))
     ranked = (
-        in_fields
+        [_constant(_any_of(_folded(word)), tiers["as_typed"]) for word, _ in parsed.near]
+        + in_fields
         + [_constant(_phrase("words", w), tiers["exact"]) for w in query_words]
-        + [_constant(_phrase("words.folded", w), tiers["folded"]) for w in query_words]
-        + [_constant(_phrase("words.folded", p), tiers["pair"]) for p in sorted(parsed.pairs)]
+        + [_constant(_forms("words.folded", parsed, w), tiers["folded"]) for w in folded_words]
+        + [_constant(_any_of(_phrases("words.folded", p)), tiers["pair"]) for p in parsed.pairs]
     )
     if parsed.number_symbol:
         ranked.append(_constant({"term": {"number_key": parsed.number_symbol}}, tiers["number"]))
     return {
         "query": {
             "bool": {
-                "must": [_group(" ".join(group)) for group in parsed.groups],
+                "must": [_group(parsed, group) for group in parsed.groups],
                 "should": ranked,
                 "filter": [{"terms": {"access_level": sorted(query.access_levels)}}],
             }
@@ -76,6 +81,53 @@ def search_request(parsed: ParsedQuery, query: SearchQuery) -> dict[str, Any]:
     }
 
 
+def nearby_request(asked: list[str]) -> dict[str, Any]:
+    """The frequencies of indexing.fuzzy: each folded word's documents in each folded field
+    (a filter's count), and the words one edit away with theirs (the term suggester)."""
+    fields = ("words.folded", "meta.folded")
+    return {
+        "size": 0,
+        "track_total_hits": False,
+        "aggs": {
+            f"{n}:{field}": {"filter": {"term": {field: word}}}
+            for n, word in enumerate(asked)
+            for field in fields
+        },
+        "suggest": {
+            f"{n}:{field}": {
+                "text": word,
+                "term": {
+                    "field": field,
+                    "suggest_mode": "always",
+                    "max_edits": 1,
+                    "prefix_length": 0,
+                    "min_word_length": 1,
+                    "accuracy": 0.0,
+                    "max_term_freq": 1.0,  # 100 % of the documents: any word, however common
+                    "size": NEAREST,
+                    "max_inspections": 100,
+                    "sort": "frequency",
+                },
+            }
+            for n, word in enumerate(asked)
+            for field in fields
+        },
+    }
+
+
+def nearby_answer(asked: list[str], answer: dict[str, Any]) -> Frequencies:
+    found = {}
+    for n, word in enumerate(asked):
+        keys = [key for key in answer["aggregations"] if key.split(":", 1)[0] == str(n)]
+        frequency = max(answer["aggregations"][key]["doc_count"] for key in keys)
+        near: dict[str, int] = {}
+        for key in keys:
+            for option in answer["suggest"][key][0]["options"]:
+                near[option["text"]] = max(near.get(option["text"], 0), option["freq"])
+        found[word] = (frequency, near)
+    return found
+
+
 def _tiers(parsed: ParsedQuery) -> dict[str, float]:
     """The worth of one match in each tier: more than the most the tiers below can add."""
     most = max(len(parsed.exact_words), len(parsed.pairs), len(parsed.groups)) + 1
@@ -85,19 +137,42 @@ def _tiers(parsed: ParsedQuery) -> dict[str, float]:
     return worth
 
 
-def _group(text: str) -> dict[str, Any]:
-    """One word or phrase, in the text (scored by BM25) or in the metadata (not scored)."""
+def _group(parsed: ParsedQuery, group: tuple[str, ...]) -> dict[str, Any]:
+    """One word or phrase, in the text (scored by BM25) or in the metadata (not scored),
+    or a misspelt word's neighbours in either (not scored)."""
+    text = " ".join(group)
     metadata = [_phrase("meta", text), _phrase("meta.folded", text)]
-    return {
-        "bool": {
-            "should": [
-                _phrase("words", text, boost=10 * BM25_SCALE),
-                _phrase("words.folded", text, boost=BM25_SCALE),
-                _constant({"bool": {"should": metadata}}, 0),
-            ],
-            "minimum_should_match": 1,
-        }
-    }
+    neighbours = parsed.forms(fold(text))[1:]
+    if neighbours:
+        metadata += [{"terms": {field: neighbours}} for field in ("words.folded", "meta.folded")]
+    return _any_of(
+        [
+            _phrase("words", text, boost=10 * BM25_SCALE),
+            _phrase("words.folded", text, boost=BM25_SCALE),
+            _constant(_any_of(metadata), 0),
+        ]
+    )
+
+
+def _folded(word: str) -> list[dict[str, Any]]:
+    """A folded word in the text or in the fields."""
+    return [_phrase(field, word) for field in ("words.folded", "meta.folded")]
+
+
+def _phrases(field: str, phrases: frozenset[str]) -> list[dict[str, Any]]:
+    return [_phrase(field, phrase) for phrase in sorted(phrases)]
+
+
+def _forms(field: str, parsed: ParsedQuery, folded_word: str) -> dict[str, Any]:
+    """A folded word, or one of its neighbours when it is misspelt, in `field`."""
+    word, *neighbours = parsed.forms(folded_word)
+    if not neighbours:
+        return _phrase(field, word)
+    return _any_of([_phrase(field, word), {"terms": {field: neighbours}}])
+
+
+def _any_of(queries: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"bool": {"should": queries, "minimum_should_match": 1}}
 
 
 def _phrase(field: str, text: str, boost: float = 1.0) -> dict[str, Any]:

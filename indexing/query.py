@@ -5,19 +5,22 @@ engine's own syntax are never passed through.
 
 A document matches when each word or phrase of the query is in its text (any page) or
 in its fields (type, number, issuing agency, subject, signer), with accents as typed or
-without. Staff look a record up by what it is about, so a record whose fields hold the
-query ranks above one that only mentions it in its body. Documents rank by, in order:
+without, or, for a word the index barely holds, one edit away (indexing.fuzzy). Staff look
+a record up by what it is about, so a record whose fields hold the query ranks above one
+that only mentions it in its body. Documents rank by, in order:
 1. the query is the document's number and notation (`12/CT-UBND`);
-2. its fields hold the whole query as a phrase (accents folded);
-3. its fields hold every word of the query (accents folded); a few words of the query in
+2. how many of the misspelt words it holds as typed rather than one edit away;
+3. its fields hold the whole query as a phrase (accents folded);
+4. its fields hold every word of the query (accents folded, or a misspelt word's
+   neighbour); a few words of the query in
    a field do not count here, or an agency's name would outrank the body that holds the
    whole query;
-4. how many of the query's words its text holds with the accents as typed
+5. how many of the query's words its text holds with the accents as typed
    (`bán` above `bạn`);
-5. how many its text holds once accents are folded away;
-6. how many adjacent pairs of the query's words stand together in its text, so that the
+6. how many its text holds once accents are folded away (or as a neighbour);
+7. how many adjacent pairs of the query's words stand together in its text, so that the
    syllables of a word (`công nghệ thông tin`) count more together than scattered;
-7. BM25, whose length normalisation keeps a long record from winning by its size; then
+8. BM25, whose length normalisation keeps a long record from winning by its size; then
    the newest document first.
 OpenSearch ranks every document by these tiers; SQLite FTS5 ranks by BM25 with matches in
 the fields weighing ten times those in the text, and exact words ten times folded ones,
@@ -44,6 +47,8 @@ class ParsedQuery:
     phrases: tuple[tuple[str, ...], ...]  # each a run of canonical words
     number_symbol: str | None  # the query as a number/notation key (`12/ct-ubnd`)
     sequence: tuple[str, ...]  # every word of the query, in order
+    # each misspelt folded word with the words one edit away it also matches (indexing.fuzzy)
+    near: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def whole(self) -> str | None:
@@ -67,11 +72,26 @@ class ParsedQuery:
     def folded_words(self) -> frozenset[str]:
         return frozenset(fold(w) for w in self.exact_words)
 
+    def forms(self, folded_word: str) -> tuple[str, ...]:
+        """The folded words that count as `folded_word` in a document: itself, and its
+        neighbours when it is misspelt."""
+        return (folded_word, *dict(self.near).get(folded_word, ()))
+
     @property
-    def pairs(self) -> frozenset[str]:
-        """Adjacent words of the query, joined by a space: `công nghệ`, `nghệ thông`."""
+    def folded_forms(self) -> frozenset[str]:
+        """The folded words that count as the query's words in a document."""
+        return frozenset(form for word in self.folded_words for form in self.forms(word))
+
+    @property
+    def pairs(self) -> tuple[frozenset[str], ...]:
+        """Each adjacent pair of the query's words (`công nghệ`, `nghệ thông`) as the folded
+        two-word phrases that count for it (`cong nghe`, and a misspelt word's neighbours)."""
         runs = (self.terms, *self.phrases)
-        return frozenset(f"{a} {b}" for run in runs for a, b in pairwise(run))
+        return tuple(
+            frozenset(f"{x} {y}" for x in self.forms(fold(a)) for y in self.forms(fold(b)))
+            for run in runs
+            for a, b in pairwise(run)
+        )
 
 
 def words(text: str) -> list[str]:

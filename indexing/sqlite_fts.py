@@ -33,6 +33,7 @@ from indexing.base import (
     Sort,
 )
 from indexing.entry import entry
+from indexing.fuzzy import Frequencies, corrected, variants
 from indexing.highlight import shown_page
 from indexing.query import ParsedQuery, parse
 
@@ -96,6 +97,10 @@ class SqliteSearch:
                 f"{path}: {error} (this Python's SQLite lacks FTS5)"
             ) from error
         self.current = version == SCHEMA_VERSION  # else made by an older sohoa
+        # each term's documents in each column: the frequencies of indexing.fuzzy
+        self.connection.execute(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.vocabulary USING fts5vocab(main, words, col)"
+        )
 
     def index(self, documents: Iterable[Document]) -> None:
         self._check_schema()
@@ -130,6 +135,7 @@ class SqliteSearch:
         parsed = parse(query.text)
         if parsed.empty or not query.access_levels:
             return SearchResults(total=0)
+        parsed = corrected(parsed, self._nearby)
         self.connection.execute("DROP TABLE IF EXISTS temp.found")
         parameters = {
             "match": _match_expression(parsed),
@@ -173,10 +179,28 @@ class SqliteSearch:
         beyond = rows(end - RESCORED, RESCORED) if end > RESCORED else []
         return (window + beyond)[query.offset : end]
 
+    def _nearby(self, asked: list[str]) -> Frequencies:
+        """indexing.fuzzy's frequencies, of the vocabulary of the folded columns."""
+        near = {word: variants(word) for word in asked}
+        terms = sorted(set(asked).union(*near.values()))
+        frequency = dict(
+            self.connection.execute(
+                "SELECT term, max(doc) FROM temp.vocabulary WHERE term IN"
+                " (SELECT value FROM json_each(?)) AND col IN ('folded', 'meta_folded')"
+                " GROUP BY term",
+                (json.dumps(terms),),
+            ).fetchall()
+        )
+        return {
+            word: (frequency.get(word, 0), {n: frequency[n] for n in near[word] if n in frequency})
+            for word in asked
+        }
+
     def _tiers(self, parsed: ParsedQuery, keys: list[int]) -> dict[int, tuple[int, ...]]:
-        """For each document, minus its counts in the tiers 2-7 of indexing.query."""
-        folded_pairs = [fold(pair) for pair in parsed.pairs]
-        exact_words, folded_words, whole = parsed.exact_words, parsed.folded_words, parsed.whole
+        """For each document, minus its counts in the tiers 2-8 of indexing.query."""
+        exact_words, whole = parsed.exact_words, parsed.whole
+        folded_words = [parsed.forms(word) for word in parsed.folded_words]
+        misspelt = [word for word, _ in parsed.near]
         tiers: dict[int, tuple[int, ...]] = {}
         texts = self.connection.execute(
             "SELECT rowid, exact, folded, meta_folded FROM words"
@@ -186,11 +210,12 @@ class SqliteSearch:
         for key, *columns in texts:
             exact, folded, meta_folded = (f" {column} " for column in columns)
             tiers[key] = (
+                -sum(f" {word} " in folded or f" {word} " in meta_folded for word in misspelt),
                 -int(whole is not None and f" {whole} " in meta_folded),
-                -all(f" {word} " in meta_folded for word in folded_words),
+                -all(any(f" {f} " in meta_folded for f in forms) for forms in folded_words),
                 -sum(f" {word} " in exact for word in exact_words),
-                -sum(f" {word} " in folded for word in folded_words),
-                -sum(f" {pair} " in folded for pair in folded_pairs),
+                -sum(any(f" {f} " in folded for f in forms) for forms in folded_words),
+                -sum(any(f" {p} " in folded for p in forms) for forms in parsed.pairs),
             )
         return tiers
 
@@ -303,10 +328,10 @@ def _where(filters: dict[str, FacetValue]) -> tuple[str, dict[str, Any]]:
 
 def _match_expression(query: ParsedQuery) -> str:
     """An FTS5 expression built from words only: every word or phrase must match, exactly
-    or folded, in the text or in the metadata."""
+    or folded (or a misspelt word's neighbour), in the text or in the metadata."""
     clauses = []
     for group in query.groups:
         exact = " ".join(group)
-        folded = " ".join(fold(word) for word in group)
-        clauses.append(f'({{exact meta_exact}} : "{exact}" OR {{folded meta_folded}} : "{folded}")')
+        folded = " OR ".join(f'"{form}"' for form in query.forms(" ".join(map(fold, group))))
+        clauses.append(f'({{exact meta_exact}} : "{exact}" OR {{folded meta_folded}} : ({folded}))')
     return " AND ".join(clauses)

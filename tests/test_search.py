@@ -196,6 +196,27 @@ def test_the_whole_query_in_the_fields_ranks_above_its_words_scattered_there(
     assert ids(backend, "bao ve rung dau nguon") == ["whole", "scattered"]
 
 
+def test_a_word_the_index_lacks_matches_the_words_one_edit_away(backend: SearchBackend) -> None:
+    assert ids(backend, "gia ban xi mănh") == ["price"]  # a letter changed
+    assert ids(backend, "ke hoahc phong chong") == ["plan"]  # two letters swapped
+    assert ids(backend, "cong nghe thog tin") == ["party", "scattered"]  # a letter dropped
+    assert ids(backend, "Dảng bộ bắc ninhh") == ["party"]  # a letter added
+    assert ids(backend, '"xi mănh"') == []  # a phrase in quotes is matched as typed
+    assert ids(backend, "dich") == ["plan"]  # not `định`: `dịch` is in the index
+
+
+def test_a_misspelt_word_ranks_below_the_words_as_typed(backend: SearchBackend) -> None:
+    """A word a hundred times rarer than its neighbour is taken as misspelt, but a
+    document that holds it as typed (`mănh`, damaged by OCR) still comes first, above
+    records whose subject holds its neighbour."""
+    backend.index([doc(f"cement-{n}", ["Lô hàng."], subject=f"Xi măng lô {n}") for n in range(100)])
+    backend.index([doc("damaged", ["Xi mănh lô hàng"], issue_date=date(1990, 1, 1))])
+    found = backend.search(SearchQuery("xi manh", READER, limit=3))
+    assert found.total == 102
+    assert found.hits[0].document_id == "damaged"
+    assert ids(backend, "xi măng lô 7") == ["cement-7"]
+
+
 def test_filters(backend: SearchBackend) -> None:
     assert ids(backend, "ủy ban nhân dân", doc_type="Kế hoạch") == ["plan"]
     assert ids(backend, "ủy ban nhân dân", year=1998) == ["price"]
