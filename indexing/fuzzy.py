@@ -6,8 +6,9 @@ folded words: a letter dropped, added, changed, or two swapped). The second rule
 damaged word that the OCR of some page happens to hold from hiding the word meant. Words
 in quotes, numbers and words under three letters are matched as typed. A document that
 needs such a neighbour ranks below every document that holds the words as typed or folded
-(indexing.query). A word's frequency is the most documents holding it in their folded
-text or in their folded fields, counted over the whole index, as both backends count it.
+(indexing.query). Both backends count over the whole index: a query word's frequency is
+the documents holding it in their text or their fields (accents folded), a neighbour's the
+most of those holding it in either.
 """
 
 from collections.abc import Callable, Mapping

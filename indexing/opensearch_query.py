@@ -82,16 +82,15 @@ def search_request(parsed: ParsedQuery, query: SearchQuery) -> dict[str, Any]:
 
 
 def nearby_request(asked: list[str]) -> dict[str, Any]:
-    """The frequencies of indexing.fuzzy: each folded word's documents in each folded field
-    (a filter's count), and the words one edit away with theirs (the term suggester)."""
+    """The frequencies of indexing.fuzzy: each folded word's documents (a filter's count),
+    and the words one edit away with theirs in each field (the term suggester)."""
     fields = ("words.folded", "meta.folded")
     return {
         "size": 0,
         "track_total_hits": False,
         "aggs": {
-            f"{n}:{field}": {"filter": {"term": {field: word}}}
+            str(n): {"filter": {"bool": {"should": [{"term": {f: word}} for f in fields]}}}
             for n, word in enumerate(asked)
-            for field in fields
         },
         "suggest": {
             f"{n}:{field}": {
@@ -118,13 +117,11 @@ def nearby_request(asked: list[str]) -> dict[str, Any]:
 def nearby_answer(asked: list[str], answer: dict[str, Any]) -> Frequencies:
     found = {}
     for n, word in enumerate(asked):
-        keys = [key for key in answer["aggregations"] if key.split(":", 1)[0] == str(n)]
-        frequency = max(answer["aggregations"][key]["doc_count"] for key in keys)
         near: dict[str, int] = {}
-        for key in keys:
+        for key in (k for k in answer["suggest"] if k.split(":", 1)[0] == str(n)):
             for option in answer["suggest"][key][0]["options"]:
                 near[option["text"]] = max(near.get(option["text"], 0), option["freq"])
-        found[word] = (frequency, near)
+        found[word] = (answer["aggregations"][str(n)]["doc_count"], near)
     return found
 
 

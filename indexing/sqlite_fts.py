@@ -33,7 +33,7 @@ from indexing.base import (
     Sort,
 )
 from indexing.entry import entry
-from indexing.fuzzy import Frequencies, corrected, variants
+from indexing.fuzzy import RARER, Frequencies, corrected, variants
 from indexing.highlight import shown_page
 from indexing.query import ParsedQuery, parse
 
@@ -180,21 +180,34 @@ class SqliteSearch:
         return (window + beyond)[query.offset : end]
 
     def _nearby(self, asked: list[str]) -> Frequencies:
-        """indexing.fuzzy's frequencies, of the vocabulary of the folded columns."""
-        near = {word: variants(word) for word in asked}
-        terms = sorted(set(asked).union(*near.values()))
-        frequency = dict(
+        """indexing.fuzzy's frequencies. A word's documents are counted only up to the
+        count that makes it too common to be misspelt: FTS5 counts by walking the word's
+        postings, 5 ms for a word in most records. Only then are the words one edit away
+        looked up, in the vocabulary of the folded columns."""
+        documents = self.connection.execute("SELECT count(*) FROM documents").fetchone()[0]
+        common = documents // RARER + 1
+        held = {word: self._holding(word, common) for word in asked}
+        near = {word: variants(word) for word in asked if held[word] < common}
+        found = dict(
             self.connection.execute(
                 "SELECT term, max(doc) FROM temp.vocabulary WHERE term IN"
                 " (SELECT value FROM json_each(?)) AND col IN ('folded', 'meta_folded')"
                 " GROUP BY term",
-                (json.dumps(terms),),
+                (json.dumps(sorted(set().union(*near.values()))),),
             ).fetchall()
         )
         return {
-            word: (frequency.get(word, 0), {n: frequency[n] for n in near[word] if n in frequency})
+            word: (held[word], {n: found[n] for n in near.get(word, ()) if n in found})
             for word in asked
         }
+
+    def _holding(self, word: str, most: int) -> int:
+        """How many documents hold the folded `word` in their text or fields, up to `most`."""
+        counted = self.connection.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM words WHERE words MATCH ? LIMIT ?)",
+            (f'{{folded meta_folded}} : "{word}"', most),
+        )
+        return int(counted.fetchone()[0])
 
     def _tiers(self, parsed: ParsedQuery, keys: list[int]) -> dict[int, tuple[int, ...]]:
         """For each document, minus its counts in the tiers 2-8 of indexing.query."""
