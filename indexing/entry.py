@@ -22,9 +22,14 @@ class IndexEntry:
     retention_status: str
     needs_review: bool
     signed: bool
-    words: str  # the canonical lower-case words of every page, in order, space-separated
-    meta_words: str  # those of its fields: type, number, agency, subject, signer
+    meta_words: str  # the canonical words of type, number, agency, subject and signer
     pages: tuple[tuple[int, str], ...]  # (number, text) of each page, for hits and snippets
+    page_words: tuple[str, ...]  # the canonical words of each page, space-separated
+
+    @property
+    def words(self) -> str:
+        """The words of every page, in order."""
+        return " ".join(self.page_words)
 
     @property
     def year(self) -> int | None:
@@ -45,7 +50,7 @@ def entry(doc: Document) -> IndexEntry:
         retention_status=doc.retention.status if doc.retention else "unclassified",
         needs_review=any(page.needs_review for page in doc.pages),
         signed=any(s.on == "original" for s in doc.signatures),
-        words=" ".join(" ".join(words(page.text)) for page in doc.pages),
         meta_words=" ".join(words(" ".join(value for value in meta if value))),
         pages=tuple((page.number, page.text) for page in doc.pages),
+        page_words=tuple(" ".join(words(page.text)) for page in doc.pages),
     )

@@ -6,9 +6,10 @@ folded words: a letter dropped, added, changed, or two swapped). The second rule
 damaged word that the OCR of some page happens to hold from hiding the word meant. Words
 in quotes, numbers and words under three letters are matched as typed. A document that
 needs such a neighbour ranks below every document that holds the words as typed or folded
-(indexing.query). Both backends count over the whole index: a query word's frequency is
-the documents holding it in their text or their fields (accents folded), a neighbour's the
-most of those holding it in either.
+(indexing.query). Both backends count over the whole index, accents folded: SQLite the
+records holding a word in their text or fields, OpenSearch the pages holding it or the
+records holding it in their fields, whichever is more; a word and its neighbour are
+compared alike.
 """
 
 from collections.abc import Callable, Mapping

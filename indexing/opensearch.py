@@ -42,7 +42,7 @@ from indexing.base import (
 )
 from indexing.entry import IndexEntry, entry
 from indexing.fuzzy import Frequencies, corrected
-from indexing.highlight import shown_page
+from indexing.highlight import snippet
 from indexing.opensearch_mapping import DEFAULT_ALIAS, MAPPING_VERSION, index_template
 from indexing.opensearch_query import nearby_answer, nearby_request, search_request
 from indexing.query import parse
@@ -141,14 +141,13 @@ class OpenSearchSearch:
         hits = []
         for found in answer["hits"]["hits"]:
             shown = found["_source"]
-            pages = [(page["number"], page["text"]) for page in shown["pages"]]
-            number, passage = shown_page(pages, parsed)
+            page = _shown(found)
             hits.append(
                 Hit(
                     document_id=found["_id"],
-                    page=number,
+                    page=page.get("number", 1),
                     score=found["_score"],
-                    snippet=passage,
+                    snippet=snippet(page.get("text", ""), parsed.folded_forms),
                     doc_type=shown.get("doc_type"),
                     number_symbol=shown.get("number_symbol"),
                     issue_date=date.fromisoformat(shown["issue_date"])
@@ -253,6 +252,13 @@ class OpenSearchSearch:
             ) from error
 
 
+def _shown(hit: dict[str, Any]) -> dict[str, Any]:
+    """The page a hit opens at (its inner hit): {number, text}, or {} for a record without
+    pages."""
+    pages = hit.get("inner_hits", {}).get("shown", {}).get("hits", {}).get("hits", [])
+    return pages[0]["_source"] if pages else {}
+
+
 def _chunks(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:
     iterator = iter(documents)
     while chunk := list(islice(iterator, size)):
@@ -273,7 +279,9 @@ def _source(e: IndexEntry) -> dict[str, Any]:
         "retention_status": e.retention_status,
         "needs_review": e.needs_review,
         "signed": e.signed,
-        "words": e.words,
         "meta": e.meta_words,
-        "pages": [{"number": number, "text": text} for number, text in e.pages],
+        "pages": [
+            {"number": number, "text": text, "words": page_words}
+            for (number, text), page_words in zip(e.pages, e.page_words, strict=True)
+        ],
     }

@@ -21,7 +21,19 @@ from indexing.query import ParsedQuery
 
 TIERS = ("pair", "folded", "exact", "meta_all", "meta_phrase", "as_typed", "number")
 ONCE = {"meta_all", "meta_phrase"}  # tiers a document scores at most once
-BM25_SCALE = 0.01  # BM25 of a word is at most ~30: scaled, it stays under the lowest tier
+WORDS, FOLDED = "pages.words", "pages.words.folded"
+BM25_SCALE = 0.01
+SUGGESTED = {  # the term suggester, as indexing.fuzzy: every word one edit away
+    "suggest_mode": "always",
+    "max_edits": 1,
+    "prefix_length": 0,
+    "min_word_length": 1,
+    "accuracy": 0.0,
+    "max_term_freq": 1.0,  # 100 % of the documents: any word, however common
+    "size": NEAREST,
+    "max_inspections": 100,
+    "sort": "frequency",
+}  # BM25 of a word is at most ~30: scaled, it stays under the lowest tier
 SHOWN_FIELDS = [
     "doc_type",
     "number_symbol",
@@ -29,8 +41,7 @@ SHOWN_FIELDS = [
     "issuing_agency",
     "subject",
     "access_level",
-    "pages",
-]
+]  # not the pages: the one shown comes as an inner hit
 NEWEST_FIRST = {"issue_date": {"order": "desc", "missing": "_last"}}
 ORDER: dict[Sort, list[Any]] = {
     Sort.RELEVANCE: ["_score", NEWEST_FIRST, {"document_id": "asc"}],
@@ -41,18 +52,17 @@ ORDER: dict[Sort, list[Any]] = {
 def search_request(parsed: ParsedQuery, query: SearchQuery) -> dict[str, Any]:
     filters = query.filters()
     tiers = _tiers(parsed)
-    query_words = sorted(parsed.exact_words)
-    folded_words = sorted(parsed.folded_words)
-    every_word = [_forms("meta.folded", parsed, w) for w in folded_words]
+    every_word = [_forms("meta.folded", parsed, w) for w in sorted(parsed.folded_words)]
     in_fields = [_constant({"bool": {"must": every_word}}, tiers["meta_all"])]
     if parsed.whole:
         in_fields.append(_constant(_phrase("meta.folded", parsed.whole), tiers["meta_phrase"]))
     ranked = (
         [_constant(_any_of(_folded(word)), tiers["as_typed"]) for word, _ in parsed.near]
         + in_fields
-        + [_constant(_phrase("words", w), tiers["exact"]) for w in query_words]
-        + [_constant(_forms("words.folded", parsed, w), tiers["folded"]) for w in folded_words]
-        + [_constant(_any_of(_phrases("words.folded", p)), tiers["pair"]) for p in parsed.pairs]
+        + [_constant(_in_pages(exact), tiers["exact"]) for exact in _exact(parsed)]
+        + [_constant(_in_pages(folded), tiers["folded"]) for folded in _folded_forms(parsed)]
+        + [_constant(_in_pages(pair), tiers["pair"]) for pair in _pairs(parsed)]
+        + [_shown_page(parsed)]
     )
     if parsed.number_symbol:
         ranked.append(_constant({"term": {"number_key": parsed.number_symbol}}, tiers["number"]))
@@ -82,46 +92,32 @@ def search_request(parsed: ParsedQuery, query: SearchQuery) -> dict[str, Any]:
 
 
 def nearby_request(asked: list[str]) -> dict[str, Any]:
-    """The frequencies of indexing.fuzzy: each folded word's documents (a filter's count),
-    and the words one edit away with theirs in each field (the term suggester)."""
-    fields = ("words.folded", "meta.folded")
-    return {
-        "size": 0,
-        "track_total_hits": False,
-        "aggs": {
-            str(n): {"filter": {"bool": {"should": [{"term": {f: word}} for f in fields]}}}
-            for n, word in enumerate(asked)
-        },
-        "suggest": {
-            f"{n}:{field}": {
-                "text": word,
-                "term": {
-                    "field": field,
-                    "suggest_mode": "always",
-                    "max_edits": 1,
-                    "prefix_length": 0,
-                    "min_word_length": 1,
-                    "accuracy": 0.0,
-                    "max_term_freq": 1.0,  # 100 % of the documents: any word, however common
-                    "size": NEAREST,
-                    "max_inspections": 100,
-                    "sort": "frequency",
-                },
-            }
-            for n, word in enumerate(asked)
-            for field in fields
-        },
-    }
+    """The frequencies of indexing.fuzzy: each folded word's pages and records (filters'
+    counts), and the words one edit away with theirs (the term suggester), in the pages'
+    text and in the fields."""
+    counts: dict[str, Any] = {}
+    suggest: dict[str, Any] = {}
+    for n, word in enumerate(asked):
+        counts[f"{n}:pages"] = {
+            "nested": {"path": "pages"},
+            "aggs": {"held": {"filter": {"term": {FOLDED: word}}}},
+        }
+        counts[f"{n}:meta"] = {"filter": {"term": {"meta.folded": word}}}
+        for field in (FOLDED, "meta.folded"):
+            suggest[f"{n}:{field}"] = {"text": word, "term": {"field": field, **SUGGESTED}}
+    return {"size": 0, "track_total_hits": False, "aggs": counts, "suggest": suggest}
 
 
 def nearby_answer(asked: list[str], answer: dict[str, Any]) -> Frequencies:
     found = {}
+    counts = answer["aggregations"]
     for n, word in enumerate(asked):
         near: dict[str, int] = {}
         for key in (k for k in answer["suggest"] if k.split(":", 1)[0] == str(n)):
             for option in answer["suggest"][key][0]["options"]:
                 near[option["text"]] = max(near.get(option["text"], 0), option["freq"])
-        found[word] = (answer["aggregations"][str(n)]["doc_count"], near)
+        held = max(counts[f"{n}:pages"]["held"]["doc_count"], counts[f"{n}:meta"]["doc_count"])
+        found[word] = (held, near)
     return found
 
 
@@ -135,29 +131,65 @@ def _tiers(parsed: ParsedQuery) -> dict[str, float]:
 
 
 def _group(parsed: ParsedQuery, group: tuple[str, ...]) -> dict[str, Any]:
-    """One word or phrase, in the text (scored by BM25) or in the metadata (not scored),
-    or a misspelt word's neighbours in either (not scored)."""
+    """One word or phrase on a page (scored by BM25, the best page's) or in the metadata
+    (not scored), or a misspelt word's neighbours in either (not scored)."""
     text = " ".join(group)
+    on_a_page = [
+        _phrase(WORDS, text, boost=10 * BM25_SCALE),
+        _phrase(FOLDED, text, boost=BM25_SCALE),
+    ]
     metadata = [_phrase("meta", text), _phrase("meta.folded", text)]
     neighbours = parsed.forms(fold(text))[1:]
     if neighbours:
-        metadata += [{"terms": {field: neighbours}} for field in ("words.folded", "meta.folded")]
-    return _any_of(
-        [
-            _phrase("words", text, boost=10 * BM25_SCALE),
-            _phrase("words.folded", text, boost=BM25_SCALE),
-            _constant(_any_of(metadata), 0),
+        metadata += [
+            _in_pages({"terms": {FOLDED: neighbours}}),
+            {"terms": {"meta.folded": neighbours}},
         ]
+    return _any_of([_in_pages(_any_of(on_a_page), "max"), _constant(_any_of(metadata), 0)])
+
+
+def _shown_page(parsed: ParsedQuery) -> dict[str, Any]:
+    """Not scored: the page a hit opens at, as an inner hit (indexing.highlight's rule: the
+    page with most of the words as typed, then folded, then most pairs, then the first)."""
+    pair, folded = 1.0, len(parsed.pairs) + 1.0
+    exact = folded * (len(parsed.folded_words) + 1)
+    counts = (
+        [_constant(q, exact) for q in _exact(parsed)]
+        + [_constant(q, folded) for q in _folded_forms(parsed)]
+        + [_constant(q, pair) for q in _pairs(parsed)]
     )
+    shown = {
+        "name": "shown",
+        "size": 1,
+        "sort": [{"_score": "desc"}, {"pages.number": "asc"}],
+        "_source": ["pages.number", "pages.text"],
+    }
+    page = {"bool": {"should": [*counts, {"match_all": {"boost": 0}}]}}
+    return {"nested": {"path": "pages", "query": page, "score_mode": "none", "inner_hits": shown}}
+
+
+def _exact(parsed: ParsedQuery) -> list[dict[str, Any]]:
+    """Each word of the query, as typed, on a page."""
+    return [_phrase(WORDS, word) for word in sorted(parsed.exact_words)]
+
+
+def _folded_forms(parsed: ParsedQuery) -> list[dict[str, Any]]:
+    """Each word of the query, folded (or a misspelt word's neighbour), on a page."""
+    return [_forms(FOLDED, parsed, word) for word in sorted(parsed.folded_words)]
+
+
+def _pairs(parsed: ParsedQuery) -> list[dict[str, Any]]:
+    """Each adjacent pair of the query's words, folded, on a page."""
+    return [_any_of([_phrase(FOLDED, p) for p in sorted(pair)]) for pair in parsed.pairs]
 
 
 def _folded(word: str) -> list[dict[str, Any]]:
-    """A folded word in the text or in the fields."""
-    return [_phrase(field, word) for field in ("words.folded", "meta.folded")]
+    """A folded word on a page or in the fields."""
+    return [_in_pages(_phrase(FOLDED, word)), _phrase("meta.folded", word)]
 
 
-def _phrases(field: str, phrases: frozenset[str]) -> list[dict[str, Any]]:
-    return [_phrase(field, phrase) for phrase in sorted(phrases)]
+def _in_pages(query: dict[str, Any], score_mode: str = "avg") -> dict[str, Any]:
+    return {"nested": {"path": "pages", "query": query, "score_mode": score_mode}}
 
 
 def _forms(field: str, parsed: ParsedQuery, folded_word: str) -> dict[str, Any]:

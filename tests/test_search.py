@@ -2,6 +2,7 @@
 accents, ranking, phrases, numbers, filters and facets, paging, snippets, security
 trimming, hostile queries, rebuilding while searches go on."""
 
+import json
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -17,6 +18,9 @@ from archive_schema.vocab import cleared_for
 from indexing import SearchIndexError, open_search
 from indexing.base import Facet, SearchBackend, SearchQuery, Sort
 from indexing.highlight import to_html
+from indexing.opensearch import OpenSearchSearch
+from indexing.opensearch_query import search_request
+from indexing.query import parse
 
 READER = cleared_for("internal")
 OFFICER = cleared_for("secret")
@@ -215,6 +219,27 @@ def test_a_misspelt_word_ranks_below_the_words_as_typed(backend: SearchBackend) 
     assert found.total == 102
     assert found.hits[0].document_id == "damaged"
     assert ids(backend, "xi măng lô 7") == ["cement-7"]
+
+
+def test_an_opensearch_hit_carries_only_the_page_it_opens_at(opensearch_url: str) -> None:
+    """A record of 300 pages: the answer holds its page 200, not the text of every page."""
+    alias = f"test-{uuid4().hex[:12]}"
+    search = OpenSearchSearch(f"{opensearch_url}/{alias}")
+    pages = [f"Trang {n} về kế hoạch chung của tỉnh. " * 40 for n in range(1, 301)]
+    pages[199] += "Phương án phòng chống lụt bão."
+    search.index([doc("long", pages, subject="Kế hoạch năm")])
+    query = SearchQuery("phong chong lut bao", READER)
+    answer = search.client.search(index=alias, body=search_request(parse(query.text), query))
+    (hit,) = answer["hits"]["hits"]
+    assert "pages" not in hit["_source"]
+    (shown,) = hit["inner_hits"]["shown"]["hits"]["hits"]
+    assert shown["_source"]["number"] == 200
+    assert len(json.dumps(answer)) < 20_000  # the record's text is 600 kB
+    found = search.search(query).hits[0]
+    assert (found.page, found.snippet.text.endswith("lụt bão.")) == (200, True)
+    search.client.indices.delete(index=f"{alias}-v*")
+    search.client.indices.delete_index_template(name=alias)
+    search.close()
 
 
 def test_filters(backend: SearchBackend) -> None:
