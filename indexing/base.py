@@ -74,6 +74,11 @@ class Snippet:
     marks: tuple[tuple[int, int], ...] = ()
 
 
+# The fields of a hit that can say why it matched (indexing.highlight.matched_in), in the
+# order they are named; "text" is the page it opens at.
+MATCHED_FIELDS = ("number_symbol", "doc_type", "subject", "issuing_agency", "signer_name")
+
+
 @dataclass(frozen=True)
 class Hit:
     document_id: str
@@ -85,7 +90,9 @@ class Hit:
     issue_date: date | None
     issuing_agency: str | None
     subject: str | None
+    signer_name: str | None
     access_level: str
+    matched: tuple[str, ...]  # where the query matched: MATCHED_FIELDS, then "text"
 
 
 @dataclass(frozen=True)

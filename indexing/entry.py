@@ -18,6 +18,7 @@ class IndexEntry:
     issue_date: date | None
     issuing_agency: str | None
     subject: str | None
+    signer_name: str | None
     access_level: str
     retention_status: str
     needs_review: bool
@@ -46,6 +47,7 @@ def entry(doc: Document) -> IndexEntry:
         issue_date=doc.issue_date,
         issuing_agency=doc.issuing_agency,
         subject=doc.subject,
+        signer_name=doc.signer_name,
         access_level=doc.access_level,
         retention_status=doc.retention.status if doc.retention else "unclassified",
         needs_review=any(page.needs_review for page in doc.pages),

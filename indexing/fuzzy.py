@@ -6,10 +6,8 @@ folded words: a letter dropped, added, changed, or two swapped). The second rule
 damaged word that the OCR of some page happens to hold from hiding the word meant. Words
 in quotes, numbers and words under three letters are matched as typed. A document that
 needs such a neighbour ranks below every document that holds the words as typed or folded
-(indexing.query). Both backends count over the whole index, accents folded: SQLite the
-records holding a word in their text or fields, OpenSearch the pages holding it or the
-records holding it in their fields, whichever is more; a word and its neighbour are
-compared alike.
+(indexing.query). Both backends count the records of the whole index that hold a word in
+their text or their fields, accents folded.
 """
 
 from collections.abc import Callable, Mapping
@@ -28,14 +26,25 @@ Frequencies = dict[str, tuple[int, dict[str, int]]]
 Nearby = Callable[[list[str]], Frequencies]
 
 
+def correctable(parsed: ParsedQuery) -> list[str]:
+    """The folded words of `parsed` that may be misspelt."""
+    return sorted({w for w in (fold(term) for term in parsed.terms) if _correctable(w)})
+
+
 def corrected(parsed: ParsedQuery, nearby: Nearby) -> ParsedQuery:
     """`parsed` with the neighbours its misspelt words also match."""
-    asked = sorted({w for w in (fold(term) for term in parsed.terms) if _correctable(w)})
+    asked = correctable(parsed)
     if not asked:
         return parsed
     found = nearby(asked)
     near = tuple((word, close) for word in asked if (close := neighbours(*found[word])))
     return replace(parsed, near=near)
+
+
+def suspect(frequency: int, documents: int) -> bool:
+    """Whether a word that `frequency` of the index's `documents` hold is rare enough to be
+    misspelt: no word one edit away can be a hundred times as frequent otherwise."""
+    return frequency * RARER <= documents
 
 
 def variants(word: str) -> set[str]:

@@ -8,11 +8,11 @@ own (accented) text. Marks are character spans: each front end renders them its 
 
 import html
 import re
-from collections.abc import Sequence, Set
+from collections.abc import Mapping, Sequence, Set
 from functools import lru_cache
 
 from archive_schema.vietnamese import fold
-from indexing.base import Snippet
+from indexing.base import MATCHED_FIELDS, Snippet
 from indexing.query import ParsedQuery, words
 
 _WORD = re.compile(r"\w+")
@@ -39,6 +39,23 @@ def shown_page(pages: Sequence[tuple[int, str]], query: ParsedQuery) -> tuple[in
 
         number, text = max(pages, key=matches)
     return number, snippet(text, query.folded_forms)
+
+
+def matched_in(
+    query: ParsedQuery, fields: Mapping[str, str | None], shown: Snippet
+) -> tuple[str, ...]:
+    """Why a hit matched: which of its MATCHED_FIELDS hold two words of the query or more
+    (all of a one-word query; accents folded, a misspelt word's neighbours counted), then
+    "text" when the page it opens at holds one. A single `ban` of `ỦY BAN` does not make
+    the agency the reason a record about `giá bán` matched."""
+    asked = [frozenset(query.forms(word)) for word in query.folded_words]
+    enough = min(2, len(asked))
+    held = []
+    for name in MATCHED_FIELDS:
+        found = {_fold_word(w) for w in words(fields.get(name) or "")}
+        if enough and sum(bool(forms & found) for forms in asked) >= enough:
+            held.append(name)
+    return (*held, "text") if shown.marks else tuple(held)
 
 
 def _pattern(phrases: Set[str], accents: bool = False) -> re.Pattern[str]:

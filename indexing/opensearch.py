@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from datetime import date
+from functools import partial
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -41,11 +42,18 @@ from indexing.base import (
     SearchResults,
 )
 from indexing.entry import IndexEntry, entry
-from indexing.fuzzy import Frequencies, corrected
-from indexing.highlight import snippet
+from indexing.fuzzy import Frequencies, correctable, corrected, suspect
+from indexing.highlight import matched_in, snippet
 from indexing.opensearch_mapping import DEFAULT_ALIAS, MAPPING_VERSION, index_template
-from indexing.opensearch_query import nearby_answer, nearby_request, search_request
-from indexing.query import parse
+from indexing.opensearch_query import (
+    counted,
+    counts_request,
+    neighbours_request,
+    search_request,
+    shown_pages_request,
+    suggested,
+)
+from indexing.query import ParsedQuery, parse
 
 _ALIAS = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 BULK_REQUESTS = 2  # bulk requests under way at once
@@ -135,29 +143,21 @@ class OpenSearchSearch:
         parsed = parse(query.text)
         if parsed.empty or not query.access_levels:
             return SearchResults(total=0)
+        asked = correctable(parsed)
         with self._errors():
-            parsed = corrected(parsed, self._nearby)
-            answer = self.client.search(index=self.alias, body=search_request(parsed, query))
-        hits = []
-        for found in answer["hits"]["hits"]:
-            shown = found["_source"]
-            page = _shown(found)
-            hits.append(
-                Hit(
-                    document_id=found["_id"],
-                    page=page.get("number", 1),
-                    score=found["_score"],
-                    snippet=snippet(page.get("text", ""), parsed.folded_forms),
-                    doc_type=shown.get("doc_type"),
-                    number_symbol=shown.get("number_symbol"),
-                    issue_date=date.fromisoformat(shown["issue_date"])
-                    if shown.get("issue_date")
-                    else None,
-                    issuing_agency=shown.get("issuing_agency"),
-                    subject=shown.get("subject"),
-                    access_level=shown["access_level"],
-                )
-            )
+            answer = self.client.search(index=self.alias, body=search_request(parsed, query, asked))
+            counts = answer["aggregations"].get("held", {})
+            held, records = counted(asked, counts), counts.get("doc_count", 0)
+            if any(suspect(held[word], records) for word in asked):
+                fixed = corrected(parsed, partial(self._nearby, held, records))
+                if fixed.near:  # searched again, its misspelt words matched by neighbours
+                    parsed = fixed
+                    answer = self.client.search(
+                        index=self.alias, body=search_request(parsed, query, [])
+                    )
+            found = answer["hits"]["hits"]
+            pages = self._shown_pages(parsed, [hit["_id"] for hit in found])
+        hits = [_hit(hit, pages.get(hit["_id"], {}), parsed) for hit in found]
         facets = {
             name: [
                 Facet(bool(b["key"]) if name in YES_NO_FACETS else b["key"], b["doc_count"])
@@ -170,9 +170,32 @@ class OpenSearchSearch:
     def close(self) -> None:
         self.client.close()
 
-    def _nearby(self, asked: list[str]) -> Frequencies:
-        answer = self.client.search(index=self.alias, body=nearby_request(asked))
-        return nearby_answer(asked, answer)
+    def _shown_pages(self, parsed: ParsedQuery, hits: list[str]) -> dict[str, dict[str, Any]]:
+        """Each hit's page ({number, text}) by record id; none for a record without pages."""
+        if not hits:
+            return {}
+        answer = self.client.search(index=self.alias, body=shown_pages_request(parsed, hits))
+        return {
+            found["_id"]: found["inner_hits"]["shown"]["hits"]["hits"][0]["_source"]
+            for found in answer["hits"]["hits"]
+        }
+
+    def _nearby(self, held: dict[str, int], records: int, asked: list[str]) -> Frequencies:
+        """indexing.fuzzy's frequencies, of the words `held` by so many of the `records`:
+        those one edit away from a word rare enough to be misspelt are found by the term
+        suggester, then counted as SQLite counts them."""
+        rare = [word for word in asked if suspect(held[word], records)]
+        answer = self.client.search(index=self.alias, body=neighbours_request(rare))
+        near = suggested(rare, answer)
+        candidates = sorted(set().union(*near.values()))
+        found = {}
+        if candidates:
+            answer = self.client.search(index=self.alias, body=counts_request(candidates))
+            found = counted(candidates, answer["aggregations"])
+        return {
+            word: (held[word], {n: found[n] for n in near.get(word, ()) if found[n]})
+            for word in asked
+        }
 
     def _bulk(self, index: str, documents: Iterable[Document]) -> int:
         """Index `documents` in chunks, BULK_REQUESTS requests under way at once (the node
@@ -252,11 +275,24 @@ class OpenSearchSearch:
             ) from error
 
 
-def _shown(hit: dict[str, Any]) -> dict[str, Any]:
-    """The page a hit opens at (its inner hit): {number, text}, or {} for a record without
-    pages."""
-    pages = hit.get("inner_hits", {}).get("shown", {}).get("hits", {}).get("hits", [])
-    return pages[0]["_source"] if pages else {}
+def _hit(found: dict[str, Any], page: dict[str, Any], parsed: ParsedQuery) -> Hit:
+    shown = found["_source"]
+    passage = snippet(page.get("text", ""), parsed.folded_forms)
+    issued = shown.get("issue_date")
+    return Hit(
+        document_id=found["_id"],
+        page=page.get("number", 1),
+        score=found["_score"],
+        snippet=passage,
+        doc_type=shown.get("doc_type"),
+        number_symbol=shown.get("number_symbol"),
+        issue_date=date.fromisoformat(issued) if issued else None,
+        issuing_agency=shown.get("issuing_agency"),
+        subject=shown.get("subject"),
+        signer_name=shown.get("signer_name"),
+        access_level=shown["access_level"],
+        matched=matched_in(parsed, shown, passage),
+    )
 
 
 def _chunks(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:
@@ -275,6 +311,7 @@ def _source(e: IndexEntry) -> dict[str, Any]:
         "year": e.year,
         "issuing_agency": e.issuing_agency,
         "subject": e.subject,
+        "signer_name": e.signer_name,
         "access_level": e.access_level,
         "retention_status": e.retention_status,
         "needs_review": e.needs_review,

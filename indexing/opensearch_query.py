@@ -16,7 +16,7 @@ from typing import Any
 
 from archive_schema.vietnamese import fold
 from indexing.base import FACET_SIZE, FACETS, FacetValue, SearchQuery, Sort
-from indexing.fuzzy import NEAREST, Frequencies
+from indexing.fuzzy import NEAREST
 from indexing.query import ParsedQuery
 
 TIERS = ("pair", "folded", "exact", "meta_all", "meta_phrase", "as_typed", "number")
@@ -40,6 +40,7 @@ SHOWN_FIELDS = [
     "issue_date",
     "issuing_agency",
     "subject",
+    "signer_name",
     "access_level",
 ]  # not the pages: the one shown comes as an inner hit
 NEWEST_FIRST = {"issue_date": {"order": "desc", "missing": "_last"}}
@@ -49,8 +50,11 @@ ORDER: dict[Sort, list[Any]] = {
 }
 
 
-def search_request(parsed: ParsedQuery, query: SearchQuery) -> dict[str, Any]:
+def search_request(parsed: ParsedQuery, query: SearchQuery, asked: list[str]) -> dict[str, Any]:
+    """The search; its aggregation `held` counts, over the whole index, the records holding
+    each folded word `asked` (counted()), to tell the misspelt ones (indexing.fuzzy)."""
     filters = query.filters()
+    held = {"held": {"global": {}, "aggs": _held(asked)}} if asked else {}
     tiers = _tiers(parsed)
     every_word = [_forms("meta.folded", parsed, w) for w in sorted(parsed.folded_words)]
     in_fields = [_constant({"bool": {"must": every_word}}, tiers["meta_all"])]
@@ -59,10 +63,9 @@ def search_request(parsed: ParsedQuery, query: SearchQuery) -> dict[str, Any]:
     ranked = (
         [_constant(_any_of(_folded(word)), tiers["as_typed"]) for word, _ in parsed.near]
         + in_fields
-        + [_constant(_in_pages(exact), tiers["exact"]) for exact in _exact(parsed)]
-        + [_constant(_in_pages(folded), tiers["folded"]) for folded in _folded_forms(parsed)]
-        + [_constant(_in_pages(pair), tiers["pair"]) for pair in _pairs(parsed)]
-        + [_shown_page(parsed)]
+        + [_constant(exact, tiers["exact"]) for exact in _exact(parsed)]
+        + [_constant(folded, tiers["folded"]) for folded in _folded_forms(parsed)]
+        + [_constant(pair, tiers["pair"]) for pair in _pairs(parsed)]
     )
     if parsed.number_symbol:
         ranked.append(_constant({"term": {"number_key": parsed.number_symbol}}, tiers["number"]))
@@ -75,7 +78,8 @@ def search_request(parsed: ParsedQuery, query: SearchQuery) -> dict[str, Any]:
             }
         },
         "post_filter": _all_of(filters),
-        "aggs": {
+        "aggs": held
+        | {
             name: {
                 "filter": _all_of({k: v for k, v in filters.items() if k != name}),
                 "aggs": {"values": {"terms": {"field": name, "size": FACET_SIZE}}},
@@ -91,34 +95,43 @@ def search_request(parsed: ParsedQuery, query: SearchQuery) -> dict[str, Any]:
     }
 
 
-def nearby_request(asked: list[str]) -> dict[str, Any]:
-    """The frequencies of indexing.fuzzy: each folded word's pages and records (filters'
-    counts), and the words one edit away with theirs (the term suggester), in the pages'
-    text and in the fields."""
-    counts: dict[str, Any] = {}
-    suggest: dict[str, Any] = {}
-    for n, word in enumerate(asked):
-        counts[f"{n}:pages"] = {
-            "nested": {"path": "pages"},
-            "aggs": {"held": {"filter": {"term": {FOLDED: word}}}},
+def neighbours_request(rare: list[str]) -> dict[str, Any]:
+    """The words one edit away from each folded word of `rare` (suggested()): the term
+    suggester, in the text and in the fields."""
+    suggest = {
+        f"{n}:{field}": {"text": word, "term": {"field": field, **SUGGESTED}}
+        for n, word in enumerate(rare)
+        for field in (FOLDED, "meta.folded")
+    }
+    return {"size": 0, "track_total_hits": False, "suggest": suggest}
+
+
+def counts_request(folded_words: list[str]) -> dict[str, Any]:
+    """How many records hold each folded word (counted(): answer["aggregations"])."""
+    return {"size": 0, "track_total_hits": False, "aggs": _held(folded_words)}
+
+
+def counted(folded_words: list[str], aggregations: dict[str, Any]) -> dict[str, int]:
+    return {w: aggregations[str(n)]["doc_count"] for n, w in enumerate(folded_words)}
+
+
+def suggested(rare: list[str], answer: dict[str, Any]) -> dict[str, set[str]]:
+    return {
+        word: {
+            option["text"]
+            for field in (FOLDED, "meta.folded")
+            for option in answer["suggest"][f"{n}:{field}"][0]["options"]
         }
-        counts[f"{n}:meta"] = {"filter": {"term": {"meta.folded": word}}}
-        for field in (FOLDED, "meta.folded"):
-            suggest[f"{n}:{field}"] = {"text": word, "term": {"field": field, **SUGGESTED}}
-    return {"size": 0, "track_total_hits": False, "aggs": counts, "suggest": suggest}
+        for n, word in enumerate(rare)
+    }
 
 
-def nearby_answer(asked: list[str], answer: dict[str, Any]) -> Frequencies:
-    found = {}
-    counts = answer["aggregations"]
-    for n, word in enumerate(asked):
-        near: dict[str, int] = {}
-        for key in (k for k in answer["suggest"] if k.split(":", 1)[0] == str(n)):
-            for option in answer["suggest"][key][0]["options"]:
-                near[option["text"]] = max(near.get(option["text"], 0), option["freq"])
-        held = max(counts[f"{n}:pages"]["held"]["doc_count"], counts[f"{n}:meta"]["doc_count"])
-        found[word] = (held, near)
-    return found
+def _held(folded_words: list[str]) -> dict[str, Any]:
+    """Filters counting the records that hold each folded word in their text or fields."""
+    return {
+        str(n): {"filter": _any_of([{"term": {f: word}} for f in (FOLDED, "meta.folded")])}
+        for n, word in enumerate(folded_words)
+    }
 
 
 def _tiers(parsed: ParsedQuery) -> dict[str, float]:
@@ -131,8 +144,8 @@ def _tiers(parsed: ParsedQuery) -> dict[str, float]:
 
 
 def _group(parsed: ParsedQuery, group: tuple[str, ...]) -> dict[str, Any]:
-    """One word or phrase on a page (scored by BM25, the best page's) or in the metadata
-    (not scored), or a misspelt word's neighbours in either (not scored)."""
+    """One word or phrase on a page (scored by BM25 over the record's pages) or in the
+    metadata (not scored), or a misspelt word's neighbours in either (not scored)."""
     text = " ".join(group)
     on_a_page = [
         _phrase(WORDS, text, boost=10 * BM25_SCALE),
@@ -142,15 +155,16 @@ def _group(parsed: ParsedQuery, group: tuple[str, ...]) -> dict[str, Any]:
     neighbours = parsed.forms(fold(text))[1:]
     if neighbours:
         metadata += [
-            _in_pages({"terms": {FOLDED: neighbours}}),
+            {"terms": {FOLDED: neighbours}},
             {"terms": {"meta.folded": neighbours}},
         ]
-    return _any_of([_in_pages(_any_of(on_a_page), "max"), _constant(_any_of(metadata), 0)])
+    return _any_of([*on_a_page, _constant(_any_of(metadata), 0)])
 
 
-def _shown_page(parsed: ParsedQuery) -> dict[str, Any]:
-    """Not scored: the page a hit opens at, as an inner hit (indexing.highlight's rule: the
-    page with most of the words as typed, then folded, then most pairs, then the first)."""
+def shown_pages_request(parsed: ParsedQuery, hits: list[str]) -> dict[str, Any]:
+    """The page each of `hits` (record ids) opens at, as an inner hit: indexing.highlight's
+    rule (the page with most of the words as typed, then folded, then most pairs, then the
+    first). Asked apart from the search, so that pages are weighed for the hits shown only."""
     pair, folded = 1.0, len(parsed.pairs) + 1.0
     exact = folded * (len(parsed.folded_words) + 1)
     counts = (
@@ -165,7 +179,12 @@ def _shown_page(parsed: ParsedQuery) -> dict[str, Any]:
         "_source": ["pages.number", "pages.text"],
     }
     page = {"bool": {"should": [*counts, {"match_all": {"boost": 0}}]}}
-    return {"nested": {"path": "pages", "query": page, "score_mode": "none", "inner_hits": shown}}
+    nested = {"path": "pages", "query": page, "score_mode": "none", "inner_hits": shown}
+    return {
+        "query": {"bool": {"filter": [{"ids": {"values": hits}}], "must": [{"nested": nested}]}},
+        "size": len(hits),
+        "_source": False,
+    }
 
 
 def _exact(parsed: ParsedQuery) -> list[dict[str, Any]]:
@@ -185,11 +204,7 @@ def _pairs(parsed: ParsedQuery) -> list[dict[str, Any]]:
 
 def _folded(word: str) -> list[dict[str, Any]]:
     """A folded word on a page or in the fields."""
-    return [_in_pages(_phrase(FOLDED, word)), _phrase("meta.folded", word)]
-
-
-def _in_pages(query: dict[str, Any], score_mode: str = "avg") -> dict[str, Any]:
-    return {"nested": {"path": "pages", "query": query, "score_mode": score_mode}}
+    return [_phrase(FOLDED, word), _phrase("meta.folded", word)]
 
 
 def _forms(field: str, parsed: ParsedQuery, folded_word: str) -> dict[str, Any]:

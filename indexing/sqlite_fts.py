@@ -23,6 +23,7 @@ from archive_schema.vietnamese import fold
 from indexing.base import (
     FACET_SIZE,
     FACETS,
+    MATCHED_FIELDS,
     YES_NO_FACETS,
     Facet,
     FacetValue,
@@ -33,18 +34,18 @@ from indexing.base import (
     Sort,
 )
 from indexing.entry import entry
-from indexing.fuzzy import RARER, Frequencies, corrected, variants
-from indexing.highlight import shown_page
+from indexing.fuzzy import RARER, Frequencies, corrected, suspect, variants
+from indexing.highlight import matched_in, shown_page
 from indexing.query import ParsedQuery, parse
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 TABLES = ("words", "pages", "documents")
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
     key INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, doc_type TEXT, year INTEGER,
-    issuing_agency TEXT, number_symbol TEXT, number_key TEXT, subject TEXT, issue_date TEXT,
-    access_level TEXT NOT NULL, retention_status TEXT NOT NULL, needs_review INTEGER NOT NULL,
-    signed INTEGER NOT NULL
+    issuing_agency TEXT, number_symbol TEXT, number_key TEXT, subject TEXT, signer_name TEXT,
+    issue_date TEXT, access_level TEXT NOT NULL, retention_status TEXT NOT NULL,
+    needs_review INTEGER NOT NULL, signed INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS documents_number_key ON documents (number_key);
 CREATE TABLE IF NOT EXISTS pages (
@@ -97,9 +98,9 @@ class SqliteSearch:
                 f"{path}: {error} (this Python's SQLite lacks FTS5)"
             ) from error
         self.current = version == SCHEMA_VERSION  # else made by an older sohoa
-        # each term's documents in each column: the frequencies of indexing.fuzzy
+        # each term's records: the frequencies of indexing.fuzzy
         self.connection.execute(
-            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.vocabulary USING fts5vocab(main, words, col)"
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.vocabulary USING fts5vocab(main, words, row)"
         )
 
     def index(self, documents: Iterable[Document]) -> None:
@@ -180,19 +181,18 @@ class SqliteSearch:
         return (window + beyond)[query.offset : end]
 
     def _nearby(self, asked: list[str]) -> Frequencies:
-        """indexing.fuzzy's frequencies. A word's documents are counted only up to the
-        count that makes it too common to be misspelt: FTS5 counts by walking the word's
+        """indexing.fuzzy's frequencies. A word's records are counted only up to the count
+        that makes it too common to be misspelt: FTS5 counts by walking the word's
         postings, 5 ms for a word in most records. Only then are the words one edit away
-        looked up, in the vocabulary of the folded columns."""
+        looked up, in the index's vocabulary (a folded word is in the folded columns)."""
         documents = self.connection.execute("SELECT count(*) FROM documents").fetchone()[0]
         common = documents // RARER + 1
         held = {word: self._holding(word, common) for word in asked}
-        near = {word: variants(word) for word in asked if held[word] < common}
+        near = {word: variants(word) for word in asked if suspect(held[word], documents)}
         found = dict(
             self.connection.execute(
-                "SELECT term, max(doc) FROM temp.vocabulary WHERE term IN"
-                " (SELECT value FROM json_each(?)) AND col IN ('folded', 'meta_folded')"
-                " GROUP BY term",
+                "SELECT term, doc FROM temp.vocabulary WHERE term IN"
+                " (SELECT value FROM json_each(?))",
                 (json.dumps(sorted(set().union(*near.values()))),),
             ).fetchall()
         )
@@ -240,6 +240,7 @@ class SqliteSearch:
             "SELECT number, text FROM pages WHERE document_key = ? ORDER BY number", (row["key"],)
         )
         page, passage = shown_page([(number, text) for number, text in pages], parsed)
+        fields = {name: shown[name] for name in MATCHED_FIELDS}
         return Hit(
             document_id=shown["id"],
             page=page,
@@ -250,7 +251,9 @@ class SqliteSearch:
             issue_date=date.fromisoformat(shown["issue_date"]) if shown["issue_date"] else None,
             issuing_agency=shown["issuing_agency"],
             subject=shown["subject"],
+            signer_name=shown["signer_name"],
             access_level=shown["access_level"],
+            matched=matched_in(parsed, fields, passage),
         )
 
     def _facet(self, name: str, filters: dict[str, FacetValue]) -> list[Facet]:
@@ -269,8 +272,8 @@ class SqliteSearch:
         e = entry(doc)
         added = self.connection.execute(
             "INSERT INTO documents (id, doc_type, year, issuing_agency, number_symbol,"
-            " number_key, subject, issue_date, access_level, retention_status, needs_review,"
-            " signed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " number_key, subject, signer_name, issue_date, access_level, retention_status,"
+            " needs_review, signed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 e.id,
                 e.doc_type,
@@ -279,6 +282,7 @@ class SqliteSearch:
                 e.number_symbol,
                 e.number_key,
                 e.subject,
+                e.signer_name,
                 e.issue_date.isoformat() if e.issue_date else None,
                 e.access_level,
                 e.retention_status,

@@ -19,7 +19,7 @@ from indexing import SearchIndexError, open_search
 from indexing.base import Facet, SearchBackend, SearchQuery, Sort
 from indexing.highlight import to_html
 from indexing.opensearch import OpenSearchSearch
-from indexing.opensearch_query import search_request
+from indexing.opensearch_query import search_request, shown_pages_request
 from indexing.query import parse
 
 READER = cleared_for("internal")
@@ -229,17 +229,32 @@ def test_an_opensearch_hit_carries_only_the_page_it_opens_at(opensearch_url: str
     pages[199] += "Phương án phòng chống lụt bão."
     search.index([doc("long", pages, subject="Kế hoạch năm")])
     query = SearchQuery("phong chong lut bao", READER)
-    answer = search.client.search(index=alias, body=search_request(parse(query.text), query))
+    parsed = parse(query.text)
+    answer = search.client.search(index=alias, body=search_request(parsed, query, []))
     (hit,) = answer["hits"]["hits"]
     assert "pages" not in hit["_source"]
-    (shown,) = hit["inner_hits"]["shown"]["hits"]["hits"]
+    pages = search.client.search(index=alias, body=shown_pages_request(parsed, [hit["_id"]]))
+    (shown,) = pages["hits"]["hits"][0]["inner_hits"]["shown"]["hits"]["hits"]
     assert shown["_source"]["number"] == 200
-    assert len(json.dumps(answer)) < 20_000  # the record's text is 600 kB
+    assert len(json.dumps(answer)) + len(json.dumps(pages)) < 20_000  # the text is 600 kB
     found = search.search(query).hits[0]
     assert (found.page, found.snippet.text.endswith("lụt bão.")) == (200, True)
     search.client.indices.delete(index=f"{alias}-v*")
     search.client.indices.delete_index_template(name=alias)
     search.close()
+
+
+def test_a_hit_says_where_it_matched(backend: SearchBackend) -> None:
+    def matched(text: str) -> list[tuple[str, ...]]:
+        return [hit.matched for hit in backend.search(SearchQuery(text, READER)).hits]
+
+    assert matched("gia ban xi mang") == [("subject", "text")]
+    assert matched("11/1998/QĐ-UB") == [("number_symbol",)]
+    assert matched("quyet dinh lao cai") == [("doc_type", "issuing_agency", "text")]
+    assert matched("gia ban xi mănh") == [("subject", "text")]  # a neighbour counts
+    backend.index([doc("signed", ["Nơi nhận: như trên."], signer_name="Trần Thị Mai")])
+    (hit,) = backend.search(SearchQuery("tran thi mai", READER)).hits
+    assert (hit.matched, hit.signer_name) == (("signer_name",), "Trần Thị Mai")
 
 
 def test_filters(backend: SearchBackend) -> None:

@@ -165,6 +165,7 @@ def test_a_reader_searches_without_accents_opens_the_page_and_downloads(
     hit = page.locator("li.hit")
     expect(hit).to_have_count(1)
     expect(hit.locator("mark").first).to_have_text("GIÁ")
+    expect(hit.locator("p.why")).to_have_text("Khớp ở: trích yếu, nội dung trang 1")
     shot(page, "search")
     hit.locator("a.title").click()
     expect(page.locator("h1")).to_contain_text("11/1998")

@@ -105,6 +105,10 @@ class Found(BaseModel):
     issue_date: date | None
     issuing_agency: str | None
     subject: str | None
+    signer_name: str | None
+    # where the query matched: number_symbol, doc_type, subject, issuing_agency,
+    # signer_name, then text (the page it opens at)
+    matched: list[str]
     snippet: str
 
 
@@ -283,6 +287,8 @@ def search(
                 issue_date=hit.issue_date,
                 issuing_agency=hit.issuing_agency,
                 subject=hit.subject,
+                signer_name=hit.signer_name,
+                matched=list(hit.matched),
                 snippet=hit.snippet.text,
             )
             for hit in results.hits

@@ -187,7 +187,9 @@ def _results_json(results: "SearchResults") -> dict[str, Any]:
                 "issue_date": hit.issue_date.isoformat() if hit.issue_date else None,
                 "issuing_agency": hit.issuing_agency,
                 "subject": hit.subject,
+                "signer_name": hit.signer_name,
                 "access_level": hit.access_level,
+                "matched": list(hit.matched),
                 "snippet": {
                     "text": hit.snippet.text,
                     "marks": [list(m) for m in hit.snippet.marks],
