@@ -3,7 +3,7 @@ search and open records for a bounded time as `sohoa ingest` archives a batch of
 into the same home.
 
     .venv/bin/python bench/load.py [--readers 50] [--seconds 120] [--pages 100000]
-                                   [--batch 20]
+                                   [--batch 30]
 
 A first batch of five corpus documents is archived, so that there are records to open;
 the search index then gets the generated records of bench/search.py besides (`--pages`).
@@ -24,6 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from archive_schema.access import Role
+from archive_schema.accounts import Accounts
 from archive_schema.catalog import Catalog
 from bench.search import PAGES_PER_RECORD, queries, records
 from bench.web_search import url_of
@@ -31,7 +33,7 @@ from indexing import open_search
 from pipelines.settings import Settings
 from samples.batch import write_batch
 from samples.corpus import corpus
-from tests.web_server import add_user, web_server
+from tests.web_server import web_server
 
 BIN = Path(sys.executable).parent
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
@@ -45,7 +47,7 @@ def main() -> None:
     options.add_argument("--readers", type=int, default=50)
     options.add_argument("--seconds", type=int, default=120)
     options.add_argument("--pages", type=int, default=100_000)
-    options.add_argument("--batch", type=int, default=20, help="documents ingested under load")
+    options.add_argument("--batch", type=int, default=30, help="documents ingested under load")
     args = options.parse_args()
     ids = [doc.id for doc in corpus()]
     with tempfile.TemporaryDirectory(prefix="sohoa-bench-load-") as folder:
@@ -60,7 +62,9 @@ def main() -> None:
         search = open_search(settings.search_url)
         search.index(records(args.pages // PAGES_PER_RECORD))
         search.close()
-        add_user(home, "reader", "reader", PASSWORD)
+        accounts = Accounts(Catalog(settings.database_url))
+        for n in range(args.readers):
+            accounts.add(f"reader{n}", PASSWORD, Role.READER)
         urls = work / "queries.json"
         urls.write_text(json.dumps([url_of(query) for _, query in queries(200)]))
         with web_server(home) as url:
@@ -74,7 +78,7 @@ def main() -> None:
                 | {
                     "SOHOA_LOAD_QUERIES": str(urls),
                     "SOHOA_LOAD_DOCUMENTS": ",".join(sorted(archived)),
-                    "SOHOA_LOAD_USER": "reader",
+                    "SOHOA_LOAD_READERS": str(args.readers),
                     "SOHOA_LOAD_PASSWORD": PASSWORD,
                 },
                 stdout=subprocess.DEVNULL,
@@ -94,6 +98,12 @@ def main() -> None:
             took = time.monotonic() - started
         added = len(Catalog(settings.database_url).document_ids()) - len(archived)
         _print(work / "load_stats.csv", args)
+        with (work / "load_failures.csv").open() as opened:
+            failures = list(csv.DictReader(opened))
+        for row in failures:
+            print(f"failed: {row['Occurrences']} × {row['Method']} {row['Name']}: {row['Error']}")
+        if failures:  # what the server said of them
+            print((home / "serve.log").read_text()[-4000:])
         print(
             f"\ningest of {args.batch} documents under load: exit {ingested}, {added} archived"
             f" in {took:.0f} s; {'running' if throughout else 'ended'} when the readers"

@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     secret_key: str = ""  # signs the web's session cookies; default: kept in $SOHOA_HOME
     cookie_secure: bool = False  # send session cookies over https only (behind TLS: true)
     upload_max_mb: int = 2048  # the largest batch the web (and the API) accepts
+    web_workers: int = os.cpu_count() or 1  # processes of `sohoa serve` answering at once
     api_calls_per_minute: int = 120  # of one API token, in each server process
     # the deployment is air-gapped, so records marked MẬT, TỐI MẬT or TUYỆT MẬT may be kept
     classified_archive: bool = False

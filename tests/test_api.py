@@ -67,7 +67,11 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     assert sohoa(home, "token", "revoke", "cu").returncode == 0
     listed = sohoa(home, "token", "list").stdout
     assert "eoffice" in listed and tokens["eoffice"] not in listed  # kept only hashed
-    settings = {"SOHOA_UPLOAD_MAX_MB": "2", "SOHOA_API_CALLS_PER_MINUTE": str(CALLS_PER_MINUTE)}
+    settings = {
+        "SOHOA_UPLOAD_MAX_MB": "2",
+        "SOHOA_API_CALLS_PER_MINUTE": str(CALLS_PER_MINUTE),
+        "SOHOA_WEB_WORKERS": "1",  # calls are counted by each server process
+    }
     with web_server(home, **settings) as url:
         yield Api(url, home, tokens)
 

@@ -1,6 +1,7 @@
 """End to end: a generated batch of corpus documents through every stage, real components."""
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,17 +15,27 @@ from archive_schema.vocab import cleared_for
 from indexing import open_search
 from indexing.base import SearchQuery
 from pipelines.archive import Archive
+from pipelines.ingest import worker
 from pipelines.ingest.report import Outcome
-from pipelines.ingest.runner import ingest
+from pipelines.ingest.runner import _workers, ingest
 from pipelines.package.layout import RECORD, original_key, package_prefix
 from pipelines.package.read import package_files
 from pipelines.package.xmp import NAMESPACE
+from pipelines.settings import Settings
 from tests.conftest import Ingested, sohoa
 
 
 def archived(ingested: Ingested) -> dict[str, Document]:
     """Archived documents by their name in the batch."""
     return {doc.source_name: doc for doc in Catalog(ingested.settings.database_url).documents()}
+
+
+def test_ocr_workers_yield_the_processor_to_readers() -> None:
+    """The pool's workers (and their tesseract) run at a lower priority than `sohoa serve`,
+    so that a batch being archived does not slow readers' searches on the same machine."""
+    pool = _workers(Settings(home=Path("unused"), workers=1))
+    with pool:
+        assert pool.submit(os.nice, 0).result() == worker.NICENESS == 10
 
 
 def test_every_document_is_archived(ingested: Ingested) -> None:

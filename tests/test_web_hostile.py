@@ -4,7 +4,10 @@ and paths answered with the site's own Vietnamese pages, never a 500 or raw JSON
 
 import re
 import socket
+import threading
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote, urlparse
 
@@ -17,6 +20,7 @@ from archive_schema.schedules import Schedules
 from tests.conftest import make_settings
 from tests.records_archive import sample_archive
 from tests.web_server import add_user, form_token, logged_in_client, web_server
+from web.services import _kept_secret
 
 PASSWORD = "mat-khau-2026-dai"
 GIB = 1 << 30
@@ -136,6 +140,53 @@ def test_any_schedule_name_exports(site: tuple[str, Path], name: str) -> None:
         assert (
             f"filename*=UTF-8''{quote(saved.schedule.name.replace('@', '-v'), safe='')}" in header
         )
+
+
+def test_an_idle_connection_is_kept_past_a_readers_pause(site: tuple[str, Path]) -> None:
+    """A reader's next click after a pause reuses the connection: had the server closed it
+    meanwhile (uvicorn's 5 s), the click could meet it closing and be lost."""
+    where = urlparse(site[0])
+    request = f"GET /login HTTP/1.1\r\nHost: {where.netloc}\r\n\r\n".encode()
+    with socket.create_connection((where.hostname, where.port), timeout=20) as connection:
+        connection.sendall(request)
+        assert whole_answer(connection).startswith(b"HTTP/1.1 200")
+        time.sleep(8)
+        connection.setblocking(False)
+        with pytest.raises(BlockingIOError):  # nothing to read, and not closed (b"")
+            connection.recv(1, socket.MSG_PEEK)
+        connection.setblocking(True)
+        connection.sendall(request)
+        assert whole_answer(connection).startswith(b"HTTP/1.1 200")
+
+
+def whole_answer(connection: socket.socket) -> bytes:
+    """One HTTP answer read to its last byte (its headers, then Content-Length bytes)."""
+    answer = b""
+    while b"\r\n\r\n" not in answer:
+        answer += connection.recv(65536)
+    head, body = answer.split(b"\r\n\r\n", 1)
+    length = re.search(rb"content-length: *(\d+)", head, re.IGNORECASE)
+    assert length is not None
+    while len(body) < int(length.group(1)):
+        body += connection.recv(65536)
+    return answer
+
+
+def test_servers_started_together_on_a_new_home_keep_one_key(tmp_path: Path) -> None:
+    """`sohoa serve`'s processes start at once: each must sign sessions with the same key,
+    or a reader's next request, answered by another process, finds them logged out."""
+
+    def kept(path: Path, together: threading.Barrier) -> str:
+        together.wait()
+        return _kept_secret(path)
+
+    for attempt in range(20):
+        path = tmp_path / str(attempt) / "web-secret-key"
+        with ThreadPoolExecutor(8) as servers:
+            keys = set(servers.map(kept, [path] * 8, [threading.Barrier(8)] * 8))
+        assert len(keys) == 1 and len(keys.pop()) > 40
+        assert path.stat().st_mode & 0o777 == 0o600
+        assert [p.name for p in path.parent.iterdir()] == [path.name]
 
 
 def test_a_fault_of_the_server_is_its_page_and_the_connection_stays(

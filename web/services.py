@@ -5,6 +5,7 @@ and uploads, and the templates."""
 import secrets
 import subprocess
 import sys
+from contextlib import suppress
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -72,11 +73,17 @@ class Services:
 
 
 def _kept_secret(path: Path) -> str:
-    """A key made once and kept (readable by its owner only) under SOHOA_HOME."""
+    """A key made once and kept (readable by its owner only) under SOHOA_HOME. The servers
+    started at once on a new home (`sohoa serve`'s processes) all keep the first one made:
+    each is written whole beside, then linked in place unless one is there already."""
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.touch(mode=0o600)
-        path.write_text(secrets.token_urlsafe(48))
+        made = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
+        made.touch(mode=0o600)
+        made.write_text(secrets.token_urlsafe(48))
+        with suppress(FileExistsError):
+            path.hardlink_to(made)
+        made.unlink()
     return path.read_text().strip()
 
 

@@ -31,6 +31,9 @@ def main() -> None:
     own_work_folder()
 
 
+KEEP_ALIVE = 75  # seconds, as nginx keeps a client's connection
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
@@ -38,10 +41,21 @@ def serve(host: str, port: int) -> None:
     """Run the web application: search, documents, batch uploads and their progress."""
     import uvicorn
 
-    read_settings()  # a bad setting is said here, not in a traceback of the server
+    settings = read_settings()  # a bad setting is said here, not in a traceback of the server
     err.print(f"sohoa on http://{host}:{port} (Ctrl-C stops it)")
     # The application by name: the command line does not import the web (the import arrows).
-    uvicorn.run("web.app:create_app", factory=True, host=host, port=port, log_level="info")
+    # An idle connection is kept longer than a browser or a proxy keeps it before reusing it
+    # (uvicorn's 5 s would close it just as a reader's next click arrives on it: the request
+    # is lost, "connection reset").
+    uvicorn.run(
+        "web.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        log_level="info",
+        timeout_keep_alive=KEEP_ALIVE,
+        workers=settings.web_workers,  # a process per core: pages are Python, one core each
+    )
 
 
 for command in (

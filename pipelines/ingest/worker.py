@@ -77,9 +77,16 @@ def process_again_later(
         raise
 
 
+NICENESS = 10  # of the OCR workers, at least: the readers' requests come first
+
+
 def start() -> None:
-    """Initialise a worker: tesseract gets one thread, parallelism comes from the workers."""
+    """Initialise a worker: tesseract gets one thread, parallelism comes from the workers;
+    and the worker, its tesseract and Ghostscript yield the processor to whatever else
+    runs on the machine (readers searching on `sohoa serve`, the catalog's database): a
+    batch takes no longer on a machine doing nothing else."""
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    os.nice(max(0, NICENESS - os.nice(0)))
 
 
 def ready() -> None:
