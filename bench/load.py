@@ -7,7 +7,7 @@ into the same home.
 
 A first batch of five corpus documents is archived, so that there are records to open;
 the search index then gets the generated records of bench/search.py besides (`--pages`).
-`sohoa serve` (two workers) answers; once the readers are logged in, a second batch of
+`sohoa serve` (a process per core) answers; once the readers are logged in, a second batch of
 `--batch` documents starts ingesting, and the readers go on for `--seconds`. Prints, for
 the search page and the record page, the requests, the failures (an error or no answer
 counts), p50, p95, p99 and the most; and whether the ingest ran throughout and archived

@@ -4,11 +4,10 @@ A document's score is a sum of constant scores, one tier per ranking rule, each 
 more than everything the tiers below it can add: the number/notation, the misspelt words
 held as typed (indexing.fuzzy), the whole query as a phrase in the fields, every word of it
 in the fields, the exact then the folded words in the text, the adjacent pairs, and BM25
-(scaled down) last. Scores are 32-bit floats: for
-a query of ten words or more, part of BM25's share is below their precision, so documents
-alike in every tier may come in the newest order where SQLite keeps BM25's. Access levels
-filter the query itself; the user's filters are a post filter, so that each facet can be
-counted with the other filters only.
+(scaled down) last. Scores are 32-bit floats: for a query of ten words or more, part of
+BM25's share is below their precision, so documents alike in every tier may come in the
+newest order where SQLite keeps BM25's. Access levels filter the query itself; the user's
+filters are a post filter, so that each facet can be counted with the other filters only.
 """
 
 from itertools import pairwise
@@ -22,7 +21,7 @@ from indexing.query import ParsedQuery
 TIERS = ("pair", "folded", "exact", "meta_all", "meta_phrase", "as_typed", "number")
 ONCE = {"meta_all", "meta_phrase"}  # tiers a document scores at most once
 WORDS, FOLDED = "pages.words", "pages.words.folded"
-BM25_SCALE = 0.01
+BM25_SCALE = 0.01  # BM25 of a word is at most ~30: scaled, it stays under the lowest tier
 SUGGESTED = {  # the term suggester, as indexing.fuzzy: every word one edit away
     "suggest_mode": "always",
     "max_edits": 1,
@@ -33,7 +32,7 @@ SUGGESTED = {  # the term suggester, as indexing.fuzzy: every word one edit away
     "size": NEAREST,
     "max_inspections": 100,
     "sort": "frequency",
-}  # BM25 of a word is at most ~30: scaled, it stays under the lowest tier
+}
 SHOWN_FIELDS = [
     "doc_type",
     "number_symbol",

@@ -12,9 +12,8 @@ that only mentions it in its body. Documents rank by, in order:
 2. how many of the misspelt words it holds as typed rather than one edit away;
 3. its fields hold the whole query as a phrase (accents folded);
 4. its fields hold every word of the query (accents folded, or a misspelt word's
-   neighbour); a few words of the query in
-   a field do not count here, or an agency's name would outrank the body that holds the
-   whole query;
+   neighbour); a few words of the query in a field do not count here, or an agency's name
+   would outrank the body that holds the whole query;
 5. how many of the query's words its text holds with the accents as typed
    (`bán` above `bạn`);
 6. how many its text holds once accents are folded away (or as a neighbour);

@@ -189,13 +189,15 @@ class SqliteSearch:
         common = documents // RARER + 1
         held = {word: self._holding(word, common) for word in asked}
         near = {word: variants(word) for word in asked if suspect(held[word], documents)}
-        found = dict(
-            self.connection.execute(
-                "SELECT term, doc FROM temp.vocabulary WHERE term IN"
-                " (SELECT value FROM json_each(?))",
-                (json.dumps(sorted(set().union(*near.values()))),),
-            ).fetchall()
-        )
+        found = {}
+        if near:  # most searches: every word common enough
+            found = dict(
+                self.connection.execute(
+                    "SELECT term, doc FROM temp.vocabulary WHERE term IN"
+                    " (SELECT value FROM json_each(?))",
+                    (json.dumps(sorted(set().union(*near.values()))),),
+                ).fetchall()
+            )
         return {
             word: (held[word], {n: found[n] for n in near.get(word, ()) if n in found})
             for word in asked

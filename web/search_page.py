@@ -30,13 +30,6 @@ PARAMETERS = {  # query-string name of each filter
     "needs_review": "review",
     "signed": "signed",
 }
-MATCHED_LABELS = {  # why a hit matched (indexing.highlight.matched_in); "text": its page
-    "number_symbol": "số, ký hiệu",
-    "doc_type": "tên loại",
-    "subject": "trích yếu",
-    "issuing_agency": "cơ quan ban hành",
-    "signer_name": "người ký",
-}
 STATUS_LABELS = {
     "classified": "Đã xác định thời hạn",
     "unclassified": "Chưa xác định thời hạn",
@@ -80,7 +73,6 @@ def search_page(request: Request, user: CurrentUser) -> HTMLResponse:
         facet_labels=FACET_LABELS,
         parameters=PARAMETERS,
         status_labels=STATUS_LABELS,
-        matched_labels=MATCHED_LABELS,
         active={name: value for name, value in query.filters().items()},
         facets=FACETS,
         encode=_encoded,
