@@ -21,9 +21,9 @@ that only mentions it in its body. Documents rank by, in order:
    syllables of a word (`công nghệ thông tin`) count more together than scattered;
 8. BM25, whose length normalisation keeps a long record from winning by its size; then
    the newest document first.
-OpenSearch ranks every document by these tiers; SQLite FTS5 ranks by BM25 with matches in
-the fields weighing ten times those in the text, and exact words ten times folded ones,
-then ranks its first hundred again by the tiers, which keeps it fast. A hit opens at its
+OpenSearch ranks every document by these tiers; SQLite FTS5 ranks by BM25 over the folded
+words with matches in the fields weighing ten times those in the text, then ranks its first
+hundred again by the tiers, which keeps it fast. A hit opens at its
 page with the most matches (indexing.highlight).
 """
 

@@ -1,20 +1,25 @@
 """Embedded search: SQLite FTS5, no server.
 
-One FTS5 row per record holds its words as written (canonical form, lower case), folded
-(no accents, đ→d), and its metadata likewise. A query matches the words as typed or
-folded, so `quyet dinh` finds `Quyết định`; documents rank by BM25 over those columns,
-weighed as indexing.query says, and the first of them again by its tiers. The page texts
-are kept beside, read only for the hits shown.
+One FTS5 row per record indexes its words folded (no accents, đ→d) and its metadata
+likewise, and keeps its words as written (canonical form, lower case) unindexed. A query
+matches the words folded, so `quyet dinh` finds `Quyết định`; documents rank by BM25 over
+the two folded columns, weighed as indexing.query says, and the first of them again by
+its tiers, where accents as typed count. The page texts are kept beside, read only for
+the hits shown.
 
-A search gathers, into a temporary table, every document the reader may see that
-matches; the hits, the total and each facet are then counted from that table.
+A search runs on two connections at once, since BM25 over every match and the counts
+each take most of its time: one ranks the page of hits asked for; the other gathers,
+into a temporary table, every document the reader may see that matches, and counts the
+total and each facet from it.
 """
 
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +43,7 @@ from indexing.fuzzy import RARER, Frequencies, corrected, suspect, variants
 from indexing.highlight import matched_in, shown_page
 from indexing.query import ParsedQuery, parse
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 TABLES = ("words", "pages", "documents")
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -53,25 +58,26 @@ CREATE TABLE IF NOT EXISTS pages (
     PRIMARY KEY (document_key, number)
 ) WITHOUT ROWID;
 CREATE VIRTUAL TABLE IF NOT EXISTS words USING fts5 (
-    exact, folded, meta_exact, meta_folded,
+    exact UNINDEXED, folded, meta_folded,
     tokenize = "unicode61 remove_diacritics 0 tokenchars '_'"
 );
 """
 # `_` is a word character, as it is for the query side's \w+.
 # BM25 weight of each column of `words`, in order: a match in the fields ten times one in
-# the text, exact words ten times folded ones (indexing.query's tiers, roughly, for the
-# documents beyond the first hundred). The FTS5 rowid of a record is its `documents.key`.
-WEIGHTS = "100.0, 10.0, 1000.0, 100.0"
-FOUND = f"""
-CREATE TEMP TABLE found AS
-SELECT d.key, d.id, d.issue_date, {", ".join(f"d.{name}" for name in FACETS)},
-       bm25(words, {WEIGHTS}) AS score, coalesce(d.number_key = :number_key, 0) AS number_hit
+# the text (indexing.query's tiers, roughly, for the documents beyond the first hundred).
+# The FTS5 rowid of a record is its `documents.key`.
+WEIGHTS = "0.0, 1.0, 10.0"
+MATCHED = """
 FROM words JOIN documents d ON d.key = words.rowid
 WHERE words MATCH :match AND d.access_level IN (SELECT value FROM json_each(:levels))
 """
+FOUND = f"CREATE TEMP TABLE found AS SELECT {', '.join(FACETS)} {MATCHED}"
 RELEVANCE = "number_hit DESC, score, issue_date DESC, id"
 ORDER = {Sort.RELEVANCE: RELEVANCE, Sort.DATE: f"issue_date IS NULL, issue_date DESC, {RELEVANCE}"}
-RANKED = "SELECT key, score, number_hit FROM found WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?"
+RANKED = f"""
+SELECT key, bm25(words, {WEIGHTS}) AS score, coalesce(number_key = :number_key, 0) AS number_hit
+{MATCHED} AND {{where}} ORDER BY {{order}} LIMIT :limit OFFSET :offset
+"""
 # The best documents by BM25 are ranked again by the tiers of indexing.query, as
 # OpenSearch ranks all of them; beyond those, BM25's order stands.
 RESCORED = 100
@@ -81,12 +87,9 @@ class SqliteSearch:
     def __init__(self, path: Path):
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        # Airflow's tasks index from several processes at once: wait for each other's writes.
-        # Transactions are begun explicitly (isolation_level None), so that a rebuild is one.
-        self.connection = sqlite3.connect(path, timeout=60, isolation_level=None)
-        self.connection.row_factory = sqlite3.Row
+        self.connection = _connect(path)
         self.connection.execute("PRAGMA journal_mode=WAL")
-        self.connection.execute("PRAGMA cache_size = -65536")  # 64 MiB: bulk indexing
+        self.connection.execute("PRAGMA temp_store = MEMORY")  # the found documents
         try:
             with self._transaction():
                 version = self.connection.execute("PRAGMA user_version").fetchone()[0]
@@ -137,39 +140,57 @@ class SqliteSearch:
         if parsed.empty or not query.access_levels:
             return SearchResults(total=0)
         parsed = corrected(parsed, self._nearby)
-        self.connection.execute("DROP TABLE IF EXISTS temp.found")
-        parameters = {
+        matched = {
             "match": _match_expression(parsed),
-            "number_key": parsed.number_symbol,
             "levels": json.dumps(sorted(query.access_levels)),
         }
-        self.connection.execute(FOUND, parameters)
+        hits = self._ranker.submit(self._hits, query, parsed, matched)
+        filters = query.filters()
+        self.connection.execute("DROP TABLE IF EXISTS temp.found")
+        self.connection.execute(FOUND, matched)
         try:
-            return self._results(query, parsed)
+            where, values = _where(filters)
+            total = self.connection.execute(f"SELECT count(*) FROM found WHERE {where}", values)
+            counted = total.fetchone()[0]
+            facets = {name: self._facet(name, filters) for name in FACETS}
         finally:
             self.connection.execute("DROP TABLE temp.found")
+        return SearchResults(total=counted, hits=hits.result(), facets=facets)
 
     def close(self) -> None:
+        if "_ranker" in self.__dict__:
+            self._ranker.submit(self._ranking.close).result()
+            self._ranker.shutdown()
         self.connection.close()
 
-    def _results(self, query: SearchQuery, parsed: ParsedQuery) -> SearchResults:
-        filters = query.filters()
-        where, values = _where(filters)
-        total = self.connection.execute(f"SELECT count(*) FROM found WHERE {where}", values)
-        return SearchResults(
-            total=total.fetchone()[0],
-            hits=[self._hit(row, parsed) for row in self._ranked(query, parsed, where, values)],
-            facets={name: self._facet(name, filters) for name in FACETS},
-        )
+    @cached_property
+    def _ranker(self) -> ThreadPoolExecutor:
+        """The thread that ranks, on its own connection (`_ranking`)."""
+        return ThreadPoolExecutor(1, thread_name_prefix="sqlite-ranking")
+
+    @cached_property
+    def _ranking(self) -> sqlite3.Connection:
+        return _connect(self.path, check_same_thread=False)
+
+    def _hits(self, query: SearchQuery, parsed: ParsedQuery, matched: dict[str, str]) -> list[Hit]:
+        """The page of hits asked for, read in one transaction on `_ranking`."""
+        self._ranking.execute("BEGIN")
+        try:
+            return [self._hit(row, parsed) for row in self._ranked(query, parsed, matched)]
+        finally:
+            self._ranking.execute("COMMIT")
 
     def _ranked(
-        self, query: SearchQuery, parsed: ParsedQuery, where: str, values: dict[str, Any]
+        self, query: SearchQuery, parsed: ParsedQuery, matched: dict[str, str]
     ) -> list[sqlite3.Row]:
         """The page of results asked for, in order: the first RESCORED by the tiers."""
+        where, values = _where(query.filters())
         ranked = RANKED.format(where=where, order=ORDER[query.sort])
+        values |= matched | {"number_key": parsed.number_symbol}
 
         def rows(limit: int, offset: int) -> list[sqlite3.Row]:
-            return self.connection.execute(ranked, (*values.values(), limit, offset)).fetchall()
+            found = self._ranking.execute(ranked, values | {"limit": limit, "offset": offset})
+            return found.fetchall()
 
         end = query.offset + query.limit
         if query.sort is not Sort.RELEVANCE or query.offset >= RESCORED:
@@ -217,7 +238,7 @@ class SqliteSearch:
         folded_words = [parsed.forms(word) for word in parsed.folded_words]
         misspelt = [word for word, _ in parsed.near]
         tiers: dict[int, tuple[int, ...]] = {}
-        texts = self.connection.execute(
+        texts = self._ranking.execute(
             "SELECT rowid, exact, folded, meta_folded FROM words"
             " WHERE rowid IN (SELECT value FROM json_each(?))",
             (json.dumps(keys),),
@@ -235,10 +256,10 @@ class SqliteSearch:
         return tiers
 
     def _hit(self, row: sqlite3.Row, parsed: ParsedQuery) -> Hit:
-        shown = self.connection.execute(
+        shown = self._ranking.execute(
             "SELECT * FROM documents WHERE key = ?", (row["key"],)
         ).fetchone()
-        pages = self.connection.execute(
+        pages = self._ranking.execute(
             "SELECT number, text FROM pages WHERE document_key = ? ORDER BY number", (row["key"],)
         )
         page, passage = shown_page([(number, text) for number, text in pages], parsed)
@@ -294,9 +315,8 @@ class SqliteSearch:
         )
         key = added.lastrowid
         self.connection.execute(
-            "INSERT INTO words (rowid, exact, folded, meta_exact, meta_folded)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (key, e.words, fold(e.words), e.meta_words, fold(e.meta_words)),
+            "INSERT INTO words (rowid, exact, folded, meta_folded) VALUES (?, ?, ?, ?)",
+            (key, e.words, fold(e.words), fold(e.meta_words)),
         )
         self.connection.executemany(
             "INSERT INTO pages VALUES (?, ?, ?)", [(key, n, text) for n, text in e.pages]
@@ -339,6 +359,17 @@ class SqliteSearch:
         self.connection.execute("COMMIT")
 
 
+def _connect(path: Path, check_same_thread: bool = True) -> sqlite3.Connection:
+    # Airflow's tasks index from several processes at once: wait for each other's writes.
+    # Transactions are begun explicitly (isolation_level None), so that a rebuild is one.
+    connection = sqlite3.connect(
+        path, timeout=60, isolation_level=None, check_same_thread=check_same_thread
+    )
+    connection.row_factory = sqlite3.Row
+    connection.execute("PRAGMA cache_size = -65536")  # 64 MiB: bulk indexing, BM25
+    return connection
+
+
 def _where(filters: dict[str, FacetValue]) -> tuple[str, dict[str, Any]]:
     """A WHERE clause over `found` for the filters; the column names are the FACETS."""
     clauses = [f"{name} = :{name}" for name in filters if name in FACETS]
@@ -346,11 +377,10 @@ def _where(filters: dict[str, FacetValue]) -> tuple[str, dict[str, Any]]:
 
 
 def _match_expression(query: ParsedQuery) -> str:
-    """An FTS5 expression built from words only: every word or phrase must match, exactly
-    or folded (or a misspelt word's neighbour), in the text or in the metadata."""
+    """An FTS5 expression built from words only: every word or phrase must match, folded
+    (or a misspelt word's neighbour), in the text or in the metadata."""
     clauses = []
     for group in query.groups:
-        exact = " ".join(group)
         folded = " OR ".join(f'"{form}"' for form in query.forms(" ".join(map(fold, group))))
-        clauses.append(f'({{exact meta_exact}} : "{exact}" OR {{folded meta_folded}} : ({folded}))')
+        clauses.append(f"{{folded meta_folded}} : ({folded})")
     return " AND ".join(clauses)

@@ -372,6 +372,14 @@ def test_rebuild_while_searches_go_on(backend: SearchBackend, index_url: str) ->
     searching.close()
 
 
+def test_a_closed_backend_leaves_no_thread_behind(backend: SearchBackend, index_url: str) -> None:
+    before = set(threading.enumerate())
+    searching = open_search(index_url)
+    assert searching.search(SearchQuery("xi măng", READER)).total == 1
+    searching.close()
+    assert set(threading.enumerate()) <= before
+
+
 def test_an_index_of_an_older_schema_asks_for_a_rebuild(index_url: str, tmp_path: Path) -> None:
     if index_url.startswith("sqlite"):
         path = Path(index_url.removeprefix("sqlite:///"))
