@@ -9,7 +9,8 @@ retention status, pages to review). Indexing is the backend's rebuild, as `sohoa
 runs it, Python's text normalisation included. The queries (accentless words, accented
 words, phrases, filtered searches, number look-ups, as readers and as officers) run once to
 warm up, then once measured: latency is the client's, snippets included. OpenSearch is a
-real node on loopback (tools/opensearch-node, 1 GB heap).
+real node on loopback (tools/opensearch-node, 1 GB heap). With both backends, it prints
+how often they put the same record first and the same ten records first.
 """
 
 import argparse
@@ -115,7 +116,8 @@ def p95(values: list[float]) -> float:
 
 def measure(
     backend: SearchBackend, pages: int, mixed: list[tuple[str, SearchQuery]]
-) -> dict[str, float]:
+) -> tuple[dict[str, float], list[list[str]]]:
+    """The backend's figures, and the first ten hits of each query."""
     started = time.perf_counter()
     indexed = backend.rebuild(records(pages // PAGES_PER_RECORD))
     seconds = time.perf_counter() - started
@@ -123,10 +125,13 @@ def measure(
         backend.search(query)
     latencies: dict[str, list[float]] = {kind: [] for kind in KINDS}
     matched: list[int] = []
+    firsts: list[list[str]] = []
     for kind, query in mixed:
         started = time.perf_counter()
-        matched.append(backend.search(query).total)
+        results = backend.search(query)
         latencies[kind].append((time.perf_counter() - started) * 1000)
+        matched.append(results.total)
+        firsts.append([hit.document_id for hit in results.hits])
     every = [ms for values in latencies.values() for ms in values]
     figures = {
         "pages": indexed * PAGES_PER_RECORD,
@@ -140,7 +145,7 @@ def measure(
     }
     for kind, values in latencies.items():
         figures[f"{kind} p50"], figures[f"{kind} p95"] = statistics.median(values), p95(values)
-    return figures
+    return figures, firsts
 
 
 def main() -> None:
@@ -150,17 +155,17 @@ def main() -> None:
     options.add_argument("--backends", default="sqlite,opensearch")
     args = options.parse_args()
     mixed = queries(args.queries)
-    results = {}
+    results, firsts = {}, {}
     with tempfile.TemporaryDirectory(prefix="sohoa-bench-search-") as work:
         for name in args.backends.split(","):
             if name == "sqlite":
                 backend = open_search(f"sqlite:///{Path(work) / 'search.db'}")
-                results[name] = measure(backend, args.pages, mixed)
+                results[name], firsts[name] = measure(backend, args.pages, mixed)
                 backend.close()
             else:
                 with opensearch_node(Path(work) / "opensearch", heap="1g") as url:
                     backend = open_search(url)
-                    results[name] = measure(backend, args.pages, mixed)
+                    results[name], firsts[name] = measure(backend, args.pages, mixed)
                     backend.close()
             print(f"{name}: indexed in {results[name]['seconds']:.0f} s", flush=True)
     print(f"\n{args.queries} mixed queries on a warm index; latency in ms, as the client sees it")
@@ -178,6 +183,11 @@ def main() -> None:
     for name, r in results.items():
         cells = "".join(f"{r[f'{k} p50']:>8.1f}{r[f'{k} p95']:>8.1f}" for k in KINDS)
         print(f"{name:<11}{cells}")
+    if len(firsts) == 2:
+        pairs = list(zip(*firsts.values(), strict=True))
+        first = sum(a[:1] == b[:1] for a, b in pairs) / len(pairs)
+        ten = sum(a == b for a, b in pairs) / len(pairs)
+        print(f"\nthe same first hit on both: {first:.0%}; the same ten, in order: {ten:.0%}")
 
 
 if __name__ == "__main__":

@@ -32,9 +32,6 @@ from opensearchpy.exceptions import ConnectionError as Unreachable
 
 from archive_schema.models import Document
 from indexing.base import (
-    FACETS,
-    YES_NO_FACETS,
-    Facet,
     Hit,
     SearchIndexRefused,
     SearchIndexUnavailable,
@@ -48,6 +45,7 @@ from indexing.opensearch_mapping import DEFAULT_ALIAS, MAPPING_VERSION, index_te
 from indexing.opensearch_query import (
     counted,
     counts_request,
+    facets,
     neighbours_request,
     search_request,
     shown_pages_request,
@@ -145,27 +143,25 @@ class OpenSearchSearch:
             return SearchResults(total=0)
         asked = correctable(parsed)
         with self._errors():
-            answer = self.client.search(index=self.alias, body=search_request(parsed, query, asked))
-            counts = answer["aggregations"].get("held", {})
-            held, records = counted(asked, counts), counts.get("doc_count", 0)
-            if any(suspect(held[word], records) for word in asked):
-                fixed = corrected(parsed, partial(self._nearby, held, records))
-                if fixed.near:  # searched again, its misspelt words matched by neighbours
-                    parsed = fixed
-                    answer = self.client.search(
-                        index=self.alias, body=search_request(parsed, query, [])
-                    )
+            answer = self.client.search(index=self.alias, body=search_request(parsed, query))
+            # Each word is in every record found: many found, none of them is rare. The
+            # count of records is kept by the node until its next refresh.
+            records = self.client.count(index=self.alias)["count"] if asked else 0
+            if asked and suspect(answer["hits"]["total"]["value"], records):
+                counts = self.client.search(index=self.alias, body=counts_request(asked))
+                held = counted(asked, counts["aggregations"])
+                if any(suspect(held[word], records) for word in asked):
+                    fixed = corrected(parsed, partial(self._nearby, held, records))
+                    if fixed.near:  # searched again, its misspelt words matched by neighbours
+                        parsed = fixed
+                        answer = self.client.search(
+                            index=self.alias, body=search_request(parsed, query)
+                        )
             found = answer["hits"]["hits"]
             pages = self._shown_pages(parsed, [hit["_id"] for hit in found])
         hits = [_hit(hit, pages.get(hit["_id"], {}), parsed) for hit in found]
-        facets = {
-            name: [
-                Facet(bool(b["key"]) if name in YES_NO_FACETS else b["key"], b["doc_count"])
-                for b in answer["aggregations"][name]["values"]["buckets"]
-            ]
-            for name in FACETS
-        }
-        return SearchResults(total=answer["hits"]["total"]["value"], hits=hits, facets=facets)
+        total = answer["hits"]["total"]["value"]
+        return SearchResults(total=total, hits=hits, facets=facets(answer["aggregations"]))
 
     def close(self) -> None:
         self.client.close()
@@ -317,6 +313,7 @@ def _source(e: IndexEntry) -> dict[str, Any]:
         "needs_review": e.needs_review,
         "signed": e.signed,
         "meta": e.meta_words,
+        "words": e.words,
         "pages": [
             {"number": number, "text": text, "words": page_words}
             for (number, text), page_words in zip(e.pages, e.page_words, strict=True)

@@ -1,17 +1,19 @@
 """The OpenSearch index: analysers built into every OpenSearch (no ICU plugin needed, which
 the official image lacks), and one search document per record, so that counts and facets
-are of documents. Its pages are nested documents, each with its words and its text, their
-words also the record's (`include_in_root`): a record is matched and ranked by all its
-words, as SQLite does, and a hit brings back the page it opens at (an inner hit, asked for
-the hits shown only), never the text of every page. Ranking by nested queries instead was
-no faster (p95 282 against 252 ms at 1,000,000 pages).
+are of documents. A record holds the words of all its pages (`words`): it is matched and
+ranked by them, as SQLite does. Its pages are nested documents, each with its words and its
+text, so that a hit brings back the page it opens at (an inner hit, asked for the hits
+shown only), never the text of every page. Ranking by nested queries instead was no faster
+(p95 282 against 252 ms at 1,000,000 pages). Copying the pages' words to the record
+(`include_in_root`) was no faster, and a phrase then stopped at the end of a page, where
+SQLite's goes on to the next.
 
 A record is indexed as the canonical words `indexing.entry` gives (NFC, one tone placement,
-Đ), so OpenSearch and the query side split words the same way. A page's words get two
-fields: `pages.words` (standard tokenizer, lower case: `bán` ≠ `bạn`) and
-`pages.words.folded` (plus asciifolding, which maps đ→d: `ban` = `bán` = `bạn`); the
-record's metadata likewise, in `meta`. Multi-syllable words (`công nghệ thông tin`) are
-ranked by their adjacent pairs, looked up as two-word phrases in `pages.words.folded`: a
+Đ), so OpenSearch and the query side split words the same way. Words get two fields:
+`words` (standard tokenizer, lower case: `bán` ≠ `bạn`) and `words.folded` (plus
+asciifolding, which maps đ→d: `ban` = `bán` = `bạn`); a page's likewise in `pages.words`,
+the record's metadata in `meta`. Multi-syllable words (`công nghệ thông tin`) are
+ranked by their adjacent pairs, looked up as two-word phrases in `words.folded`: a
 shingle field for them took half the node's indexing time (1,700 against 3,100 pages/s on
 two cores) for a search barely faster (p95 38 against 41 ms).
 
@@ -22,7 +24,7 @@ fills `-v2` while searches go on in `-v1`, then moves the alias at once.
 from typing import Any
 
 # Raised when the fields or analysers change: an index of another version is rebuilt.
-MAPPING_VERSION = 3
+MAPPING_VERSION = 4
 DEFAULT_ALIAS = "sohoa-documents"
 
 ANALYSIS = {
@@ -60,9 +62,9 @@ PROPERTIES = {
     "needs_review": {"type": "boolean"},
     "signed": {"type": "boolean"},
     "meta": _words("folded"),  # the words of the record's metadata
+    "words": _words("folded"),  # the words of every page
     "pages": {
         "type": "nested",
-        "include_in_root": True,  # the record's words too: matched and ranked as one
         "properties": {
             "number": {"type": "integer"},
             "words": _words("folded"),
@@ -87,7 +89,7 @@ def index_template(alias: str) -> dict[str, Any]:
                 "dynamic": "strict",
                 "_meta": {"mapping_version": MAPPING_VERSION},
                 # the words are indexed, not kept: the page's text is
-                "_source": {"excludes": ["meta", "pages.words"]},
+                "_source": {"excludes": ["meta", "words", "pages.words"]},
                 "properties": PROPERTIES,
             },
         },

@@ -14,13 +14,14 @@ from itertools import pairwise
 from typing import Any
 
 from archive_schema.vietnamese import fold
-from indexing.base import FACET_SIZE, FACETS, FacetValue, SearchQuery, Sort
+from indexing.base import FACET_SIZE, FACETS, YES_NO_FACETS, Facet, FacetValue, SearchQuery, Sort
 from indexing.fuzzy import NEAREST
 from indexing.query import ParsedQuery
 
 TIERS = ("pair", "folded", "exact", "meta_all", "meta_phrase", "as_typed", "number")
 ONCE = {"meta_all", "meta_phrase"}  # tiers a document scores at most once
-WORDS, FOLDED = "pages.words", "pages.words.folded"
+WORDS, FOLDED = "words", "words.folded"  # every page's words, on the record
+PAGE = "pages."  # the same, of one page: a nested document
 BM25_SCALE = 0.01  # BM25 of a word is at most ~30: scaled, it stays under the lowest tier
 SUGGESTED = {  # the term suggester, as indexing.fuzzy: every word one edit away
     "suggest_mode": "always",
@@ -49,11 +50,8 @@ ORDER: dict[Sort, list[Any]] = {
 }
 
 
-def search_request(parsed: ParsedQuery, query: SearchQuery, asked: list[str]) -> dict[str, Any]:
-    """The search; its aggregation `held` counts, over the whole index, the records holding
-    each folded word `asked` (counted()), to tell the misspelt ones (indexing.fuzzy)."""
+def search_request(parsed: ParsedQuery, query: SearchQuery) -> dict[str, Any]:
     filters = query.filters()
-    held = {"held": {"global": {}, "aggs": _held(asked)}} if asked else {}
     tiers = _tiers(parsed)
     every_word = [_forms("meta.folded", parsed, w) for w in sorted(parsed.folded_words)]
     in_fields = [_constant({"bool": {"must": every_word}}, tiers["meta_all"])]
@@ -77,20 +75,34 @@ def search_request(parsed: ParsedQuery, query: SearchQuery, asked: list[str]) ->
             }
         },
         "post_filter": _all_of(filters),
-        "aggs": held
-        | {
-            name: {
-                "filter": _all_of({k: v for k, v in filters.items() if k != name}),
-                "aggs": {"values": {"terms": {"field": name, "size": FACET_SIZE}}},
-            }
-            for name in FACETS
-        },
+        "aggs": {name: _facet(name, filters) for name in FACETS},
         "sort": ORDER[query.sort],
         "from": query.offset,
         "size": query.limit,
         "track_total_hits": True,
         "track_scores": True,
         "_source": SHOWN_FIELDS,
+    }
+
+
+def _facet(name: str, filters: dict[str, FacetValue]) -> dict[str, Any]:
+    """How many documents each value of `name` has, the other filters applied (facets())."""
+    counted = {"terms": {"field": name, "size": FACET_SIZE}}
+    others = {k: v for k, v in filters.items() if k != name}
+    if not others:  # a filter of nothing still costs a pass over every match
+        return counted
+    return {"filter": _all_of(others), "aggs": {"values": counted}}
+
+
+def facets(aggregations: dict[str, Any]) -> dict[str, list[Facet]]:
+    """The facets of a search_request's answer."""
+    counted = {name: aggregations[name].get("values", aggregations[name]) for name in FACETS}
+    return {
+        name: [
+            Facet(bool(b["key"]) if name in YES_NO_FACETS else b["key"], b["doc_count"])
+            for b in counted[name]["buckets"]
+        ]
+        for name in FACETS
     }
 
 
@@ -143,21 +155,19 @@ def _tiers(parsed: ParsedQuery) -> dict[str, float]:
 
 
 def _group(parsed: ParsedQuery, group: tuple[str, ...]) -> dict[str, Any]:
-    """One word or phrase on a page (scored by BM25 over the record's pages) or in the
-    metadata (not scored), or a misspelt word's neighbours in either (not scored)."""
-    text = " ".join(group)
-    on_a_page = [
-        _phrase(WORDS, text, boost=10 * BM25_SCALE),
-        _phrase(FOLDED, text, boost=BM25_SCALE),
-    ]
-    metadata = [_phrase("meta", text), _phrase("meta.folded", text)]
-    neighbours = parsed.forms(fold(text))[1:]
+    """One word or phrase, folded, on a page (scored by BM25 over the record's pages) or in
+    the metadata (not scored), or a misspelt word's neighbours in either (not scored). The
+    words as typed are not looked up again: they count in the tier `exact`, and a phrase
+    costs a pass over the positions of every record holding its words."""
+    text = fold(" ".join(group))
+    metadata = [_phrase("meta.folded", text)]
+    neighbours = parsed.forms(text)[1:]
     if neighbours:
         metadata += [
             {"terms": {FOLDED: neighbours}},
             {"terms": {"meta.folded": neighbours}},
         ]
-    return _any_of([*on_a_page, _constant(_any_of(metadata), 0)])
+    return _any_of([_phrase(FOLDED, text, boost=BM25_SCALE), _constant(_any_of(metadata), 0)])
 
 
 def shown_pages_request(parsed: ParsedQuery, hits: list[str]) -> dict[str, Any]:
@@ -167,9 +177,9 @@ def shown_pages_request(parsed: ParsedQuery, hits: list[str]) -> dict[str, Any]:
     pair, folded = 1.0, len(parsed.pairs) + 1.0
     exact = folded * (len(parsed.folded_words) + 1)
     counts = (
-        [_constant(q, exact) for q in _exact(parsed)]
-        + [_constant(q, folded) for q in _folded_forms(parsed)]
-        + [_constant(q, pair) for q in _pairs(parsed)]
+        [_constant(q, exact) for q in _exact(parsed, PAGE)]
+        + [_constant(q, folded) for q in _folded_forms(parsed, PAGE)]
+        + [_constant(q, pair) for q in _pairs(parsed, PAGE)]
     )
     shown = {
         "name": "shown",
@@ -186,23 +196,23 @@ def shown_pages_request(parsed: ParsedQuery, hits: list[str]) -> dict[str, Any]:
     }
 
 
-def _exact(parsed: ParsedQuery) -> list[dict[str, Any]]:
-    """Each word of the query, as typed, on a page."""
-    return [_phrase(WORDS, word) for word in sorted(parsed.exact_words)]
+def _exact(parsed: ParsedQuery, on: str = "") -> list[dict[str, Any]]:
+    """Each word of the query, as typed, in the text (`on` PAGE: on a page)."""
+    return [_phrase(on + WORDS, word) for word in sorted(parsed.exact_words)]
 
 
-def _folded_forms(parsed: ParsedQuery) -> list[dict[str, Any]]:
-    """Each word of the query, folded (or a misspelt word's neighbour), on a page."""
-    return [_forms(FOLDED, parsed, word) for word in sorted(parsed.folded_words)]
+def _folded_forms(parsed: ParsedQuery, on: str = "") -> list[dict[str, Any]]:
+    """Each word of the query, folded (or a misspelt word's neighbour), in the text."""
+    return [_forms(on + FOLDED, parsed, word) for word in sorted(parsed.folded_words)]
 
 
-def _pairs(parsed: ParsedQuery) -> list[dict[str, Any]]:
-    """Each adjacent pair of the query's words, folded, on a page."""
-    return [_any_of([_phrase(FOLDED, p) for p in sorted(pair)]) for pair in parsed.pairs]
+def _pairs(parsed: ParsedQuery, on: str = "") -> list[dict[str, Any]]:
+    """Each adjacent pair of the query's words, folded, in the text."""
+    return [_any_of([_phrase(on + FOLDED, p) for p in sorted(pair)]) for pair in parsed.pairs]
 
 
 def _folded(word: str) -> list[dict[str, Any]]:
-    """A folded word on a page or in the fields."""
+    """A folded word in the text or in the fields."""
     return [_phrase(FOLDED, word), _phrase("meta.folded", word)]
 
 

@@ -164,6 +164,11 @@ def test_phrases(backend: SearchBackend) -> None:
     assert ids(backend, '"cong nghe thong tin"') == ["party"]
 
 
+def test_a_phrase_goes_on_over_the_page_break(backend: SearchBackend) -> None:
+    backend.index([doc("broken", ["Giao nhiệm vụ cho Ủy ban", "nhân dân huyện Bảo Thắng"])])
+    assert ids(backend, '"ủy ban nhân dân huyện"') == ["broken"]
+
+
 def test_number_symbol_and_metadata_are_searchable(backend: SearchBackend) -> None:
     assert ids(backend, "11/1998/qđ-ub") == ["price"]
     assert ids(backend, "130/KH-UBND") == ["plan"]
@@ -230,7 +235,7 @@ def test_an_opensearch_hit_carries_only_the_page_it_opens_at(opensearch_url: str
     search.index([doc("long", pages, subject="Kế hoạch năm")])
     query = SearchQuery("phong chong lut bao", READER)
     parsed = parse(query.text)
-    answer = search.client.search(index=alias, body=search_request(parsed, query, []))
+    answer = search.client.search(index=alias, body=search_request(parsed, query))
     (hit,) = answer["hits"]["hits"]
     assert "pages" not in hit["_source"]
     pages = search.client.search(index=alias, body=shown_pages_request(parsed, [hit["_id"]]))
