@@ -61,7 +61,8 @@ PROPERTIES = {
     "retention_status": KEYWORD,
     "needs_review": {"type": "boolean"},
     "signed": {"type": "boolean"},
-    "meta": _words("folded"),  # the words of the record's metadata
+    # the words of the record's metadata: the ranking weighs the fields folded only
+    "meta": {**_words("folded"), "index": False},
     "words": _words("folded"),  # the words of every page
     "pages": {
         "type": "nested",

@@ -51,6 +51,7 @@ ORDER: dict[Sort, list[Any]] = {
 
 
 def search_request(parsed: ParsedQuery, query: SearchQuery) -> dict[str, Any]:
+    """The search: the page of hits asked for, the total and the facets (facets())."""
     filters = query.filters()
     tiers = _tiers(parsed)
     every_word = [_forms("meta.folded", parsed, w) for w in sorted(parsed.folded_words)]
