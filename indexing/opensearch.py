@@ -141,22 +141,9 @@ class OpenSearchSearch:
         parsed = parse(query.text)
         if parsed.empty or not query.access_levels:
             return SearchResults(total=0)
-        asked = correctable(parsed)
         with self._errors():
             answer = self.client.search(index=self.alias, body=search_request(parsed, query))
-            # Each word is in every record found: many found, none of them is rare. The
-            # count of records is kept by the node until its next refresh.
-            records = self.client.count(index=self.alias)["count"] if asked else 0
-            if asked and suspect(answer["hits"]["total"]["value"], records):
-                counts = self.client.search(index=self.alias, body=counts_request(asked))
-                held = counted(asked, counts["aggregations"])
-                if any(suspect(held[word], records) for word in asked):
-                    fixed = corrected(parsed, partial(self._nearby, held, records))
-                    if fixed.near:  # searched again, its misspelt words matched by neighbours
-                        parsed = fixed
-                        answer = self.client.search(
-                            index=self.alias, body=search_request(parsed, query)
-                        )
+            parsed, answer = self._misspelt_searched_again(parsed, query, answer)
             found = answer["hits"]["hits"]
             pages = self._shown_pages(parsed, [hit["_id"] for hit in found])
         hits = [_hit(hit, pages.get(hit["_id"], {}), parsed) for hit in found]
@@ -165,6 +152,28 @@ class OpenSearchSearch:
 
     def close(self) -> None:
         self.client.close()
+
+    def _misspelt_searched_again(
+        self, parsed: ParsedQuery, query: SearchQuery, answer: dict[str, Any]
+    ) -> tuple[ParsedQuery, dict[str, Any]]:
+        """The search `answer` and what it answers, or, when a word of `parsed` is rare
+        enough to be misspelt (indexing.fuzzy), the search again with its neighbours. Each
+        word is in every record found: when many are found, none is rare, and nothing more
+        is asked. The count of records is kept by the node until its next refresh."""
+        asked = correctable(parsed)
+        if not asked:
+            return parsed, answer
+        records = self.client.count(index=self.alias)["count"]
+        if not suspect(answer["hits"]["total"]["value"], records):
+            return parsed, answer
+        counts = self.client.search(index=self.alias, body=counts_request(asked))
+        held = counted(asked, counts["aggregations"])
+        if not any(suspect(held[word], records) for word in asked):
+            return parsed, answer
+        fixed = corrected(parsed, partial(self._nearby, held, records))
+        if not fixed.near:
+            return parsed, answer
+        return fixed, self.client.search(index=self.alias, body=search_request(fixed, query))
 
     def _shown_pages(self, parsed: ParsedQuery, hits: list[str]) -> dict[str, dict[str, Any]]:
         """Each hit's page ({number, text}) by record id; none for a record without pages."""

@@ -88,20 +88,20 @@ def search_request(parsed: ParsedQuery, query: SearchQuery) -> dict[str, Any]:
 
 def _facet(name: str, filters: dict[str, FacetValue]) -> dict[str, Any]:
     """How many documents each value of `name` has, the other filters applied (facets())."""
-    counted = {"terms": {"field": name, "size": FACET_SIZE}}
+    values = {"terms": {"field": name, "size": FACET_SIZE}}
     others = {k: v for k, v in filters.items() if k != name}
     if not others:  # a filter of nothing still costs a pass over every match
-        return counted
-    return {"filter": _all_of(others), "aggs": {"values": counted}}
+        return values
+    return {"filter": _all_of(others), "aggs": {"values": values}}
 
 
 def facets(aggregations: dict[str, Any]) -> dict[str, list[Facet]]:
     """The facets of a search_request's answer."""
-    counted = {name: aggregations[name].get("values", aggregations[name]) for name in FACETS}
+    values = {name: aggregations[name].get("values", aggregations[name]) for name in FACETS}
     return {
         name: [
             Facet(bool(b["key"]) if name in YES_NO_FACETS else b["key"], b["doc_count"])
-            for b in counted[name]["buckets"]
+            for b in values[name]["buckets"]
         ]
         for name in FACETS
     }

@@ -371,7 +371,8 @@ def _connect(path: Path, check_same_thread: bool = True) -> sqlite3.Connection:
 
 
 def _where(filters: dict[str, FacetValue]) -> tuple[str, dict[str, Any]]:
-    """A WHERE clause over `found` for the filters; the column names are the FACETS."""
+    """A WHERE clause for the filters, over `found` or the MATCHED documents; the column
+    names are the FACETS."""
     clauses = [f"{name} = :{name}" for name in filters if name in FACETS]
     return " AND ".join(clauses) or "1", {name: filters[name] for name in filters}
 
