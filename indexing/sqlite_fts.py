@@ -7,13 +7,13 @@ the two folded columns, weighed as indexing.query says, and the first of them ag
 its tiers, where accents as typed count. The page texts are kept beside, read only for
 the hits shown.
 
-A search runs on two connections at once, since BM25 over every match and the counts
-each take most of its time: one ranks the page of hits asked for; the other gathers,
-into a temporary table, every document the reader may see that matches, and counts the
-total and each facet from it.
+BM25 over every match takes most of a search's time, so it runs on two connections at
+once, each over half the documents; the total and the facets are counted meanwhile from
+the matching keys alone (indexing.sqlite_columns).
 """
 
 import json
+import math
 import sqlite3
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -23,13 +23,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from archive_schema.models import Document
 from archive_schema.vietnamese import fold
 from indexing.base import (
-    FACET_SIZE,
     FACETS,
     MATCHED_FIELDS,
-    YES_NO_FACETS,
     Facet,
     FacetValue,
     Hit,
@@ -42,9 +42,10 @@ from indexing.entry import entry
 from indexing.fuzzy import RARER, Frequencies, corrected, suspect, variants
 from indexing.highlight import matched_in, shown_page
 from indexing.query import ParsedQuery, parse
+from indexing.sqlite_columns import Columns, columns_at
 
-SCHEMA_VERSION = 5
-TABLES = ("words", "pages", "documents")
+SCHEMA_VERSION = 6
+TABLES = ("words", "pages", "documents")  # the generation outlives a rebuild
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
     key INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, doc_type TEXT, year INTEGER,
@@ -61,8 +62,13 @@ CREATE VIRTUAL TABLE IF NOT EXISTS words USING fts5 (
     exact UNINDEXED, folded, meta_folded,
     tokenize = "unicode61 remove_diacritics 0 tokenchars '_'"
 );
+CREATE TABLE IF NOT EXISTS generation (value INTEGER NOT NULL);
+INSERT INTO generation SELECT abs(random() % 1000000000000)
+    WHERE NOT EXISTS (SELECT 1 FROM generation);
 """
 # `_` is a word character, as it is for the query side's \w+.
+# The generation changes with every write: it names the state indexing.sqlite_columns
+# holds. It starts at random, so that an index made anew at the same path has another.
 # BM25 weight of each column of `words`, in order: a match in the fields ten times one in
 # the text (indexing.query's tiers, roughly, for the documents beyond the first hundred).
 # The FTS5 rowid of a record is its `documents.key`.
@@ -71,13 +77,14 @@ MATCHED = """
 FROM words JOIN documents d ON d.key = words.rowid
 WHERE words MATCH :match AND d.access_level IN (SELECT value FROM json_each(:levels))
 """
-FOUND = f"CREATE TEMP TABLE found AS SELECT {', '.join(FACETS)} {MATCHED}"
 RELEVANCE = "number_hit DESC, score, issue_date DESC, id"
 ORDER = {Sort.RELEVANCE: RELEVANCE, Sort.DATE: f"issue_date IS NULL, issue_date DESC, {RELEVANCE}"}
 RANKED = f"""
-SELECT key, bm25(words, {WEIGHTS}) AS score, coalesce(number_key = :number_key, 0) AS number_hit
-{MATCHED} AND {{where}} ORDER BY {{order}} LIMIT :limit OFFSET :offset
+SELECT key, id, issue_date, bm25(words, {WEIGHTS}) AS score,
+    coalesce(number_key = :number_key, 0) AS number_hit
+{MATCHED} AND words.rowid BETWEEN :low AND :high AND {{where}} ORDER BY {{order}} LIMIT :limit
 """
+LAST_KEY = 2**63 - 1
 # The best documents by BM25 are ranked again by the tiers of indexing.query, as
 # OpenSearch ranks all of them; beyond those, BM25's order stands.
 RESCORED = 100
@@ -108,14 +115,14 @@ class SqliteSearch:
 
     def index(self, documents: Iterable[Document]) -> None:
         self._check_schema()
-        with self._transaction():
+        with self._writing():
             for doc in documents:
                 self._insert(doc)
 
     def rebuild(self, documents: Iterable[Document]) -> int:
         """In one transaction: readers see the old index until it commits."""
         count = 0
-        with self._transaction():
+        with self._writing():
             for table in (*TABLES, "page_rows"):  # page_rows: of an earlier schema
                 self.connection.execute(f"DROP TABLE IF EXISTS {table}")
             self._create()
@@ -131,7 +138,7 @@ class SqliteSearch:
 
     def delete(self, document_id: str) -> None:
         self._check_schema()
-        with self._transaction():
+        with self._writing():
             self._delete(document_id)
 
     def search(self, query: SearchQuery) -> SearchResults:
@@ -144,18 +151,18 @@ class SqliteSearch:
             "match": _match_expression(parsed),
             "levels": json.dumps(sorted(query.access_levels)),
         }
-        hits = self._ranker.submit(self._hits, query, parsed, matched)
-        filters = query.filters()
-        self.connection.execute("DROP TABLE IF EXISTS temp.found")
-        self.connection.execute(FOUND, matched)
-        try:
-            where, values = _where(filters)
-            total = self.connection.execute(f"SELECT count(*) FROM found WHERE {where}", values)
-            counted = total.fetchone()[0]
-            facets = {name: self._facet(name, filters) for name in FACETS}
-        finally:
-            self.connection.execute("DROP TABLE temp.found")
-        return SearchResults(total=counted, hits=hits.result(), facets=facets)
+        with self._reading():
+            held = columns_at(self.connection, str(self.path), self._generation())
+            upper = self._ranker.submit(
+                self._ranked_half, self._ranking, query, parsed, matched, (held.middle(), LAST_KEY)
+            )
+            total, facets = self._counted(query, matched, held)
+            lower = self._ranked_half(
+                self.connection, query, parsed, matched, (0, held.middle() - 1)
+            )
+            ranked = self._ranked(query, parsed, lower + upper.result())
+            hits = [hit for row in ranked if (hit := self._hit(row, query, parsed))]
+        return SearchResults(total=total, hits=hits, facets=facets)
 
     def close(self) -> None:
         if "_ranker" in self.__dict__:
@@ -165,41 +172,51 @@ class SqliteSearch:
 
     @cached_property
     def _ranker(self) -> ThreadPoolExecutor:
-        """The thread that ranks, on its own connection (`_ranking`)."""
+        """The thread that ranks half the documents, on its own connection (`_ranking`)."""
         return ThreadPoolExecutor(1, thread_name_prefix="sqlite-ranking")
 
     @cached_property
     def _ranking(self) -> sqlite3.Connection:
         return _connect(self.path, check_same_thread=False)
 
-    def _hits(self, query: SearchQuery, parsed: ParsedQuery, matched: dict[str, str]) -> list[Hit]:
-        """The page of hits asked for, read in one transaction on `_ranking`."""
-        self._ranking.execute("BEGIN")
-        try:
-            return [self._hit(row, parsed) for row in self._ranked(query, parsed, matched)]
-        finally:
-            self._ranking.execute("COMMIT")
+    def _counted(
+        self, query: SearchQuery, matched: dict[str, str], held: Columns
+    ) -> tuple[int, dict[str, list[Facet]]]:
+        """The total and the facets, from the keys of every match."""
+        found = self.connection.cursor()
+        found.row_factory = None  # a tuple a match: 21,000 sqlite3.Row cost 10 ms
+        found.execute("SELECT rowid FROM words WHERE words MATCH ?", (matched["match"],))
+        keys = np.fromiter((key for (key,) in found), dtype=np.int64)
+        return held.counted(keys, query.access_levels, query.filters())
+
+    def _ranked_half(
+        self,
+        connection: sqlite3.Connection,
+        query: SearchQuery,
+        parsed: ParsedQuery,
+        matched: dict[str, str],
+        keys: tuple[int, int],
+    ) -> list[sqlite3.Row]:
+        """The first documents in order among those whose keys are within `keys`: as
+        many as the page asked for ends at, and at least the RESCORED."""
+        where, values = _where(query.filters())
+        values |= matched | {"number_key": parsed.number_symbol, "low": keys[0], "high": keys[1]}
+        limit = max(query.offset + query.limit, RESCORED)
+        ranked = RANKED.format(where=where, order=ORDER[query.sort])
+        return connection.execute(ranked, values | {"limit": limit}).fetchall()
 
     def _ranked(
-        self, query: SearchQuery, parsed: ParsedQuery, matched: dict[str, str]
+        self, query: SearchQuery, parsed: ParsedQuery, rows: list[sqlite3.Row]
     ) -> list[sqlite3.Row]:
         """The page of results asked for, in order: the first RESCORED by the tiers."""
-        where, values = _where(query.filters())
-        ranked = RANKED.format(where=where, order=ORDER[query.sort])
-        values |= matched | {"number_key": parsed.number_symbol}
-
-        def rows(limit: int, offset: int) -> list[sqlite3.Row]:
-            found = self._ranking.execute(ranked, values | {"limit": limit, "offset": offset})
-            return found.fetchall()
-
+        rows.sort(key=ORDERED[query.sort])
         end = query.offset + query.limit
         if query.sort is not Sort.RELEVANCE or query.offset >= RESCORED:
-            return rows(query.limit, query.offset)
-        window = rows(RESCORED, 0)
+            return rows[query.offset : end]
+        window = rows[:RESCORED]
         tiers = self._tiers(parsed, [row["key"] for row in window])
         window.sort(key=lambda row: (-row["number_hit"], *tiers[row["key"]], row["score"]))
-        beyond = rows(end - RESCORED, RESCORED) if end > RESCORED else []
-        return (window + beyond)[query.offset : end]
+        return (window + rows[RESCORED:])[query.offset : end]
 
     def _nearby(self, asked: list[str]) -> Frequencies:
         """indexing.fuzzy's frequencies. A word's records are counted only up to the count
@@ -237,8 +254,9 @@ class SqliteSearch:
         exact_words, whole = parsed.exact_words, parsed.whole
         folded_words = [parsed.forms(word) for word in parsed.folded_words]
         misspelt = [word for word, _ in parsed.near]
-        tiers: dict[int, tuple[int, ...]] = {}
-        texts = self._ranking.execute(
+        # a document gone since it was ranked (on the other connection) comes last
+        tiers: dict[int, tuple[int, ...]] = dict.fromkeys(keys, (0,) * 6)
+        texts = self.connection.execute(
             "SELECT rowid, exact, folded, meta_folded FROM words"
             " WHERE rowid IN (SELECT value FROM json_each(?))",
             (json.dumps(keys),),
@@ -255,11 +273,15 @@ class SqliteSearch:
             )
         return tiers
 
-    def _hit(self, row: sqlite3.Row, parsed: ParsedQuery) -> Hit:
-        shown = self._ranking.execute(
-            "SELECT * FROM documents WHERE key = ?", (row["key"],)
+    def _hit(self, row: sqlite3.Row, query: SearchQuery, parsed: ParsedQuery) -> Hit | None:
+        """The hit shown for a ranked document, unless it is gone from the index since or
+        became one the reader may not see (ranked on the other connection, it may be)."""
+        shown = self.connection.execute(
+            "SELECT * FROM documents WHERE key = ? AND id = ?", (row["key"], row["id"])
         ).fetchone()
-        pages = self._ranking.execute(
+        if shown is None or shown["access_level"] not in query.access_levels:
+            return None
+        pages = self.connection.execute(
             "SELECT number, text FROM pages WHERE document_key = ? ORDER BY number", (row["key"],)
         )
         page, passage = shown_page([(number, text) for number, text in pages], parsed)
@@ -278,17 +300,6 @@ class SqliteSearch:
             access_level=shown["access_level"],
             matched=matched_in(parsed, fields, passage),
         )
-
-    def _facet(self, name: str, filters: dict[str, FacetValue]) -> list[Facet]:
-        """How many documents each value of `name` has, the other filters applied."""
-        where, values = _where({k: v for k, v in filters.items() if k != name})
-        rows = self.connection.execute(
-            f"SELECT {name}, count(*) FROM found WHERE {name} IS NOT NULL AND {where}"
-            f" GROUP BY {name} ORDER BY count(*) DESC, {name} LIMIT {FACET_SIZE}",
-            values,
-        )
-        as_value = bool if name in YES_NO_FACETS else lambda v: v
-        return [Facet(as_value(value), count) for value, count in rows]
 
     def _insert(self, doc: Document) -> None:
         self._delete(doc.id)
@@ -348,6 +359,24 @@ class SqliteSearch:
                 " the archive with `sohoa reindex`"
             )
 
+    def _generation(self) -> int:
+        return int(self.connection.execute("SELECT value FROM generation").fetchone()[0])
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        with self._transaction():
+            yield
+            self.connection.execute("UPDATE generation SET value = value + 1")
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """One snapshot of the index: what is counted, ranked here and shown."""
+        self.connection.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self.connection.execute("COMMIT")
+
     @contextmanager
     def _transaction(self) -> Iterator[None]:
         self.connection.execute("BEGIN IMMEDIATE")
@@ -371,10 +400,27 @@ def _connect(path: Path, check_same_thread: bool = True) -> sqlite3.Connection:
 
 
 def _where(filters: dict[str, FacetValue]) -> tuple[str, dict[str, Any]]:
-    """A WHERE clause for the filters, over `found` or the MATCHED documents; the column
-    names are the FACETS."""
+    """A WHERE clause for the filters over the MATCHED documents; the column names are
+    the FACETS."""
     clauses = [f"{name} = :{name}" for name in filters if name in FACETS]
     return " AND ".join(clauses) or "1", {name: filters[name] for name in filters}
+
+
+def _newest(issue_date: str | None) -> float:
+    """An ISO date as a number that sorts the newest first, and no date last."""
+    return -date.fromisoformat(issue_date).toordinal() if issue_date else math.inf
+
+
+def _by_relevance(row: sqlite3.Row) -> tuple[Any, ...]:
+    return (-row["number_hit"], row["score"], _newest(row["issue_date"]), row["id"])
+
+
+def _by_date(row: sqlite3.Row) -> tuple[Any, ...]:
+    return (row["issue_date"] is None, _newest(row["issue_date"]), *_by_relevance(row))
+
+
+# ORDER, for the rows of both halves together
+ORDERED = {Sort.RELEVANCE: _by_relevance, Sort.DATE: _by_date}
 
 
 def _match_expression(query: ParsedQuery) -> str:
