@@ -42,9 +42,9 @@ class Columns:
         keys = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
         return cls(keys, columns[0], dict(zip(FACETS, columns[1:], strict=True)))
 
-    def middle(self) -> int:
-        """The key that halves the documents."""
-        return int(self.keys[len(self.keys) // 2]) if len(self.keys) else 0
+    def key_at(self, share: float) -> int:
+        """The key with `share` of the documents below it."""
+        return int(self.keys[int(len(self.keys) * share)]) if len(self.keys) else 0
 
     def counted(
         self, keys: np.ndarray, levels: frozenset[str], filters: dict[str, FacetValue]

@@ -8,8 +8,8 @@ its tiers, where accents as typed count. The page texts are kept beside, read on
 the hits shown.
 
 BM25 over every match takes most of a search's time, so it runs on two connections at
-once, each over half the documents; the total and the facets are counted meanwhile from
-the matching keys alone (indexing.sqlite_columns).
+once, each over a part of the documents; the total and the facets are counted meanwhile
+from the matching keys alone (indexing.sqlite_columns).
 """
 
 import json
@@ -85,6 +85,9 @@ SELECT key, id, issue_date, bm25(words, {WEIGHTS}) AS score,
 {MATCHED} AND words.rowid BETWEEN :low AND :high AND {{where}} ORDER BY {{order}} LIMIT :limit
 """
 LAST_KEY = 2**63 - 1
+# The share of the documents ranked on the connection that also counts the matches (as
+# long as ranking the rest, on 100,000 pages)
+LOWER_SHARE = 0.35
 # The best documents by BM25 are ranked again by the tiers of indexing.query, as
 # OpenSearch ranks all of them; beyond those, BM25's order stands.
 RESCORED = 100
@@ -153,13 +156,12 @@ class SqliteSearch:
         }
         with self._reading():
             held = columns_at(self.connection, str(self.path), self._generation())
+            split = held.key_at(LOWER_SHARE)
             upper = self._ranker.submit(
-                self._ranked_half, self._ranking, query, parsed, matched, (held.middle(), LAST_KEY)
+                self._ranked_part, self._ranking, query, parsed, matched, (split, LAST_KEY)
             )
             total, facets = self._counted(query, matched, held)
-            lower = self._ranked_half(
-                self.connection, query, parsed, matched, (0, held.middle() - 1)
-            )
+            lower = self._ranked_part(self.connection, query, parsed, matched, (0, split - 1))
             ranked = self._ranked(query, parsed, lower + upper.result())
             hits = [hit for row in ranked if (hit := self._hit(row, query, parsed))]
         return SearchResults(total=total, hits=hits, facets=facets)
@@ -172,7 +174,7 @@ class SqliteSearch:
 
     @cached_property
     def _ranker(self) -> ThreadPoolExecutor:
-        """The thread that ranks half the documents, on its own connection (`_ranking`)."""
+        """The thread that ranks a part of the documents, on its own connection (`_ranking`)."""
         return ThreadPoolExecutor(1, thread_name_prefix="sqlite-ranking")
 
     @cached_property
@@ -189,7 +191,7 @@ class SqliteSearch:
         keys = np.fromiter((key for (key,) in found), dtype=np.int64)
         return held.counted(keys, query.access_levels, query.filters())
 
-    def _ranked_half(
+    def _ranked_part(
         self,
         connection: sqlite3.Connection,
         query: SearchQuery,
