@@ -3,10 +3,13 @@ as numpy codes, so that a search counts its total and facets from the keys it ma
 alone, as Lucene counts from its doc values. GROUP BY over the matches cost more than
 ranking them.
 
-They are read once per generation of the index (a number every write transaction
-changes) and shared by every thread of the process.
+They are shared by every thread of the process, each state of the index named by its
+lineage and generation (indexing.sqlite_fts). A document's key is never used again in a
+lineage, so the state after a write is the one before, less the keys gone, plus the
+documents added: a write costs reading the keys, not every document.
 """
 
+import json
 import sqlite3
 import threading
 from dataclasses import dataclass
@@ -16,7 +19,8 @@ import numpy as np
 
 from indexing.base import FACET_SIZE, FACETS, YES_NO_FACETS, Facet, FacetValue
 
-READ = f"SELECT key, access_level, {', '.join(FACETS)} FROM documents ORDER BY key"
+FIELDS = ("access_level", *FACETS)
+READ = f"SELECT key, {', '.join(FIELDS)} FROM documents"
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,13 @@ class Column:
         """The code of a value, or none if no document has it."""
         return np.array([i for i, value in enumerate(self.values) if value == wanted])
 
+    def extended(self, kept: np.ndarray, added: list[Any], order: np.ndarray) -> "Column":
+        """The values of the documents `kept` (a mask), then of those `added`, in `order`."""
+        codes = {value: code for code, value in enumerate(self.values)}
+        more = [codes.setdefault(value, len(codes)) for value in added]
+        joined = np.concatenate([self.codes[kept], np.array(more, dtype=np.int32)])
+        return Column(joined[order], list(codes))
+
 
 @dataclass(frozen=True)
 class Columns:
@@ -36,11 +47,25 @@ class Columns:
     facets: dict[str, Column]
 
     @classmethod
-    def read(cls, connection: sqlite3.Connection) -> "Columns":
-        rows = connection.execute(READ).fetchall()
-        columns = [_coded([row[i] for row in rows]) for i in range(1, 2 + len(FACETS))]
-        keys = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
-        return cls(keys, columns[0], dict(zip(FACETS, columns[1:], strict=True)))
+    def read(cls, connection: sqlite3.Connection, before: "Columns | None") -> "Columns":
+        """The documents' columns as `connection` sees them: those of `before` (an earlier
+        or later state of the same lineage) kept, the others read."""
+        if before is None:
+            before = cls(np.array([], dtype=np.int64), EMPTY, dict.fromkeys(FACETS, EMPTY))
+        keys = np.array(_tuples(connection, "SELECT key FROM documents"), dtype=np.int64)[:, 0]
+        kept = np.isin(before.keys, keys)
+        added = _tuples(
+            connection,
+            f"{READ} WHERE key IN (SELECT value FROM json_each(?))",
+            (json.dumps(np.setdiff1d(keys, before.keys).tolist()),),
+        )
+        joined = np.concatenate([before.keys[kept], [row[0] for row in added]]).astype(np.int64)
+        order = np.argsort(joined)
+        level, *facets = (
+            column.extended(kept, [row[i] for row in added], order)
+            for i, column in enumerate([before.level, *before.facets.values()], start=1)
+        )
+        return cls(joined[order], level, dict(zip(FACETS, facets, strict=True)))
 
     def key_at(self, share: float) -> int:
         """The key with `share` of the documents below it."""
@@ -75,26 +100,28 @@ class Columns:
         return [Facet(as_value(value), -n) for n, value in found]
 
 
-_held: dict[tuple[str, int], Columns] = {}
+EMPTY = Column(np.array([], dtype=np.int32), [])
+# (path, lineage, generation): the last two states read of each index; a search begun
+# before a write still uses the one before
+_held: dict[tuple[str, int, int], Columns] = {}
 _reading = threading.Lock()
 
 
-def columns_at(connection: sqlite3.Connection, path: str, generation: int) -> Columns:
-    """The columns of the index at `path` in `generation`, read on `connection` (in a
-    transaction that sees that generation) unless this process holds them already."""
+def columns_at(connection: sqlite3.Connection, state: tuple[str, int, int]) -> Columns:
+    """The columns of the index in `state`, which `connection` sees (in a transaction),
+    unless this process holds them already."""
     with _reading:
-        held = _held.get((path, generation))
+        held = _held.get(state)
         if held is None:
-            held = _held[path, generation] = Columns.read(connection)
-            # the last two read: a search begun before a write still uses the one before
-            for older in [key for key in _held if key[0] == path][:-2]:
+            same = [key for key in _held if key[:2] == state[:2]]
+            before = _held[same[-1]] if same else None
+            held = _held[state] = Columns.read(connection, before)
+            for older in [key for key in _held if key[0] == state[0]][:-2]:
                 del _held[older]
         return held
 
 
-def _coded(values: list[Any]) -> Column:
-    codes: dict[Any, int] = {}
-    coded = np.fromiter(
-        (codes.setdefault(v, len(codes)) for v in values), dtype=np.int32, count=len(values)
-    )
-    return Column(coded, list(codes))
+def _tuples(connection: sqlite3.Connection, sql: str, values: tuple[Any, ...] = ()) -> list[Any]:
+    read = connection.cursor()
+    read.row_factory = None  # tuples: a sqlite3.Row costs twice as much
+    return read.execute(sql, values).fetchall()

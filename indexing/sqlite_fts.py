@@ -48,7 +48,7 @@ SCHEMA_VERSION = 6
 TABLES = ("words", "pages", "documents")  # the generation outlives a rebuild
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
-    key INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, doc_type TEXT, year INTEGER,
+    key INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, doc_type TEXT, year INTEGER,
     issuing_agency TEXT, number_symbol TEXT, number_key TEXT, subject TEXT, signer_name TEXT,
     issue_date TEXT, access_level TEXT NOT NULL, retention_status TEXT NOT NULL,
     needs_review INTEGER NOT NULL, signed INTEGER NOT NULL
@@ -62,13 +62,13 @@ CREATE VIRTUAL TABLE IF NOT EXISTS words USING fts5 (
     exact UNINDEXED, folded, meta_folded,
     tokenize = "unicode61 remove_diacritics 0 tokenchars '_'"
 );
-CREATE TABLE IF NOT EXISTS generation (value INTEGER NOT NULL);
-INSERT INTO generation SELECT abs(random() % 1000000000000)
-    WHERE NOT EXISTS (SELECT 1 FROM generation);
+CREATE TABLE IF NOT EXISTS generation (lineage INTEGER NOT NULL, value INTEGER NOT NULL);
+INSERT INTO generation SELECT random(), 0 WHERE NOT EXISTS (SELECT 1 FROM generation);
 """
 # `_` is a word character, as it is for the query side's \w+.
-# The generation changes with every write: it names the state indexing.sqlite_columns
-# holds. It starts at random, so that an index made anew at the same path has another.
+# The generation changes with every write, and the lineage with an index made anew at the
+# same path: together they name the state indexing.sqlite_columns holds. A key is never
+# used again in a lineage (AUTOINCREMENT, kept over a rebuild).
 # BM25 weight of each column of `words`, in order: a match in the fields ten times one in
 # the text (indexing.query's tiers, roughly, for the documents beyond the first hundred).
 # The FTS5 rowid of a record is its `documents.key`.
@@ -126,9 +126,11 @@ class SqliteSearch:
         """In one transaction: readers see the old index until it commits."""
         count = 0
         with self._writing():
+            last = self._last_key() if self.current else 0
             for table in (*TABLES, "page_rows"):  # page_rows: of an earlier schema
                 self.connection.execute(f"DROP TABLE IF EXISTS {table}")
             self._create()
+            self.connection.execute("INSERT INTO sqlite_sequence VALUES ('documents', ?)", (last,))
             for doc in documents:
                 self._insert(doc)
                 count += 1
@@ -155,7 +157,7 @@ class SqliteSearch:
             "levels": json.dumps(sorted(query.access_levels)),
         }
         with self._reading():
-            held = columns_at(self.connection, str(self.path), self._generation())
+            held = columns_at(self.connection, (str(self.path), *self._generation()))
             split = held.key_at(LOWER_SHARE)
             upper = self._ranker.submit(
                 self._ranked_part, self._ranking, query, parsed, matched, (split, LAST_KEY)
@@ -361,8 +363,13 @@ class SqliteSearch:
                 " the archive with `sohoa reindex`"
             )
 
-    def _generation(self) -> int:
-        return int(self.connection.execute("SELECT value FROM generation").fetchone()[0])
+    def _generation(self) -> tuple[int, int]:
+        lineage, value = self.connection.execute("SELECT lineage, value FROM generation").fetchone()
+        return lineage, value
+
+    def _last_key(self) -> int:
+        last = self.connection.execute("SELECT seq FROM sqlite_sequence WHERE name = 'documents'")
+        return int((last.fetchone() or [0])[0])
 
     @contextmanager
     def _writing(self) -> Iterator[None]:
