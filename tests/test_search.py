@@ -249,6 +249,17 @@ def test_an_opensearch_hit_carries_only_the_page_it_opens_at(opensearch_url: str
     search.close()
 
 
+@pytest.mark.parametrize("index_url", ["opensearch"], indirect=True)
+def test_an_opensearch_search_with_facets_goes_over_the_segments_at_once(
+    backend: SearchBackend,
+) -> None:
+    assert isinstance(backend, OpenSearchSearch)
+    query = SearchQuery("quyet dinh", READER)
+    body = search_request(parse(query.text), query) | {"profile": True}
+    (shard,) = backend.client.search(index=backend.alias, body=body)["profile"]["shards"]
+    assert "slice_count" in shard["searches"][0]["collector"][0]  # concurrent segment search
+
+
 def test_a_hit_says_where_it_matched(backend: SearchBackend) -> None:
     def matched(text: str) -> list[tuple[str, ...]]:
         return [hit.matched for hit in backend.search(SearchQuery(text, READER)).hits]
