@@ -52,7 +52,7 @@ class Columns:
         or later state of the same lineage) kept, the others read."""
         if before is None:
             before = cls(np.array([], dtype=np.int64), EMPTY, dict.fromkeys(FACETS, EMPTY))
-        keys = np.array(_tuples(connection, "SELECT key FROM documents"), dtype=np.int64)[:, 0]
+        keys = np.array([k for (k,) in _tuples(connection, "SELECT key FROM documents")], np.int64)
         kept = np.isin(before.keys, keys)
         added = _tuples(
             connection,

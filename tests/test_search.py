@@ -132,6 +132,14 @@ def ids(
     return [hit.document_id for hit in results.hits]
 
 
+def test_an_empty_index_finds_nothing(index_url: str) -> None:
+    empty = open_search(index_url)
+    assert empty.search(SearchQuery("xi măng", READER, doc_type="Công văn")) == SearchResults(
+        total=0, facets={name: [] for name in FACETS}
+    )
+    empty.close()
+
+
 def test_accentless_queries_find_accented_text_and_its_page(backend: SearchBackend) -> None:
     results = backend.search(SearchQuery("gia ban xi mang", READER))
     assert [(h.document_id, h.page) for h in results.hits] == [("price", 2)]
