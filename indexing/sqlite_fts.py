@@ -165,7 +165,7 @@ class SqliteSearch:
             total, facets = self._counted(query, matched, held)
             lower = self._ranked_part(self.connection, query, parsed, matched, (0, split - 1))
             ranked = self._ranked(query, parsed, lower + upper.result())
-            hits = [hit for row in ranked if (hit := self._hit(row, query, parsed))]
+            hits = [hit for row in ranked if (hit := self._hit(row, parsed))]
         return SearchResults(total=total, hits=hits, facets=facets)
 
     def close(self) -> None:
@@ -277,13 +277,14 @@ class SqliteSearch:
             )
         return tiers
 
-    def _hit(self, row: sqlite3.Row, query: SearchQuery, parsed: ParsedQuery) -> Hit | None:
-        """The hit shown for a ranked document, unless it is gone from the index since or
-        became one the reader may not see (ranked on the other connection, it may be)."""
+    def _hit(self, row: sqlite3.Row, parsed: ParsedQuery) -> Hit | None:
+        """The hit shown for a ranked document, unless it is not in this connection's
+        snapshot: ranked on the other connection, it may have been written since. (A row
+        is never changed, and its key never used again: the ranking checked its level.)"""
         shown = self.connection.execute(
-            "SELECT * FROM documents WHERE key = ? AND id = ?", (row["key"], row["id"])
+            "SELECT * FROM documents WHERE key = ?", (row["key"],)
         ).fetchone()
-        if shown is None or shown["access_level"] not in query.access_levels:
+        if shown is None:
             return None
         pages = self.connection.execute(
             "SELECT number, text FROM pages WHERE document_key = ? ORDER BY number", (row["key"],)
