@@ -19,7 +19,7 @@ two cores) for a search barely faster (p95 38 against 41 ms).
 
 A shard's segments are searched on several cores at once when the request counts facets
 (concurrent segment search, OpenSearch's default from 3.0): at 1,000,000 pages on two
-cores, p95 150-175 ms without, 95-115 ms with. An index made before takes it at `sohoa
+cores, p95 146-176 ms without, 94-119 ms with. An index made before takes it at `sohoa
 reindex`, or by hand (`PUT <alias>/_settings`).
 
 Indexes are versioned behind an alias (`sohoa-documents` → `sohoa-documents-v1`): a rebuild

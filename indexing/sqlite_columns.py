@@ -52,7 +52,7 @@ class Columns:
         or later state of the same lineage) kept, the others read."""
         if before is None:
             before = cls(np.array([], dtype=np.int64), EMPTY, dict.fromkeys(FACETS, EMPTY))
-        keys = np.array([k for (k,) in _tuples(connection, "SELECT key FROM documents")], np.int64)
+        keys = read_keys(connection, "SELECT key FROM documents")
         kept = np.isin(before.keys, keys)
         added = _tuples(
             connection,
@@ -119,6 +119,11 @@ def columns_at(connection: sqlite3.Connection, state: tuple[str, int, int]) -> C
             for older in [key for key in _held if key[0] == state[0]][:-2]:
                 del _held[older]
         return held
+
+
+def read_keys(connection: sqlite3.Connection, sql: str, values: tuple[Any, ...] = ()) -> np.ndarray:
+    """The keys a query of one column gives."""
+    return np.array([key for (key,) in _tuples(connection, sql, values)], dtype=np.int64)
 
 
 def _tuples(connection: sqlite3.Connection, sql: str, values: tuple[Any, ...] = ()) -> list[Any]:

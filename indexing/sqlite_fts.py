@@ -23,8 +23,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from archive_schema.models import Document
 from archive_schema.vietnamese import fold
 from indexing.base import (
@@ -42,7 +40,7 @@ from indexing.entry import entry
 from indexing.fuzzy import RARER, Frequencies, corrected, suspect, variants
 from indexing.highlight import matched_in, shown_page
 from indexing.query import ParsedQuery, parse
-from indexing.sqlite_columns import Columns, columns_at
+from indexing.sqlite_columns import Columns, columns_at, read_keys
 
 SCHEMA_VERSION = 6
 TABLES = ("words", "pages", "documents")  # the generation outlives a rebuild
@@ -156,7 +154,7 @@ class SqliteSearch:
             "match": _match_expression(parsed),
             "levels": json.dumps(sorted(query.access_levels)),
         }
-        with self._reading():
+        with self._transaction("BEGIN"):  # one snapshot: what is counted, ranked, shown
             held = columns_at(self.connection, (str(self.path), *self._generation()))
             split = held.key_at(LOWER_SHARE)
             upper = self._ranker.submit(
@@ -187,10 +185,8 @@ class SqliteSearch:
         self, query: SearchQuery, matched: dict[str, str], held: Columns
     ) -> tuple[int, dict[str, list[Facet]]]:
         """The total and the facets, from the keys of every match."""
-        found = self.connection.cursor()
-        found.row_factory = None  # a tuple a match: 21,000 sqlite3.Row cost 10 ms
-        found.execute("SELECT rowid FROM words WHERE words MATCH ?", (matched["match"],))
-        keys = np.fromiter((key for (key,) in found), dtype=np.int64)
+        match = "SELECT rowid FROM words WHERE words MATCH ?"
+        keys = read_keys(self.connection, match, (matched["match"],))
         return held.counted(keys, query.access_levels, query.filters())
 
     def _ranked_part(
@@ -379,17 +375,8 @@ class SqliteSearch:
             self.connection.execute("UPDATE generation SET value = value + 1")
 
     @contextmanager
-    def _reading(self) -> Iterator[None]:
-        """One snapshot of the index: what is counted, ranked here and shown."""
-        self.connection.execute("BEGIN")
-        try:
-            yield
-        finally:
-            self.connection.execute("COMMIT")
-
-    @contextmanager
-    def _transaction(self) -> Iterator[None]:
-        self.connection.execute("BEGIN IMMEDIATE")
+    def _transaction(self, begin: str = "BEGIN IMMEDIATE") -> Iterator[None]:
+        self.connection.execute(begin)
         try:
             yield
         except BaseException:
@@ -429,7 +416,7 @@ def _by_date(row: sqlite3.Row) -> tuple[Any, ...]:
     return (row["issue_date"] is None, _newest(row["issue_date"]), *_by_relevance(row))
 
 
-# ORDER, for the rows of both halves together
+# ORDER, for the rows of both parts together
 ORDERED = {Sort.RELEVANCE: _by_relevance, Sort.DATE: _by_date}
 
 
