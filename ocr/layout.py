@@ -23,6 +23,9 @@ Box = tuple[int, int, int, int]  # left, top, right, bottom, in image pixels
 NOISE_CONFIDENCE = 20
 TEXT_HEIGHT = (0.6, 1.6)  # a word's height, as a share of the median word height
 LETTER_WIDTH = (0.4, 1.0)  # width per character, as a share of the word's height
+WORD_GAP = 1.2  # the widest space between two words of a line, in word heights
+OVERLAP = 0.3  # two segments of a row may overlap by this many word heights and be one line
+TALL = 1.8  # a segment this many times as tall as the page's is no line of text
 
 
 class Word(BaseModel):
@@ -163,7 +166,7 @@ def _split_at_gaps(words: list[Word]) -> list[Line]:
     if not gaps:
         return [Line(words=words)]
     height = median(w.box[3] - w.box[1] for w in words)
-    threshold = max(1.2 * height, 3.5 * median(gaps))
+    threshold = max(WORD_GAP * height, 3.5 * median(gaps))
     segments, current = [], [words[0]]
     for gap, word in zip(gaps, words[1:], strict=True):
         if gap > threshold:
@@ -179,20 +182,41 @@ def _speck(segment: Line, typical_height: float) -> bool:
 
 
 def _rows(segments: list[Line]) -> list[list[Line]]:
-    """Group segments that share most of their height into rows, top to bottom."""
+    """Group segments that share most of their height into rows, top to bottom; segments of
+    a row at a word's spacing are one line (tesseract's first reading and the re-reading
+    each read part of it). A segment far taller than the text (a seal or a signature read as
+    marks) is a row of its own: it would join the rows it spans into one."""
+    typical = median(s.height for s in segments) if segments else 0
     rows: list[list[Line]] = []
     for segment in sorted(segments, key=lambda s: (s.box[1], s.box[0])):
+        if segment.height > TALL * typical:
+            rows.append([segment])
+            continue
         top, bottom = segment.box[1], segment.box[3]
         for row in rows[-3:]:
             row_top = min(s.box[1] for s in row)
             row_bottom = max(s.box[3] for s in row)
             overlap = min(bottom, row_bottom) - max(top, row_top)
-            if overlap > 0.5 * min(bottom - top, row_bottom - row_top):
+            if overlap > 0.5 * min(bottom - top, row_bottom - row_top) and not (
+                len(row) == 1 and row[0].height > TALL * typical
+            ):
                 row.append(segment)
                 break
         else:
             rows.append([segment])
-    return [sorted(row, key=lambda s: s.box[0]) for row in rows]
+    return [_joined(sorted(row, key=lambda s: s.box[0])) for row in rows]
+
+
+def _joined(row: list[Line]) -> list[Line]:
+    lines = [row[0]]
+    for segment in row[1:]:
+        height = median(w.box[3] - w.box[1] for w in lines[-1].words + segment.words)
+        # a segment that starts under the last one is the next line, not more of it
+        if -OVERLAP * height <= segment.box[0] - lines[-1].box[2] <= WORD_GAP * height:
+            lines[-1] = Line(words=lines[-1].words + segment.words)
+        else:
+            lines.append(segment)
+    return lines
 
 
 def _reading_order(segments: list[Line]) -> list[Line]:

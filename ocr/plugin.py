@@ -27,6 +27,7 @@ from ocr.cleaning import clean, ink_in_boxes
 from ocr.layout import Line, Word, read_page
 from ocr.repair import repair
 from ocr.rereading import read_again
+from ocr.spelling import correct
 from ocr.straighten import apply
 
 LINE_CLASSES = ("ocr_line", "ocr_header", "ocr_footer", "ocr_caption", "ocr_textfloat")
@@ -75,15 +76,20 @@ class LayoutRecordingEngine(TesseractOcrEngine):
             )
         tree.dpi = dpi
         for line in tree.iter_by_class(*LINE_CLASSES):
-            for word in line.words:
-                word.text = repair(word.text)
+            words = line.words
+            spelt = _put_right([w.text for w in words], [100 * (w.confidence or 0) for w in words])
+            for word, spelling in zip(words, spelt, strict=True):
+                word.text = spelling
             line.children = [
                 child for child in line.children if child.ocr_class != "ocrx_word" or child.text
             ]
         lines = [_words(line) for line in tree.iter_by_class(*LINE_CLASSES)]
         # the re-reading has what is left of the page's time; none once the page timed out
         left = 0.0 if timed_out else options.tesseract_timeout - (time.monotonic() - started)
-        again = read_again(cleaned, dpi, lines, "+".join(options.languages), left)
+        again = [
+            _spelt(line)
+            for line in read_again(cleaned, dpi, lines, "+".join(options.languages), left)
+        ]
         tree.children += [_element(line) for line in again]
         lines += again
         layout = read_page(page_number + 1, width, height, dpi, lines)
@@ -129,13 +135,29 @@ def _lay_on_scan(tree: OcrElement, to_scan: np.ndarray) -> None:
                 word.bbox = BoundingBox(min(xs), min(ys), max(xs), max(ys))
 
 
+def _put_right(texts: list[str], confidences: list[float]) -> list[str]:
+    """A line's words repaired one by one (`ocr.repair`), then by the words around them
+    (`ocr.spelling`); a word repaired to nothing stays empty."""
+    repaired = [repair(text) for text in texts]
+    kept = [n for n, text in enumerate(repaired) if text]
+    spelt = correct([repaired[n] for n in kept], [confidences[n] for n in kept])
+    for n, text in zip(kept, spelt, strict=True):
+        repaired[n] = text
+    return repaired
+
+
+def _spelt(line: list[Word]) -> list[Word]:
+    spelt = _put_right([word.text for word in line], [word.confidence for word in line])
+    return [word.model_copy(update={"text": text}) for word, text in zip(line, spelt, strict=True)]
+
+
 def _element(line: list[Word]) -> OcrElement:
     """A line read again, for the text layer."""
     words = [
         OcrElement(
             OcrClass.WORD,
             bbox=BoundingBox(*word.box),
-            text=repair(word.text),
+            text=word.text,
             confidence=word.confidence / 100,
         )
         for word in line

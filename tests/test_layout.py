@@ -77,6 +77,39 @@ def test_recipients_before_signature() -> None:
     ]
 
 
+def test_a_line_read_in_two_parts_is_one_line_in_its_place() -> None:
+    """The first reading gave the start of a line, the re-reading its end (ocr.rereading):
+    two segments of one row at a word's spacing, not two columns."""
+    start = words("huyện, thị xã, thành phố và các tổ chức,", 350, 1000)
+    end = words("cá nhân có liên quan", start[-1].box[2] + 25, 1000)
+    lines = page(
+        start,
+        words("thi hành Quyết định này./.", 350, 1060),
+        words("Nơi nhận:", 350, 1200) + centred("KT. CHỦ TỊCH", 1800, 1200),
+        words("- Như Điều 4;", 350, 1260) + centred("PHÓ CHỦ TỊCH", 1800, 1260),
+        end,
+    )
+    assert lines[:3] == [
+        "full: huyện, thị xã, thành phố và các tổ chức, cá nhân có liên quan",
+        "full: thi hành Quyết định này./.",
+        "left: Nơi nhận:",
+    ]
+
+
+def test_a_seal_read_as_one_tall_mark_does_not_join_the_lines_beside_it() -> None:
+    recipients = ["Nơi nhận:", "- Như Điều 4;", "- Bộ NN&PTNT;", "- Cổng TTĐT;", "- Lưu: VT."]
+    lefts = [350, 352, 351, 340, 349]  # as a page scanned aslant and straightened leaves them
+    signer = [centred("KT. CHỦ TỊCH", 1800, 1300), centred("PHÓ CHỦ TỊCH", 1800, 1360)]
+    seal = Word(text="00995.", box=(1500, 1410, 1900, 1650), confidence=26)
+    lines = page(
+        *[words(text, lefts[n], 1300 + 60 * n) for n, text in enumerate(recipients)],
+        *signer,
+        [seal],
+        centred("Đoàn Ngọc Lâm", 1800, 1700),
+    )
+    assert [line.split(": ", 1)[1] for line in lines if line.startswith("left")] == recipients
+
+
 def test_unsure_words_are_kept_only_when_shaped_like_text() -> None:
     stains = [  # what tesseract made of stains and speckles on heavy scans, at 1-19 %
         Word(text="CS", box=(1700, 2900, 1729, 3096), confidence=0),  # tall and narrow
