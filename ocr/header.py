@@ -117,7 +117,7 @@ def parse_header(pages: list[PageLayout]) -> HeaderReading:
             summary, trust = _misread_summary(under), BY_RULE
         if summary:
             text, lines = summary
-            header.set("subject", text, lines, trust)
+            header.set("subject", _tidy_subject(text), lines, trust)
             header.set("doc_type", CONG_VAN, number_line + lines[:1], trust)
     elif date_line:  # "Không số": the agency is what stands on the left
         _read_agencies(header, [line for line in left if line.column == "left"])
@@ -423,8 +423,21 @@ def _read_type_and_subject(header: HeaderReading, page: PageLayout, lines: list[
             normalize(line.text).lstrip(SUBJECT_STRAY + "-–—").rstrip(SUBJECT_STRAY)
             for line in subject
         )
-        named = _provinces_named(text)
+        named = _provinces_named(_tidy_subject(text))
         header.set("subject", named, subject, 1.0 if named == text else FUZZY_MATCH)
+
+
+def _tidy_subject(text: str) -> str:
+    """A summary without the specks OCR read in and around it: tokens of stray marks only,
+    a dash after its last word, a quote opened or closed at one end and never at the other."""
+    tokens = [token for token in text.split() if token.strip(SUBJECT_STRAY + "_")]
+    text = " ".join(tokens).rstrip(" -–—")
+    for opening, closing in ("“”", '""'):
+        if text.startswith(opening) and closing not in text[1:]:
+            text = text[1:]
+        if text.endswith(closing) and opening not in text[:-1]:
+            text = text[:-1]
+    return text.strip()
 
 
 def _case_changes(subject: list[Line], line: Line) -> bool:

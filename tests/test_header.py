@@ -206,6 +206,22 @@ def test_a_long_upper_case_subject_is_followed_over_its_wraps() -> None:
     assert header.issuing_agency == "HỘI ĐỒNG NHÂN DÂN TỈNH ĐỒNG THÁP"
 
 
+def test_a_subject_loses_the_specks_a_photocopy_leaves_in_and_around_it() -> None:
+    read = [
+        "“TRIỂN KHAI THI HÀNH LUẬT VIỆC LÀM __",  # toner dust read as a quote and a rule
+        "TRÊN ĐỊA BÀN THÀNH PHỐ _ HỒ CHÍ MINH-",
+    ]
+    page = layout(
+        *header_rows(["ỦY BAN NHÂN DÂN", "TỈNH BẾN TRE"], "12/KH-UBND", "ngày 8/12/2021"),
+        centred("KẾ HOẠCH", PAGE_CENTRE, 560),
+        *(centred(line, PAGE_CENTRE, 630 + 65 * i) for i, line in enumerate(read)),
+        *body(900, 4),
+    )
+    assert parse_header([page]).fields.subject == (
+        "TRIỂN KHAI THI HÀNH LUẬT VIỆC LÀM TRÊN ĐỊA BÀN THÀNH PHỐ HỒ CHÍ MINH"
+    )
+
+
 def test_each_field_read_says_how_far_it_can_be_trusted() -> None:
     summary = ("Ví tăng cường công tác", "bảo đảm an ninh trường học")
     reading = parse_header([misread_letter(summary, "1234/SGDĐT-CTrTT")])
