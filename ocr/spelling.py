@@ -76,7 +76,9 @@ class _Lexicon(NamedTuple):
 
 
 @cache
-def _lexicon() -> _Lexicon:
+def lexicon() -> _Lexicon:
+    """The dictionary, read once a process (0.8 s): a process that forks workers reads it
+    first (dags/airflow_local_settings.py)."""
     # the word list is read from underthesea's files: its code (and what it downloads) is
     # never imported
     path = Path(str(distribution("underthesea").locate_file(LEXICON)))
@@ -112,21 +114,21 @@ def correct(texts: list[str], confidences: list[float]) -> list[str]:
     lettered = [piece.core for piece in pieces if _LETTERS.match(piece.core)]
     if sum(fold(core) != core.lower() for core in lettered) < ACCENTED * len(lettered):
         return texts  # typed without accents, or in another language: nothing to go by
-    lexicon = _lexicon()
+    words = lexicon()
     lower = [piece.core.lower() for piece in pieces]
     weights = [
         min(MOST_WEIGHT, max(LEAST_WEIGHT, confidences[piece.word] / SURE)) for piece in pieces
     ]
 
     def cost(spelt: str, at: int) -> float:
-        unknown = NO_SYLLABLE if spelt not in lexicon.commonness else 0.0
+        unknown = NO_SYLLABLE if spelt not in words.commonness else 0.0
         return -unknown - MARK * weights[at] * _marks_changed(spelt, lower[at])
 
     def single(at: int) -> str:
         """The spelling of a piece on its own: as read when that is a syllable; else the
         cheapest syllable, the most common of those."""
-        options = [lower[at], *lexicon.spellings.get(fold(lower[at]), ())]
-        spelt: str = max(options, key=lambda o: (cost(o, at), lexicon.commonness.get(o, 0.0)))
+        options = [lower[at], *words.spellings.get(fold(lower[at]), ())]
+        spelt: str = max(options, key=lambda o: (cost(o, at), words.commonness.get(o, 0.0)))
         return spelt
 
     # best[i]: the score of the first i pieces and the last segment's (start, spellings)
@@ -142,7 +144,7 @@ def correct(texts: list[str], confidences: list[float]) -> list[str]:
                 break
             specks += joint
             key = tuple(fold(part) for part in lower[start:end])
-            for compound in lexicon.compounds.get(key, ()):
+            for compound in words.compounds.get(key, ()):
                 score = best[start][0] + COMPOUND * (end - start - 1) - specks
                 score += sum(cost(part, start + n) for n, part in enumerate(compound))
                 if score > chosen[0]:
