@@ -75,6 +75,7 @@ class Cleaned(NamedTuple):
     steps: list[Cleaning]
     scale: float  # how much it was enlarged (1.0: not)
     to_scan: np.ndarray | None  # 3×3, from a point of the image before enlarging to the scan's
+    bilevel: bool  # scanned in black and white: no threshold to choose
 
 
 def clean(image: Image.Image, dpi: float) -> Cleaned:
@@ -116,7 +117,7 @@ def clean(image: Image.Image, dpi: float) -> Cleaned:
         read_dpi = (dpi or READ_DPI) * scale
         grey = grey.filter(ImageFilter.GaussianBlur(DENOISE_SIGMA * read_dpi / READ_DPI))
         steps.append(Cleaning.DENOISE)
-    return Cleaned(grey, steps, scale, to_scan)
+    return Cleaned(grey, steps, scale, to_scan, bilevel)
 
 
 def noise(grey: Image.Image) -> float:

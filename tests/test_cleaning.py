@@ -30,7 +30,7 @@ def test_bilevel_pages_are_left_alone_others_normalised() -> None:
     assert clean(bilevel, 300).steps == []
     assert clean(bilevel.convert("L"), 300).steps == []  # black and white, stored as grey
     assert clean(page_with_text("L"), 300).steps == [Cleaning.NORMALISE]  # anti-aliased grey
-    cleaned, steps, scale, _ = clean(page_with_text("RGB", paper=200), 300)  # a tinted colour scan
+    cleaned, steps, scale, *_ = clean(page_with_text("RGB", paper=200), 300)  # a tinted colour scan
     assert (cleaned.mode, steps, scale) == ("L", [Cleaning.NORMALISE], 1.0)
 
 
@@ -103,7 +103,7 @@ def test_dust_is_erased_when_there_is_much_and_diacritics_stay() -> None:
 
 
 def test_a_page_under_200_dpi_is_read_enlarged() -> None:
-    cleaned, steps, scale, _ = clean(page_with_text("L"), 130)
+    cleaned, steps, scale, *_ = clean(page_with_text("L"), 130)
     assert steps[-1] is Cleaning.UPSCALE and scale == pytest.approx(300 / 130)
     assert cleaned.size == (round(1400 * scale), round(1000 * scale))
     assert clean(page_with_text("L"), 200).scale == 1.0

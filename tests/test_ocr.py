@@ -208,6 +208,16 @@ def test_a_page_under_200_dpi_is_read_enlarged_and_its_text_layer_fits(tmp_path:
         assert 0 < left < width and height / 2 < bottom < height  # the title, in the top half
 
 
+def test_a_heavy_scan_whose_ink_fades_in_patches_is_read(tmp_path: Path) -> None:
+    """An old file's second page: blur, dust, ink faded in patches, a light gradient. With
+    one threshold for the page tesseract lost phrases of it (12 % of characters wrong)."""
+    page, printed = render("018", 300, "heavy", seed=11)[1]
+    scan = save(page, tmp_path / "heavy.png", dpi=(300, 300))
+    layouts, _ = scans_to_pdfa([scan], tmp_path / "out.pdf")
+    read, printed = " ".join(layouts[0].text.split()), " ".join(printed.split())
+    assert Levenshtein.distance(read, printed) / len(printed) < 0.06
+
+
 def test_a_socket_leaked_elsewhere_does_not_fail_pdfa_validation(
     tmp_path: Path, letter_pages: list[Image.Image], monkeypatch: pytest.MonkeyPatch
 ) -> None:
