@@ -68,8 +68,8 @@ def test_a_1gb_multipage_tiff_is_archived_without_being_loaded_whole(tmp_path: P
     [document] = report["documents"]
     assert (document["status"], document["pages"]) == ("archived", 40)
     # MiB: far less than the file (1,040 MB); scipy's ndimage, which every OCR worker loads
-    # for cleaning, takes 31 MiB of it in each process
-    assert peak < 650, peak
+    # for cleaning, takes 31 MiB of it in each process, and the spelling's dictionary 43
+    assert peak < 700, peak
 
 
 def test_a_page_ocr_gives_up_on_is_archived_for_review(tmp_path: Path) -> None:
