@@ -36,6 +36,7 @@ from archive_schema.vocab import (
 from ocr.layout import Line, PageLayout
 from ocr.quality import text_quality
 
+_NOTATION_WORD = re.compile(r"[\w/-]+")
 NUMBER_STRAY = " .,;:_-–'\"`‘’“”"  # never at either end of a number and notation
 _NUMBER = re.compile(r"^s[oô]\s*[:;.]?\s*(\S*\d.*)$")  # folded "Số: 12/CT-UBND"
 _DATE = re.compile(r"ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*(\d{4})")
@@ -172,14 +173,22 @@ def _read_number(header: HeaderReading, line: Line) -> None:
     # without what has no letter nor digit: a stain read as a mark ("6087/BYT-KCB '")
     printed = " ".join(w for w in printed.split() if any(c.isalnum() for c in w))
     printed = printed.strip(NUMBER_STRAY)
-    slashed = re.sub(r"^(\d+)(?=[^\W\d_])", r"\1/", printed)  # its slash lost ("6556QĐ-BYT")
-    value = _repair_abbreviation(slashed)
+    slashed = re.sub(r"^(\d+) ?(?=[^\W\d_])", r"\1/", printed)  # its slash lost ("6556QĐ-BYT")
+    value = _repair_abbreviation(_closed_up(slashed))
     if value:
         trust = 1.0 if value == printed else FUZZY_MATCH
         number, notation = split_number_symbol(value)
         for name, part in (("number_symbol", value), ("number", number), ("notation", notation)):
             if part:
                 header.set(name, part, [line], trust)
+
+
+def _closed_up(number_symbol: str) -> str:
+    """A notation is one word: the gaps OCR put in its capitals go (`BKHĐ T-QLKTTW`)."""
+    head, slash, notation = number_symbol.partition("/")
+    if slash and notation.isupper() and all(_NOTATION_WORD.fullmatch(w) for w in notation.split()):
+        return head + slash + notation.replace(" ", "")
+    return number_symbol
 
 
 def _repair_abbreviation(number_symbol: str) -> str:

@@ -474,4 +474,5 @@ def test_a_number_whose_slash_was_lost_or_with_a_dash_after_it_is_put_right() ->
     slashed, dashed = read("6556QĐ-BYT"), read("554/UBND-KT-")
     assert slashed[:2] == ("6556/QĐ-BYT", "6556") and dashed[:2] == ("554/UBND-KT", "554")
     assert read("6087/BYT-KCB '")[:2] == ("6087/BYT-KCB", "6087")  # a stain after it
+    assert read("3397 BKHĐ T-QLKTTW")[:2] == ("3397/BKHĐT-QLKTTW", "3397")  # read as gaps
     assert slashed[2] < dashed[2]  # the slash put back is a guess

@@ -157,9 +157,11 @@ def test_a_batch_checked_whole_is_accepted_by_another_archivist_with_its_record(
 ) -> None:
     lan = queue(browser, site)
     expect(lan.locator("section.acceptance")).to_contain_text("khi mọi văn bản đã được kiểm tra")
-    while lan.locator("table.queue tbody tr a").count():
+    for _ in range(lan.locator("table.queue tbody tr a").count()):
         lan.locator("table.queue tbody tr a").first.click()
+        checked = lan.url
         lan.click("form.fields button[type=submit]")
+        expect(lan).not_to_have_url(checked)  # saved, not refused
         lan.goto(f"{site.url}/quality?batch={site.batch_id}")
     lan.click("form.accept button")
     expect(lan.locator("main")).to_contain_text(
