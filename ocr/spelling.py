@@ -11,9 +11,12 @@ which 64,000 compounds), the syllables' marks free to change, and the best cut i
 - a word read that is no syllable costs NO_SYLLABLE (of its spellings, the one in the most
   words of the dictionary is taken);
 - a speck of dust inside a compound costs SPECK, and goes.
-A syllable no dictionary knows (`Lưư`) takes the nearest one that is. Words that are no
-syllable (UBND, 11/1998/QĐ, Festival) pass as they are, and so do the case of each word and
-lines typed without accents.
+A syllable no dictionary knows (`Lưư`) takes the nearest one that is. A word that is no
+syllable even without its marks is first mended: a letter or two read for another
+(`rigười`, `lioặc`, `fại`: MISREAD) or a stray stroke (`thieo`), or syllables run
+together (`TỈNHQUẢNGTRỊ`, `chứcnăng`) cut apart. Words that are none of these (UBND,
+11/1998/QĐ, Festival) pass as they are, and so do the case of each word and lines typed
+without accents.
 """
 
 import math
@@ -59,6 +62,26 @@ LIKELY, UNLIKELY = 0.6, 2.0  # marks' worth of such a change, and of any other
 SPECK = 1.0
 SPECKS = frozenset("._·:;'‘’-")  # what dust and toner read as
 LONGEST = 4
+# What tesseract reads for a letter of a blurred or photocopied page, and the letter (of 224
+# words read as no syllable on 237 heavy, photocopied and photographed pages, 35 were these):
+# `rigười` người, `rhột` một, `lioặc` hoặc, `thànlr` thành, `niột` một, `barr` ban, `fại`
+# tại, `đuản` quản, `boặc` hoặc, `hgày` ngày, `iăm` năm; and a stroke read as an i or an r
+MISREAD = (
+    ("ri", "n"),
+    ("rn", "m"),
+    ("rh", "m"),
+    ("li", "h"),
+    ("lr", "h"),
+    ("ni", "m"),
+    ("rr", "n"),
+    ("f", "t"),
+    ("đ", "q"),
+    ("b", "h"),
+    ("h", "n"),
+    ("i", "n"),
+    ("i", ""),
+    ("r", ""),
+)
 # Vietnamese puts a mark on most syllables: a line with marks on fewer of its words than
 # this was typed without them (or is in another language) and is left as it is
 ACCENTED = 0.25  # syllables in a compound looked for
@@ -105,6 +128,7 @@ class _Piece(NamedTuple):
     before: str
     core: str
     after: str
+    spaced: bool = False  # a syllable of a word read run together with the one before
 
 
 def correct(texts: list[str], confidences: list[float]) -> list[str]:
@@ -115,6 +139,7 @@ def correct(texts: list[str], confidences: list[float]) -> list[str]:
     if sum(fold(core) != core.lower() for core in lettered) < ACCENTED * len(lettered):
         return texts  # typed without accents, or in another language: nothing to go by
     words = lexicon()
+    pieces = [mended for piece in pieces for mended in _mended(piece, words)]
     lower = [piece.core.lower() for piece in pieces]
     weights = [
         min(MOST_WEIGHT, max(LEAST_WEIGHT, confidences[piece.word] / SURE)) for piece in pieces
@@ -180,6 +205,54 @@ def _pieces(texts: list[str]) -> list[_Piece]:
     return pieces
 
 
+def _mended(piece: _Piece, words: _Lexicon) -> list[_Piece]:
+    """A piece that is no syllable, even without its marks, with a misread letter put
+    right, or else cut into the syllables run together in it; else as it is."""
+    read = piece.core.lower()
+    if not _LETTERS.match(read) or fold(read) in words.spellings or len(read) != len(piece.core):
+        return [piece]
+    lettered = not any(c.isupper() for c in piece.core[1:])  # not UBND, XII, GRDP
+    candidates = {
+        read[:at] + right + read[at + len(wrong) :]
+        for wrong, right in MISREAD
+        for at in range(len(read))
+        if lettered and read.startswith(wrong, at)
+    }
+    if known := [c for c in candidates if c in words.commonness]:
+        best = max(known, key=words.commonness.__getitem__)
+        return [piece._replace(core=_cased(best, piece.core))]
+    cut = _cut(read, words) if fold(read) != read else None  # a Vietnamese word has marks
+    if cut is None:
+        return [piece]
+    ends = [sum(map(len, cut[: n + 1])) for n in range(len(cut))]
+    starts = [0, *ends[:-1]]
+    return [
+        _Piece(
+            piece.word,
+            piece.before if n == 0 else "",
+            piece.core[start:end],
+            piece.after if n == len(cut) - 1 else "",
+            spaced=n > 0,
+        )
+        for n, (start, end) in enumerate(zip(starts, ends, strict=True))
+    ]
+
+
+def _cut(read: str, words: _Lexicon) -> list[str] | None:
+    """`read` cut into the fewest syllables of two letters or more, each as read, at most
+    LONGEST; None when it cannot be."""
+    fewest: list[list[str] | None] = [[]] + [None] * len(read)
+    for end in range(2, len(read) + 1):
+        options = [
+            [*before, read[start:end]]
+            for start in range(max(0, end - 7), end - 1)  # a syllable has at most 7 letters
+            if (before := fewest[start]) is not None and read[start:end] in words.commonness
+        ]
+        fewest[end] = min(options, key=len, default=None)
+    cut = fewest[-1]
+    return cut if cut is not None and 1 < len(cut) <= LONGEST else None
+
+
 def _joint(left: _Piece, right: _Piece) -> float | None:
     """What joining two pieces into one compound costs: nothing between two words, SPECK
     across specks; None where punctuation parts them."""
@@ -187,7 +260,7 @@ def _joint(left: _Piece, right: _Piece) -> float | None:
     if not left.core or not right.core:
         return None
     if not between:
-        return 0.0 if left.word != right.word else None
+        return 0.0 if left.word != right.word or right.spaced else None
     return SPECK if set(between) <= SPECKS and len(between) <= 2 else None
 
 
@@ -198,10 +271,11 @@ def _texts(count: int, pieces: list[_Piece], spellings: list[str], joined: list[
         if spellings[n] != core.lower():
             core = _cased(spellings[n], core)
         before, after = piece.before, piece.after
-        if n + 1 < len(pieces) and joined[n + 1]:
+        following = pieces[n + 1] if n + 1 < len(pieces) else None
+        if following is not None and joined[n + 1]:
             after = after.rstrip("".join(SPECKS))
-            if pieces[n + 1].word == piece.word:
-                after += " "
+        if following is not None and following.word == piece.word:
+            after += " " if joined[n + 1] or following.spaced else ""
         if joined[n]:
             before = before.lstrip("".join(SPECKS))
         texts[piece.word] += before + core + after

@@ -40,8 +40,24 @@ def test_a_speck_read_as_punctuation_inside_a_word_goes(read: str, printed: str)
 
 
 @pytest.mark.parametrize(
+    ("read", "printed"),
+    [
+        ("rigười dân và doanh righiệp", "người dân và doanh nghiệp"),  # n read as ri
+        ("lioặc theo quy định", "hoặc theo quy định"),  # h read as li
+        ("thieo dõi và kèmi theo", "theo dõi và kèm theo"),  # a stroke read as an i
+        ("ỦY BAN NHÂN DÂN TỈNHQUẢNGTRỊ", "ỦY BAN NHÂN DÂN TỈNH QUẢNG TRỊ"),  # bold, run together
+        ("các chứcnăng, nhiệm vụ", "các chức năng, nhiệm vụ"),
+    ],
+)
+def test_a_word_that_is_no_syllable_is_mended_or_cut_apart(read: str, printed: str) -> None:
+    assert spelt(read) == printed
+
+
+@pytest.mark.parametrize(
     "line",
     [
+        "Tiêu chuẩn ISO 9001, chương III, mục XII",  # capitals: no letter is misread
+        "tỉnh Đắk Lắk, ĐBQH, GRDP",  # names and abbreviations that are no syllables
         "KT.CHỦ TỊCH",  # an authority mark
         "TP.HCM và TT.HĐND tỉnh",  # abbreviations
         "KHẮC PHỤC MÔI TRƯỜNG VÀ PHÒNG, CHỐNG DỊCH BỆNH",  # a comma inside a compound is meant
