@@ -5,6 +5,7 @@
   attach to a letter as a character of its own.
 - A doubled Đ: tesseract `vie` reads the notation `QĐ` as `QĐĐ`, and no Vietnamese word
   has two Đ in a row.
+- The fraction slash (⁄) tesseract reads for the slash of `b/c`, `t/h`.
 Letters that cannot occur in Vietnamese administrative text (ö ï ä å ñ ð ß …) are kept
 out of recognition altogether by `tesseract.cfg`.
 """
@@ -21,4 +22,4 @@ def repair(word: str) -> str:
     text = "".join(
         c for c in text if c not in STRAY_MARKS and unicodedata.category(c) not in ("Sk", "Lm")
     )
-    return text.replace("ĐĐ", "Đ").replace("đđ", "đ")
+    return text.replace("ĐĐ", "Đ").replace("đđ", "đ").replace("\u2044", "/")

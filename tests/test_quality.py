@@ -59,3 +59,4 @@ def test_repair_of_what_tesseract_gets_wrong() -> None:
     assert repair("QĐĐ-UBND") == "QĐ-UBND"
     assert repair("ˆ") == "" and repair("^") == ""
     assert repair("hoà") == "hòa"
+    assert repair("t\u2044h);") == "t/h);"  # a fraction slash
