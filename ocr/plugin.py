@@ -90,8 +90,9 @@ class LayoutRecordingEngine(TesseractOcrEngine):
         # the re-reading has what is left of the page's time; none once the page timed out
         left = 0.0 if timed_out else options.tesseract_timeout - (time.monotonic() - started)
         again = [
-            _spelt(line)
+            read
             for line in read_again(cleaned, dpi, lines, "+".join(options.languages), left)
+            if (read := _spelt(line))
         ]
         tree.children += [_element(line) for line in again]
         lines += again
@@ -164,8 +165,13 @@ def _put_right(texts: list[str], confidences: list[float]) -> list[str]:
 
 
 def _spelt(line: list[Word]) -> list[Word]:
+    """A line read again, put right; without the words repaired to nothing."""
     spelt = _put_right([word.text for word in line], [word.confidence for word in line])
-    return [word.model_copy(update={"text": text}) for word, text in zip(line, spelt, strict=True)]
+    return [
+        word.model_copy(update={"text": text})
+        for word, text in zip(line, spelt, strict=True)
+        if text
+    ]
 
 
 def _element(line: list[Word]) -> OcrElement:

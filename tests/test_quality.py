@@ -60,3 +60,9 @@ def test_repair_of_what_tesseract_gets_wrong() -> None:
     assert repair("ˆ") == "" and repair("^") == ""
     assert repair("hoà") == "hòa"
     assert repair("t\u2044h);") == "t/h);"  # a fraction slash
+    assert [repair(w) for w in (".", ":", "_", "'", "._", "-", "...", "Số:")] == [
+        *([""] * 5),
+        "-",  # a dash stands alone in lists and ranges
+        "...",  # a dotted blank of a form
+        "Số:",
+    ]
