@@ -25,6 +25,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from functools import cache
 from importlib.metadata import distribution
+from itertools import accumulate
 from pathlib import Path
 from typing import NamedTuple
 
@@ -61,7 +62,7 @@ _BLURRED = frozenset(
 LIKELY, UNLIKELY = 0.6, 2.0  # marks' worth of such a change, and of any other
 SPECK = 1.0
 SPECKS = frozenset("._·:;'‘’-")  # what dust and toner read as
-LONGEST = 4
+LONGEST = 4  # syllables in a compound looked for
 # What tesseract reads for a letter of a blurred or photocopied page, and the letter (of 224
 # words read as no syllable on 237 heavy, photocopied and photographed pages, 35 were these):
 # `rigười` người, `rhột` một, `lioặc` hoặc, `thànlr` thành, `niột` một, `barr` ban, `fại`
@@ -84,7 +85,7 @@ MISREAD = (
 )
 # Vietnamese puts a mark on most syllables: a line with marks on fewer of its words than
 # this was typed without them (or is in another language) and is left as it is
-ACCENTED = 0.25  # syllables in a compound looked for
+ACCENTED = 0.25
 _TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
 _PIECE = re.compile(r"^(\W*)(.*?)(\W*)$")
 _ADDRESS = re.compile(r"[/@]")
@@ -211,20 +212,14 @@ def _mended(piece: _Piece, words: _Lexicon) -> list[_Piece]:
     read = piece.core.lower()
     if not _LETTERS.match(read) or fold(read) in words.spellings or len(read) != len(piece.core):
         return [piece]
-    lettered = not any(c.isupper() for c in piece.core[1:])  # not UBND, XII, GRDP
-    candidates = {
-        read[:at] + right + read[at + len(wrong) :]
-        for wrong, right in MISREAD
-        for at in range(len(read))
-        if lettered and read.startswith(wrong, at)
-    }
-    if known := [c for c in candidates if c in words.commonness]:
+    capitals = any(c.isupper() for c in piece.core[1:])  # UBND, XII, GRDP: never misread
+    if not capitals and (known := [c for c in _undone(read) if c in words.commonness]):
         best = max(known, key=words.commonness.__getitem__)
         return [piece._replace(core=_cased(best, piece.core))]
     cut = _cut(read, words) if fold(read) != read else None  # a Vietnamese word has marks
     if cut is None:
         return [piece]
-    ends = [sum(map(len, cut[: n + 1])) for n in range(len(cut))]
+    ends = list(accumulate(map(len, cut)))
     starts = [0, *ends[:-1]]
     return [
         _Piece(
@@ -236,6 +231,16 @@ def _mended(piece: _Piece, words: _Lexicon) -> list[_Piece]:
         )
         for n, (start, end) in enumerate(zip(starts, ends, strict=True))
     ]
+
+
+def _undone(read: str) -> set[str]:
+    """`read` with one of the misreadings of MISREAD undone, in each way it can be."""
+    return {
+        read[:at] + right + read[at + len(wrong) :]
+        for wrong, right in MISREAD
+        for at in range(len(read))
+        if read.startswith(wrong, at)
+    }
 
 
 def _cut(read: str, words: _Lexicon) -> list[str] | None:
