@@ -110,7 +110,7 @@ def queries(documents: tuple[CorpusDocument, ...]) -> Iterator[Query]:
             "agency and type": f"{truth['doc_type']} {truth['issuing_agency']}".lower(),
             "agency abbreviated": _abbreviated(f"{truth['doc_type']} {truth['issuing_agency']}"),
             "signer": (truth["signer_name"] or "").lower(),
-            "body phrase": " ".join(rarest(words(" ".join(parts(doc).body)), BODY_WINDOW)),
+            "body phrase": " ".join(rarest(words(_paragraphs(doc)), BODY_WINDOW)),
             "damaged word": " ".join(_damaged(window, n)),
         }
         yield Query("number", True, truth["number_symbol"], frozenset([doc.id]))
@@ -130,6 +130,11 @@ def _without_lead(subject: list[str]) -> list[str]:
         if _run_at(subject, lead) == 0:
             return subject[len(lead.split()) :]
     return subject
+
+
+def _paragraphs(doc: CorpusDocument) -> str:
+    """The body's paragraphs (no table cells), as one text."""
+    return " ".join(block for block in parts(doc).body if isinstance(block, str))
 
 
 def _abbreviated(text: str) -> str:

@@ -20,7 +20,9 @@ Each step is chosen per page by measuring the page, so that a clean scan is left
   where tesseract reads letters best;
 - denoising: a page whose paper is grainy (the noise of a poor sensor, of JPEG at low
   quality: more than NOISY from its own median) is smoothed; tesseract reads the grain as
-  broken strokes and stray marks.
+  broken strokes and stray marks;
+- ruling removal: the rulings of a ruled table (`ocr.tables`) are erased; tesseract reads
+  them as `|`, `_` and `[`, and the layout reads the table cell by cell from its grid.
 """
 
 from enum import StrEnum
@@ -31,6 +33,7 @@ from PIL import Image, ImageFilter
 from scipy import ndimage
 
 from ocr.straighten import MIN_SKEW, find_page, measure_skew, turn, unwarp
+from ocr.tables import Grid, find_grids
 
 BACKGROUND_SCALE = 8  # the background is estimated at 1/8 of the page's resolution
 TEXT_REMOVAL = 7  # maximum filter size at that scale: wider than a stroke of text
@@ -68,6 +71,7 @@ class Cleaning(StrEnum):
     DESKEW = "deskew"
     UPSCALE = "upscale"
     DENOISE = "denoise"
+    UNRULE = "erase-rulings"
 
 
 class Cleaned(NamedTuple):
@@ -76,6 +80,7 @@ class Cleaned(NamedTuple):
     scale: float  # how much it was enlarged (1.0: not)
     to_scan: np.ndarray | None  # 3×3, from a point of the image before enlarging to the scan's
     bilevel: bool  # scanned in black and white: no threshold to choose
+    grids: list[Grid]  # the ruled tables, in the pixels of `image`
 
 
 def clean(image: Image.Image, dpi: float) -> Cleaned:
@@ -117,7 +122,14 @@ def clean(image: Image.Image, dpi: float) -> Cleaned:
         read_dpi = (dpi or READ_DPI) * scale
         grey = grey.filter(ImageFilter.GaussianBlur(DENOISE_SIGMA * read_dpi / READ_DPI))
         steps.append(Cleaning.DENOISE)
-    return Cleaned(grey, steps, scale, to_scan, bilevel)
+    pixels = np.asarray(grey)
+    grids, rulings = find_grids(pixels, (dpi or READ_DPI) * scale)
+    if grids:
+        pixels = pixels.copy()
+        pixels[rulings] = 255
+        grey = Image.fromarray(pixels, "L")
+        steps.append(Cleaning.UNRULE)
+    return Cleaned(grey, steps, scale, to_scan, bilevel, grids)
 
 
 def noise(grey: Image.Image) -> float:

@@ -6,7 +6,8 @@ wide gaps into segments, segments are grouped into rows, and runs of rows that s
 gutter form a two-column region that is read left column first, then right column.
 """
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from itertools import pairwise
 from statistics import median
 
@@ -16,8 +17,8 @@ from rapidfuzz import fuzz
 
 from archive_schema.vietnamese import fold
 from ocr.straighten import apply
+from ocr.tables import Box, Grid
 
-Box = tuple[int, int, int, int]  # left, top, right, bottom, in image pixels
 # Below this confidence a word may be speckles and stains read as letters; it is kept only
 # when it has the shape of the page's text (`_shaped_like_text`).
 NOISE_CONFIDENCE = 20
@@ -120,9 +121,15 @@ class _Region:
 
 
 def read_page(
-    number: int, width: int, height: int, dpi: float, ocr_lines: list[list[Word]]
+    number: int,
+    width: int,
+    height: int,
+    dpi: float,
+    ocr_lines: list[list[Word]],
+    grids: Sequence[Grid] = (),
 ) -> PageLayout:
-    """Lay out OCR lines (each a list of words left to right) in reading order."""
+    """Lay out OCR lines (each a list of words left to right) in reading order; the words
+    inside a ruled table (`grids`, `ocr.tables`) cell by cell."""
     heights = [w.box[3] - w.box[1] for words in ocr_lines for w in words]
     if heights:
         typical_word = median(heights)
@@ -134,13 +141,41 @@ def read_page(
             ]
             for words in ocr_lines
         ]
+    tables = [_Table(grid) for grid in grids]
+    ocr_lines = [[w for w in words if not any(t.took(w) for t in tables)] for words in ocr_lines]
     segments = [segment for words in ocr_lines if words for segment in _split_at_gaps(words)]
     if segments:
         typical = median(segment.height for segment in segments)
         segments = [s for s in segments if not _speck(s, typical)]
-    return PageLayout(
-        number=number, width=width, height=height, dpi=dpi, lines=_reading_order(segments)
-    )
+    lines = _reading_order(segments)
+    for table in sorted(tables, key=lambda t: t.grid.rows[0], reverse=True):
+        top = table.grid.rows[0]
+        at = next((n for n, line in enumerate(lines) if line.box[1] >= top), len(lines))
+        lines[at:at] = table.lines()
+    return PageLayout(number=number, width=width, height=height, dpi=dpi, lines=lines)
+
+
+@dataclass
+class _Table:
+    grid: Grid
+    cells: dict[tuple[int, int], list[Word]] = field(default_factory=dict)
+
+    def took(self, word: Word) -> bool:
+        """Whether a word lies in one of the table's cells: it is then the table's."""
+        left, top, right, bottom = word.box
+        cell = self.grid.cell((left + right) / 2, (top + bottom) / 2)
+        if cell is not None:
+            self.cells.setdefault(cell, []).append(word)
+        return cell is not None
+
+    def lines(self) -> list[Line]:
+        """Row by row, a row's cells left to right, a cell's lines top to bottom."""
+        return [
+            line
+            for cell in sorted(self.cells)
+            for row in _rows([Line(words=[word]) for word in self.cells[cell]])
+            for line in row
+        ]
 
 
 def _shaped_like_text(word: Word, typical_height: float) -> bool:

@@ -91,12 +91,19 @@ class LayoutRecordingEngine(TesseractOcrEngine):
         left = 0.0 if timed_out else options.tesseract_timeout - (time.monotonic() - started)
         again = [
             read
-            for line in read_again(cleaned, dpi, lines, "+".join(options.languages), left)
+            for line in read_again(
+                cleaned,
+                dpi,
+                lines,
+                "+".join(options.languages),
+                left,
+                [box for grid in cleaning.grids for box in grid.cell_boxes],
+            )
             if (read := _spelt(line))
         ]
         tree.children += [_element(line) for line in again]
         lines += again
-        layout = read_page(page_number + 1, width, height, dpi, lines)
+        layout = read_page(page_number + 1, width, height, dpi, lines, cleaning.grids)
         layout.timed_out, layout.cleaning = timed_out, "+".join(cleaning.steps) or "none"
         boxes = [word.box for line in layout.lines for word in line.words]
         layout.ink_in_words = ink_in_boxes(cleaned, boxes)

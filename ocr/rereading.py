@@ -2,13 +2,15 @@
 
 On a whole noisy page tesseract's page segmentation gives up on some text: the signer's
 title under a seal and beside a signature, a line in the shadow of a photographed page.
-Cut out alone and read as one block of text, the same ink often reads well. A line read
+Cut out alone and read as one block of text, the same ink often reads well; so does a
+number alone in a table's cell (the STT column), too small to be read on a page. A line read
 again is kept only when it reads as text (words believed, Vietnamese syllables): seals,
 signatures and specks, read again, are junk and stay out.
 """
 
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 
 import numpy as np
 import pytesseract
@@ -16,8 +18,9 @@ from PIL import Image, ImageDraw
 from scipy import ndimage
 
 from ocr.cleaning import ink_map
-from ocr.layout import Box, Word
+from ocr.layout import Word
 from ocr.quality import syllable_share
+from ocr.tables import Box
 
 MM_PER_INCH = 25.4
 BOX_MARGIN_MM = 0.5  # ink this close to a word read is part of it
@@ -36,14 +39,20 @@ KEPT_SYLLABLES = 0.5
 
 
 def read_again(
-    grey: Image.Image, dpi: float, read: list[list[Word]], language: str, seconds: float
+    grey: Image.Image,
+    dpi: float,
+    read: list[list[Word]],
+    language: str,
+    seconds: float,
+    cells: Sequence[Box] = (),
 ) -> list[list[Word]]:
     """The lines of text found in the ink of `grey` outside the words `read`, in page
-    pixels; none when every stroke was read. What is not read in `seconds` stays unread."""
+    pixels; none when every stroke was read. Ink inside a table's `cells` is read however
+    narrow. What is not read in `seconds` stays unread."""
     deadline = time.monotonic() + seconds
     found: list[list[Word]] = []
     boxes = [word.box for line in read for word in line]
-    for region in _unread_regions(grey, dpi, boxes):
+    for region in _unread_regions(grey, dpi, boxes, cells):
         tall = region[3] - region[1] >= TALL_MM * dpi / MM_PER_INCH
         for mode in (BLOCK_OF_TEXT, SPARSE_TEXT) if tall else (BLOCK_OF_TEXT,):
             if time.monotonic() >= deadline:
@@ -59,7 +68,9 @@ def read_again(
     return found
 
 
-def _unread_regions(grey: Image.Image, dpi: float, boxes: list[Box]) -> list[Box]:
+def _unread_regions(
+    grey: Image.Image, dpi: float, boxes: list[Box], cells: Sequence[Box]
+) -> list[Box]:
     ink, scale = ink_map(grey)
     per_mm = dpi / MM_PER_INCH / scale
     margin = max(1, round(BOX_MARGIN_MM * per_mm))
@@ -71,11 +82,21 @@ def _unread_regions(grey: Image.Image, dpi: float, boxes: list[Box]) -> list[Box
     )
     labels, _ = ndimage.label(joined)
     lowest, narrowest = (mm * per_mm for mm in SMALLEST_MM)
-    return [
+    regions = [
         (cols.start * scale, rows.start * scale, cols.stop * scale, rows.stop * scale)
         for rows, cols in ndimage.find_objects(labels)
-        if rows.stop - rows.start >= lowest and cols.stop - cols.start >= narrowest
+        if rows.stop - rows.start >= lowest
     ]
+    return [
+        region
+        for region in regions
+        if region[2] - region[0] >= narrowest * scale or any(_inside(region, c) for c in cells)
+    ]
+
+
+def _inside(region: Box, cell: Box) -> bool:
+    x, y = (region[0] + region[2]) / 2, (region[1] + region[3]) / 2
+    return cell[0] <= x <= cell[2] and cell[1] <= y <= cell[3]
 
 
 def _read(

@@ -45,11 +45,14 @@ class SampleBatch:
         return sum(len(doc.page_texts) for doc in self.documents)
 
 
-def render(corpus_id: str, dpi: int, condition: str, seed: int) -> list[tuple[Image.Image, str]]:
-    """Scanned pages of a corpus document with the text each one shows."""
+def render(
+    corpus_id: str, dpi: int, condition: str, seed: int, only: int | None = None
+) -> list[tuple[Image.Image, str]]:
+    """Scanned pages of a corpus document with the text each one shows (`only`: just the
+    page of that index, the same as among all)."""
     scan = CONDITIONS[condition]
     source = document(corpus_id)
-    pages = typeset(parts(source), dpi)
+    pages = list(enumerate(typeset(parts(source), dpi), start=1))
     agency = str(source.truth.get("issuing_agency") or "")
     return [
         (
@@ -62,7 +65,7 @@ def render(corpus_id: str, dpi: int, condition: str, seed: int) -> list[tuple[Im
             ),
             page.text,
         )
-        for n, page in enumerate(pages, start=1)
+        for n, page in (pages if only is None else pages[only : only + 1])
     ]
 
 

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import groupby
 from typing import Any
 
 from archive_schema.vocab import CONG_VAN, PARTY_NAME
@@ -27,6 +28,10 @@ class CorpusDocument:
     truth: dict[str, Any]
 
 
+Table = tuple[tuple[str, ...], ...]  # rows of cells, the first its heading; rows padded even
+Block = str | Table  # a paragraph or a table
+
+
 @dataclass(frozen=True)
 class DocumentParts:
     """What an NĐ 30/2020 page shows, in the order it is read."""
@@ -39,11 +44,11 @@ class DocumentParts:
     place_date: str
     type_name: str | None  # None for a công văn, whose summary stands under the number
     subject: str
-    body: tuple[str, ...]
+    body: tuple[Block, ...]
     recipients: tuple[str, ...]
     signature: tuple[str, ...]  # empty for an excerpt, which stops before the signature
     signer_name: str | None
-    annex: tuple[str, ...]
+    annex: tuple[Block, ...]
 
 
 @cache
@@ -92,11 +97,11 @@ def parts(doc: CorpusDocument) -> DocumentParts:
         place_date=f"{truth['place']}, {date_match.group()}",
         type_name=None if truth["doc_type"] == CONG_VAN else truth["doc_type"].upper(),
         subject=truth["subject"],
-        body=_paragraphs(text[body_start:body_end]),
-        recipients=_paragraphs(text[body_end:sig_start]) if recipients_start >= 0 else (),
+        body=_blocks(text[body_start:body_end]),
+        recipients=_lines(text[body_end:sig_start]) if recipients_start >= 0 else (),
         signature=tuple(title),
         signer_name=truth["signer_name"],
-        annex=_paragraphs(text[sig_end:]),
+        annex=_blocks(text[sig_end:]),
     )
 
 
@@ -125,12 +130,27 @@ def _agency_lines(agency: str) -> tuple[str, ...]:
     return compound.groups() if compound else (agency,)
 
 
-def _paragraphs(text: str) -> tuple[str, ...]:
-    """Non-empty lines; markdown table rows become cells separated by wide spaces."""
-    paragraphs = []
-    for line in text.splitlines():
-        line = line.strip().strip("|").strip()
-        if _SEPARATOR.match(line) or _TABLE_RULE.match(line):
+def _lines(text: str) -> tuple[str, ...]:
+    return tuple(
+        line.strip() for line in text.splitlines() if not _SEPARATOR.match(line) and line.strip()
+    )
+
+
+def _blocks(text: str) -> tuple[Block, ...]:
+    """Paragraphs, and each run of markdown table rows as one table (rule rows and rows of
+    empty cells dropped)."""
+    blocks: list[Block] = []
+    for is_row, lines in groupby(text.splitlines(), lambda line: line.lstrip().startswith("|")):
+        if not is_row:
+            blocks.extend(_lines("\n".join(lines)))
             continue
-        paragraphs.append("   ".join(cell.strip() for cell in line.split(" | ")))
-    return tuple(paragraphs)
+        rows = [
+            tuple(cell.strip() for cell in line.strip().strip("|").split("|"))
+            for line in lines
+            if not _TABLE_RULE.match(line.strip())
+        ]
+        rows = [row for row in rows if any(row)]
+        columns = max(map(len, rows), default=0)
+        if rows:
+            blocks.append(tuple(row + ("",) * (columns - len(row)) for row in rows))
+    return tuple(blocks)

@@ -4,7 +4,7 @@ on opening such software adds, which a PDF/A may not hold."""
 
 from fpdf import FPDF
 
-from samples.corpus import DocumentParts, document, parts
+from samples.corpus import Block, DocumentParts, document, parts
 from samples.typeset import FONT_DIR, FONT_FILES, LEFT_COLUMN_PT, MARGIN_PT, RIGHT_COLUMN_PT
 
 FACES = {"regular": "", "bold": "B", "italic": "I", "bold-italic": "BI"}
@@ -27,13 +27,24 @@ def electronic_pdf(corpus_id: str) -> bytes:
         pdf.multi_cell(width, 18, source.type_name, align="C", new_x="LMARGIN", new_y="NEXT")
         pdf.multi_cell(width, 18, source.subject, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(8)
-    pdf.set_font("serif", "", 14)
-    for paragraph in source.body:
-        pdf.multi_cell(width, 19, paragraph, align="J", new_x="LMARGIN", new_y="NEXT")
+    _blocks(pdf, source.body, width)
     _closing(pdf, source)
-    for paragraph in source.annex:
-        pdf.multi_cell(width, 19, paragraph, align="J", new_x="LMARGIN", new_y="NEXT")
+    _blocks(pdf, source.annex, width)
     return bytes(pdf.output())
+
+
+def _blocks(pdf: FPDF, blocks: tuple[Block, ...], width: float) -> None:
+    for block in blocks:
+        if isinstance(block, str):
+            pdf.set_font("serif", "", 14)
+            pdf.multi_cell(width, 19, block, align="J", new_x="LMARGIN", new_y="NEXT")
+            continue
+        pdf.set_font("serif", "", 12)
+        with pdf.table(
+            width=width, line_height=15, text_align="LEFT"
+        ) as table:  # the first row as headings
+            for row in block:
+                table.row(row)
 
 
 def _header(pdf: FPDF, source: DocumentParts) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from samples.corpus import DocumentParts
+from samples.corpus import Block, DocumentParts, Table
 
 FONT_DIR = Path("/usr/share/fonts/truetype/liberation2")
 FONT_FILES = {
@@ -45,6 +45,9 @@ DATE = Style("italic", 14)
 RECIPIENTS_TITLE = Style("bold-italic", 12)
 RECIPIENTS = Style("regular", 11)
 SIGNATURE = Style("bold", 13)
+TABLE = Style("regular", 12)
+TABLE_HEADING = Style("bold", 12)
+CELL_PADDING_PT = 4.0
 
 
 @dataclass
@@ -225,10 +228,12 @@ def _header(t: Typesetter, parts: DocumentParts) -> None:
     t.y = max(left_bottom, t.y)
 
 
-def _paragraphs(t: Typesetter, paragraphs: tuple[str, ...], left: float, width: float) -> None:
+def _paragraphs(t: Typesetter, blocks: tuple[Block, ...], left: float, width: float) -> None:
     indent = t.px(28)
-    for paragraph in paragraphs:
-        if _is_heading(paragraph):
+    for paragraph in blocks:
+        if not isinstance(paragraph, str):
+            _table(t, paragraph, left, width)
+        elif _is_heading(paragraph):
             lines = t.wrap(paragraph, BOLD, width * 0.9)
             t.ensure(t.pitch(BOLD) * (len(lines) + 1))
             for line in lines:
@@ -240,6 +245,51 @@ def _paragraphs(t: Typesetter, paragraphs: tuple[str, ...], left: float, width: 
                 shift = indent if i == 0 else 0
                 t.draw(line, REGULAR, left + shift, width - shift, justify=i < len(lines) - 1)
         t.y += t.px(4)
+
+
+def _table(t: Typesetter, table: Table, left: float, width: float) -> None:
+    """A ruled table, row by row; a row that does not fit starts a new page. The text is
+    read cell by cell along each row."""
+    pad = t.px(CELL_PADDING_PT)
+    widths = _column_widths(t, table, width)
+    edges = [left + sum(widths[:i]) for i in range(len(widths) + 1)]
+    stroke = max(1, round(t.px(0.6)))
+    t.y += t.px(4)
+    for number, row in enumerate(table):
+        style = TABLE_HEADING if number == 0 else TABLE
+        cells = [t.wrap(cell, style, w - 2 * pad) for cell, w in zip(row, widths, strict=True)]
+        height = t.pitch(style) * max(1, *map(len, cells)) + 2 * pad
+        if height > t.room():
+            t.new_page()
+        top = t.y
+        draw = ImageDraw.Draw(t.page.image)
+        draw.rectangle((edges[0], top, edges[-1], top + height), outline=0, width=stroke)
+        for x in edges[1:-1]:
+            draw.line((x, top, x, top + height), fill=0, width=stroke)
+        for column, lines in enumerate(cells):
+            t.y = top + pad
+            align = "center" if number == 0 or column == 0 else "left"
+            for line in lines:
+                t.draw(line, style, edges[column] + pad, widths[column] - 2 * pad, align)
+        t.y = top + height
+    t.y += t.px(8)
+
+
+def _column_widths(t: Typesetter, table: Table, width: float) -> list[float]:
+    """Each column as wide as its longest cell if all fit, else at least its longest word
+    and the rest of the width shared by how much more its cells would take."""
+    pad = 2 * t.px(CELL_PADDING_PT)
+    columns = list(zip(*table, strict=True))
+    natural = [max(t.width(cell, TABLE) for cell in column) + pad for column in columns]
+    least = [
+        max((t.width(word, TABLE_HEADING) for cell in column for word in cell.split()), default=0)
+        + pad
+        for column in columns
+    ]
+    if sum(natural) <= width:
+        return [w * width / sum(natural) for w in natural]
+    spare = [n - m for n, m in zip(natural, least, strict=True)]
+    return [m + s * (width - sum(least)) / sum(spare) for m, s in zip(least, spare, strict=True)]
 
 
 def _closing(t: Typesetter, parts: DocumentParts) -> None:
