@@ -84,7 +84,8 @@ def find_grids(grey: np.ndarray, dpi: float) -> tuple[list[Grid], np.ndarray]:
     for stack, (left, right) in _stacks(lines, found_dpi):
         left, right = max(0, left - reach), right + reach + 1
         cells = _cells(
-            [ink[top + reach : bottom - reach, left:right] for top, bottom in pairwise(stack)]
+            [ink[top + reach : bottom - reach, left:right] for top, bottom in pairwise(stack)],
+            2 * reach,
         )
         # a band that no vertical ruling cuts is between two tables of the same width; one
         # that fewer cut than most of the others lost rulings to fading (or merges cells)
@@ -107,10 +108,11 @@ def find_grids(grey: np.ndarray, dpi: float) -> tuple[list[Grid], np.ndarray]:
     return grids, rulings & (grey < INK)
 
 
-def _cells(bands: list[np.ndarray]) -> list[list[int]]:
+def _cells(bands: list[np.ndarray], thickness: int) -> list[list[int]]:
     """Where vertical rulings cross each band between two horizontal ones: where one band
     is inked over DOWN_COVERED of its height, a ruling; where others are inked over half
-    of theirs at the same place, it crosses them too (faded in patches)."""
+    of theirs at the same place, it crosses them too (faded in patches). A ruling read as
+    two close lines (a photocopy's hollow stroke) is one."""
     coverage = [
         ndimage.maximum_filter1d(band.mean(axis=0), 3) if band.shape[0] else np.zeros(band.shape[1])
         for band in bands
@@ -118,7 +120,10 @@ def _cells(bands: list[np.ndarray]) -> list[list[int]]:
     ruled = np.zeros(bands[0].shape[1], bool)
     for along in coverage:
         ruled |= along >= DOWN_COVERED
-    return [_centres(ruled & (along >= DOWN_COVERED / 2)) for along in coverage]
+    return [
+        _centres(ndimage.binary_closing(ruled & (along >= DOWN_COVERED / 2), np.ones(thickness)))
+        for along in coverage
+    ]
 
 
 def _drawn(
@@ -157,33 +162,46 @@ def block_darkest(grey: np.ndarray, step: int) -> np.ndarray:
 def _rulings(ink: np.ndarray, dpi: float) -> tuple[np.ndarray, list[Rule]]:
     """Where ink runs along the rows for at least RULE_WIDTH, thin, with every stretch of
     STRETCH mostly ink and breaks of at most BREAK (a ruling a pixel off level on the way
-    is still one ruling); and each such ruling as its centre line."""
-    window = max(3, round(STRETCH * dpi))
+    is still one ruling); and each such ruling as its centre line. Only the few bands of
+    rows mostly ink along a ruling's length are looked at closely."""
+    window, length = max(3, round(STRETCH * dpi)), round(RULE_WIDTH * dpi)
     band = ink.copy()
     band[1:] |= ink[:-1]
     band[:-1] |= ink[1:]
     sums = np.cumsum(band, axis=1, dtype=np.int32)
     # the stretch ending at each pixel mostly ink...
     covered = (sums[:, window:] - sums[:, :-window]) >= COVERED * window
-    # ... marks all its pixels
     ends = np.cumsum(covered, axis=1, dtype=np.int32)
-    marked = np.zeros_like(ink)
-    marked[:, 1 : ends.shape[1] + 1] = ends > 0
-    marked[:, window + 1 : ends.shape[1] + 1] = ends[:, window:] > ends[:, :-window]
+    across = np.zeros_like(ink)
+    if length >= ends.shape[1]:
+        return across, []
+    likely = (ends[:, length:] - ends[:, :-length] >= length / 3).any(axis=1)
+    likely = ndimage.binary_dilation(likely, iterations=round(2 * THICKNESS * dpi) + 1)
+    rules = []
+    for (rows,) in ndimage.find_objects(ndimage.label(likely)[0]):
+        # ... marks all its pixels
+        marked = np.zeros((rows.stop - rows.start, ink.shape[1]), bool)
+        marked[:, 1 : ends.shape[1] + 1] = ends[rows] > 0
+        marked[:, window + 1 : ends.shape[1] + 1] = ends[rows, window:] > ends[rows, :-window]
+        found, ruled = _thin_runs(marked, dpi)
+        across[rows] = found & band[rows]
+        rules += [Rule(rule.y + rows.start, rule.left, rule.right) for rule in ruled]
+    return across, rules
+
+
+def _thin_runs(marked: np.ndarray, dpi: float) -> tuple[np.ndarray, list[Rule]]:
+    """The runs of `marked` at least RULE_WIDTH long once bridged over BREAK, and thin."""
     bridged = ndimage.binary_closing(marked, np.ones((1, max(1, round(BREAK * dpi)))))
     labels, count = ndimage.label(bridged, structure=np.ones((3, 3)))
-    if count == 0:
-        return np.zeros_like(ink), []
     area = ndimage.sum_labels(marked, labels, np.arange(1, count + 1))
-    kept, lines = [False], []
-    for found, pixels in zip(ndimage.find_objects(labels), area, strict=True):
-        rows, columns = found if found else (slice(0, 0), slice(0, 0))
+    kept, rules = [False], []
+    for (rows, columns), pixels in zip(ndimage.find_objects(labels), area, strict=True):
         length = columns.stop - columns.start
         ruling = length >= RULE_WIDTH * dpi and pixels / length <= 2 * THICKNESS * dpi
         kept.append(ruling)
         if ruling:
-            lines.append(Rule((rows.start + rows.stop - 1) // 2, columns.start, columns.stop - 1))
-    return np.array(kept)[labels] & band, lines
+            rules.append(Rule((rows.start + rows.stop - 1) // 2, columns.start, columns.stop - 1))
+    return np.array(kept)[labels], rules
 
 
 def _stacks(lines: list[Rule], dpi: float) -> list[tuple[list[int], tuple[int, int]]]:
