@@ -3,7 +3,8 @@
 On a whole noisy page tesseract's page segmentation gives up on some text: the signer's
 title under a seal and beside a signature, a line in the shadow of a photographed page.
 Cut out alone and read as one block of text, the same ink often reads well; so does a
-number alone in a table's cell (the STT column), too small to be read on a page. A line read
+number alone in a table's cell (the STT column) or above or below all the text (the page
+number), which tesseract skips on a page. A line read
 again is kept only when it reads as text (words believed, Vietnamese syllables): seals,
 signatures and specks, read again, are junk and stay out.
 """
@@ -47,12 +48,13 @@ def read_again(
     cells: Sequence[Box] = (),
 ) -> list[list[Word]]:
     """The lines of text found in the ink of `grey` outside the words `read`, in page
-    pixels; none when every stroke was read. Ink inside a table's `cells` is read however
-    narrow. What is not read in `seconds` stays unread."""
+    pixels; none when every stroke was read. Ink too narrow for a line of text is read
+    inside a table's `cells`, and above or below all the words, where only a number (the
+    page's) is kept. What is not read in `seconds` stays unread."""
     deadline = time.monotonic() + seconds
     found: list[list[Word]] = []
     boxes = [word.box for line in read for word in line]
-    for region in _unread_regions(grey, dpi, boxes, cells):
+    for region, number in _unread_regions(grey, dpi, boxes, cells):
         tall = region[3] - region[1] >= TALL_MM * dpi / MM_PER_INCH
         for mode in (BLOCK_OF_TEXT, SPARSE_TEXT) if tall else (BLOCK_OF_TEXT,):
             if time.monotonic() >= deadline:
@@ -61,7 +63,11 @@ def read_again(
                 lines = _read(grey, dpi, region, boxes, mode, language, deadline)
             except RuntimeError:  # pytesseract's timeout
                 return found
-            kept = [line for line in lines if _is_text(line)]
+            kept = [
+                line
+                for line in lines
+                if _is_text(line) and (not number or all(w.text.isdigit() for w in line))
+            ]
             if kept:
                 found += kept
                 break
@@ -70,7 +76,9 @@ def read_again(
 
 def _unread_regions(
     grey: Image.Image, dpi: float, boxes: list[Box], cells: Sequence[Box]
-) -> list[Box]:
+) -> list[tuple[Box, bool]]:
+    """The regions of ink outside `boxes` that may be text, each with whether it may only
+    be a number."""
     ink, scale = ink_map(grey)
     per_mm = dpi / MM_PER_INCH / scale
     margin = max(1, round(BOX_MARGIN_MM * per_mm))
@@ -87,11 +95,15 @@ def _unread_regions(
         for rows, cols in ndimage.find_objects(labels)
         if rows.stop - rows.start >= lowest
     ]
-    return [
-        region
-        for region in regions
-        if region[2] - region[0] >= narrowest * scale or any(_inside(region, c) for c in cells)
-    ]
+    text_top = min((box[1] for box in boxes), default=0)
+    text_bottom = max((box[3] for box in boxes), default=grey.height)
+    found = []
+    for region in regions:
+        if region[2] - region[0] >= narrowest * scale or any(_inside(region, c) for c in cells):
+            found.append((region, False))
+        elif region[3] <= text_top or region[1] >= text_bottom:
+            found.append((region, True))
+    return found
 
 
 def _inside(region: Box, cell: Box) -> bool:

@@ -69,3 +69,17 @@ def test_a_name_under_a_signatures_loops_is_read_as_scattered_text() -> None:
     draw.line(list(zip(xs.tolist(), ys.tolist(), strict=True)), fill=40, width=6, joint="curve")
     again = [" ".join(word.text for word in line) for line in read_again(image, 300, [], "vie", 60)]
     assert any(line.endswith("Lê Tuấn") for line in again)
+
+
+def test_a_page_number_alone_above_the_text_is_read_and_a_mark_there_is_not() -> None:
+    """Tesseract skips a lone number; at the top of the page it is the page's number. A
+    stain or a stroke there is not read as one."""
+    image = Image.new("L", (2000, 1200), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(str(FONT_DIR / FONT_FILES["regular"]), 54)
+    draw.text((990, 60), "7", font=font, fill=0)
+    draw.line((400, 60, 410, 120), fill=30, width=8)  # a stroke, as narrow as a number
+    draw.text((150, 300), READ, font=font, fill=0)
+    first = [[Word(text=READ, box=(140, 290, 700, 370), confidence=95.0)]]
+    again = read_again(image, 300, first, "vie", 60)
+    assert [[word.text for word in line] for line in again] == [["7"]]
