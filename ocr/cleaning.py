@@ -163,7 +163,7 @@ def recover_ink(grey: Image.Image) -> Image.Image | None:
     pixel of each block of BACKGROUND_SCALE, then a minimum filter) is brought to
     INK_TARGET. None when the ink is dark enough."""
     pixels = np.asarray(grey)
-    darkest = Image.fromarray(block_darkest(np.asarray(grey), BACKGROUND_SCALE), "L").filter(
+    darkest = Image.fromarray(block_darkest(pixels, BACKGROUND_SCALE), "L").filter(
         ImageFilter.MinFilter(TEXT_REMOVAL)
     )
     found = 255 - np.asarray(darkest, np.float32)

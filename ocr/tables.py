@@ -8,6 +8,7 @@ that join two of them; the rulings are erased from the image tesseract reads, an
 inside are read cell by cell: rows top to bottom, a row's cells left to right.
 """
 
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 from itertools import pairwise
@@ -63,11 +64,11 @@ class Grid:
 
     def cell(self, x: float, y: float) -> tuple[int, int] | None:
         """The row and the cell of the row that a point lies in; None outside the table."""
-        row = int(np.searchsorted(self.rows, y)) - 1
+        row = bisect_left(self.rows, y) - 1
         if not 0 <= row < len(self.cells):
             return None
         edges = self.cells[row]
-        column = int(np.searchsorted(edges, x)) - 1
+        column = bisect_left(edges, x) - 1
         return (row, column) if 0 <= column < len(edges) - 1 else None
 
 

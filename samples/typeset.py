@@ -288,6 +288,8 @@ def _column_widths(t: Typesetter, table: Table, width: float) -> list[float]:
     ]
     if sum(natural) <= width:
         return [w * width / sum(natural) for w in natural]
+    if sum(least) >= width:  # even the longest words do not fit: they shrink alike
+        return [w * width / sum(least) for w in least]
     spare = [n - m for n, m in zip(natural, least, strict=True)]
     return [m + s * (width - sum(least)) / sum(spare) for m, s in zip(least, spare, strict=True)]
 

@@ -1,10 +1,12 @@
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 
+from ocr.tables import find_grids
 from pipelines.ingest.formats import identify
 from samples.batch import render, write_batch
 from samples.corpus import corpus, document, parts
@@ -126,3 +128,13 @@ def test_the_conditions_of_real_archives() -> None:
         return int(np.asarray(image.convert("L"))[row - 40 : row + 40, 10:60].min())
 
     assert margin(folded) < margin(plain) - 30
+
+
+def test_a_table_of_words_too_wide_for_the_page_is_shrunk_to_it() -> None:
+    """Every cell one long word, together wider than the page: no room is left to share.
+    The words themselves overflow their cells, as in a browser."""
+    wide = ("Trợgiúpxãhộithườngxuyêntạicộngđồng",) * 6
+    document_parts = replace(parts(document("002")), body=((("STT",) * 6, wide),), annex=())
+    page = typeset(document_parts, 150)[0].image  # it divided by zero before
+    (grid,), _ = find_grids(np.asarray(page), 150)
+    assert grid.box[2] < page.width - 150 * 15 / 25.4  # the table's rulings stay on the page
