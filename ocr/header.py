@@ -52,7 +52,10 @@ _MARK = re.compile(
 )
 _SEPARATOR = re.compile(r"^[\W_]*$")
 KINH_GUI = "kinh gui"
+_RECIPIENTS_HEADING = re.compile(r"\W*noi nhan\W*")  # folded, alone on its line
 STRAY = " .,;:-–—_|'\"“”„`~*°)(\\/"  # marks OCR leaves at the ends of a header line
+ITEM_MARKS = "-–•"  # what opens an item of the Nơi nhận list
+SPECKS = " .,;:_|'\"`~*°"  # marks OCR leaves before a list item's dash
 SUBJECT_STRAY = " .:_|'`~*°\\"  # fewer: a summary's line may end in a dash, a comma, a quote
 OCR_TOLERANCE = 75  # how alike (rapidfuzz's ratio, 0-100) a misread header word still is
 _FOLDED_TYPES = {fold(name): name for name in DOC_TYPES}
@@ -72,6 +75,7 @@ ISSUER_PREFIX = 12  # "CHỦ TỊCH ", "BỘ TRƯỞNG " before the agency on th
 MARKS_CONFIDENCE = 50  # a line OCR believed less than this, beside a signature: marks
 TITLE_END = " -–—_|:;,'\"`~*°"  # specks after a title line ("TỈNH -"); its dots may be marks
 SIGNATURE_SPACE = 8  # lines of space between the title and the name, where the signature goes
+CLOSING_SPLIT = 0.42  # share of the page width: Nơi nhận left of it, the signature right
 # How far a value read by a tolerant rule is trusted, beside one read as printed: it scales
 # the confidence of the words it came from.
 FUZZY_MATCH = 0.85  # a type name or abbreviation a letter or two off, matched or repaired
@@ -523,11 +527,12 @@ def _mark_in(text: str, marks: tuple[str, ...]) -> str | None:
 def _read_closing(header: HeaderReading, pages: list[PageLayout]) -> None:
     """The signature block and the Nơi nhận list after the body: the first title block on
     the right half of a page (an authority mark or a title in capitals, line after line)
-    with a name under it, within the space left for the signature."""
+    with a name under it, within the space left for the signature. Where no signature block
+    is read (a seal pressed over it), the list is still read under its heading."""
     for page_index, page in enumerate(pages):
         lines = page.lines[len(_header_region(page)) if page_index == 0 else 0 :]
         right = sorted(
-            (line for line in lines if line.box[0] > 0.42 * page.width),
+            (line for line in lines if line.box[0] > CLOSING_SPLIT * page.width),
             key=lambda line: line.box[1],
         )
         for start in range(len(right)):
@@ -544,10 +549,12 @@ def _read_closing(header: HeaderReading, pages: list[PageLayout]) -> None:
                 marks = [m.group(1).upper() + "." for t in titles if (m := _MARK.match(t))]
                 if marks:
                     header.set("authority_mark", " ".join(marks), title_lines)
-                recipients, items = _recipients(page, lines, right[start])
-                if recipients:
-                    header.set("recipients", recipients, items)
+                _read_recipients(header, page, lines, right[start])
                 return
+    for page_index, page in enumerate(pages):
+        lines = page.lines[len(_header_region(page)) if page_index == 0 else 0 :]
+        if _read_recipients(header, page, lines, None):
+            return
 
 
 def _title(text: str) -> str:
@@ -611,22 +618,33 @@ def _is_name(text: str) -> bool:
     return 2 <= len(words) <= 6 and not text.isupper() and all(w[:1].isupper() for w in words)
 
 
-def _recipients(
-    page: PageLayout, lines: list[Line], signature: Line
-) -> tuple[list[str], list[Line]]:
-    """Items of the Nơi nhận list on the left, beside the signature block, and their lines:
-    each starts with '-', and a line that does not continues the item above it."""
+def _left_words(line: Line, page: PageLayout) -> list[str]:
+    """The words of a line in the left column: what OCR joined to it from the right is not."""
+    return [word.text for word in line.words if word.box[0] <= CLOSING_SPLIT * page.width]
+
+
+def _read_recipients(
+    header: HeaderReading, page: PageLayout, lines: list[Line], signature: Line | None
+) -> bool:
+    """The items of the Nơi nhận list on the left, beside the signature block when one was
+    read, else under a heading standing alone in its column. An item starts with '-', or
+    after an item ending in ";"; another line continues the item above. False: no list."""
     left = sorted(
-        (line for line in lines if line.box[0] <= 0.42 * page.width), key=lambda line: line.box[1]
+        (line for line in lines if line.box[0] <= CLOSING_SPLIT * page.width),
+        key=lambda line: line.box[1],
     )
     heading = [
         i
         for i, line in enumerate(left)
-        if _fold(line).startswith("noi nhan")
-        and abs(line.box[1] - signature.box[1]) < 4 * signature.height
+        if (
+            _fold(line).startswith("noi nhan")
+            and abs(line.box[1] - signature.box[1]) < 4 * signature.height
+            if signature
+            else _RECIPIENTS_HEADING.fullmatch(fold(" ".join(_left_words(line, page))))
+        )
     ]
     if not heading:
-        return [], []
+        return False
     items: list[str] = []
     read: list[Line] = []
     previous = left[heading[0]]
@@ -634,10 +652,14 @@ def _recipients(
         if line.box[1] - previous.box[3] > 2 * previous.height:
             break
         text = normalize(line.text).strip()
-        if text.startswith(("-", "–", "•")) or not items:
-            items.append(text.lstrip("-–• ").strip())
+        opened = text.lstrip(SPECKS)[:1] in ITEM_MARKS
+        # an item ends in ";": a line after one is the next item, its dash lost or not
+        if opened or not items or items[-1].endswith(";"):
+            items.append(text.lstrip(ITEM_MARKS + STRAY))
         else:
             items[-1] += " " + text
         read.append(line)
         previous = line
-    return items, read
+    if items:
+        header.set("recipients", items, read)
+    return bool(items)

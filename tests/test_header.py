@@ -146,6 +146,29 @@ def test_specks_in_the_signature_space_are_ignored() -> None:
     assert header.recipients == ["Như trên;"]
 
 
+def test_recipients_are_read_when_a_seal_hides_the_signature_block() -> None:
+    """A black seal over the title and the name (a photocopy's) leaves no signature block:
+    the list is read under its heading all the same, a dash lost or after a speck."""
+    page = layout(
+        *body(200, 2),
+        words("Nơi nhận:", 350, 500) + words("RƯƠNG", 1900, 500, confidence=40),
+        words("- Như trên;", 350, 560),
+        words("Lãnh đạo Bộ (để b/c);", 350, 620),  # its dash lost
+        words("_ - Vụ Pháp chế - BTC;", 330, 680),
+        words("- Các đơn vị thuộc và trực", 350, 740),
+        words("thuộc TCHQ (để t/h);", 350, 800),
+        words("ng Anh Tuấn", 1900, 900),
+    )
+    header = parse_header([page]).fields
+    assert header.signer_name is None
+    assert header.recipients == [
+        "Như trên;",
+        "Lãnh đạo Bộ (để b/c);",
+        "Vụ Pháp chế - BTC;",
+        "Các đơn vị thuộc và trực thuộc TCHQ (để t/h);",
+    ]
+
+
 def misread_letter(summary: tuple[str, str], notation: str, greeting: str = "") -> PageLayout:
     """A công văn whose V/v line OCR misread, with or without its Kính gửi line."""
     return layout(
