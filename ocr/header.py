@@ -54,6 +54,15 @@ _SEPARATOR = re.compile(r"^[\W_]*$")
 KINH_GUI = "kinh gui"
 _RECIPIENTS_HEADING = re.compile(r"\W*noi nhan\W*")  # folded, alone on its line
 STRAY = " .,;:-–—_|'\"“”„`~*°)(\\/"  # marks OCR leaves at the ends of a header line
+# Marks a speck is read as inside a summary, where none is printed: an apostrophe (its
+# quotes are typographic), a dot, colon or semicolon after a word (not an abbreviation's
+# "TP.", not a number's) before the next; and a comma is always followed by a space.
+_SUBJECT_SPECKS = (
+    (re.compile(r"(?<=\w)['`]+(?=\w)"), " "),
+    (re.compile(r"['`]+"), ""),
+    (re.compile(r"(?<=[^\W\d_]{3})[.:;]+\s*(?=\w)"), " "),
+    (re.compile(r",(?=[^\W\d_])"), ", "),
+)
 ITEM_MARKS = "-–•"  # what opens an item of the Nơi nhận list
 SPECKS = " .,;:_|'\"`~*°"  # marks OCR leaves before a list item's dash
 SUBJECT_STRAY = " .:_|'`~*°\\"  # fewer: a summary's line may end in a dash, a comma, a quote
@@ -442,9 +451,12 @@ def _read_type_and_subject(header: HeaderReading, page: PageLayout, lines: list[
 
 def _tidy_subject(text: str) -> str:
     """A summary without the specks OCR read in and around it: tokens of stray marks only,
-    a dash after its last word, a quote opened or closed at one end and never at the other."""
+    marks no summary has inside, a dash after its last word, a quote opened or closed at one
+    end and never at the other."""
     tokens = [token for token in text.split() if token.strip(SUBJECT_STRAY + "_")]
     text = " ".join(tokens).rstrip(" -–—")
+    for speck, space in _SUBJECT_SPECKS:
+        text = speck.sub(space, text)
     for opening, closing in ("“”", '""'):
         if text.startswith(opening) and closing not in text[1:]:
             text = text[1:]

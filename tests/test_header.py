@@ -1,5 +1,7 @@
 from datetime import date
 
+import pytest
+
 from archive_schema.models import Description
 from ocr.header import parse_header
 from ocr.layout import PageLayout, Word, read_page
@@ -243,6 +245,28 @@ def test_a_subject_loses_the_specks_a_photocopy_leaves_in_and_around_it() -> Non
     assert parse_header([page]).fields.subject == (
         "TRIỂN KHAI THI HÀNH LUẬT VIỆC LÀM TRÊN ĐỊA BÀN THÀNH PHỐ HỒ CHÍ MINH"
     )
+
+
+@pytest.mark.parametrize(
+    ("read", "printed"),
+    [
+        ("VỀ VIỆC; XÂY DỰNG KẾ HOẠCH NĂM: 2012", "VỀ VIỆC XÂY DỰNG KẾ HOẠCH NĂM 2012"),
+        ("BAN CHẤP HÀNH.ĐẢNG BỘ TỈNH KÔN'TUM", "BAN CHẤP HÀNH ĐẢNG BỘ TỈNH KON TUM"),
+        ("GIÁM SÁT, 'ĐÁNH GIÁ PHÒNG,CHỐNG DỊCH", "GIÁM SÁT, ĐÁNH GIÁ PHÒNG, CHỐNG DỊCH"),
+        # what a speck never is: an abbreviation's dot, a number's, a dash between words
+        ("QUY HOẠCH TP. HỒ CHÍ MINH ĐẾN 2030", "QUY HOẠCH TP. HỒ CHÍ MINH ĐẾN 2030"),
+        ("HỖ TRỢ 1.500 HỘ NĂM 2016-2020", "HỖ TRỢ 1.500 HỘ NĂM 2016-2020"),
+        ("PHÁT TRIỂN KINH TẾ-XÃ HỘI", "PHÁT TRIỂN KINH TẾ-XÃ HỘI"),
+    ],
+)
+def test_specks_read_as_marks_inside_a_subject_are_dropped(read: str, printed: str) -> None:
+    page = layout(
+        *header_rows(["ỦY BAN NHÂN DÂN", "TỈNH KON TUM"], "12/KH-UBND", "ngày 8/12/2021"),
+        centred("KẾ HOẠCH", PAGE_CENTRE, 560),
+        centred(read, PAGE_CENTRE, 630),
+        *body(900, 4),
+    )
+    assert parse_header([page]).fields.subject == printed
 
 
 def test_each_field_read_says_how_far_it_can_be_trusted() -> None:
