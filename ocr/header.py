@@ -39,7 +39,9 @@ from ocr.quality import text_quality
 _NOTATION_WORD = re.compile(r"[\w/-]+")
 NUMBER_STRAY = " .,;:_-–'\"`‘’“”"  # never at either end of a number and notation
 _NUMBER = re.compile(r"^s[oô]\s*[:;.]?\s*(\S*\d.*)$")  # folded "Số: 12/CT-UBND"
-_DATE = re.compile(r"ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*(\d{4})")
+_NUMBER_LABEL = re.compile(r"^s[oô]\s*[:;.]")  # folded "Số:", where its number was lost
+# specks may stand between its words ("ngày: -14 tháng 01-năm 1998")
+_DATE = re.compile(r"ngay[\W_]*(\d{1,2})[\W_]*thang[\W_]*(\d{1,2})[\W_]*nam[\W_]*(\d{4})")
 # The date as OCR may leave it: "tháng" or "năm" misread or lost, a number split ("1 2").
 _LOOSE_DATE = re.compile(
     r"ngay\s*(\d(?: ?\d)?)\s+(?:[a-z]{1,6}\s+)?(\d(?: ?\d)?)\s*(?:nam|[a-z]{2,4})\s*(\d{4})"
@@ -119,7 +121,12 @@ def parse_header(pages: list[PageLayout]) -> HeaderReading:
     date_line = _date_under(first, top)
     top, right = top + date_line, right + date_line
     number_at = next(
-        (i for i, line in enumerate(left) if _NUMBER.match(_fold(line).lstrip(STRAY))), None
+        (
+            i
+            for i, line in enumerate(left)
+            if _NUMBER.match(folded := _fold(line).lstrip(STRAY)) or _NUMBER_LABEL.match(folded)
+        ),
+        None,
     )
     number_line = [] if number_at is None else [left[number_at]]
     if number_at is not None:

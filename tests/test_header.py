@@ -129,6 +129,26 @@ def test_doubled_letter_of_the_type_abbreviation_is_repaired() -> None:
     assert unrepaired.number_symbol == "12/XXX-UBND"  # no known type to repair towards
 
 
+def test_a_header_whose_number_was_lost_and_date_specked_still_gives_the_rest() -> None:
+    """A photocopy: OCR read "Số:" and nothing after it, and specks into the date."""
+    page = layout(
+        *header_rows(
+            ["UỶ BAN NHÂN DÂN", "TỈNH LÀO CAI"], "", "Lào Cai, ngày: -14 tháng 01-năm 1998"
+        ),
+        centred("QUYẾT ĐỊNH", PAGE_CENTRE, 560),
+        centred("VỀ VIỆC QUY ĐỊNH GIÁ BÁN XI MĂNG", PAGE_CENTRE, 630),
+        *body(800, 4),
+    )
+    header = parse_header([page]).fields
+    assert header.number_symbol is None
+    assert (header.issuing_agency, header.place, header.issue_date) == (
+        "ỦY BAN NHÂN DÂN TỈNH LÀO CAI",
+        "Lào Cai",
+        date(1998, 1, 14),
+    )
+    assert (header.doc_type, header.subject) == ("Quyết định", "VỀ VIỆC QUY ĐỊNH GIÁ BÁN XI MĂNG")
+
+
 SPECK = Word(text=":", box=(2100, 905, 2108, 912), confidence=90)  # tiny, beside the name
 
 
