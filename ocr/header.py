@@ -57,12 +57,13 @@ KINH_GUI = "kinh gui"
 _RECIPIENTS_HEADING = re.compile(r"\W*noi nhan\W*")  # folded, alone on its line
 STRAY = " .,;:-–—_|'\"“”„`~*°)(\\/"  # marks OCR leaves at the ends of a header line
 # Marks a speck is read as inside a summary, where none is printed: an apostrophe (its
-# quotes are typographic), a dot, colon or semicolon after a word (not an abbreviation's
-# "TP.", not a number's) before the next; and a comma is always followed by a space.
+# quotes are typographic), a dot or colon after a word (not an abbreviation's "TP.", not a
+# number's) before the next; and a comma is always followed by a space. A semicolon is
+# printed there ("NGƯỜI LAO ĐỘNG; NGƯỜI SỬ DỤNG LAO ĐỘNG") and stays.
 _SUBJECT_SPECKS = (
     (re.compile(r"(?<=\w)['`]+(?=\w)"), " "),
     (re.compile(r"['`]+"), ""),
-    (re.compile(r"(?<=[^\W\d_]{3})[.:;]+\s*(?=\w)"), " "),
+    (re.compile(r"(?<=[^\W\d_]{3})[.:]+\s*(?=\w)"), " "),
     (re.compile(r",(?=[^\W\d_])"), ", "),
 )
 ITEM_MARKS = "-–•"  # what opens an item of the Nơi nhận list
