@@ -82,6 +82,7 @@ _UNITS = {fold(word).replace(" ", ""): word for word in TERRITORIAL_UNITS}
 # the Party's committees named by their unit (TỈNH ỦY), which open a name: not a unit's word
 _UNIT_COMMITTEES = tuple(h for h in AGENCY_HEADS if starts_with_any(h, TERRITORIAL_UNITS))
 LONGEST_AGENCY_WORD = max(len(word.split()) for word in _AGENCY_WORDS.values())
+PLACE_UNITS = ("TP", "TP.", "Tp", "Tp.", "TX", "TX.")  # a city's or town's, before its name
 PLACE_WORDS = 4  # the longest province or seat name, in words (Phan Rang-Tháp Chàm: 3)
 ISSUER_PREFIX = 12  # "CHỦ TỊCH ", "BỘ TRƯỞNG " before the agency on the issuer's line
 MARKS_CONFIDENCE = 50  # a line OCR believed less than this, beside a signature: marks
@@ -195,6 +196,8 @@ def _read_number(header: HeaderReading, line: Line) -> None:
     printed = " ".join(w for w in printed.split() if any(c.isalnum() for c in w))
     printed = printed.strip(NUMBER_STRAY)
     slashed = re.sub(r"^(\d+) ?(?=[^\W\d_])", r"\1/", printed)  # its slash lost ("6556QĐ-BYT")
+    slashed = re.sub(r"(?<=/\d{4})(?=[^\W\d_])", "/", slashed)  # after the year ("33/2025NQ")
+    slashed = re.sub(r"(?<=[^\W\d_]):(?=[^\W\d_])", "-", slashed)  # a dash read as ":"
     value = _repair_abbreviation(_closed_up(slashed))
     if value:
         trust = 1.0 if value == printed else FUZZY_MATCH
@@ -260,7 +263,7 @@ def _agency_text(text: str) -> str:
     """An agency line without what specks and rules leave at its ends ("z)", "—", "."):
     agency names are in capitals."""
     tokens = text.split()
-    while tokens and _stray(tokens[-1]):
+    while tokens and (_stray(tokens[-1]) or _tail_stray(tokens)):
         tokens.pop()
     while tokens and _stray(tokens[0]):
         tokens.pop(0)
@@ -322,6 +325,14 @@ def _stray(token: str) -> bool:
     return not any(c.isupper() for c in token) and (
         len(token) <= 2 or not any(c.isalpha() for c in token)
     )
+
+
+def _tail_stray(tokens: list[str]) -> bool:
+    """The last token of a name in capitals, not in capitals itself or a lone letter ("Sứ",
+    "L"): what OCR read from a speck, or a line beside the name it ran into."""
+    *name, last = tokens
+    in_capitals = bool(name) and " ".join(name).isupper()
+    return in_capitals and (not last.isupper() or sum(c.isalpha() for c in last) == 1)
 
 
 def _summary_under_number(lines: list[Line]) -> tuple[str, list[Line]] | None:
@@ -399,6 +410,9 @@ def _read_place_date(header: HeaderReading, lines: list[Line]) -> None:
     except ValueError:
         return
     place = _place(text[: match.start()])
+    first, _, rest = place.partition(" ")
+    if rest and not known_place(place) and known_place(rest) and first not in PLACE_UNITS:
+        place = rest  # a speck read as a word before it ("SA Hải Phòng")
     if place:
         known = known_place(place)
         header.set("place", known or place, lines, 1.0 if known in (None, place) else FUZZY_MATCH)

@@ -149,6 +149,30 @@ def test_a_header_whose_number_was_lost_and_date_specked_still_gives_the_rest() 
     assert (header.doc_type, header.subject) == ("Quyết định", "VỀ VIỆC QUY ĐỊNH GIÁ BÁN XI MĂNG")
 
 
+@pytest.mark.parametrize(
+    ("agency", "number", "date_line", "read"),
+    [
+        (
+            ["BAN CHẤP HÀNH TRUNG ƯƠNG L"],
+            "15/CT:UBND",
+            "SA Hải Phòng, ngày 8 tháng 12 năm 2021",
+            ("BAN CHẤP HÀNH TRUNG ƯƠNG", "15/CT-UBND", "Hải Phòng"),
+        ),
+        (
+            ["ỦY BAN NHÂN DÂN", "TỈNH THANH HÓA Sứ"],
+            "33/2025NQ-HĐND",
+            "TP Hồ Chí Minh, ngày 8 tháng 12 năm 2021",  # a city's TP is no speck
+            ("ỦY BAN NHÂN DÂN TỈNH THANH HÓA", "33/2025/NQ-HĐND", "TP Hồ Chí Minh"),
+        ),
+    ],
+)
+def test_specks_beside_the_agency_the_number_and_the_place_are_not_read_into_them(
+    agency: list[str], number: str, date_line: str, read: tuple[str, str, str]
+) -> None:
+    header = parse_header([layout(*header_rows(agency, number, date_line), *body(600, 3))])
+    assert (header.fields.issuing_agency, header.fields.number_symbol, header.fields.place) == read
+
+
 SPECK = Word(text=":", box=(2100, 905, 2108, 912), confidence=90)  # tiny, beside the name
 
 
