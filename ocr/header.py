@@ -35,6 +35,7 @@ from archive_schema.vocab import (
 )
 from ocr.layout import Line, PageLayout
 from ocr.quality import text_quality
+from ocr.spelling import correct
 
 _NOTATION_WORD = re.compile(r"[\w/-]+")
 NUMBER_STRAY = " .,;:_-–'\"`‘’“”"  # never at either end of a number and notation
@@ -348,7 +349,7 @@ def _summary_under_number(lines: list[Line]) -> tuple[str, list[Line]] | None:
         if _mark_in(normalize(line.text), SECRECY_MARKS + URGENCY_MARKS):
             break
         summary.append(line)
-    return " ".join(normalize(line.text).strip() for line in summary), summary
+    return " ".join(text.strip() for text in _spelt_across(summary)), summary
 
 
 def _cong_van_by_rule(header: Description, page: PageLayout, top: list[Line]) -> bool:
@@ -464,11 +465,20 @@ def _read_type_and_subject(header: HeaderReading, page: PageLayout, lines: list[
         subject.append(line)
     if subject:
         text = " ".join(
-            normalize(line.text).lstrip(SUBJECT_STRAY + "-–—").rstrip(SUBJECT_STRAY)
-            for line in subject
+            printed.lstrip(SUBJECT_STRAY + "-–—").rstrip(SUBJECT_STRAY)
+            for printed in _spelt_across(subject)
         )
         named = _provinces_named(_tidy_subject(text))
         header.set("subject", named, subject, 1.0 if named == text else FUZZY_MATCH)
+
+
+def _spelt_across(lines: list[Line]) -> list[str]:
+    """The lines' texts, their words spelt as the words around them say across the ends of
+    the lines too: a summary wraps inside compounds, where OCR's text was put right line by
+    line ("PHỐ | BIẾN" stays so alone)."""
+    words = [word for line in lines for word in line.words]
+    spelt = iter(correct([word.text for word in words], [word.confidence for word in words]))
+    return [normalize(" ".join(filter(None, (next(spelt) for _ in line.words)))) for line in lines]
 
 
 def _tidy_subject(text: str) -> str:

@@ -173,6 +173,21 @@ def test_specks_beside_the_agency_the_number_and_the_place_are_not_read_into_the
     assert (header.fields.issuing_agency, header.fields.number_symbol, header.fields.place) == read
 
 
+def test_a_subject_is_spelt_across_the_ends_of_its_lines() -> None:
+    """OCR's text is put right line by line: a compound cut by the wrap ("PHỐ | BIẾN") is
+    only seen whole in the subject."""
+    read = ["TIẾP TỤC TUYÊN TRUYỀN, PHỐ", "BIẾN PHÁP LUẬT CHO NGƯỜI LAO ĐỘNG"]
+    page = layout(
+        *header_rows(["ỦY BAN NHÂN DÂN", "TỈNH BẾN TRE"], "12/KH-UBND", "ngày 8/12/2021"),
+        centred("KẾ HOẠCH", PAGE_CENTRE, 560),
+        *(centred(line, PAGE_CENTRE, 630 + 65 * i) for i, line in enumerate(read)),
+        *body(900, 4),
+    )
+    assert parse_header([page]).fields.subject == (
+        "TIẾP TỤC TUYÊN TRUYỀN, PHỔ BIẾN PHÁP LUẬT CHO NGƯỜI LAO ĐỘNG"
+    )
+
+
 SPECK = Word(text=":", box=(2100, 905, 2108, 912), confidence=90)  # tiny, beside the name
 
 
