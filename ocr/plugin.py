@@ -78,14 +78,7 @@ class LayoutRecordingEngine(TesseractOcrEngine):
                 else HocrParser(hocr).parse()
             )
         tree.dpi = dpi
-        for line in tree.iter_by_class(*LINE_CLASSES):
-            words = line.words
-            spelt = _put_right([w.text for w in words], [100 * (w.confidence or 0) for w in words])
-            for word, spelling in zip(words, spelt, strict=True):
-                word.text = spelling
-            line.children = [
-                child for child in line.children if child.ocr_class != "ocrx_word" or child.text
-            ]
+        put_right(tree)
         lines = [_words(line) for line in tree.iter_by_class(*LINE_CLASSES)]
         # the re-reading has what is left of the page's time; none once the page timed out
         left = 0.0 if timed_out else options.tesseract_timeout - (time.monotonic() - started)
@@ -160,8 +153,22 @@ def _lay_on_scan(tree: OcrElement, to_scan: np.ndarray) -> None:
                 word.bbox = BoundingBox(min(xs), min(ys), max(xs), max(ys))
 
 
+def put_right(tree: OcrElement) -> None:
+    """The words of the page put right a paragraph at a time, so that a compound cut by the
+    end of a line is seen whole; words repaired to nothing are dropped."""
+    for paragraph in tree.iter_by_class(OcrClass.PARAGRAPH):
+        words = [word for line in paragraph.iter_by_class(*LINE_CLASSES) for word in line.words]
+        spelt = _put_right([w.text for w in words], [100 * (w.confidence or 0) for w in words])
+        for word, spelling in zip(words, spelt, strict=True):
+            word.text = spelling
+        for line in paragraph.iter_by_class(*LINE_CLASSES):
+            line.children = [
+                child for child in line.children if child.ocr_class != "ocrx_word" or child.text
+            ]
+
+
 def _put_right(texts: list[str], confidences: list[float]) -> list[str]:
-    """A line's words repaired one by one (`ocr.repair`), then by the words around them
+    """Words repaired one by one (`ocr.repair`), then by the words around them
     (`ocr.spelling`); a word repaired to nothing stays empty."""
     repaired = [repair(text) for text in texts]
     kept = [n for n, text in enumerate(repaired) if text]

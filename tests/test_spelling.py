@@ -2,7 +2,9 @@
 underthesea ships."""
 
 import pytest
+from ocrmypdf.models.ocr_element import BoundingBox, OcrClass, OcrElement
 
+from ocr.plugin import put_right
 from ocr.repair import repair
 from ocr.spelling import correct
 from samples.corpus import corpus
@@ -85,3 +87,24 @@ def test_the_corpus_as_printed_is_left_all_but_untouched() -> None:
             words += len(read)
     assert words > 30_000
     assert changed < words / 1000
+
+
+def test_a_compound_cut_by_the_end_of_a_line_is_put_right_whole() -> None:
+    """Tesseract's paragraph of two lines, "PHỐ" ending one and "BIẾN" opening the next:
+    alone, each is a syllable as read."""
+
+    def line(text: str, top: int) -> OcrElement:
+        words = [
+            OcrElement(OcrClass.WORD, BoundingBox(100 * n, top, 100 * n + 90, top + 40), text=w)
+            for n, w in enumerate(text.split())
+        ]
+        return OcrElement(OcrClass.LINE, BoundingBox(0, top, 1000, top + 40), children=words)
+
+    paragraph = OcrElement(
+        OcrClass.PARAGRAPH,
+        children=[line("TIẾP TỤC TUYÊN TRUYỀN, PHỐ", 0), line("BIẾN PHÁP LUẬT", 50)],
+    )
+    page = OcrElement(OcrClass.PAGE, children=[paragraph])
+    put_right(page)
+    read = " ".join(word.text for word in page.iter_by_class(OcrClass.WORD))
+    assert read == "TIẾP TỤC TUYÊN TRUYỀN, PHỔ BIẾN PHÁP LUẬT"
