@@ -197,9 +197,10 @@ def _read_number(header: HeaderReading, line: Line) -> None:
     printed = " ".join(w for w in printed.split() if any(c.isalnum() for c in w))
     printed = printed.strip(NUMBER_STRAY)
     slashed = re.sub(r"^(\d+) ?(?=[^\W\d_])", r"\1/", printed)  # its slash lost ("6556QĐ-BYT")
-    slashed = re.sub(r"(?<=/\d{4})(?=[^\W\d_])", "/", slashed)  # after the year ("33/2025NQ")
-    slashed = re.sub(r"(?<=[^\W\d_]):(?=[^\W\d_])", "-", slashed)  # a dash read as ":"
-    value = _repair_abbreviation(_closed_up(slashed))
+    value = _closed_up(slashed)
+    value = re.sub(r"(?<=/\d{4})(?=[^\W\d_])", "/", value)  # after the year ("33/2025NQ")
+    value = re.sub(r"(?<=[^\W\d_]):(?=[^\W\d_])", "-", value)  # a dash read as ":"
+    value = _repair_abbreviation(value)
     if value:
         trust = 1.0 if value == printed else FUZZY_MATCH
         number, notation = split_number_symbol(value)
@@ -255,16 +256,16 @@ def _read_agencies(header: HeaderReading, lines: list[Line]) -> None:
             names.append(([text], [line]))
     trust = FUZZY_MATCH if repaired else 1.0
     if len(names) > 1:
-        header.set("parent_agency", " ".join(names[0][0]), names[0][1], trust)
+        header.set("parent_agency", _without_tail(names[0][0]), names[0][1], trust)
     if names:
-        header.set("issuing_agency", " ".join(names[-1][0]), names[-1][1], trust)
+        header.set("issuing_agency", _without_tail(names[-1][0]), names[-1][1], trust)
 
 
 def _agency_text(text: str) -> str:
     """An agency line without what specks and rules leave at its ends ("z)", "—", "."):
     agency names are in capitals."""
     tokens = text.split()
-    while tokens and (_stray(tokens[-1]) or _tail_stray(tokens)):
+    while tokens and _stray(tokens[-1]):
         tokens.pop()
     while tokens and _stray(tokens[0]):
         tokens.pop(0)
@@ -328,12 +329,17 @@ def _stray(token: str) -> bool:
     )
 
 
-def _tail_stray(tokens: list[str]) -> bool:
-    """The last token of a name in capitals, not in capitals itself or a lone letter ("Sứ",
-    "L"): what OCR read from a speck, or a line beside the name it ran into."""
-    *name, last = tokens
-    in_capitals = bool(name) and " ".join(name).isupper()
-    return in_capitals and (not last.isupper() or sum(c.isalpha() for c in last) == 1)
+def _without_tail(lines: list[str]) -> str:
+    """A name in capitals without the words after it that have a small letter or are a lone
+    letter ("Sứ", "L", "Ỉ V/v phê duyệt"): what OCR read from a speck, or a line beside the
+    name that it ran into. A name not in capitals is as read."""
+    tokens = " ".join(lines).split()
+    kept = list(tokens)
+    while len(kept) > 1 and (
+        any(c.islower() for c in kept[-1]) or sum(c.isalpha() for c in kept[-1]) == 1
+    ):
+        kept.pop()
+    return " ".join(kept if " ".join(kept).isupper() else tokens)
 
 
 def _summary_under_number(lines: list[Line]) -> tuple[str, list[Line]] | None:

@@ -159,8 +159,8 @@ def test_a_header_whose_number_was_lost_and_date_specked_still_gives_the_rest() 
             ("BAN CHẤP HÀNH TRUNG ƯƠNG", "15/CT-UBND", "Hải Phòng"),
         ),
         (
-            ["ỦY BAN NHÂN DÂN", "TỈNH THANH HÓA Sứ"],
-            "33/2025NQ-HĐND",
+            ["ỦY BAN NHÂN DÂN", "TỈNH THANH HÓA", "Sứ"],  # a speck read on a line of its own
+            "33/2025 NQ-HĐND",
             "TP Hồ Chí Minh, ngày 8 tháng 12 năm 2021",  # a city's TP is no speck
             ("ỦY BAN NHÂN DÂN TỈNH THANH HÓA", "33/2025/NQ-HĐND", "TP Hồ Chí Minh"),
         ),
