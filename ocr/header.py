@@ -579,8 +579,11 @@ def _read_closing(header: HeaderReading, pages: list[PageLayout]) -> None:
     the right half of a page (an authority mark or a title in capitals, line after line)
     with a name under it, within the space left for the signature. Where no signature block
     is read (a seal pressed over it), the list is still read under its heading."""
-    for page_index, page in enumerate(pages):
-        lines = page.lines[len(_header_region(page)) if page_index == 0 else 0 :]
+    below_header = [
+        (page, page.lines[len(_header_region(page)) if n == 0 else 0 :])
+        for n, page in enumerate(pages)
+    ]
+    for page, lines in below_header:
         right = sorted(
             (line for line in lines if line.box[0] > CLOSING_SPLIT * page.width),
             key=lambda line: line.box[1],
@@ -601,8 +604,7 @@ def _read_closing(header: HeaderReading, pages: list[PageLayout]) -> None:
                     header.set("authority_mark", " ".join(marks), title_lines)
                 _read_recipients(header, page, lines, right[start])
                 return
-    for page_index, page in enumerate(pages):
-        lines = page.lines[len(_header_region(page)) if page_index == 0 else 0 :]
+    for page, lines in below_header:
         if _read_recipients(header, page, lines, None):
             return
 
