@@ -194,6 +194,17 @@ SURNAMES = (
     *("Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Đoàn", "Đinh", "Trương", "Lương", "Trịnh", "Đào"),
     *("Mai", "Cao", "Lưu", "Tạ", "Thái", "Chu", "Quách", "Kiều", "Tô", "Triệu", "Hứa"),
 )
+# The offices that sign, as the title under an authority mark names them (KT. BỘ TRƯỞNG /
+# THỨ TRƯỞNG): a title line OCR misread a letter or two of can only be one of them.
+POSITIONS = (
+    *("THỦ TƯỚNG", "PHÓ THỦ TƯỚNG", "BỘ TRƯỞNG", "THỨ TRƯỞNG", "CHỦ NHIỆM", "PHÓ CHỦ NHIỆM"),
+    *("CHỦ TỊCH", "PHÓ CHỦ TỊCH", "TỔNG CỤC TRƯỞNG", "PHÓ TỔNG CỤC TRƯỞNG", "CỤC TRƯỞNG"),
+    *("PHÓ CỤC TRƯỞNG", "VỤ TRƯỞNG", "PHÓ VỤ TRƯỞNG", "CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG"),
+    *("GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "TỔNG GIÁM ĐỐC", "PHÓ TỔNG GIÁM ĐỐC", "TRƯỞNG BAN"),
+    *("PHÓ TRƯỞNG BAN", "TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG", "CHÁNH THANH TRA", "BÍ THƯ"),
+    *("PHÓ BÍ THƯ", "THỐNG ĐỐC", "PHÓ THỐNG ĐỐC", "VIỆN TRƯỞNG", "PHÓ VIỆN TRƯỞNG", "CHÁNH ÁN"),
+    *("PHÓ CHÁNH ÁN", "HIỆU TRƯỞNG", "PHÓ HIỆU TRƯỞNG", "TỔNG THANH TRA", "TỔNG KIỂM TOÁN"),
+)
 TERRITORIAL_UNITS = (
     "TỈNH",
     "THÀNH PHỐ",

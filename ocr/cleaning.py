@@ -13,6 +13,8 @@ Each step is chosen per page by measuring the page, so that a clean scan is left
   proportion, up to INK_GAIN;
 - despeckling: dust and toner specks (dots of a few pixels far from any letter) are erased
   when a page has many of them; the dots of diacritics stand next to their letter and stay;
+- seal erasure (`ocr.seals`): a round seal printed in black (a photocopy, a grey scan: no
+  colour to drop) has its rings and emblem erased from over the signer's title and name;
 - straightening (`ocr.straighten`): a photographed page is drawn square again from its
   outline on the desk, and a page still aslant is turned level; tesseract's lines break up
   on a slant of a degree or two;
@@ -32,6 +34,7 @@ import numpy as np
 from PIL import Image, ImageFilter
 from scipy import ndimage
 
+from ocr.seals import erase_seal, find_seal
 from ocr.straighten import MIN_SKEW, find_page, measure_skew, turn, unwarp
 from ocr.tables import Grid, block_darkest, find_grids
 
@@ -67,6 +70,7 @@ class Cleaning(StrEnum):
     NORMALISE = "normalise"
     RECOVER_INK = "recover-ink"
     DESPECKLE = "despeckle"
+    ERASE_SEAL = "erase-seal"
     UNWARP = "unwarp"
     DESKEW = "deskew"
     UPSCALE = "upscale"
@@ -103,6 +107,12 @@ def clean(image: Image.Image, dpi: float) -> Cleaned:
     if despeckled is not None:
         grey = despeckled
         steps.append(Cleaning.DESPECKLE)
+    if Cleaning.DROP_COLOUR not in steps:
+        pixels = np.asarray(grey)
+        seal = find_seal(pixels, dpi or READ_DPI)
+        if seal is not None:
+            grey = Image.fromarray(erase_seal(pixels, seal, dpi or READ_DPI), "L")
+            steps.append(Cleaning.ERASE_SEAL)
     to_scan = None
     if outline is not None:
         grey, to_scan = unwarp(grey, outline, dpi)

@@ -25,6 +25,7 @@ from archive_schema.vocab import (
     CONG_VAN,
     DOC_TYPES,
     PARTY_NAME,
+    POSITIONS,
     SECRECY_MARKS,
     SURNAMES,
     TERRITORIAL_UNITS,
@@ -70,6 +71,10 @@ _SUBJECT_SPECKS = (
 ITEM_MARKS = "-–•"  # what opens an item of the Nơi nhận list
 SPECKS = " .,;:_|'\"`~*°"  # marks OCR leaves before a list item's dash
 SUBJECT_STRAY = " .:_|'`~*°\\"  # fewer: a summary's line may end in a dash, a comma, a quote
+POSITION_TOLERANCE = 80  # how alike a title line is to the office it is read as...
+POSITION_MARGIN = 5  # ...and how much more than to any other office
+SURNAME_LETTERS = 4  # a family name this long may be told with a letter misread...
+SURNAME_TOLERANCE = 85  # ...when its folded letters are this alike
 OCR_TOLERANCE = 75  # how alike (rapidfuzz's ratio, 0-100) a misread header word still is
 _FOLDED_TYPES = {fold(name): name for name in DOC_TYPES}
 COUNCILS = ("ỦY BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN", "UBND", "HĐND")
@@ -79,6 +84,7 @@ _AGENCY_WORDS = {
     fold(word).replace(" ", ""): word for word in (*COUNCILS, *AGENCY_HEADS, *TERRITORIAL_UNITS)
 }
 _SURNAMES = {fold(name): name for name in SURNAMES}
+_POSITIONS = {position.replace(" ", ""): position for position in POSITIONS}
 _UNITS = {fold(word).replace(" ", ""): word for word in TERRITORIAL_UNITS}
 # the Party's committees named by their unit (TỈNH ỦY), which open a name: not a unit's word
 _UNIT_COMMITTEES = tuple(h for h in AGENCY_HEADS if starts_with_any(h, TERRITORIAL_UNITS))
@@ -610,14 +616,50 @@ def _read_closing(header: HeaderReading, pages: list[PageLayout]) -> None:
 
 
 def _title(text: str) -> str:
-    """A title line without the specks at its ends, its agency words spelt as they can only
-    be ("_TM. ỦY BAN NHÂN DÂN TÍNH -")."""
+    """A title line without the specks at its ends, its mark, office and agency words spelt
+    as they can only be ("_TM. ỦY BAN NHÂN DÂN TÍNH -", "HT: RỘ TRƯỞNG.")."""
     text = text.lstrip(STRAY).rstrip(TITLE_END)
     mark = _MARK.match(text)
     if mark is None:
-        return _agency_words(text)
+        first, _, rest = text.partition(" ")
+        misread = _misread_mark(first)
+        if misread and _position(rest.rstrip(".")):
+            return f"{misread} {_position(rest.rstrip('.'))}"
+        return _position(text.rstrip(".")) or _agency_words(text)
     printed = text[: mark.end()].replace(":", ".")  # "KT:" is a misread "KT."
-    return f"{printed}{_agency_words(text[mark.end() :])}"
+    rest = text[mark.end() :]
+    if starts_with_any(rest, POSITIONS):  # an office and what it heads: as printed
+        return f"{printed}{rest}"
+    return f"{printed}{_position(rest.rstrip('.')) or _agency_words(rest)}"
+
+
+def _position(text: str) -> str | None:
+    """The office of POSITIONS that `text` is, a letter or two misread or lost ("RỘ
+    TRƯỞNG", "PHÙCHỦ TỊCH"), when no other is as near; None when it is none of them."""
+    letters = "".join(text.split())
+    found = process.extract(letters, _POSITIONS, scorer=fuzz.ratio, limit=2)
+    if not found or found[0][1] < POSITION_TOLERANCE:
+        return None
+    if len(found) > 1 and found[0][1] - found[1][1] < POSITION_MARGIN:
+        return None
+    position, _, spaceless = found[0]
+    if abs(len(spaceless) - len(letters)) > 1:  # a word more or less: not only misread
+        return None
+    return str(position)
+
+
+def _misread_mark(token: str) -> str | None:
+    """The authority mark a token of two letters is with one of them misread ("HT:" for
+    "KT."), when it can be no other mark."""
+    letters = fold(token.rstrip(".,:;")).upper()
+    if len(letters) != 2 or not letters.isalpha():
+        return None
+    near = [
+        mark
+        for mark in AUTHORITY_MARKS
+        if len(mark) == 3 and sum(a != b for a, b in zip(mark[:2], letters, strict=True)) == 1
+    ]
+    return near[0] if len(near) == 1 else None
 
 
 def _signature_block(lines: list[Line]) -> tuple[list[Line], Line] | None:
@@ -653,21 +695,39 @@ def _is_title(text: str) -> bool:
 
 
 def _name(line: Line) -> str:
-    """A name line without the specks around it ("_-Phạm Lê Tuấn", "Thị Xuyên .")."""
-    return normalize(line.text).strip().lstrip(STRAY).rstrip(TITLE_END + ".").strip()
+    """A name line without the specks around it and between its words ("_-Phạm Lê Tuấn",
+    "Thị Xuyên .", "Nguyễn Đức: Tâm"): a name has no marks."""
+    text = normalize(line.text).strip().lstrip(STRAY).rstrip(TITLE_END + ".").strip()
+    return " ".join(kept for word in text.split() if (kept := word.strip(STRAY)))
 
 
 def _surname_spelt(name: str) -> str:
-    """The name with its family name spelt as it can only be ("Nguyên Thị Xuyên")."""
+    """The name with its family name spelt as it can only be: its accents misread
+    ("Nguyên Thị Xuyên"), or a letter of a longer one ("Ngyên", "tương")."""
     surname, _, rest = name.partition(" ")
-    known = _SURNAMES.get(fold(surname), surname)
+    known = _SURNAMES.get(fold(surname))
+    if known is None and len(surname) >= SURNAME_LETTERS:
+        found = process.extract(fold(surname), list(_SURNAMES), scorer=fuzz.ratio, limit=2)
+        if (
+            found
+            and found[0][1] >= SURNAME_TOLERANCE
+            and (len(found) == 1 or found[0][1] - found[1][1] >= POSITION_MARGIN)
+        ):
+            known = _SURNAMES[found[0][0]]
+    known = known or surname
     return f"{known} {rest}" if rest else known
 
 
 def _is_name(text: str) -> bool:
-    """A person's name: two words or more, each capitalised, not all in capitals."""
+    """A person's name: two words or more, each capitalised, not all in capitals; the family
+    name's capital may be misread small when it is a family name still ("tương")."""
     words = text.split()
-    return 2 <= len(words) <= 6 and not text.isupper() and all(w[:1].isupper() for w in words)
+    return (
+        2 <= len(words) <= 6
+        and not text.isupper()
+        and all(w[:1].isupper() for w in words[1:])
+        and (words[0][:1].isupper() or _surname_spelt(words[0]) != words[0])
+    )
 
 
 def _left_words(line: Line, page: PageLayout) -> list[str]:

@@ -515,6 +515,38 @@ def test_the_signature_block_read_through_the_seal_and_the_signature() -> None:
     assert header.signer_name == "Nguyễn Thị Xuyên"
 
 
+def test_a_signature_block_a_photocopied_seal_left_misread_is_spelt_as_it_can_only_be() -> None:
+    """The seal's rings, erased from a photocopy, leave letters cut: an office a letter off
+    is the only office it can be, a mark of two letters one off is the only mark, and a
+    family name a letter off or with its capital read small is the only family name."""
+    page = layout(
+        *header_rows(["BỘ Y TẾ"], "12/BYT-KCB", "Hà Nội, ngày 4 tháng 5 năm 2019"),
+        *body(600, 3),
+        centred("HT: RỘ TRƯỞNG.", 1800, 1000),
+        centred("THỨ YRƯỞNG", 1800, 1060),
+        centred("tương Đức: Tâm", 1800, 1400),
+    )
+    header = parse_header([page]).fields
+    assert (header.signer_title, header.authority_mark) == ("KT. BỘ TRƯỞNG / THỨ TRƯỞNG", "KT.")
+    assert header.signer_name == "Trương Đức Tâm"
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["THỦ TƯỚNG", "KT. TRƯỞNG BAN BAN CHÍNH SÁCH", "CHỦ NHIỆM VP CHÍNH PHỦ", "TỊ. BỘ TRƯỞNG"],
+)
+def test_a_title_is_left_as_read_when_it_is_an_office_or_may_be_another(title: str) -> None:
+    """THỦ TƯỚNG is not THỨ TRƯỞNG; an office that heads more words, or a line with a word
+    more than an office ("TỊ." may be TL. or TM.), is not made an office."""
+    page = layout(
+        *header_rows(["BỘ Y TẾ"], "12/BYT-KCB", "Hà Nội, ngày 4 tháng 5 năm 2019"),
+        *body(600, 3),
+        centred(title, 1800, 1000),
+        centred("Phạm Lê Tuấn", 1800, 1400),
+    )
+    assert parse_header([page]).fields.signer_title == title
+
+
 def test_a_party_header_its_number_and_a_conclusion_of_a_meeting() -> None:
     """Hướng dẫn 36-HD/VPTW: the Party's name stands where the motto does, the number has no
     colon and carries the type before the slash, and a meeting named in capitals goes on in
