@@ -419,9 +419,11 @@ def _read_place_date(header: HeaderReading, lines: list[Line]) -> None:
         return
     day, month, year = (int(g.replace(" ", "")) for g in match.groups())
     try:
-        header.set("issue_date", date(year, month, day), lines, trust)
-    except ValueError:
-        return
+        issued = date(year, month, day)
+    except ValueError:  # 31/02: misread
+        issued = None
+    if issued and issued <= date.today():  # a year in the future (2302) is misread too
+        header.set("issue_date", issued, lines, trust)
     place = _place(text[: match.start()])
     first, _, rest = place.partition(" ")
     if rest and not known_place(place) and known_place(rest) and first not in PLACE_UNITS:
