@@ -68,6 +68,10 @@ _SUBJECT_SPECKS = (
     (re.compile(r"(?<=[^\W\d_]{3})[.:]+\s*(?=\w)"), " "),
     (re.compile(r",(?=[^\W\d_])"), ", "),
 )
+# "Lưu: VT, …": the records office's VT misread ("VI", "VE"), its comma read as a space, a
+# semicolon or none; "VT (H1.25)" and "Văn thư" are as printed
+_VT_MISREAD = re.compile(r"^(Lưu:?\s*)V[IlLEFYJ1](?=\W|$)")
+_FILED_WITH = re.compile(r"^(Lưu:?\s*VT)(?:\s*[;.]\s*|\s+|,(?! ))(?=[^\W\d_])")
 ITEM_MARKS = "-–•"  # what opens an item of the Nơi nhận list
 SPECKS = " .,;:_|'\"`~*°"  # marks OCR leaves before a list item's dash
 SUBJECT_STRAY = " .:_|'`~*°\\"  # fewer: a summary's line may end in a dash, a comma, a quote
@@ -732,6 +736,17 @@ def _is_name(text: str) -> bool:
     )
 
 
+def _filed(item: str) -> str:
+    """The "Lưu: VT, …" item (NĐ 30/2020: filed with the records office, VT, and the unit that
+    drafted it) with its words put back: "Lựu", "VI" or "VE" misread, the comma after VT read
+    as a space, a semicolon or nothing. Any other item is as read."""
+    first, _, rest = item.partition(" ")
+    if fold(first).rstrip(":") != "luu" or not rest:
+        return item
+    filed = f"Lưu{first[3:]} {rest}"
+    return _FILED_WITH.sub(r"\1, ", _VT_MISREAD.sub(r"\1VT", filed))
+
+
 def _left_words(line: Line, page: PageLayout) -> list[str]:
     """The words of a line in the left column: what OCR joined to it from the right is not."""
     return [word.text for word in line.words if word.box[0] <= CLOSING_SPLIT * page.width]
@@ -775,5 +790,5 @@ def _read_recipients(
         read.append(line)
         previous = line
     if items:
-        header.set("recipients", items, read)
+        header.set("recipients", [_filed(item) for item in items], read)
     return bool(items)

@@ -240,6 +240,29 @@ def test_recipients_are_read_when_a_seal_hides_the_signature_block() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("read", "printed"),
+    [
+        ("- Lưu: VI, KSTTHC.", "Lưu: VT, KSTTHC."),  # VT misread
+        ("- Lưu: VT P.", "Lưu: VT, P."),  # its comma read as a space
+        ("- Lưu: VT; NC.", "Lưu: VT, NC."),
+        ("- Lựu: VT,NCTH.HH", "Lưu: VT, NCTH.HH"),
+        ("- Lưu VT ( H1.25 ) .", "Lưu VT ( H1.25 ) ."),  # as printed
+        ("- Lưu: Văn thư, NN (2)", "Lưu: Văn thư, NN (2)"),
+        ("- Lưu: VP, TH.", "Lưu: VP, TH."),
+    ],
+)
+def test_the_item_filed_with_the_records_office_is_put_back(read: str, printed: str) -> None:
+    page = layout(
+        *body(200, 2),
+        words("Nơi nhận:", 350, 500) + centred("KT. CHỦ TỊCH", 1800, 500),
+        words("- Như trên;", 350, 560) + centred("PHÓ CHỦ TỊCH", 1800, 560),
+        words(read, 350, 620),
+        centred("Phạm Lê Tuấn", 1800, 900),
+    )
+    assert parse_header([page]).fields.recipients == ["Như trên;", printed]
+
+
 def misread_letter(summary: tuple[str, str], notation: str, greeting: str = "") -> PageLayout:
     """A công văn whose V/v line OCR misread, with or without its Kính gửi line."""
     return layout(
