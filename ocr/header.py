@@ -778,9 +778,11 @@ def _read_recipients(
     read: list[Line] = []
     previous = left[heading[0]]
     for line in left[heading[0] + 1 :]:
+        text = normalize(line.text).strip()
+        if not any(c.isalnum() for c in text):  # a seal's or a signature's marks
+            continue
         if line.box[1] - previous.box[3] > 2 * previous.height:
             break
-        text = normalize(line.text).strip()
         opened = text.lstrip(SPECKS)[:1] in ITEM_MARKS
         # an item ends in ";": a line after one is the next item, its dash lost or not
         if opened or not items or items[-1].endswith(";"):

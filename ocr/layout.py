@@ -258,7 +258,8 @@ def _reading_order(segments: list[Line]) -> list[Line]:
     ordered: list[Line] = []
     region: _Region | None = None
     for row in _rows(segments):
-        gutter = _gutter(row) if len(row) >= 2 else None
+        worded = [segment for segment in row if _worded(segment)]
+        gutter = _gutter(worded) if len(worded) >= 2 else None
         if region is not None and not _continues(region, row, gutter):
             ordered += _close(region)
             region = None
@@ -297,7 +298,13 @@ def _continues(region: _Region, row: list[Line], gutter: tuple[int, int] | None)
     if gutter is not None and _overlap(gutter, region.gutter):
         return True
     start, end = region.gutter
-    return gap <= pitch and all(s.box[2] <= end or s.box[0] >= start for s in row)
+    return gap <= pitch and all(s.box[2] <= end or s.box[0] >= start for s in row if _worded(s))
+
+
+def _worded(segment: Line) -> bool:
+    """Whether a segment has a letter or a digit: marks alone (what OCR made of a seal's
+    remains, a signature's loops) neither place nor cross the gutter between columns."""
+    return any(c.isalnum() for c in segment.text)
 
 
 def _close(region: _Region) -> list[Line]:

@@ -22,6 +22,8 @@ from ocr.tables import block_darkest
 MM_PER_INCH = 25.4
 SEAL_RADII_MM = (14, 22)  # a round seal is 28-44 mm across, by the level of the body
 SEARCH_DPI = 50
+GLANCE_DPI = 25  # the whole page is searched at this resolution first...
+GLANCE_CANDIDATES = 3  # ...and the circles that stand out most there looked at closely
 INK = 128  # darker is ink
 INKED = 0.7  # a seal's ring covers this share of its circle (a worn copy breaks it)...
 CONTRAST = 0.4  # ...this much more than the circles SEARCH_STEP inside and outside it
@@ -39,8 +41,31 @@ class Seal(NamedTuple):
 
 
 def find_seal(pixels: np.ndarray, dpi: float) -> Seal | None:
-    """The seal on a greyscale page, or None."""
-    step = max(1, round(dpi / SEARCH_DPI))
+    """The seal on a greyscale page, or None. The page is searched at GLANCE_DPI, and the
+    circles that stand out most there are looked at closely, at SEARCH_DPI."""
+    contrast, _, _, step = _circles(pixels, dpi, GLANCE_DPI)
+    size = round(SEAL_RADII_MM[1] * 1.5 * dpi / MM_PER_INCH)
+    for _ in range(GLANCE_CANDIDATES):
+        _, row, column = (int(at) for at in np.unravel_index(np.argmax(contrast), contrast.shape))
+        top, left = (max(0, at * step - size) for at in (row, column))
+        window = pixels[top : row * step + size, left : column * step + size]
+        near, near_inked, near_radii, near_step = _circles(window, dpi, SEARCH_DPI)
+        best = np.unravel_index(np.argmax(near), near.shape)
+        if near[best] >= CONTRAST and near_inked[best] >= INKED:
+            centre = (int(best[1]) * near_step + top, int(best[2]) * near_step + left)
+            return _fitted(pixels < INK, Seal(centre, int(near_radii[best[0]]) * near_step))
+        reach = size // step  # the next candidate is another circle
+        contrast[:, max(0, row - reach) : row + reach, max(0, column - reach) : column + reach] = -1
+    return None
+
+
+def _circles(
+    pixels: np.ndarray, dpi: float, search_dpi: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """How much each circle of a seal's size, seen at `search_dpi`, stands out from the
+    circles just inside and outside it, and how much of it is inked (by radius, row,
+    column); the radii, and the page's pixels to a pixel searched."""
+    step = max(1, round(dpi / search_dpi))
     ink = (block_darkest(pixels, step) < INK).astype(np.float32)
     per_pixel = dpi / MM_PER_INCH / step
     radii = np.arange(
@@ -56,15 +81,9 @@ def find_seal(pixels: np.ndarray, dpi: float) -> Seal | None:
     votes = np.stack(
         [_circle_votes(page, shape, int(radius), reach, ink.shape) for radius in radii]
     )
-    contrast = votes[SEARCH_STEP:-SEARCH_STEP] - np.maximum(
-        votes[: -2 * SEARCH_STEP], votes[2 * SEARCH_STEP :]
-    )
-    best = np.unravel_index(np.argmax(contrast), contrast.shape)
-    at = best[0] + SEARCH_STEP
-    if contrast[best] < CONTRAST or votes[at][best[1:]] < INKED:
-        return None
-    centre = (int(best[1]) * step + step // 2, int(best[2]) * step + step // 2)
-    return _fitted(pixels < INK, Seal(centre, int(radii[at]) * step))
+    inked = votes[SEARCH_STEP:-SEARCH_STEP]
+    contrast = inked - np.maximum(votes[: -2 * SEARCH_STEP], votes[2 * SEARCH_STEP :])
+    return contrast, inked, radii[SEARCH_STEP:-SEARCH_STEP], step
 
 
 def erase_seal(pixels: np.ndarray, seal: Seal, dpi: float) -> np.ndarray:

@@ -263,6 +263,19 @@ def test_the_item_filed_with_the_records_office_is_put_back(read: str, printed: 
     assert parse_header([page]).fields.recipients == ["Như trên;", printed]
 
 
+def test_marks_among_the_recipients_are_no_item() -> None:
+    """What OCR made of an erased seal's remains, read into the list's column."""
+    page = layout(
+        *body(200, 2),
+        words("Nơi nhận:", 350, 500) + centred("KT. CHỦ TỊCH", 1800, 500),
+        words("- Như trên;", 350, 560) + centred("PHÓ CHỦ TỊCH", 1800, 560),
+        words("„ “", 700, 620),
+        words("- Lưu: VT, TH.", 350, 680),
+        centred("Phạm Lê Tuấn", 1800, 900),
+    )
+    assert parse_header([page]).fields.recipients == ["Như trên;", "Lưu: VT, TH."]
+
+
 def misread_letter(summary: tuple[str, str], notation: str, greeting: str = "") -> PageLayout:
     """A công văn whose V/v line OCR misread, with or without its Kính gửi line."""
     return layout(

@@ -110,6 +110,25 @@ def test_a_seal_read_as_one_tall_mark_does_not_join_the_lines_beside_it() -> Non
     assert [line.split(": ", 1)[1] for line in lines if line.startswith("left")] == recipients
 
 
+def test_marks_left_of_the_signature_do_not_narrow_the_gutter_between_the_columns() -> None:
+    """A photocopy's erased seal leaves a mark or two read as a quote, near the middle of
+    the page: the list item under it that runs wider is still in the left column."""
+    quote = Word(text='"', box=(1150, 1325, 1190, 1355), confidence=70)
+    lines = page(
+        words("Nơi nhận:", 350, 1200) + centred("KT. BỘ TRƯỞNG", 1800, 1200),
+        words("- Như trên;", 350, 1260) + centred("THỨ TRƯỞNG", 1800, 1260),
+        [*words("- Vụ Pháp chế;", 350, 1320), quote],
+        words("- Các đơn vị thuộc và trực thuộc TCHQ", 350, 1380),
+        words("- Lưu: VT, TCHQ.", 350, 1440),
+        centred("Đỗ Hoàng Anh Tuấn", 1800, 1500),
+    )
+    assert [line for line in lines if line.startswith("left")][-2:] == [
+        "left: - Các đơn vị thuộc và trực thuộc TCHQ",
+        "left: - Lưu: VT, TCHQ.",
+    ]
+    assert lines[-1] == "right: Đỗ Hoàng Anh Tuấn"
+
+
 def test_unsure_words_are_kept_only_when_shaped_like_text() -> None:
     stains = [  # what tesseract made of stains and speckles on heavy scans, at 1-19 %
         Word(text="CS", box=(1700, 2900, 1729, 3096), confidence=0),  # tall and narrow
