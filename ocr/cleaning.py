@@ -34,7 +34,7 @@ import numpy as np
 from PIL import Image, ImageFilter
 from scipy import ndimage
 
-from ocr.seals import erase_seal, find_seal
+from ocr.seals import Seal, erase_seal, find_seal
 from ocr.straighten import MIN_SKEW, find_page, measure_skew, turn, unwarp
 from ocr.tables import Grid, block_darkest, find_grids
 
@@ -85,6 +85,7 @@ class Cleaned(NamedTuple):
     to_scan: np.ndarray | None  # 3×3, from a point of the image before enlarging to the scan's
     bilevel: bool  # scanned in black and white: no threshold to choose
     grids: list[Grid]  # the ruled tables, in the pixels of `image`
+    seal: Seal | None  # the seal printed black, erased, in the pixels of `image`
 
 
 def clean(image: Image.Image, dpi: float) -> Cleaned:
@@ -107,12 +108,6 @@ def clean(image: Image.Image, dpi: float) -> Cleaned:
     if despeckled is not None:
         grey = despeckled
         steps.append(Cleaning.DESPECKLE)
-    if Cleaning.DROP_COLOUR not in steps:
-        pixels = np.asarray(grey)
-        seal = find_seal(pixels, dpi or READ_DPI)
-        if seal is not None:
-            grey = Image.fromarray(erase_seal(pixels, seal, dpi or READ_DPI), "L")
-            steps.append(Cleaning.ERASE_SEAL)
     to_scan = None
     if outline is not None:
         grey, to_scan = unwarp(grey, outline, dpi)
@@ -133,13 +128,18 @@ def clean(image: Image.Image, dpi: float) -> Cleaned:
         grey = grey.filter(ImageFilter.GaussianBlur(DENOISE_SIGMA * read_dpi / READ_DPI))
         steps.append(Cleaning.DENOISE)
     pixels = np.asarray(grey)
+    seal = None if Cleaning.DROP_COLOUR in steps else find_seal(pixels, (dpi or READ_DPI) * scale)
+    if seal is not None:  # found on the page as tesseract reads it: its boxes are in these pixels
+        pixels = erase_seal(pixels, seal, (dpi or READ_DPI) * scale)
+        grey = Image.fromarray(pixels, "L")
+        steps.append(Cleaning.ERASE_SEAL)
     grids, rulings = find_grids(pixels, (dpi or READ_DPI) * scale)
     if grids:
         pixels = pixels.copy()
         pixels[rulings] = 255
         grey = Image.fromarray(pixels, "L")
         steps.append(Cleaning.UNRULE)
-    return Cleaned(grey, steps, scale, to_scan, bilevel, grids)
+    return Cleaned(grey, steps, scale, to_scan, bilevel, grids, seal)
 
 
 def noise(grey: Image.Image) -> float:

@@ -655,15 +655,21 @@ def _position(text: str) -> str | None:
 
 
 def _misread_mark(token: str) -> str | None:
-    """The authority mark a token of two letters is with one of them misread ("HT:" for
-    "KT."), when it can be no other mark."""
-    letters = fold(token.rstrip(".,:;")).upper()
-    if len(letters) != 2 or not letters.isalpha():
+    """The authority mark of two letters a token before an office is, misread, when it can
+    be no other: one of its letters misread ("HT:", "JWT" for "KT."), or its first lost
+    ("T." or "#T": only KT. ends in T)."""
+    letters = "".join(c for c in fold(token).upper() if c.isalpha())[-2:]
+    if len(token) > 4 or not letters:
         return None
     near = [
         mark
         for mark in AUTHORITY_MARKS
-        if len(mark) == 3 and sum(a != b for a, b in zip(mark[:2], letters, strict=True)) == 1
+        if len(mark) == 3
+        and (
+            mark[1] == letters
+            if len(letters) == 1
+            else sum(a != b for a, b in zip(mark[:2], letters, strict=True)) == 1
+        )
     ]
     return near[0] if len(near) == 1 else None
 

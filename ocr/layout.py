@@ -9,7 +9,7 @@ gutter form a two-column region that is read left column first, then right colum
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
-from statistics import median
+from statistics import median, median_low
 
 import numpy as np
 from pydantic import BaseModel, Field
@@ -143,7 +143,7 @@ def read_page(
         ]
     tables = [_Table(grid) for grid in grids]
     ocr_lines = [[w for w in words if not any(t.took(w) for t in tables)] for words in ocr_lines]
-    segments = [segment for words in ocr_lines if words for segment in _split_at_gaps(words)]
+    segments = [segment for words in ocr_lines if words for segment in split_at_gaps(words)]
     if segments:
         typical = median(segment.height for segment in segments)
         segments = [s for s in segments if not _speck(s, typical)]
@@ -193,7 +193,7 @@ def _shaped_like_text(word: Word, typical_height: float) -> bool:
     )
 
 
-def _split_at_gaps(words: list[Word]) -> list[Line]:
+def split_at_gaps(words: list[Word]) -> list[Line]:
     """Cut a line where the space between two words is far wider than between the others:
     the gap between two columns that tesseract read as one line."""
     words = sorted(words, key=lambda w: w.box[0])
@@ -201,7 +201,8 @@ def _split_at_gaps(words: list[Word]) -> list[Line]:
     if not gaps:
         return [Line(words=words)]
     height = median(w.box[3] - w.box[1] for w in words)
-    threshold = max(WORD_GAP * height, 3.5 * median(gaps))
+    # the lower median: of two gaps, one a column's, the other is the line's spacing
+    threshold = max(WORD_GAP * height, 3.5 * median_low(gaps))
     segments, current = [], [words[0]]
     for gap, word in zip(gaps, words[1:], strict=True):
         if gap > threshold:

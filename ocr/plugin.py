@@ -25,9 +25,10 @@ from ocrmypdf.models.ocr_element import Baseline, BoundingBox, OcrClass, OcrElem
 from PIL import Image
 
 from ocr.cleaning import clean, ink_in_boxes
-from ocr.layout import Line, Word, read_page
+from ocr.layout import Line, Word, read_page, split_at_gaps
 from ocr.repair import repair
 from ocr.rereading import read_again
+from ocr.seals import seal_remains
 from ocr.spelling import correct
 from ocr.straighten import apply
 
@@ -96,6 +97,14 @@ class LayoutRecordingEngine(TesseractOcrEngine):
         ]
         tree.children += [_element(line) for line in again]
         lines += again
+        if cleaning.seal is not None:
+            lines = [
+                segment.words
+                for line in lines
+                if line
+                for segment in split_at_gaps(line)
+                if not seal_remains(segment.words, cleaning.seal)
+            ]
         layout = read_page(page_number + 1, width, height, dpi, lines, cleaning.grids)
         layout.timed_out, layout.cleaning = timed_out, "+".join(cleaning.steps) or "none"
         boxes = [word.box for line in layout.lines for word in line.words]

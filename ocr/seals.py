@@ -17,6 +17,7 @@ from typing import NamedTuple
 import numpy as np
 from scipy import fft, ndimage
 
+from ocr.layout import Word
 from ocr.tables import block_darkest
 
 MM_PER_INCH = 25.4
@@ -32,6 +33,7 @@ INNER_RING = (0.6, 0.95)  # where the inner ring may be, as shares of the outer'
 RING_REACH_MM = 1.2  # how far a ring's stroke may spread either side of its circle
 STROKE_GOES_ON_MM = 0.4  # a letter crossing a ring has ink this far beyond both its edges
 EDGE = 2  # pixels: a ring's edge, mostly paper, where the blur and the copy left it ragged
+BELIEVED = 50  # a line inside the seal OCR believed less than this on average: its remains
 EMBLEM_MM2 = 10  # ink inside the inner ring in one piece this large: the star, the emblem
 
 
@@ -192,3 +194,18 @@ def _inked_at(
     found = np.zeros(len(ys), dtype=bool)
     found[inside] = ink[ys[inside], xs[inside]]
     return found
+
+
+def seal_remains(segment: list[Word], seal: Seal) -> bool:
+    """Whether a segment of an OCR line (`ocr.layout.split_at_gaps`) is what tesseract made
+    of the lettering and marks a seal left inside its ring: all inside it, with no word of
+    two letters or words OCR hardly believed. The title and the name the seal was pressed
+    over read as words, and go on outside it."""
+    row, column = seal.centre
+    inside = all(
+        np.hypot((w.box[1] + w.box[3]) / 2 - row, (w.box[0] + w.box[2]) / 2 - column) <= seal.radius
+        for w in segment
+    )
+    worded = any(sum(c.isalpha() for c in w.text) >= 2 for w in segment)
+    believed = sum(w.confidence for w in segment) >= BELIEVED * len(segment)
+    return inside and not (worded and believed)

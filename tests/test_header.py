@@ -578,6 +578,25 @@ def test_a_signature_block_a_photocopied_seal_left_misread_is_spelt_as_it_can_on
 
 
 @pytest.mark.parametrize(
+    ("read", "printed"),
+    [
+        ("T. RỘ TRƯỞNG.", "KT. BỘ TRƯỞNG"),  # its first letter lost: only KT. ends in T
+        ("#T CHỦ TỊCH", "KT. CHỦ TỊCH"),
+        ("JWT CHỦ TỊCH", "KT. CHỦ TỊCH"),  # a speck, and a letter misread
+        ("L. CỤC TRƯỞNG", "TL. CỤC TRƯỞNG"),
+    ],
+)
+def test_a_mark_before_an_office_is_the_only_mark_it_can_be(read: str, printed: str) -> None:
+    page = layout(
+        *header_rows(["BỘ Y TẾ"], "12/BYT-KCB", "Hà Nội, ngày 4 tháng 5 năm 2019"),
+        *body(600, 3),
+        centred(read, 1800, 1000),
+        centred("Phạm Lê Tuấn", 1800, 1400),
+    )
+    assert parse_header([page]).fields.signer_title == printed
+
+
+@pytest.mark.parametrize(
     "title",
     ["THỦ TƯỚNG", "KT. TRƯỞNG BAN BAN CHÍNH SÁCH", "CHỦ NHIỆM VP CHÍNH PHỦ", "TỊ. BỘ TRƯỞNG"],
 )

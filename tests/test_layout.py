@@ -1,4 +1,4 @@
-from ocr.layout import Word, read_page
+from ocr.layout import Word, read_page, split_at_gaps
 from tests.layout_builder import (
     HEIGHT,
     LEFT_COLUMN,
@@ -127,6 +127,14 @@ def test_marks_left_of_the_signature_do_not_narrow_the_gutter_between_the_column
         "left: - Lưu: VT, TCHQ.",
     ]
     assert lines[-1] == "right: Đỗ Hoàng Anh Tuấn"
+
+
+def test_a_line_with_a_mark_far_right_of_its_two_words_is_cut_at_the_wide_gap() -> None:
+    """Of a line's two gaps, the median is halfway to the wide one: the lower is its
+    spacing, and the mark a column away (a seal's remains) is a segment of its own."""
+    quote = Word(text='"', box=(1170, 590, 1196, 620), confidence=30)
+    segments = split_at_gaps([*words("- Lưu", 235, 584), quote])
+    assert [segment.text for segment in segments] == ["- Lưu", '"']
 
 
 def test_unsure_words_are_kept_only_when_shaped_like_text() -> None:

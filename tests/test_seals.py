@@ -5,7 +5,8 @@ import pytest
 from PIL import Image, ImageDraw
 
 from ocr.cleaning import Cleaning, clean
-from ocr.seals import INK, MM_PER_INCH, erase_seal, find_seal
+from ocr.layout import Word
+from ocr.seals import INK, MM_PER_INCH, Seal, erase_seal, find_seal, seal_remains
 from samples.batch import render
 from samples.marks import SEAL_DIAMETER_MM
 
@@ -64,3 +65,16 @@ def test_the_seal_is_erased_when_no_colour_can_drop_it(photocopy: list[Image.Ima
     red = render("010", 130, "phone", seed=11)[-1][0]  # a red seal: its colour is dropped
     steps = clean(red, 130).steps
     assert Cleaning.DROP_COLOUR in steps and Cleaning.ERASE_SEAL not in steps
+
+
+def test_what_ocr_made_of_a_seals_remains_is_told_from_the_title_and_name_under_it() -> None:
+    seal = Seal((500, 1000), 140)
+
+    def segment(*read: tuple[str, int, float]) -> list[Word]:  # text, left, confidence
+        return [Word(text=t, box=(x, 480, x + 60, 520), confidence=c) for t, x, c in read]
+
+    assert seal_remains(segment(('"', 950, 83), ("2", 1020, 90)), seal)  # marks alone
+    assert seal_remains(segment(("NNGGG", 950, 30), ("N_", 1020, 29)), seal)  # hardly believed
+    assert not seal_remains(segment(("CHỦ", 950, 33), ("TỊCH", 1020, 88)), seal)
+    # a line going on outside the ring is the title's or the name's
+    assert not seal_remains(segment(("Đã", 950, 20), ("Hoàng", 1150, 40)), seal)
