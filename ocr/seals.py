@@ -4,12 +4,13 @@ OCR image, and its rings and emblem erased.
 Over the signer's title and name the rings cut every letter they cross, and tesseract reads
 the block as junk or not at all. A seal is the circle of SEAL_RADII_MM whose ring is inked
 almost all round while the circles just inside and outside it are not: text is inked about
-evenly at every radius. Every circle is voted on at SEARCH_DPI (a convolution per radius,
-through one FFT of the page), and the best is then fitted to the page's own pixels.
+evenly at every radius. Every circle of the page is voted on at GLANCE_DPI (a convolution
+per radius, through one FFT of the page), the best few again at SEARCH_DPI, and the one
+found is then fitted to the page's own pixels.
 
 Where a letter crosses a ring its stroke goes on on both sides, and the ring is kept there:
-only the ring's own ink is erased. The seal's lettering between its rings stays; it is
-small and tesseract's reading of it is dropped as junk (`ocr.rereading`, `ocr.quality`).
+only the ring's own ink is erased. The seal's lettering between its rings stays (it is the
+size of the title's letters); what tesseract reads of it is left out (`seal_remains`).
 """
 
 from typing import NamedTuple
@@ -45,6 +46,8 @@ class Seal(NamedTuple):
 def find_seal(pixels: np.ndarray, dpi: float) -> Seal | None:
     """The seal on a greyscale page, or None. The page is searched at GLANCE_DPI, and the
     circles that stand out most there are looked at closely, at SEARCH_DPI."""
+    if min(pixels.shape) < 2 * SEAL_RADII_MM[1] * dpi / MM_PER_INCH:
+        return None  # a page, or a strip, narrower than a seal
     contrast, _, _, step = _circles(pixels, dpi, GLANCE_DPI)
     size = round(SEAL_RADII_MM[1] * 1.5 * dpi / MM_PER_INCH)
     for _ in range(GLANCE_CANDIDATES):

@@ -57,6 +57,7 @@ def test_a_page_of_text_has_no_seal_nor_an_arc_or_a_circle_drawn_over_text(
     small = first.copy()  # a circle of a size no seal has
     ImageDraw.Draw(small).ellipse((600, 900, 700, 1000), outline=0, width=5)
     assert find_seal(np.asarray(small), DPI) is None
+    assert find_seal(np.full((3, 2000), 255, np.uint8), DPI) is None  # a strip of a page
 
 
 def test_the_seal_is_erased_when_no_colour_can_drop_it(photocopy: list[Image.Image]) -> None:
