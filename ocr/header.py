@@ -75,8 +75,8 @@ _FILED_WITH = re.compile(r"^(Lưu:?\s*VT)(?:\s*[;.]\s*|\s+|,(?! ))(?=[^\W\d_])")
 ITEM_MARKS = "-–•"  # what opens an item of the Nơi nhận list
 SPECKS = " .,;:_|'\"`~*°"  # marks OCR leaves before a list item's dash
 SUBJECT_STRAY = " .:_|'`~*°\\"  # fewer: a summary's line may end in a dash, a comma, a quote
-POSITION_TOLERANCE = 80  # how alike a title line is to the office it is read as...
-POSITION_MARGIN = 5  # ...and how much more than to any other office
+POSITION_TOLERANCE = 80  # how alike a title line is to the office it is read as
+UNIQUE_MARGIN = 5  # how much more alike a word misread is to what it is read as than to any other
 SURNAME_LETTERS = 4  # a family name this long may be told with a letter misread...
 SURNAME_TOLERANCE = 85  # ...when its folded letters are this alike
 OCR_TOLERANCE = 75  # how alike (rapidfuzz's ratio, 0-100) a misread header word still is
@@ -629,8 +629,8 @@ def _title(text: str) -> str:
     if mark is None:
         first, _, rest = text.partition(" ")
         misread = _misread_mark(first)
-        if misread and _position(rest.rstrip(".")):
-            return f"{misread} {_position(rest.rstrip('.'))}"
+        if misread and (office := _position(rest.rstrip("."))):
+            return f"{misread} {office}"
         return _position(text.rstrip(".")) or _agency_words(text)
     printed = text[: mark.end()].replace(":", ".")  # "KT:" is a misread "KT."
     rest = text[mark.end() :]
@@ -646,7 +646,7 @@ def _position(text: str) -> str | None:
     found = process.extract(letters, _POSITIONS, scorer=fuzz.ratio, limit=2)
     if not found or found[0][1] < POSITION_TOLERANCE:
         return None
-    if len(found) > 1 and found[0][1] - found[1][1] < POSITION_MARGIN:
+    if len(found) > 1 and found[0][1] - found[1][1] < UNIQUE_MARGIN:
         return None
     position, _, spaceless = found[0]
     if abs(len(spaceless) - len(letters)) > 1:  # a word more or less: not only misread
@@ -723,7 +723,7 @@ def _surname_spelt(name: str) -> str:
         if (
             found
             and found[0][1] >= SURNAME_TOLERANCE
-            and (len(found) == 1 or found[0][1] - found[1][1] >= POSITION_MARGIN)
+            and (len(found) == 1 or found[0][1] - found[1][1] >= UNIQUE_MARGIN)
         ):
             known = _SURNAMES[found[0][0]]
     known = known or surname
