@@ -8,6 +8,7 @@ signature block (authority mark, title, name) on the right. Real documents bend 
 """
 
 import re
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
 from statistics import median
@@ -422,12 +423,9 @@ def _read_place_date(header: HeaderReading, lines: list[Line]) -> None:
     if match is None:
         return
     day, month, year = (int(g.replace(" ", "")) for g in match.groups())
-    try:
-        issued = date(year, month, day)
-    except ValueError:  # 31/02: misread
-        issued = None
-    if issued and issued <= date.today():  # a year in the future (2302) is misread too
-        header.set("issue_date", issued, lines, trust)
+    # a date in the future is refused by the describe stage, saying so; 31/02 is misread
+    with suppress(ValueError):
+        header.set("issue_date", date(year, month, day), lines, trust)
     place = _place(text[: match.start()])
     first, _, rest = place.partition(" ")
     if rest and not known_place(place) and known_place(rest) and first not in PLACE_UNITS:

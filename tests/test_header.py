@@ -112,15 +112,6 @@ def test_old_notation_kept_as_printed_and_impossible_date_dropped() -> None:
     assert header.place == "Lào Cai"  # the date misread, the place still read
 
 
-def test_a_date_read_in_the_future_is_misread_and_dropped() -> None:
-    page = layout(
-        *header_rows(["BỘ Y TẾ"], "12/BYT-KCB", "Hà Nội, ngày 18 tháng 11 năm 2302"),
-        *body(600, 2),
-    )
-    header = parse_header([page]).fields
-    assert (header.issue_date, header.place) == (None, "Hà Nội")
-
-
 def test_pages_without_text() -> None:
     assert parse_header([]).fields == Description()
     assert parse_header([layout()]).fields == Description()
