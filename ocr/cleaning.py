@@ -123,17 +123,17 @@ def clean(image: Image.Image, dpi: float) -> Cleaned:
         size = (round(grey.width * scale), round(grey.height * scale))
         grey = grey.resize(size, Image.Resampling.LANCZOS)
         steps.append(Cleaning.UPSCALE)
+    read_dpi = (dpi or READ_DPI) * scale
     if not bilevel and noise(grey) > NOISY:  # a bilevel page's specks are despeckled
-        read_dpi = (dpi or READ_DPI) * scale
         grey = grey.filter(ImageFilter.GaussianBlur(DENOISE_SIGMA * read_dpi / READ_DPI))
         steps.append(Cleaning.DENOISE)
     pixels = np.asarray(grey)
-    seal = None if Cleaning.DROP_COLOUR in steps else find_seal(pixels, (dpi or READ_DPI) * scale)
+    seal = None if Cleaning.DROP_COLOUR in steps else find_seal(pixels, read_dpi)
     if seal is not None:  # found on the page as tesseract reads it: its boxes are in these pixels
-        pixels = erase_seal(pixels, seal, (dpi or READ_DPI) * scale)
+        pixels = erase_seal(pixels, seal, read_dpi)
         grey = Image.fromarray(pixels, "L")
         steps.append(Cleaning.ERASE_SEAL)
-    grids, rulings = find_grids(pixels, (dpi or READ_DPI) * scale)
+    grids, rulings = find_grids(pixels, read_dpi)
     if grids:
         pixels = pixels.copy()
         pixels[rulings] = 255

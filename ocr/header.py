@@ -641,15 +641,21 @@ def _position(text: str) -> str | None:
     """The office of POSITIONS that `text` is, a letter or two misread or lost ("RỘ
     TRƯỞNG", "PHÙCHỦ TỊCH"), when no other is as near; None when it is none of them."""
     letters = "".join(text.split())
-    found = process.extract(letters, _POSITIONS, scorer=fuzz.ratio, limit=2)
-    if not found or found[0][1] < POSITION_TOLERANCE:
+    spaceless = _only_near(letters, _POSITIONS, POSITION_TOLERANCE)
+    if spaceless is None or abs(len(spaceless) - len(letters)) > 1:  # a word more or less
+        return None
+    return _POSITIONS[spaceless]
+
+
+def _only_near(read: str, choices: dict[str, str], tolerance: float) -> str | None:
+    """The key of `choices` that `read` is at least `tolerance` alike to (rapidfuzz's
+    ratio), and UNIQUE_MARGIN more than to any other; None when there is none."""
+    found = process.extract(read, list(choices), scorer=fuzz.ratio, limit=2)
+    if not found or found[0][1] < tolerance:
         return None
     if len(found) > 1 and found[0][1] - found[1][1] < UNIQUE_MARGIN:
         return None
-    position, _, spaceless = found[0]
-    if abs(len(spaceless) - len(letters)) > 1:  # a word more or less: not only misread
-        return None
-    return str(position)
+    return str(found[0][0])
 
 
 def _misread_mark(token: str) -> str | None:
@@ -717,13 +723,8 @@ def _surname_spelt(name: str) -> str:
     surname, _, rest = name.partition(" ")
     known = _SURNAMES.get(fold(surname))
     if known is None and len(surname) >= SURNAME_LETTERS:
-        found = process.extract(fold(surname), list(_SURNAMES), scorer=fuzz.ratio, limit=2)
-        if (
-            found
-            and found[0][1] >= SURNAME_TOLERANCE
-            and (len(found) == 1 or found[0][1] - found[1][1] >= UNIQUE_MARGIN)
-        ):
-            known = _SURNAMES[found[0][0]]
+        near = _only_near(fold(surname), _SURNAMES, SURNAME_TOLERANCE)
+        known = _SURNAMES[near] if near else None
     known = known or surname
     return f"{known} {rest}" if rest else known
 

@@ -149,19 +149,21 @@ def _fitted(ink: np.ndarray, seal: Seal) -> Seal:
             Seal((y + dy, x + dx), r + dr)
             for dy, dx, dr in ((1, 0, 0), (-1, 0, 0), (0, 1, 0), (0, -1, 0), (0, 0, 1), (0, 0, -1))
         ]
-        top = max(moves, key=lambda moved: _covered(ink, moved, moved.radius))
-        if _covered(ink, top, top.radius) <= covered:
+        top, most = max(
+            ((moved, _covered(ink, moved, moved.radius)) for moved in moves), key=lambda m: m[1]
+        )
+        if most <= covered:
             return best
-        best, covered = top, _covered(ink, top, top.radius)
+        best, covered = top, most
 
 
 def _covered(ink: np.ndarray, seal: Seal, radius: float) -> float:
     """The share of the circle of `radius` around the seal's centre that is inked."""
     angles = np.linspace(0, 2 * np.pi, max(8, round(4 * np.pi * radius)), endpoint=False)
-    ys = np.round(seal.centre[0] + radius * np.sin(angles)).astype(int)
-    xs = np.round(seal.centre[1] + radius * np.cos(angles)).astype(int)
-    inside = (ys >= 0) & (ys < ink.shape[0]) & (xs >= 0) & (xs < ink.shape[1])
-    return float(ink[ys[inside], xs[inside]].mean()) if inside.any() else 0.0
+    inked, on_page = _sampled(
+        ink, seal.centre[0] + radius * np.sin(angles), seal.centre[1] + radius * np.cos(angles)
+    )
+    return float(inked[on_page].mean()) if on_page.any() else 0.0
 
 
 def _ring(ink: np.ndarray, ring: Seal, reach: int) -> tuple[float, float]:
@@ -191,12 +193,20 @@ def _inked_at(
     is `radius` from it."""
     dy, dx = points[0] - seal.centre[0], points[1] - seal.centre[1]
     length = np.maximum(np.hypot(dy, dx), 1)
-    ys = np.round(seal.centre[0] + dy / length * radius).astype(int)
-    xs = np.round(seal.centre[1] + dx / length * radius).astype(int)
-    inside = (ys >= 0) & (ys < ink.shape[0]) & (xs >= 0) & (xs < ink.shape[1])
-    found = np.zeros(len(ys), dtype=bool)
-    found[inside] = ink[ys[inside], xs[inside]]
-    return found
+    inked, _ = _sampled(
+        ink, seal.centre[0] + dy / length * radius, seal.centre[1] + dx / length * radius
+    )
+    return inked
+
+
+def _sampled(ink: np.ndarray, ys: np.ndarray, xs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Whether the page is inked at each point (rows `ys`, columns `xs`, rounded), none off
+    it; and which points are on it."""
+    rows, columns = np.round(ys).astype(int), np.round(xs).astype(int)
+    on_page = (rows >= 0) & (rows < ink.shape[0]) & (columns >= 0) & (columns < ink.shape[1])
+    inked = np.zeros(len(rows), dtype=bool)
+    inked[on_page] = ink[rows[on_page], columns[on_page]]
+    return inked, on_page
 
 
 def seal_remains(segment: list[Word], seal: Seal) -> bool:

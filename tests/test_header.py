@@ -231,6 +231,18 @@ def test_recipients_are_read_when_a_seal_hides_the_signature_block() -> None:
     ]
 
 
+def closing(*recipients: list[Word]) -> PageLayout:
+    """A signed page's closing: a Nơi nhận list opening with "Như trên;" and going on with
+    `recipients`, beside a signature block."""
+    return layout(
+        *body(200, 2),
+        words("Nơi nhận:", 350, 500) + centred("KT. CHỦ TỊCH", 1800, 500),
+        words("- Như trên;", 350, 560) + centred("PHÓ CHỦ TỊCH", 1800, 560),
+        *recipients,
+        centred("Phạm Lê Tuấn", 1800, 900),
+    )
+
+
 @pytest.mark.parametrize(
     ("read", "printed"),
     [
@@ -244,26 +256,13 @@ def test_recipients_are_read_when_a_seal_hides_the_signature_block() -> None:
     ],
 )
 def test_the_item_filed_with_the_records_office_is_put_back(read: str, printed: str) -> None:
-    page = layout(
-        *body(200, 2),
-        words("Nơi nhận:", 350, 500) + centred("KT. CHỦ TỊCH", 1800, 500),
-        words("- Như trên;", 350, 560) + centred("PHÓ CHỦ TỊCH", 1800, 560),
-        words(read, 350, 620),
-        centred("Phạm Lê Tuấn", 1800, 900),
-    )
+    page = closing(words(read, 350, 620))
     assert parse_header([page]).fields.recipients == ["Như trên;", printed]
 
 
 def test_marks_among_the_recipients_are_no_item() -> None:
     """What OCR made of an erased seal's remains, read into the list's column."""
-    page = layout(
-        *body(200, 2),
-        words("Nơi nhận:", 350, 500) + centred("KT. CHỦ TỊCH", 1800, 500),
-        words("- Như trên;", 350, 560) + centred("PHÓ CHỦ TỊCH", 1800, 560),
-        words("„ “", 700, 620),
-        words("- Lưu: VT, TH.", 350, 680),
-        centred("Phạm Lê Tuấn", 1800, 900),
-    )
+    page = closing(words("„ “", 700, 620), words("- Lưu: VT, TH.", 350, 680))
     assert parse_header([page]).fields.recipients == ["Như trên;", "Lưu: VT, TH."]
 
 
